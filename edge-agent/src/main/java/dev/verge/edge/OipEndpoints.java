@@ -1,0 +1,92 @@
+package dev.verge.edge;
+
+import com.fasterxml.jackson.core.JacksonException;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import dev.verge.inference.json.Json;
+import dev.verge.inference.predict.OipV2;
+import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.inference.runtime.ModelSlot;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** The Open Inference Protocol v2 routes (KServe / Triton), for tools that speak it. */
+final class OipEndpoints {
+    static final String SERVER_NAME = "verge-edge-agent";
+
+    private final ModelSlot slot;
+    private final InferenceGate gate;
+    /** JSON tensors are verbose: a few times the largest image. */
+    private final long maxInferBytes;
+
+    OipEndpoints(ModelSlot slot, InferenceGate gate, long maxImageBytes) {
+        this.slot = slot;
+        this.gate = gate;
+        this.maxInferBytes = 4 * maxImageBytes;
+    }
+
+    Reply live(Request request) {
+        return Reply.ok(Map.of("live", true));
+    }
+
+    /** 200 once a model is loaded; the 503 {@code model_not_ready} comes from the slot. */
+    Reply ready(Request request) {
+        try (ModelSlot.Lease lease = slot.acquire()) {
+            return Reply.ok(Map.of("ready", true));
+        }
+    }
+
+    Reply server(Request request) {
+        String version = OipEndpoints.class.getPackage().getImplementationVersion();
+        return Reply.ok(Map.of("name", SERVER_NAME, "version", version == null ? "dev" : version, "extensions", List.of()));
+    }
+
+    Reply model(Request request) {
+        try (ModelSlot.Lease lease = leaseFor(request)) {
+            return Reply.ok(OipV2.metadata(lease.model().info()));
+        }
+    }
+
+    Reply modelReady(Request request) {
+        try (ModelSlot.Lease lease = leaseFor(request)) {
+            return Reply.ok(Map.of("name", lease.model().info().name(), "ready", true));
+        }
+    }
+
+    Reply infer(Request request) throws IOException {
+        try (ModelSlot.Lease lease = leaseFor(request)) {
+            byte[] body = BodyLimits.readAtMost(request, maxInferBytes, "an infer request");
+            OipV2.InferRequest infer;
+            try {
+                infer = Json.mapper().readValue(body, OipV2.InferRequest.class);
+            } catch (JacksonException e) {
+                throw new VergeException(ErrorKind.BAD_REQUEST, "infer_request_invalid",
+                        "expected an Open Inference Protocol v2 infer request {\"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]}, "
+                                + "but the body does not parse: " + e.getOriginalMessage());
+            }
+            if (infer == null) {
+                throw new VergeException(ErrorKind.BAD_REQUEST, "infer_request_invalid",
+                        "expected an Open Inference Protocol v2 infer request, found an empty body");
+            }
+            try (InferenceGate.Turn turn = gate.enter()) {
+                return Reply.ok(lease.model().infer(infer));
+            }
+        }
+    }
+
+    /** The current model if {@code {name}} (and {@code {version}}, when given) name it; 404 otherwise. */
+    private ModelSlot.Lease leaseFor(Request request) {
+        ModelSlot.Lease lease = slot.acquire();
+        ModelInfo info = lease.model().info();
+        String name = request.pathParam("name");
+        String version = request.pathParam("version");
+        boolean sameVersion = version == null || version.equals(info.version());
+        if (!info.name().equals(name) || !sameVersion) {
+            lease.close();
+            throw new VergeException(ErrorKind.NOT_FOUND, "model_not_found", "this agent serves model '" + info.name()
+                    + "' version '" + info.version() + "', not '" + name + "'" + (version == null ? "" : " version '" + version + "'"));
+        }
+        return lease;
+    }
+}
