@@ -70,10 +70,7 @@ final class CustomVisionEndpoints {
     }
 
     private Reply predict(ModelSlot.Lease lease, byte[] image) {
-        Prediction prediction;
-        try (InferenceGate.Turn turn = gate.enter()) {
-            prediction = lease.model().predict(image, limits);
-        }
+        Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
         metrics.predicted(prediction.timings());
         return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()));
     }
@@ -82,11 +79,12 @@ final class CustomVisionEndpoints {
         JsonNode json;
         try {
             json = Json.mapper().readTree(body);
-        } catch (JacksonException e) {
-            throw badUrlRequest("the body is not valid JSON (" + e.getOriginalMessage() + ")");
+        } catch (IOException e) {
+            String problem = e instanceof JacksonException parse ? parse.getOriginalMessage() : e.getMessage();
+            throw badUrlRequest("but the body is not valid JSON (" + problem + ")");
         }
         if (json == null || json.isMissingNode()) {
-            throw badUrlRequest("the body is empty");
+            throw badUrlRequest("found an empty body");
         }
         JsonNode url = json.get("url");
         if (url == null || !url.isTextual() || url.asText().isBlank()) {

@@ -3,6 +3,7 @@ package dev.verge.edge;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * Lets at most N inferences run at once; the others wait their turn in arrival order. Inference is
@@ -18,8 +19,8 @@ final class InferenceGate {
         this.metrics = metrics;
     }
 
-    /** A turn to run the model; close it when done. */
-    Turn enter() {
+    /** Runs {@code inference} when its turn comes. */
+    <T> T run(Supplier<T> inference) {
         metrics.waitingStarted();
         try {
             permits.acquire();
@@ -29,12 +30,10 @@ final class InferenceGate {
         } finally {
             metrics.waitingEnded();
         }
-        return permits::release;
-    }
-
-    @FunctionalInterface
-    interface Turn extends AutoCloseable {
-        @Override
-        void close();
+        try {
+            return inference.get();
+        } finally {
+            permits.release();
+        }
     }
 }

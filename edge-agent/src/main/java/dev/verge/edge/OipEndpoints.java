@@ -6,6 +6,7 @@ import dev.verge.error.VergeException;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.predict.OipV2;
 import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.inference.runtime.ModelNotReadyException;
 import dev.verge.inference.runtime.ModelSlot;
 import java.io.IOException;
 import java.util.List;
@@ -30,11 +31,12 @@ final class OipEndpoints {
         return Reply.ok(Map.of("live", true));
     }
 
-    /** 200 once a model is loaded; the 503 {@code model_not_ready} comes from the slot. */
+    /** 200 once a model is loaded, 503 {@code model_not_ready} before. */
     Reply ready(Request request) {
-        try (ModelSlot.Lease lease = slot.acquire()) {
-            return Reply.ok(Map.of("ready", true));
+        if (slot.current().isEmpty()) {
+            throw new ModelNotReadyException();
         }
+        return Reply.ok(Map.of("ready", true));
     }
 
     Reply server(Request request) {
@@ -69,9 +71,7 @@ final class OipEndpoints {
                 throw new VergeException(ErrorKind.BAD_REQUEST, "infer_request_invalid",
                         "expected an Open Inference Protocol v2 infer request, found an empty body");
             }
-            try (InferenceGate.Turn turn = gate.enter()) {
-                return Reply.ok(lease.model().infer(infer));
-            }
+            return Reply.ok(gate.run(() -> lease.model().infer(infer)));
         }
     }
 
