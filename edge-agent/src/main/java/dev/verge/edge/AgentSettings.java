@@ -1,0 +1,131 @@
+package dev.verge.edge;
+
+import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.runtime.ThreadSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every setting of the edge agent, in one place. Each one is a command-line option of {@link Main}
+ * and, because IoT Edge, Greengrass and systemd pass configuration as environment variables, an
+ * environment variable too; {@link #OPTIONS} lists them (flag, variable, default) so deployment
+ * files (Dockerfile, IoT Edge manifest, systemd unit) can be checked against this class.
+ *
+ * @param model                  model package folder or .zip to serve
+ * @param host                   address to listen on
+ * @param port                   TCP port to listen on (0 picks a free one)
+ * @param maxBodyBytes           largest image accepted, in bytes (413 above)
+ * @param maxPixels              largest image accepted, in pixels, read from the header before decoding (413 above)
+ * @param threads                ONNX Runtime intra-op and inter-op threads
+ * @param maxConcurrentInferences inferences run at once; more requests wait their turn, so they do not
+ *                               oversubscribe ONNX Runtime's own thread pool
+ * @param urlConnectTimeout      connect timeout of {@code POST /url} fetches
+ * @param urlTimeout             total time a {@code POST /url} fetch may take (all redirects and the body)
+ * @param urlMaxRedirects        redirects a {@code POST /url} fetch follows
+ * @param shutdownTimeout        how long SIGTERM waits for requests in flight before closing the model
+ */
+public record AgentSettings(
+        Path model,
+        String host,
+        int port,
+        long maxBodyBytes,
+        long maxPixels,
+        ThreadSettings threads,
+        int maxConcurrentInferences,
+        Duration urlConnectTimeout,
+        Duration urlTimeout,
+        int urlMaxRedirects,
+        Duration shutdownTimeout) {
+
+    public static final String ENV_MODEL = "VERGE_MODEL";
+    public static final String ENV_HOST = "VERGE_HOST";
+    public static final String ENV_PORT = "VERGE_PORT";
+    public static final String ENV_MAX_BODY_BYTES = "VERGE_MAX_BODY_BYTES";
+    public static final String ENV_MAX_PIXELS = "VERGE_MAX_PIXELS";
+    public static final String ENV_INTRA_OP_THREADS = "VERGE_INTRA_OP_THREADS";
+    public static final String ENV_INTER_OP_THREADS = "VERGE_INTER_OP_THREADS";
+    public static final String ENV_MAX_CONCURRENT_INFERENCES = "VERGE_MAX_CONCURRENT_INFERENCES";
+    public static final String ENV_URL_CONNECT_TIMEOUT = "VERGE_URL_CONNECT_TIMEOUT";
+    public static final String ENV_URL_TIMEOUT = "VERGE_URL_TIMEOUT";
+    public static final String ENV_URL_MAX_REDIRECTS = "VERGE_URL_MAX_REDIRECTS";
+    public static final String ENV_SHUTDOWN_TIMEOUT = "VERGE_SHUTDOWN_TIMEOUT";
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final String DEFAULT_PORT = "8080";
+    public static final String DEFAULT_MAX_BODY_BYTES = "4MiB";
+    public static final String DEFAULT_MAX_PIXELS = "40000000";
+    /** "auto": from {@link ThreadSettings#forAvailableCpus()}. */
+    public static final String DEFAULT_THREADS = "auto";
+    public static final String DEFAULT_URL_CONNECT_TIMEOUT = "5s";
+    public static final String DEFAULT_URL_TIMEOUT = "5s";
+    public static final String DEFAULT_URL_MAX_REDIRECTS = "3";
+    public static final String DEFAULT_SHUTDOWN_TIMEOUT = "10s";
+
+    /** One setting as a deployment file sees it. */
+    public record Option(String flag, String environmentVariable, String defaultValue) {}
+
+    /** Every setting: its command-line flag, its environment variable and its default ("" = required). */
+    public static final List<Option> OPTIONS = List.of(
+            new Option("--model", ENV_MODEL, ""),
+            new Option("--host", ENV_HOST, DEFAULT_HOST),
+            new Option("--port", ENV_PORT, DEFAULT_PORT),
+            new Option("--max-body-bytes", ENV_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
+            new Option("--max-pixels", ENV_MAX_PIXELS, DEFAULT_MAX_PIXELS),
+            new Option("--intra-op-threads", ENV_INTRA_OP_THREADS, DEFAULT_THREADS),
+            new Option("--inter-op-threads", ENV_INTER_OP_THREADS, DEFAULT_THREADS),
+            new Option("--max-concurrent-inferences", ENV_MAX_CONCURRENT_INFERENCES, DEFAULT_THREADS),
+            new Option("--url-connect-timeout", ENV_URL_CONNECT_TIMEOUT, DEFAULT_URL_CONNECT_TIMEOUT),
+            new Option("--url-timeout", ENV_URL_TIMEOUT, DEFAULT_URL_TIMEOUT),
+            new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
+            new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
+
+    public AgentSettings {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, found " + port);
+        }
+        if (maxBodyBytes <= 0 || maxPixels <= 0) {
+            throw new IllegalArgumentException("max body bytes and max pixels must be positive, found "
+                    + maxBodyBytes + " and " + maxPixels);
+        }
+        if (maxConcurrentInferences < 1) {
+            throw new IllegalArgumentException("max concurrent inferences must be at least 1, found " + maxConcurrentInferences);
+        }
+        if (urlMaxRedirects < 0) {
+            throw new IllegalArgumentException("url max redirects must be 0 or more, found " + urlMaxRedirects);
+        }
+    }
+
+    /** The defaults documented above, for {@code model}; tests change single fields with the withers. */
+    public static AgentSettings defaults(Path model) {
+        return new AgentSettings(model, DEFAULT_HOST, Integer.parseInt(DEFAULT_PORT),
+                SettingValues.bytes(DEFAULT_MAX_BODY_BYTES), Long.parseLong(DEFAULT_MAX_PIXELS),
+                ThreadSettings.forAvailableCpus(), defaultConcurrentInferences(),
+                SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
+                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT));
+    }
+
+    /** One inference per core: each ORT run already spreads over its intra-op threads. */
+    static int defaultConcurrentInferences() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    public ImageLimits imageLimits() {
+        return new ImageLimits(maxBodyBytes, maxPixels);
+    }
+
+    public AgentSettings withHost(String newHost) {
+        return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+    }
+
+    public AgentSettings withPort(int newPort) {
+        return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+    }
+
+    public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                connect, total, urlMaxRedirects, shutdownTimeout);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.verge.edge;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.json.Json;
+import dev.verge.inference.predict.CustomVisionResponse;
+import dev.verge.inference.predict.Prediction;
+import dev.verge.inference.request.ImageRequestReader;
+import dev.verge.inference.runtime.ModelSlot;
+import java.io.IOException;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /image} and {@code POST /url}, answered like the Custom Vision export container so
+ * device code written for it works unchanged, on the container's path aliases too.
+ */
+final class CustomVisionEndpoints {
+    /** /image, /{project}/image, /{project}/classify/iterations/{name}/image, each also with /nostore. */
+    static final Pattern IMAGE_PATHS = aliases("image");
+    static final Pattern URL_PATHS = aliases("url");
+
+    /** Room for multipart boundaries and part headers around an image of the largest size. */
+    private static final long MULTIPART_OVERHEAD = 64 * 1024;
+    private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
+    /** What curl sends with -d and --data-binary when not told otherwise. */
+    private static final String CURL_DEFAULT_TYPE = "application/x-www-form-urlencoded";
+    /** What /url accepts: JSON, and what curl -d and hand-written clients send for it. */
+    private static final Set<String> URL_MEDIA_TYPES = Set.of(
+            "", "application/json", "text/json", "text/plain", CURL_DEFAULT_TYPE);
+
+    private final ModelSlot slot;
+    private final InferenceGate gate;
+    private final ImageLimits limits;
+    private final UrlImageFetcher fetcher;
+    private final AgentMetrics metrics;
+
+    CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits, UrlImageFetcher fetcher, AgentMetrics metrics) {
+        this.slot = slot;
+        this.gate = gate;
+        this.limits = limits;
+        this.fetcher = fetcher;
+        this.metrics = metrics;
+    }
+
+    Reply image(Request request) throws IOException {
+        long declared = request.contentLength().orElse(0);
+        if (declared > limits.maxBytes() + MULTIPART_OVERHEAD) {
+            // refused before reading a byte of it
+            throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "image_too_large",
+                    "expected an image of at most " + limits.maxBytes() + " bytes, found a request body of " + declared + " bytes");
+        }
+        String contentType = request.contentType();
+        if (BodyLimits.mediaType(contentType).equals(CURL_DEFAULT_TYPE)) {
+            // curl --data-binary @apple.jpg labels the raw bytes as a form; the Custom Vision container reads them raw
+            contentType = "application/octet-stream";
+        }
+        try (ModelSlot.Lease lease = slot.acquire()) {
+            byte[] image = ImageRequestReader.read(contentType, request.body(), limits);
+            return predict(lease, image);
+        }
+    }
+
+    Reply url(Request request) throws IOException {
+        String mediaType = BodyLimits.mediaType(request.contentType());
+        if (!URL_MEDIA_TYPES.contains(mediaType) && !mediaType.endsWith("+json")) {
+            throw new VergeException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                    "POST /url expects Content-Type application/json with {\"url\": \"http://...\"}, found " + request.contentType());
+        }
+        try (ModelSlot.Lease lease = slot.acquire()) {
+            String url = imageUrl(BodyLimits.readAtMost(request, URL_REQUEST_MAX_BYTES, "the JSON body of POST /url"));
+            return predict(lease, fetcher.fetch(url));
+        }
+    }
+
+    private Reply predict(ModelSlot.Lease lease, byte[] image) {
+        Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
+        metrics.predicted(prediction.timings());
+        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()));
+    }
+
+    private static String imageUrl(byte[] body) {
+        JsonNode json;
+        try {
+            json = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            String problem = e instanceof JacksonException parse ? parse.getOriginalMessage() : e.getMessage();
+            throw badUrlRequest("but the body is not valid JSON (" + problem + ")");
+        }
+        if (json == null || json.isMissingNode()) {
+            throw badUrlRequest("found an empty body");
+        }
+        JsonNode url = json.get("url");
+        if (url == null || !url.isTextual() || url.asText().isBlank()) {
+            throw badUrlRequest("found " + abbreviate(json.toString()));
+        }
+        return url.asText();
+    }
+
+    private static VergeException badUrlRequest(String found) {
+        return new VergeException(ErrorKind.BAD_REQUEST, "url_request_invalid",
+                "expected a JSON body {\"url\": \"http://...\"}, " + found);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+    }
+
+    private static Pattern aliases(String action) {
+        return Pattern.compile("(/[^/]+(/(classify|detect)/iterations/[^/]+)?)?/" + action + "(/nostore)?");
+    }
+}

@@ -1,0 +1,91 @@
+package dev.verge.edge;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.verge.inference.runtime.ModelSlot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's HTTP server: the JDK's own, with every route built in {@link #start}, which the tests
+ * call on port 0 to reach the real routes over HTTP.
+ */
+public final class EdgeServer implements AutoCloseable {
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Duration shutdownTimeout;
+
+    private EdgeServer(HttpServer http, ExecutorService executor, Duration shutdownTimeout) {
+        this.http = http;
+        this.executor = executor;
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    /** Listens on {@code settings.host():settings.port()} and serves whatever model {@code slot} holds. */
+    public static EdgeServer start(AgentSettings settings, ModelSlot slot) {
+        AgentMetrics metrics = new AgentMetrics(slot);
+        InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
+        CustomVisionEndpoints customVision = new CustomVisionEndpoints(
+                slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics);
+        OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
+        List<Route> routes = List.of(
+                Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
+                Route.post("url", CustomVisionEndpoints.URL_PATHS, customVision::url),
+                Route.get("v2_live", "/v2/health/live", oip::live),
+                Route.get("v2_ready", "/v2/health/ready", oip::ready),
+                Route.get("v2_server", "/v2", oip::server),
+                Route.get("v2_model", "/v2/models/{name}", oip::model),
+                Route.get("v2_model", "/v2/models/{name}/versions/{version}", oip::model),
+                Route.get("v2_model_ready", "/v2/models/{name}/ready", oip::modelReady),
+                Route.get("v2_model_ready", "/v2/models/{name}/versions/{version}/ready", oip::modelReady),
+                Route.post("v2_infer", "/v2/models/{name}/infer", oip::infer),
+                Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer),
+                Route.get("metrics", "/metrics", metrics::scrape),
+                Route.get("index", "/", request -> Reply.ok(Map.of("name", OipEndpoints.SERVER_NAME,
+                        "routes", List.of("POST /image", "POST /url", "GET /v2/health/ready", "GET /v2/models/{name}",
+                                "POST /v2/models/{name}/infer", "GET /metrics")))));
+
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // one virtual thread per request: reading bodies and fetching URLs wait on the network,
+        // while the InferenceGate keeps the CPU-bound part to a few at a time
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        http.setExecutor(executor);
+        http.createContext("/", new Router(routes, metrics));
+        http.start();
+        return new EdgeServer(http, executor, settings.shutdownTimeout());
+    }
+
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** http://127.0.0.1:port/ — where a test or a health check on this machine reaches the agent. */
+    public URI localUri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    /** Stops accepting, lets requests in flight finish for up to the shutdown timeout, then closes. */
+    @Override
+    public void close() {
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, shutdownTimeout.toSeconds()));
+        http.stop(seconds);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.verge.edge;
+
+import static dev.verge.edge.AgentSettings.*;
+
+import dev.verge.error.VergeException;
+import dev.verge.inference.runtime.ThreadSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar verge-edge-agent.jar --model <package> [--port n]}: serves one model to the devices around it. */
+@Command(
+        name = "verge edge",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        sortOptions = false,
+        usageHelpWidth = 110,
+        description = {
+            "Serves one ONNX model package to devices on the local network: POST /image and POST /url",
+            "answer like the Custom Vision export container; Open Inference Protocol v2 under /v2;",
+            "Prometheus metrics at /metrics. Every option can also be set by its environment variable.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  java -jar verge-edge-agent.jar --model fruit-quality-3.zip",
+            "  ./verge edge --model models/fruit-quality --port 80 --max-body-bytes 8MiB",
+            "  VERGE_MODEL=/models/fruit-quality VERGE_PORT=80 java -jar verge-edge-agent.jar",
+            "  curl --data-binary @apple.jpg -H 'Content-Type: application/octet-stream' http://localhost:8080/image",
+            "  curl -F imageData=@apple.jpg http://localhost:8080/image",
+            "  curl -H 'Content-Type: application/json' -d '{\"url\": \"http://camera.local/snapshot.jpg\"}' http://localhost:8080/url",
+        })
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--model", paramLabel = "<package>", defaultValue = "${env:" + ENV_MODEL + "}",
+            description = "Model package: a folder with model.onnx and manifest.json, or a .zip of one. Env: " + ENV_MODEL + ".")
+    Path model;
+
+    @Option(names = "--host", defaultValue = "${env:" + ENV_HOST + ":-" + DEFAULT_HOST + "}",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}). Env: " + ENV_HOST + ".")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:" + ENV_PORT + ":-" + DEFAULT_PORT + "}",
+            description = "TCP port, 0 for any free one (default: ${DEFAULT-VALUE}). Env: " + ENV_PORT + ".")
+    int port;
+
+    @Option(names = "--max-body-bytes", paramLabel = "<size>", converter = SizeConverter.class,
+            defaultValue = "${env:" + ENV_MAX_BODY_BYTES + ":-" + DEFAULT_MAX_BODY_BYTES + "}",
+            description = "Largest image accepted, e.g. 4MiB; larger gets 413 (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BODY_BYTES + ".")
+    long maxBodyBytes;
+
+    @Option(names = "--max-pixels", defaultValue = "${env:" + ENV_MAX_PIXELS + ":-" + DEFAULT_MAX_PIXELS + "}",
+            description = "Largest image accepted in pixels, checked before decoding; larger gets 413 (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_PIXELS + ".")
+    long maxPixels;
+
+    @Option(names = "--intra-op-threads", paramLabel = "<n|auto>", defaultValue = "${env:" + ENV_INTRA_OP_THREADS + ":-" + DEFAULT_THREADS + "}",
+            description = "ONNX Runtime threads inside one operator; auto = from the CPUs this process may use (default: ${DEFAULT-VALUE}). Env: " + ENV_INTRA_OP_THREADS + ".")
+    String intraOpThreads;
+
+    @Option(names = "--inter-op-threads", paramLabel = "<n|auto>", defaultValue = "${env:" + ENV_INTER_OP_THREADS + ":-" + DEFAULT_THREADS + "}",
+            description = "ONNX Runtime threads across operators (default: ${DEFAULT-VALUE}). Env: " + ENV_INTER_OP_THREADS + ".")
+    String interOpThreads;
+
+    @Option(names = "--max-concurrent-inferences", paramLabel = "<n|auto>",
+            defaultValue = "${env:" + ENV_MAX_CONCURRENT_INFERENCES + ":-" + DEFAULT_THREADS + "}",
+            description = "Inferences run at once, more requests queue; auto = one per CPU (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_CONCURRENT_INFERENCES + ".")
+    String maxConcurrentInferences;
+
+    @Option(names = "--url-connect-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
+            defaultValue = "${env:" + ENV_URL_CONNECT_TIMEOUT + ":-" + DEFAULT_URL_CONNECT_TIMEOUT + "}",
+            description = "POST /url: connect timeout, e.g. 2s or 500ms (default: ${DEFAULT-VALUE}). Env: " + ENV_URL_CONNECT_TIMEOUT + ".")
+    Duration urlConnectTimeout;
+
+    @Option(names = "--url-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
+            defaultValue = "${env:" + ENV_URL_TIMEOUT + ":-" + DEFAULT_URL_TIMEOUT + "}",
+            description = "POST /url: total time for the fetch, redirects and body included (default: ${DEFAULT-VALUE}). Env: " + ENV_URL_TIMEOUT + ".")
+    Duration urlTimeout;
+
+    @Option(names = "--url-max-redirects", defaultValue = "${env:" + ENV_URL_MAX_REDIRECTS + ":-" + DEFAULT_URL_MAX_REDIRECTS + "}",
+            description = "POST /url: redirects followed (default: ${DEFAULT-VALUE}). Env: " + ENV_URL_MAX_REDIRECTS + ".")
+    int urlMaxRedirects;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "<duration>", converter = DurationConverter.class,
+            defaultValue = "${env:" + ENV_SHUTDOWN_TIMEOUT + ":-" + DEFAULT_SHUTDOWN_TIMEOUT + "}",
+            description = "On SIGTERM, how long requests in flight may finish (default: ${DEFAULT-VALUE}). Env: " + ENV_SHUTDOWN_TIMEOUT + ".")
+    Duration shutdownTimeout;
+
+    public static void main(String[] args) {
+        AgentLog.configure();
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            System.err.println("verge edge: " + e.getMessage());
+            return 2;
+        }
+        EdgeAgent agent;
+        try {
+            agent = EdgeAgent.start(settings);
+        } catch (VergeException e) {
+            System.err.println("verge edge: cannot serve " + settings.model() + ": " + e.getMessage() + " (" + e.code() + ")");
+            return 1;
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "verge-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    AgentSettings settings() {
+        if (model == null) {
+            throw new IllegalArgumentException("no model package: pass --model <folder|zip> or set " + ENV_MODEL);
+        }
+        ThreadSettings auto = ThreadSettings.forAvailableCpus();
+        ThreadSettings threads = new ThreadSettings(
+                SettingValues.countOrAuto(intraOpThreads, auto.intraOpThreads()),
+                SettingValues.countOrAuto(interOpThreads, auto.interOpThreads()));
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads,
+                SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+    }
+
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return SettingValues.bytes(value);
+        }
+    }
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return SettingValues.duration(value);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"verge edge agent " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.verge.edge;
+
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.predict.OipV2;
+import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.inference.runtime.ModelNotReadyException;
+import dev.verge.inference.runtime.ModelSlot;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/** The Open Inference Protocol v2 routes (KServe / Triton), for tools that speak it. */
+final class OipEndpoints {
+    static final String SERVER_NAME = "verge-edge-agent";
+
+    private final ModelSlot slot;
+    private final InferenceGate gate;
+    private final ImageLimits limits;
+    /** JSON tensors are verbose: a few times the largest image. */
+    private final long maxInferBytes;
+
+    OipEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits) {
+        this.slot = slot;
+        this.gate = gate;
+        this.limits = limits;
+        this.maxInferBytes = 4 * limits.maxBytes();
+    }
+
+    Reply live(Request request) {
+        return Reply.ok(Map.of("live", true));
+    }
+
+    /** 200 once a model is loaded, 503 {@code model_not_ready} before. */
+    Reply ready(Request request) {
+        if (slot.current().isEmpty()) {
+            throw new ModelNotReadyException();
+        }
+        return Reply.ok(Map.of("ready", true));
+    }
+
+    Reply server(Request request) {
+        String version = OipEndpoints.class.getPackage().getImplementationVersion();
+        return Reply.ok(Map.of("name", SERVER_NAME, "version", version == null ? "dev" : version, "extensions", List.of()));
+    }
+
+    Reply model(Request request) {
+        try (ModelSlot.Lease lease = leaseFor(request)) {
+            return Reply.ok(OipV2.metadata(lease.model().info()));
+        }
+    }
+
+    Reply modelReady(Request request) {
+        try (ModelSlot.Lease lease = leaseFor(request)) {
+            return Reply.ok(Map.of("name", lease.model().info().name(), "ready", true));
+        }
+    }
+
+    Reply infer(Request request) throws IOException {
+        try (ModelSlot.Lease lease = leaseFor(request)) {
+            byte[] body = BodyLimits.readAtMost(request, maxInferBytes, "an infer request");
+            OipV2.InferRequest infer = OipV2.parseRequest(body);
+            return Reply.ok(gate.run(() -> lease.model().infer(infer, limits)));
+        }
+    }
+
+    /** The current model if {@code {name}} (and {@code {version}}, when given) name it; 404 otherwise. */
+    private ModelSlot.Lease leaseFor(Request request) {
+        ModelSlot.Lease lease = slot.acquire();
+        ModelInfo info = lease.model().info();
+        String name = request.pathParam("name");
+        String version = request.pathParam("version");
+        boolean sameVersion = version == null || version.equals(info.version());
+        if (!info.name().equals(name) || !sameVersion) {
+            lease.close();
+            throw new VergeException(ErrorKind.NOT_FOUND, "model_not_found", "this agent serves model '" + info.name()
+                    + "' version '" + info.version() + "', not '" + name + "'" + (version == null ? "" : " version '" + version + "'"));
+        }
+        return lease;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.verge.edge;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/** The parts of an HTTP request an endpoint reads, with the path parameters its route captured. */
+record Request(HttpExchange exchange, Map<String, String> pathParams) {
+
+    String contentType() {
+        return exchange.getRequestHeaders().getFirst("Content-Type");
+    }
+
+    /** Empty when the client sends the body chunked, without a length. */
+    OptionalLong contentLength() {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    InputStream body() {
+        return exchange.getRequestBody();
+    }
+
+    String pathParam(String name) {
+        return pathParams.get(name);
+    }
+}

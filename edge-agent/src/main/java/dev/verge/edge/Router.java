@@ -1,0 +1,129 @@
+package dev.verge.edge;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.verge.error.ErrorBody;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The one HTTP handler of the agent: finds the route, runs it, and turns every failure into a JSON
+ * error with its status here and nowhere else. Also counts and times every request.
+ */
+final class Router implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger(Router.class.getName());
+    /**
+     * After an early error the client may still be sending its body. Reading (and dropping) up to
+     * this much lets it finish and read our answer; past it the connection is closed instead.
+     */
+    private static final long DISCARD_LIMIT = 16L * 1024 * 1024;
+
+    private final List<Route> routes;
+    private final AgentMetrics metrics;
+
+    Router(List<Route> routes, AgentMetrics metrics) {
+        this.routes = List.copyOf(routes);
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        long start = System.nanoTime();
+        String routeName = "unmatched";
+        Reply reply;
+        metrics.requestStarted();
+        try {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Route route = null;
+            Map<String, String> params = null;
+            TreeSet<String> allowed = new TreeSet<>();
+            for (Route candidate : routes) {
+                Optional<Map<String, String>> match = candidate.match(path);
+                if (match.isPresent()) {
+                    allowed.add(candidate.method());
+                    if (candidate.method().equals(method)) {
+                        route = candidate;
+                        params = match.get();
+                        break;
+                    }
+                }
+            }
+            if (route != null) {
+                routeName = route.name();
+                reply = run(route, new Request(exchange, params));
+            } else if (!allowed.isEmpty()) {
+                exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                reply = errorReply(new VergeException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed",
+                        path + " accepts " + String.join(", ", allowed) + ", not " + method));
+            } else {
+                reply = errorReply(new VergeException(ErrorKind.NOT_FOUND, "route_not_found",
+                        "no route " + method + " " + path + "; the agent serves POST /image, POST /url, GET /v2/health/ready, "
+                                + "GET /v2/models/{name}, POST /v2/models/{name}/infer and GET /metrics"));
+            }
+        } finally {
+            metrics.requestEnded();
+        }
+        send(exchange, reply);
+        metrics.requestCompleted(routeName, reply.status(), System.nanoTime() - start);
+    }
+
+    private Reply run(Route route, Request request) {
+        try {
+            return route.endpoint().handle(request);
+        } catch (VergeException e) {
+            return errorReply(e);
+        } catch (IOException | UncheckedIOException e) {
+            // the client went away or sent a broken stream: its problem, not ours
+            return errorReply(new VergeException(ErrorKind.BAD_REQUEST, "request_read_failed",
+                    "could not read the request body: " + e.getMessage()));
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + route.method() + " " + route.name(), e);
+            return errorReply(new VergeException(ErrorKind.INTERNAL, "internal_error",
+                    "the agent failed unexpectedly (" + e.getClass().getSimpleName() + "); the agent log has the details"));
+        }
+    }
+
+    private Reply errorReply(VergeException e) {
+        metrics.errorReported(e.code());
+        return Reply.error(e.kind().httpStatus(), new ErrorBody(e.code(), e.getMessage()));
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        try (exchange) {
+            exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
+            if (reply.status() >= 400) {
+                discardUnreadBody(exchange);
+            }
+        }
+    }
+
+    /**
+     * Drops what the client still sends after an early error, up to {@link #DISCARD_LIMIT}; the
+     * server closes the connection when some of the body is left unread.
+     */
+    private static void discardUnreadBody(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            long left = DISCARD_LIMIT;
+            byte[] sink = new byte[64 * 1024];
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
+            // the client closed first; nothing left to protect
+        }
+    }
+}
