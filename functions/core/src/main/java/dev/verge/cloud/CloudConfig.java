@@ -36,7 +36,7 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         return new CloudConfig(List.of(keys), false, null, null);
     }
 
-    public static CloudConfig insecureLocal() {
+    public static CloudConfig insecure() {
         return new CloudConfig(List.of(), true, null, null);
     }
 
