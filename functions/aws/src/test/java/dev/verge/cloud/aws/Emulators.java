@@ -1,0 +1,149 @@
+package dev.verge.cloud.aws;
+
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Properties;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The real emulators the AWS adapters are tested against, each started once per test JVM on a free
+ * port of 127.0.0.1: DynamoDB Local (in memory) and s3proxy (on jclouds' in-memory blob store).
+ * Both are started lazily, the first time a test asks for them, and stopped when the JVM exits.
+ */
+final class Emulators {
+
+    static final String REGION = "us-east-1";
+    /** DynamoDB Local accepts only letters and digits in an access key. */
+    static final String ACCESS_KEY = "vergetest";
+    static final String SECRET_KEY = "vergetestsecret";
+    static final String BUCKET = "verge-models";
+    static final String TABLE = "verge";
+    static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+
+    private Emulators() {}
+
+    static URI s3Endpoint() {
+        return S3Emulator.ENDPOINT;
+    }
+
+    static URI dynamoEndpoint() {
+        return DynamoEmulator.ENDPOINT;
+    }
+
+    /** A client of the S3 emulator, with {@link #BUCKET} created. */
+    static S3Client s3() {
+        return S3Emulator.CLIENT;
+    }
+
+    /** A store on {@link #BUCKET} of the S3 emulator. */
+    static S3BlobStore blobStore() {
+        return new S3BlobStore(S3Emulator.CLIENT, S3Emulator.PRESIGNER, BUCKET);
+    }
+
+    /** A client of DynamoDB Local, with {@link #TABLE} created. */
+    static DynamoDbClient dynamo() {
+        return DynamoEmulator.CLIENT;
+    }
+
+    /** The environment a Lambda function would get, pointing at these emulators (one endpoint each). */
+    static AwsSettings settings() {
+        return new AwsSettings(BUCKET, TABLE, REGION, Optional.empty());
+    }
+
+    private static final class S3Emulator {
+        static final URI ENDPOINT = start();
+        static final S3Client CLIENT = AwsClients.s3(REGION, Optional.of(ENDPOINT), CREDENTIALS);
+        static final S3Presigner PRESIGNER = AwsClients.s3Presigner(REGION, Optional.of(ENDPOINT), CREDENTIALS);
+
+        static {
+            CLIENT.createBucket(b -> b.bucket(BUCKET));
+        }
+
+        private static URI start() {
+            BlobStoreContext context = ContextBuilder.newBuilder("transient")
+                    .credentials("identity", "credential")
+                    .overrides(new Properties())
+                    .build(BlobStoreContext.class);
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(context.getBlobStore())
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .build();
+            try {
+                proxy.start();
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (!"STARTED".equals(proxy.getState())) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("s3proxy did not start within 60 s: " + proxy.getState());
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start s3proxy", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    proxy.stop();
+                } catch (Exception ignored) {
+                    // the JVM is going away anyway
+                }
+                context.close();
+            }));
+            return URI.create("http://127.0.0.1:" + proxy.getPort());
+        }
+    }
+
+    private static final class DynamoEmulator {
+        static final URI ENDPOINT = start();
+        static final DynamoDbClient CLIENT = AwsClients.dynamo(REGION, Optional.of(ENDPOINT), CREDENTIALS);
+
+        static {
+            DynamoDbMetadataStore.createTable(CLIENT, TABLE);
+        }
+
+        /**
+         * Builds DynamoDB Local's handler (in memory, shared DB, no telemetry) into a Jetty server of
+         * our own, because its command-line runner listens on every interface.
+         */
+        private static URI start() {
+            var handler = new LocalDynamoDBServerHandler(
+                    new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
+            Server server = new Server();
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            ContextHandler context = new ContextHandler();
+            context.setHandler(handler);
+            server.setHandler(context);
+            try {
+                server.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start DynamoDB Local", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.stop();
+                } catch (Exception ignored) {
+                    // the JVM is going away anyway
+                }
+                handler.close();
+            }));
+            return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        }
+    }
+}
