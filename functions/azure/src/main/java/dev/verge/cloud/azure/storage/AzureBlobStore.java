@@ -17,43 +17,87 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
- * {@link BlobStore} on one Azure Blob Storage container, over the Blob REST API. Small objects go up in
- * one Put Blob; larger ones or ones of unknown length are cut into blocks (Put Block, then Put Block List),
- * so at most one block is held in memory. The container is created on the first write that needs it.
+ * {@link BlobStore} on Azure Blob Storage, over the Blob REST API. A key's first segment names the
+ * container and the rest is the blob name ({@code models/fruit-quality/3/package.zip} is blob
+ * {@code fruit-quality/3/package.zip} in container {@code models}), the way an S3 path names bucket and
+ * key; a segment can be mapped to a container of another name ({@code VERGE_MODELS_CONTAINER}).
+ * Small objects go up in one Put Blob; larger ones or ones of unknown length are cut into blocks
+ * (Put Block, then Put Block List), so at most one block is held in memory. A container is created on
+ * the first write that needs it.
  */
 public final class AzureBlobStore implements BlobStore {
 
     static final String API_VERSION = "2023-11-03";
     static final int DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
+    private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
     private final StorageClient client;
-    private final String container;
-    private final URI containerUri;
+    private final URI endpoint;
+    private final Map<String, String> containerBySegment;
+    private final Map<String, String> segmentByContainer = new HashMap<>();
     private final int blockSize;
     private final int pageSize;
     private final UserDelegationKeys delegationKeys;
 
-    public AzureBlobStore(StorageConnection connection, String container) {
-        this(connection, container, StorageClient.defaultHttpClient(), DEFAULT_BLOCK_SIZE, 5000);
+    public AzureBlobStore(StorageConnection connection) {
+        this(connection, Map.of());
+    }
+
+    /** {@code containers} maps key segments to container names, for example {@code models -> vergemodels}. */
+    public AzureBlobStore(StorageConnection connection, Map<String, String> containers) {
+        this(connection, containers, StorageClient.defaultHttpClient(), DEFAULT_BLOCK_SIZE, 5000);
     }
 
     /** {@code blockSize} and {@code pageSize} (List Blobs maxresults) are small in tests to exercise blocks and markers. */
-    AzureBlobStore(StorageConnection connection, String container, HttpClient http, int blockSize, int pageSize) {
+    AzureBlobStore(StorageConnection connection, Map<String, String> containers, HttpClient http, int blockSize, int pageSize) {
         this.client = new StorageClient(http, connection.credential(), connection.accountName(), StorageClient.Service.BLOB, API_VERSION);
-        this.container = container;
-        this.containerUri = URI.create(connection.blobEndpoint() + "/" + container);
+        this.endpoint = connection.blobEndpoint();
+        this.containerBySegment = Map.copyOf(containers);
+        containers.forEach((segment, container) -> {
+            checkContainerName(container, segment);
+            segmentByContainer.put(container, segment);
+        });
         this.blockSize = blockSize;
         this.pageSize = pageSize;
         this.delegationKeys = new UserDelegationKeys(client, connection.blobEndpoint());
     }
 
-    public String container() {
-        return container;
+    /** Where a key lives: its container and its blob name in it. */
+    public record Location(String container, String blobName) {}
+
+    public Location locate(String key) {
+        int slash = key == null ? -1 : key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1) {
+            throw new IllegalArgumentException("expected a blob key <container>/<blob name>, found '" + key + "'");
+        }
+        String segment = key.substring(0, slash);
+        String container = containerBySegment.getOrDefault(segment, segment);
+        checkContainerName(container, key);
+        return new Location(container, key.substring(slash + 1));
+    }
+
+    /** The key of a blob, for events that name a container and a blob (the inverse of {@link #locate}). */
+    public String keyOf(String container, String blobName) {
+        return segmentByContainer.getOrDefault(container, container) + "/" + blobName;
+    }
+
+    private static void checkContainerName(String container, String context) {
+        if (!CONTAINER_NAME.matcher(container).matches()) {
+            throw new IllegalArgumentException("'" + container + "' (from " + context + ") is not a valid container name:"
+                    + " expected 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit");
+        }
     }
 
     @Override
@@ -76,7 +120,7 @@ public final class AzureBlobStore implements BlobStore {
                 .header("x-ms-blob-type", "BlockBlob")
                 .header("Content-MD5", md5(bytes))
                 .body(bytes, type);
-        HttpResponse<byte[]> response = sendCreatingContainer(request);
+        HttpResponse<byte[]> response = sendCreatingContainer(key, request);
         expect(request, response, 201);
         return infoFrom(key, bytes.length, response);
     }
@@ -94,7 +138,7 @@ public final class AzureBlobStore implements BlobStore {
                     .header("Content-MD5", md5(block))
                     .body(block, "application/octet-stream")
                     .asRetryable();
-            expect(request, sendCreatingContainer(request), 201);
+            expect(request, sendCreatingContainer(key, request), 201);
             ids.add(id);
             total += block.length;
             if (block.length < blockSize) {
@@ -147,11 +191,28 @@ public final class AzureBlobStore implements BlobStore {
 
     @Override
     public List<BlobInfo> list(String prefix) {
+        int slash = prefix.indexOf('/');
+        if (slash > 0) {
+            Location location = locate(prefix.substring(0, slash) + "/x");
+            return listContainer(location.container(), prefix.substring(slash + 1));
+        }
+        // a prefix within the container segment: every container whose key segment starts with it
+        List<BlobInfo> result = new ArrayList<>();
+        for (String container : listContainers()) {
+            if (segmentByContainer.getOrDefault(container, container).startsWith(prefix)) {
+                result.addAll(listContainer(container, ""));
+            }
+        }
+        result.sort(Comparator.comparing(BlobInfo::key));
+        return result;
+    }
+
+    private List<BlobInfo> listContainer(String container, String blobPrefix) {
         List<BlobInfo> result = new ArrayList<>();
         String marker = "";
         do {
-            StorageRequest request = StorageRequest.of("GET", URI.create(containerUri + "?restype=container&comp=list"
-                    + "&prefix=" + encodeQuery(prefix) + "&maxresults=" + pageSize
+            StorageRequest request = StorageRequest.of("GET", URI.create(endpoint + "/" + container + "?restype=container&comp=list"
+                    + "&prefix=" + encodeQuery(blobPrefix) + "&maxresults=" + pageSize
                     + (marker.isEmpty() ? "" : "&marker=" + encodeQuery(marker))));
             HttpResponse<byte[]> response = client.send(request);
             if (response.statusCode() == 404 && isContainerMissing(response)) {
@@ -159,10 +220,28 @@ public final class AzureBlobStore implements BlobStore {
             }
             expect(request, response, 200);
             BlobListing page = BlobListing.parse(response.body());
-            result.addAll(page.blobs());
+            page.blobs().forEach(blob -> result.add(new BlobInfo(keyOf(container, blob.key()), blob.size(), blob.etag(), blob.lastModified())));
             marker = page.nextMarker();
         } while (!marker.isEmpty());
         return result;
+    }
+
+    private List<String> listContainers() {
+        List<String> names = new ArrayList<>();
+        String marker = "";
+        do {
+            StorageRequest request = StorageRequest.of("GET", URI.create(endpoint + "/?comp=list&maxresults=" + pageSize
+                    + (marker.isEmpty() ? "" : "&marker=" + encodeQuery(marker))));
+            HttpResponse<byte[]> response = client.send(request);
+            expect(request, response, 200);
+            Document doc = BlobListing.XmlDocs.parse(response.body());
+            NodeList containers = doc.getElementsByTagName("Container");
+            for (int i = 0; i < containers.getLength(); i++) {
+                names.add(BlobListing.XmlDocs.text((Element) containers.item(i), "Name", ""));
+            }
+            marker = BlobListing.XmlDocs.text(doc.getDocumentElement(), "NextMarker", "");
+        } while (!marker.isEmpty());
+        return names;
     }
 
     @Override
@@ -183,26 +262,29 @@ public final class AzureBlobStore implements BlobStore {
     @Override
     public String downloadUrl(String key, long ttlSeconds) {
         Instant expiry = Instant.now().plusSeconds(ttlSeconds);
+        Location location = locate(key);
         String query = switch (client.credential()) {
-            case SharedKeyCredential sharedKey -> BlobSas.serviceSas(sharedKey, container, key, expiry);
-            case ManagedIdentityCredential identity ->
-                    BlobSas.userDelegationSas(delegationKeys.keyValidUntil(expiry), client.accountName(), container, key, expiry);
+            case SharedKeyCredential sharedKey ->
+                    BlobSas.serviceSas(sharedKey, location.container(), location.blobName(), expiry);
+            case ManagedIdentityCredential identity -> BlobSas.userDelegationSas(delegationKeys.keyValidUntil(expiry),
+                    client.accountName(), location.container(), location.blobName(), expiry);
         };
         return blobUri(key) + "?" + query;
     }
 
-    private HttpResponse<byte[]> sendCreatingContainer(StorageRequest request) {
+    private HttpResponse<byte[]> sendCreatingContainer(String key, StorageRequest request) {
         HttpResponse<byte[]> response = client.send(request);
         if (response.statusCode() == 404 && isContainerMissing(response)) {
-            createContainer();
+            createContainer(locate(key).container());
             response = client.send(request);
         }
         return response;
     }
 
     /** Creates the container; an existing one is fine (several workers may race here). */
-    public void createContainer() {
-        StorageRequest request = StorageRequest.of("PUT", URI.create(containerUri + "?restype=container")).body(new byte[0], "");
+    public void createContainer(String container) {
+        StorageRequest request = StorageRequest.of("PUT", URI.create(endpoint + "/" + container + "?restype=container"))
+                .body(new byte[0], "");
         HttpResponse<byte[]> response = client.send(request);
         if (response.statusCode() != 201 && response.statusCode() != 409) {
             throw client.failure(request, response);
@@ -232,10 +314,8 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     URI blobUri(String key) {
-        if (key == null || key.isEmpty()) {
-            throw new IllegalArgumentException("a blob key must not be empty");
-        }
-        return URI.create(containerUri + "/" + encodePath(key));
+        Location location = locate(key);
+        return URI.create(endpoint + "/" + location.container() + "/" + encodePath(location.blobName()));
     }
 
     /** Percent-encodes everything but RFC 3986 unreserved characters and '/'. */

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,12 @@ class AzureBlobStoreAzuriteTest {
     private static final int BLOCK = 256 * 1024;
     private final String container = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     private final AzureBlobStore store =
-            new AzureBlobStore(Azurite.shared().connection(), container, StorageClient.defaultHttpClient(), BLOCK, 5000);
+            new AzureBlobStore(Azurite.shared().connection(), Map.of(), StorageClient.defaultHttpClient(), BLOCK, 5000);
     private final HttpClient http = HttpClient.newHttpClient();
+
+    private String k(String name) {
+        return container + "/" + name;
+    }
 
     private BlobInfo putText(String key, String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
@@ -31,35 +36,36 @@ class AzureBlobStoreAzuriteTest {
 
     @Test
     void put_intoMissingContainer_createsItOnce() {
-        putText("a.txt", "first");
+        putText(k("a.txt"), "first");
 
-        assertThat(putText("b.txt", "second").size()).isEqualTo(6);
-        assertThat(store.list("")).extracting(BlobInfo::key).containsExactly("a.txt", "b.txt");
+        assertThat(putText(k("b.txt"), "second").size()).isEqualTo(6);
+        assertThat(store.list(container + "/")).extracting(BlobInfo::key).containsExactly(k("a.txt"), k("b.txt"));
     }
 
     @Test
     void list_missingContainer_isEmpty() {
-        assertThat(store.list("")).isEmpty();
-        assertThat(store.get("x")).isEmpty();
+        assertThat(store.list(container + "/")).isEmpty();
+        assertThat(store.list(container)).isEmpty();
+        assertThat(store.get(k("x"))).isEmpty();
     }
 
     @Test
     void downloadUrl_put_isRefused() throws Exception {
-        putText("dl.txt", "read only");
-        String url = store.downloadUrl("dl.txt", 300);
+        putText(k("dl.txt"), "read only");
+        String url = store.downloadUrl(k("dl.txt"), 300);
 
         HttpResponse<String> write = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("x-ms-blob-type", "BlockBlob")
                 .PUT(HttpRequest.BodyPublishers.ofString("overwritten")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(write.statusCode()).isEqualTo(403);
-        assertThat(new String(store.get("dl.txt").orElseThrow().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("read only");
+        assertThat(new String(store.get(k("dl.txt")).orElseThrow().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("read only");
     }
 
     @Test
     void downloadUrl_widenedPermissions_isRefused() throws Exception {
-        putText("dl.txt", "x");
-        String url = store.downloadUrl("dl.txt", 300).replace("sp=r", "sp=rw");
+        putText(k("dl.txt"), "x");
+        String url = store.downloadUrl(k("dl.txt"), 300).replace("sp=r", "sp=rw");
 
         assertThat(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
                 .isEqualTo(403);
@@ -67,8 +73,8 @@ class AzureBlobStoreAzuriteTest {
 
     @Test
     void downloadUrl_expired_isRefused() throws Exception {
-        putText("dl.txt", "x");
-        String url = store.downloadUrl("dl.txt", -120);
+        putText(k("dl.txt"), "x");
+        String url = store.downloadUrl(k("dl.txt"), -120);
 
         assertThat(http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
                 .isEqualTo(403);
@@ -76,8 +82,8 @@ class AzureBlobStoreAzuriteTest {
 
     @Test
     void downloadUrl_keyWithSpacesAndUnicode_downloads() throws Exception {
-        putText("models/fruit quality/ü+1.zip", "zipped");
-        String url = store.downloadUrl("models/fruit quality/ü+1.zip", 300);
+        putText(k("models/fruit quality/ü+1.zip"), "zipped");
+        String url = store.downloadUrl(k("models/fruit quality/ü+1.zip"), 300);
 
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
 
@@ -90,9 +96,9 @@ class AzureBlobStoreAzuriteTest {
         StorageConnection good = Azurite.shared().connection();
         StorageConnection wrong = new StorageConnection(good.accountName(), good.blobEndpoint(), good.tableEndpoint(),
                 new SharedKeyCredential(good.accountName(), "d3Jvbmcta2V5LXdyb25nLWtleQ=="));
-        AzureBlobStore intruder = new AzureBlobStore(wrong, container);
+        AzureBlobStore intruder = new AzureBlobStore(wrong);
 
-        assertThatThrownBy(() -> intruder.list(""))
+        assertThatThrownBy(() -> intruder.list(container + "/"))
                 .isInstanceOfSatisfying(AzureStorageException.class, e -> {
                     assertThat(e.status()).isEqualTo(403);
                     assertThat(e.errorCode()).isIn("AuthenticationFailed", "AuthorizationFailure"); // Azure says the first, Azurite the second
@@ -105,11 +111,11 @@ class AzureBlobStoreAzuriteTest {
         byte[] data = new byte[2 * BLOCK];
         new Random(7).nextBytes(data);
 
-        BlobInfo info = store.put("exact.bin", new ByteArrayInputStream(data), data.length, "application/octet-stream");
+        BlobInfo info = store.put(k("exact.bin"), new ByteArrayInputStream(data), data.length, "application/octet-stream");
 
         assertThat(info.size()).isEqualTo(data.length);
-        assertThat(store.head("exact.bin").orElseThrow().size()).isEqualTo(data.length);
-        try (InputStream in = store.get("exact.bin").orElseThrow()) {
+        assertThat(store.head(k("exact.bin")).orElseThrow().size()).isEqualTo(data.length);
+        try (InputStream in = store.get(k("exact.bin")).orElseThrow()) {
             assertThat(in.readAllBytes()).isEqualTo(data);
         }
     }
@@ -118,29 +124,59 @@ class AzureBlobStoreAzuriteTest {
     void put_streamShorterThanDeclaredLength_isRefusedAndStoresNothing() {
         byte[] data = new byte[BLOCK + 10];
 
-        assertThatThrownBy(() -> store.put("short.bin", new ByteArrayInputStream(data), data.length + 1, "application/octet-stream"))
+        assertThatThrownBy(() -> store.put(k("short.bin"), new ByteArrayInputStream(data), data.length + 1, "application/octet-stream"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected " + (data.length + 1));
-        assertThat(store.head("short.bin")).isEmpty();
+        assertThat(store.head(k("short.bin"))).isEmpty();
     }
 
     @Test
     void put_keysWithXmlSpecialCharacters_listBackExactly() {
-        putText("odd/a&b<c>\"d'.txt", "x");
+        putText(k("odd/a&b<c>\"d'.txt"), "x");
 
-        assertThat(store.list("odd/")).extracting(BlobInfo::key).containsExactly("odd/a&b<c>\"d'.txt");
+        assertThat(store.list(k("odd/"))).extracting(BlobInfo::key).containsExactly(k("odd/a&b<c>\"d'.txt"));
     }
 
     @Test
     void put_setsContentTypeOnTheBlob() throws Exception {
-        store.put("m.zip", new ByteArrayInputStream(new byte[BLOCK * 2 + 1]), -1, "application/zip");
-        putText("t.txt", "x");
+        store.put(k("m.zip"), new ByteArrayInputStream(new byte[BLOCK * 2 + 1]), -1, "application/zip");
+        putText(k("t.txt"), "x");
 
-        HttpResponse<Void> big = http.send(HttpRequest.newBuilder(URI.create(store.downloadUrl("m.zip", 60))).build(),
+        HttpResponse<Void> big = http.send(HttpRequest.newBuilder(URI.create(store.downloadUrl(k("m.zip"), 60))).build(),
                 HttpResponse.BodyHandlers.discarding());
-        HttpResponse<Void> small = http.send(HttpRequest.newBuilder(URI.create(store.downloadUrl("t.txt", 60))).build(),
+        HttpResponse<Void> small = http.send(HttpRequest.newBuilder(URI.create(store.downloadUrl(k("t.txt"), 60))).build(),
                 HttpResponse.BodyHandlers.discarding());
         assertThat(big.headers().firstValue("Content-Type")).contains("application/zip");
         assertThat(small.headers().firstValue("Content-Type")).contains("text/plain");
+    }
+
+    @Test
+    void list_prefixInsideContainerSegment_listsEveryMatchingContainerInKeyOrder() {
+        String other = container + "-b";
+        putText(other + "/z", "1");
+        putText(k("y"), "2");
+
+        // "-" sorts before "/"
+        assertThat(store.list(container)).extracting(BlobInfo::key).containsExactly(other + "/z", k("y"));
+    }
+
+    @Test
+    void renamedSegment_storesInTheMappedContainerAndMapsEventsBack() throws Exception {
+        AzureBlobStore renamed = new AzureBlobStore(Azurite.shared().connection(), Map.of("models", container));
+        byte[] bytes = "pkg".getBytes(StandardCharsets.UTF_8);
+
+        renamed.put("models/fruit/1/package.zip", new ByteArrayInputStream(bytes), bytes.length, "application/zip");
+
+        assertThat(renamed.locate("models/fruit/1/package.zip")).isEqualTo(new AzureBlobStore.Location(container, "fruit/1/package.zip"));
+        assertThat(store.get(k("fruit/1/package.zip")).orElseThrow().readAllBytes()).isEqualTo(bytes);
+        assertThat(renamed.keyOf(container, "fruit/1/package.zip")).isEqualTo("models/fruit/1/package.zip");
+        assertThat(renamed.list("models/fruit/")).extracting(BlobInfo::key).containsExactly("models/fruit/1/package.zip");
+    }
+
+    @Test
+    void locate_keyWithoutContainerOrInvalidContainer_isRefused() {
+        assertThatThrownBy(() -> store.locate("no-slash")).hasMessageContaining("<container>/<blob name>");
+        assertThatThrownBy(() -> store.locate("Upper/x")).hasMessageContaining("not a valid container name");
+        assertThatThrownBy(() -> store.locate("a--b/x")).hasMessageContaining("not a valid container name");
     }
 }

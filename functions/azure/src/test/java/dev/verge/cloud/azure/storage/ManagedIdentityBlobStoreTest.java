@@ -16,7 +16,7 @@ class ManagedIdentityBlobStoreTest extends BlobStoreContract {
 
     @Override
     protected BlobStore newStore() {
-        return new AzureBlobStore(ManagedIdentityStores.connection(), "identity");
+        return new AzureBlobStore(ManagedIdentityStores.connection());
     }
 
     @Test
