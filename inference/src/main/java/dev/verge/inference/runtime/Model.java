@@ -1,0 +1,310 @@
+package dev.verge.inference.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.verge.inference.image.DecodedImage;
+import dev.verge.inference.image.ImageDecoder;
+import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.image.Preprocessor;
+import dev.verge.inference.pkg.Manifest;
+import dev.verge.inference.pkg.ManifestInvalidException;
+import dev.verge.inference.pkg.ModelPackage;
+import dev.verge.inference.pkg.OnnxModelHeader;
+import dev.verge.inference.predict.LabelScore;
+import dev.verge.inference.predict.OipV2;
+import dev.verge.inference.predict.Prediction;
+import dev.verge.inference.predict.Timings;
+import java.awt.image.BufferedImage;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One loaded ONNX Runtime session with the manifest that says how to feed it. Thread-safe: any number of
+ * threads may predict at once. Close it only when no prediction runs (see {@link ModelSlot}).
+ */
+public final class Model implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Manifest manifest;
+    private final ModelInfo info;
+    private final Preprocessor preprocessor;
+    private final boolean dynamicBatch;
+    private final BufferPool buffers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Model(OrtEnvironment env, OrtSession session, Manifest manifest, ModelInfo info, boolean dynamicBatch) {
+        this.env = env;
+        this.session = session;
+        this.manifest = manifest;
+        this.info = info;
+        this.preprocessor = new Preprocessor(manifest.input());
+        this.dynamicBatch = dynamicBatch;
+        this.buffers = new BufferPool(preprocessor.elementCount(), Math.max(2, info.threads().intraOpThreads() * 2));
+    }
+
+    /**
+     * Creates the session, validates the manifest against the model's real input and output (every problem at
+     * once: {@link ManifestInvalidException}) and runs one smoke test. {@link ModelLoadException} when ONNX Runtime
+     * refuses the model, for example because its opset is newer than the runtime.
+     */
+    public static Model load(ModelPackage pkg, ThreadSettings threads) {
+        OrtEnvironment env = Onnx.environment();
+        Manifest manifest = pkg.manifest();
+        OnnxModelHeader header = pkg.onnxHeader();
+        OrtSession session = createSession(env, pkg, threads, header);
+        try {
+            SessionContract.Resolved resolved =
+                    SessionContract.resolve(manifest, session.getInputInfo(), session.getOutputInfo());
+            ModelInfo info = new ModelInfo(manifest.name(), manifest.version(), pkg.modelSha256(), manifest.task(),
+                    manifest.labels(), resolved.inputName(), resolved.inputShape(), resolved.outputName(),
+                    header.defaultOpset(), header.irVersion(), env.getVersion(), threads);
+            Model model = new Model(env, session, manifest, info, resolved.dynamicBatch());
+            model.checkOutputOnLoad();
+            return model;
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new ModelLoadException("ONNX Runtime " + env.getVersion() + " cannot read the input and output of "
+                    + describe(manifest, header) + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static OrtSession createSession(OrtEnvironment env, ModelPackage pkg, ThreadSettings threads,
+                                            OnnxModelHeader header) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads.intraOpThreads());
+            options.setInterOpNumThreads(threads.interOpThreads());
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Without the arena, freed tensors go back to the OS: RSS stays near the model size on small devices.
+            options.setCPUArenaAllocator(false);
+            options.setMemoryPatternOptimization(true);
+            return env.createSession(pkg.modelFile().toString(), options);
+        } catch (OrtException e) {
+            throw new ModelLoadException("ONNX Runtime " + env.getVersion() + " refused " + describe(pkg.manifest(), header)
+                    + ": " + e.getMessage() + ". Export the model with an opset and IR version this runtime supports,"
+                    + " or run a newer ONNX Runtime.", e);
+        }
+    }
+
+    private static String describe(Manifest manifest, OnnxModelHeader header) {
+        return manifest.name() + " version " + manifest.version() + " (opset " + header.defaultOpset()
+                + ", IR version " + header.irVersion() + ")";
+    }
+
+    public ModelInfo info() {
+        return info;
+    }
+
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** Decode, preprocess, run, postprocess; every label, sorted by probability. */
+    public Prediction predict(byte[] imageBytes, ImageLimits limits) {
+        return predict(imageBytes, limits, Integer.MAX_VALUE);
+    }
+
+    /** Like {@link #predict(byte[], ImageLimits)} with only the {@code topK} most probable labels. */
+    public Prediction predict(byte[] imageBytes, ImageLimits limits, int topK) {
+        long start = System.nanoTime();
+        DecodedImage decoded = ImageDecoder.decode(imageBytes, limits);
+        long decodeNanos = System.nanoTime() - start;
+        return predict(decoded.image(), decodeNanos, topK);
+    }
+
+    /** Runs an already decoded, upright picture. */
+    public Prediction predict(BufferedImage image) {
+        return predict(image, 0, Integer.MAX_VALUE);
+    }
+
+    private Prediction predict(BufferedImage image, long decodeNanos, int topK) {
+        long start = System.nanoTime();
+        FloatBuffer input = buffers.take();
+        try {
+            preprocessor.write(image, input);
+            long preprocessed = System.nanoTime();
+            float[] scores = run(input, preprocessor.shape());
+            long inferred = System.nanoTime();
+            float[] probabilities = postprocess(scores, 0, labelCount());
+            return new Prediction(ranked(probabilities, topK),
+                    new Timings(decodeNanos, preprocessed - start, inferred - preprocessed),
+                    image.getWidth(), image.getHeight());
+        } finally {
+            buffers.give(input);
+        }
+    }
+
+    /** One run on a generated picture; throws {@link ModelLoadException} when the output is not as expected. */
+    public Prediction smokeTest() {
+        int w = manifest.input().width();
+        int h = manifest.input().height();
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        var g = image.createGraphics();
+        g.setPaint(new java.awt.GradientPaint(0, 0, new java.awt.Color(200, 60, 40), w, h, new java.awt.Color(40, 160, 90)));
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        Prediction prediction = predict(image);
+        double sum = 0;
+        for (LabelScore score : prediction.predictions()) {
+            double p = score.probability();
+            if (!Double.isFinite(p) || p < -1e-3 || p > 1 + 1e-3) {
+                throw new ModelLoadException("smoke test of " + info.name() + " " + info.version()
+                        + ": label " + score.tagName() + " got probability " + p + "; expected a value from 0 to 1"
+                        + (manifest.output().appliesSoftmax() ? "" : " (does the output need \"activation\": \"softmax\"?)"));
+            }
+            sum += p;
+        }
+        if (Math.abs(sum - 1) > 0.01) {
+            throw new ModelLoadException("smoke test of " + info.name() + " " + info.version()
+                    + ": probabilities sum to " + sum + "; expected 1"
+                    + (manifest.output().appliesSoftmax() ? "" : " (does the output need \"activation\": \"softmax\"?)"));
+        }
+        return prediction;
+    }
+
+    /** Dynamic output shapes are only known after a run: check the score count against the labels once. */
+    private void checkOutputOnLoad() {
+        FloatBuffer input = buffers.take();
+        try {
+            int count = run(input, preprocessor.shape()).length;
+            if (count != labelCount()) {
+                throw new ManifestInvalidException(List.of(new ManifestInvalidException.Problem("labels",
+                        "model output \"" + info.outputName() + "\" gives " + count + " scores per image, the manifest lists "
+                                + labelCount() + " labels")));
+            }
+        } finally {
+            buffers.give(input);
+        }
+        smokeTest();
+    }
+
+    /** Open Inference Protocol v2 infer, with images limited to {@link ImageLimits#defaults()}. */
+    public OipV2.InferResponse infer(OipV2.InferRequest request) {
+        return infer(request, ImageLimits.defaults());
+    }
+
+    public OipV2.InferResponse infer(OipV2.InferRequest request, ImageLimits limits) {
+        OipInfer.Input input = OipInfer.read(request, info, dynamicBatch, limits);
+        float[] probabilities;
+        long batch;
+        if (input.image() != null) {
+            batch = 1;
+            DecodedImage decoded = ImageDecoder.decode(input.image(), limits);
+            FloatBuffer buffer = buffers.take();
+            try {
+                preprocessor.write(decoded.image(), buffer);
+                probabilities = postprocess(run(buffer, preprocessor.shape()), 0, labelCount());
+            } finally {
+                buffers.give(buffer);
+            }
+        } else {
+            batch = input.shape()[0];
+            float[] scores = run(input.tensor(), input.shape());
+            probabilities = new float[scores.length];
+            int k = labelCount();
+            for (int row = 0; row < batch; row++) {
+                System.arraycopy(postprocess(scores, row * k, k), 0, probabilities, row * k, k);
+            }
+        }
+        return new OipV2.InferResponse(info.name(), info.version(), request.id(),
+                List.of(new OipV2.ResponseTensor(info.outputName(), new long[] {batch, labelCount()}, OipV2.FP32,
+                        probabilities)));
+    }
+
+    private int labelCount() {
+        return info.labels().size();
+    }
+
+    /** Runs the session; the input and the result are closed before returning (native memory). */
+    private float[] run(FloatBuffer input, long[] shape) {
+        if (closed.get()) {
+            throw new IllegalStateException("model " + info.name() + " " + info.version() + " is closed");
+        }
+        input.clear();
+        long elements = 1;
+        for (long d : shape) {
+            elements *= d;
+        }
+        input.limit((int) elements);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
+             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), Set.of(info.outputName()))) {
+            OnnxValue value = result.get(0);
+            if (!(value instanceof OnnxTensor out) || out.getFloatBuffer() == null) {
+                throw new ModelLoadException("model output \"" + info.outputName() + "\" is not a float tensor");
+            }
+            FloatBuffer scores = out.getFloatBuffer();
+            float[] array = new float[scores.remaining()];
+            scores.get(array);
+            return array;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + info.name() + " " + info.version() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The probabilities of one image from its scores, softmax applied when the manifest says so. */
+    private float[] postprocess(float[] scores, int offset, int count) {
+        float[] out = Arrays.copyOfRange(scores, offset, offset + count);
+        if (manifest.output().appliesSoftmax()) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (float s : out) {
+                max = Math.max(max, s);
+            }
+            double sum = 0;
+            double[] exp = new double[count];
+            for (int i = 0; i < count; i++) {
+                exp[i] = Math.exp(out[i] - max);
+                sum += exp[i];
+            }
+            for (int i = 0; i < count; i++) {
+                out[i] = (float) (exp[i] / sum);
+            }
+        }
+        return out;
+    }
+
+    private List<LabelScore> ranked(float[] probabilities, int topK) {
+        Integer[] order = new Integer[probabilities.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        int n = Math.max(1, Math.min(topK, order.length));
+        LabelScore[] out = new LabelScore[n];
+        for (int i = 0; i < n; i++) {
+            int label = order[i];
+            out[i] = new LabelScore(Integer.toString(label), info.labels().get(label), probabilities[label], null);
+        }
+        return List.of(out);
+    }
+
+    /** Closes the session. Only safe once no prediction runs; {@link ModelSlot} makes sure of that. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeQuietly(session);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException | RuntimeException ignored) {
+            // closing a session that failed validation: nothing useful to report
+        }
+    }
+}
