@@ -1,0 +1,253 @@
+package dev.verge.cloud.azure.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.port.MetadataStore;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link MetadataStore} on one Azure Table (Table REST API, JSON). PartitionKey is the collection,
+ * RowKey the document key (both through {@link TableKeys}); the document's revision is {@code rev}
+ * (Edm.Int64) and its JSON is split over {@code doc0, doc1, ...} because one string property holds at
+ * most 64 KiB. Conditional writes use Azure's ETags: Insert Entity fails with 409 when the row exists,
+ * Update Entity with 412 when someone wrote it after we read it. The table is created on first write.
+ */
+public final class AzureTableMetadataStore implements MetadataStore {
+
+    static final String API_VERSION = "2019-02-02";
+    /** Characters per doc property: 64 KiB of UTF-16 is 32768 characters; stay under it. */
+    static final int CHUNK_CHARS = 30_000;
+    /** An entity holds at most 1 MiB and 255 properties; documents larger than this are refused up front. */
+    static final int MAX_DOC_CHARS = 25 * CHUNK_CHARS;
+    private static final int MAX_KEY_CHARS = 1024;
+    private static final String JSON_TYPE = "application/json";
+    private static final String ACCEPT = "application/json;odata=minimalmetadata";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StorageClient client;
+    private final String table;
+    private final URI tableUri;
+    private final URI tablesUri;
+    private final int pageSize;
+
+    public AzureTableMetadataStore(StorageConnection connection, String table) {
+        this(connection, table, StorageClient.defaultHttpClient(), 1000);
+    }
+
+    /** {@code pageSize} ($top) is small in tests to exercise continuation tokens. */
+    AzureTableMetadataStore(StorageConnection connection, String table, HttpClient http, int pageSize) {
+        if (!table.matches("[A-Za-z][A-Za-z0-9]{2,62}")) {
+            throw new IllegalArgumentException("table name must be 3-63 letters or digits starting with a letter, found '" + table + "'");
+        }
+        this.client = new StorageClient(http, connection.credential(), connection.accountName(), StorageClient.Service.TABLE, API_VERSION);
+        this.table = table;
+        this.tableUri = URI.create(connection.tableEndpoint() + "/" + table);
+        this.tablesUri = URI.create(connection.tableEndpoint() + "/Tables");
+        this.pageSize = pageSize;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    @Override
+    public boolean create(String collection, String key, String json) {
+        ObjectNode entity = entity(collection, key, 1, json);
+        StorageRequest request = StorageRequest.of("POST", tableUri)
+                .header("Accept", ACCEPT)
+                .header("Prefer", "return-no-content")
+                .body(bytes(entity), JSON_TYPE);
+        HttpResponse<byte[]> response = client.send(request);
+        if (isTableMissing(response)) {
+            createTable();
+            response = client.send(request);
+        }
+        return switch (response.statusCode()) {
+            case 204, 201 -> true;
+            case 409 -> false;
+            default -> throw client.failure(request, response);
+        };
+    }
+
+    @Override
+    public boolean update(String collection, String key, long expectedRevision, String json) {
+        Optional<Row> current = read(collection, key);
+        if (current.isEmpty() || current.get().document().revision() != expectedRevision) {
+            return false;
+        }
+        ObjectNode entity = entity(collection, key, expectedRevision + 1, json);
+        StorageRequest request = StorageRequest.of("PUT", entityUri(collection, key))
+                .header("Accept", ACCEPT)
+                .header("If-Match", current.get().etag())
+                .body(bytes(entity), JSON_TYPE);
+        HttpResponse<byte[]> response = client.send(request);
+        return switch (response.statusCode()) {
+            case 204 -> true;
+            case 412, 404 -> false; // written or deleted by someone else since we read it
+            default -> throw client.failure(request, response);
+        };
+    }
+
+    @Override
+    public Optional<Document> get(String collection, String key) {
+        return read(collection, key).map(Row::document);
+    }
+
+    private Optional<Row> read(String collection, String key) {
+        StorageRequest request = StorageRequest.of("GET", entityUri(collection, key)).header("Accept", ACCEPT);
+        HttpResponse<byte[]> response = client.send(request);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw client.failure(request, response);
+        }
+        JsonNode entity = parse(response.body());
+        String etag = response.headers().firstValue("ETag").orElseGet(() -> entity.path("odata.etag").asText());
+        return Optional.of(new Row(document(entity), etag));
+    }
+
+    @Override
+    public List<Document> list(String collection, String keyPrefix) {
+        String partition = TableKeys.encode(collection);
+        String filter = "PartitionKey eq '" + partition + "'";
+        if (!keyPrefix.isEmpty()) {
+            String low = TableKeys.encode(keyPrefix);
+            filter += " and RowKey ge '" + low + "' and RowKey lt '" + low + TableKeys.AFTER_ALL + "'";
+        }
+        List<Document> documents = new ArrayList<>();
+        String nextPartition = null;
+        String nextRow = null;
+        do {
+            String query = "$filter=" + encodeQuery(filter) + "&$top=" + pageSize
+                    + (nextPartition == null ? "" : "&NextPartitionKey=" + encodeQuery(nextPartition))
+                    + (nextRow == null ? "" : "&NextRowKey=" + encodeQuery(nextRow));
+            StorageRequest request = StorageRequest.of("GET", URI.create(tableUri + "()?" + query)).header("Accept", ACCEPT);
+            HttpResponse<byte[]> response = client.send(request);
+            if (isTableMissing(response)) {
+                return documents;
+            }
+            if (response.statusCode() != 200) {
+                throw client.failure(request, response);
+            }
+            for (JsonNode entity : parse(response.body()).path("value")) {
+                documents.add(document(entity));
+            }
+            nextPartition = response.headers().firstValue("x-ms-continuation-NextPartitionKey").orElse(null);
+            nextRow = response.headers().firstValue("x-ms-continuation-NextRowKey").orElse(null);
+        } while (nextPartition != null);
+        documents.sort(Comparator.comparing(Document::key));
+        return documents;
+    }
+
+    @Override
+    public boolean delete(String collection, String key) {
+        StorageRequest request = StorageRequest.of("DELETE", entityUri(collection, key)).header("If-Match", "*");
+        HttpResponse<byte[]> response = client.send(request);
+        return switch (response.statusCode()) {
+            case 204 -> true;
+            case 404 -> false;
+            default -> throw client.failure(request, response);
+        };
+    }
+
+    /** Creates the table; an existing one is fine (several workers may race here). */
+    public void createTable() {
+        ObjectNode body = JSON.createObjectNode().put("TableName", table);
+        StorageRequest request = StorageRequest.of("POST", tablesUri)
+                .header("Accept", ACCEPT)
+                .header("Prefer", "return-no-content")
+                .body(bytes(body), JSON_TYPE);
+        HttpResponse<byte[]> response = client.send(request);
+        if (response.statusCode() != 201 && response.statusCode() != 204 && response.statusCode() != 409) {
+            throw client.failure(request, response);
+        }
+    }
+
+    private static boolean isTableMissing(HttpResponse<?> response) {
+        return response.statusCode() == 404
+                && response.headers().firstValue("x-ms-error-code").filter("TableNotFound"::equals).isPresent();
+    }
+
+    private URI entityUri(String collection, String key) {
+        return URI.create(tableUri + "(PartitionKey='" + TableKeys.encode(collection) + "',RowKey='" + rowKey(key) + "')");
+    }
+
+    private static String rowKey(String key) {
+        String encoded = TableKeys.encode(key);
+        if (key.isEmpty() || encoded.length() > MAX_KEY_CHARS) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "key_invalid",
+                    "a document key must be 1 to about 340 characters (" + MAX_KEY_CHARS + " once encoded), found "
+                            + key.length() + " characters");
+        }
+        return encoded;
+    }
+
+    private static ObjectNode entity(String collection, String key, long revision, String json) {
+        if (json.length() > MAX_DOC_CHARS) {
+            throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "document_too_large",
+                    "a metadata document can hold at most " + MAX_DOC_CHARS + " characters, found " + json.length());
+        }
+        ObjectNode entity = JSON.createObjectNode()
+                .put("PartitionKey", TableKeys.encode(collection))
+                .put("RowKey", rowKey(key))
+                .put("rev@odata.type", "Edm.Int64")
+                .put("rev", Long.toString(revision));
+        int part = 0;
+        for (int start = 0; start < json.length() || part == 0; part++) {
+            int end = Math.min(json.length(), start + CHUNK_CHARS);
+            if (end < json.length() && Character.isHighSurrogate(json.charAt(end - 1))) {
+                end--; // never split a surrogate pair across two properties
+            }
+            entity.put("doc" + part, json.substring(start, end));
+            start = end;
+        }
+        entity.put("docParts", part);
+        return entity;
+    }
+
+    private static Document document(JsonNode entity) {
+        int parts = entity.path("docParts").asInt(1);
+        StringBuilder json = new StringBuilder();
+        for (int i = 0; i < parts; i++) {
+            json.append(entity.path("doc" + i).asText(""));
+        }
+        // Edm.Int64 arrives as a string, with rev@odata.type beside it
+        long revision = Long.parseLong(entity.path("rev").asText("0"));
+        return new Document(TableKeys.decode(entity.path("RowKey").asText()), revision, json.toString());
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new AzureStorageException(502, null, "Azure Table sent JSON that does not parse: " + e.getMessage());
+        }
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encodeQuery(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private record Row(Document document, String etag) {}
+}
