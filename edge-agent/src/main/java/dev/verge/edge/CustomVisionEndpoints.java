@@ -26,9 +26,11 @@ final class CustomVisionEndpoints {
     /** Room for multipart boundaries and part headers around an image of the largest size. */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
+    /** What curl sends with -d and --data-binary when not told otherwise. */
+    private static final String CURL_DEFAULT_TYPE = "application/x-www-form-urlencoded";
     /** What /url accepts: JSON, and what curl -d and hand-written clients send for it. */
     private static final Set<String> URL_MEDIA_TYPES = Set.of(
-            "", "application/json", "text/json", "text/plain", "application/x-www-form-urlencoded");
+            "", "application/json", "text/json", "text/plain", CURL_DEFAULT_TYPE);
 
     private final ModelSlot slot;
     private final InferenceGate gate;
@@ -51,8 +53,13 @@ final class CustomVisionEndpoints {
             throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "image_too_large",
                     "expected an image of at most " + limits.maxBytes() + " bytes, found a request body of " + declared + " bytes");
         }
+        String contentType = request.contentType();
+        if (BodyLimits.mediaType(contentType).equals(CURL_DEFAULT_TYPE)) {
+            // curl --data-binary @apple.jpg labels the raw bytes as a form; the Custom Vision container reads them raw
+            contentType = "application/octet-stream";
+        }
         try (ModelSlot.Lease lease = slot.acquire()) {
-            byte[] image = ImageRequestReader.read(request.contentType(), request.body(), limits);
+            byte[] image = ImageRequestReader.read(contentType, request.body(), limits);
             return predict(lease, image);
         }
     }

@@ -5,6 +5,7 @@ import dev.verge.inference.runtime.Model;
 import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelSlot;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A running agent: the model in its slot and the server in front of it. */
 public final class EdgeAgent implements AutoCloseable {
@@ -12,6 +13,7 @@ public final class EdgeAgent implements AutoCloseable {
 
     private final ModelSlot slot;
     private final EdgeServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EdgeAgent(ModelSlot slot, EdgeServer server) {
         this.slot = slot;
@@ -60,6 +62,9 @@ public final class EdgeAgent implements AutoCloseable {
     /** Finishes requests in flight (bounded by the shutdown timeout), then closes the model. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.close();
         slot.close();
         LOG.log(System.Logger.Level.INFO, "stopped");

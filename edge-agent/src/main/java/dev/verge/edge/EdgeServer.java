@@ -34,7 +34,7 @@ public final class EdgeServer implements AutoCloseable {
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
                 slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics);
-        OipEndpoints oip = new OipEndpoints(slot, gate, settings.maxBodyBytes());
+        OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
                 Route.post("url", CustomVisionEndpoints.URL_PATHS, customVision::url),

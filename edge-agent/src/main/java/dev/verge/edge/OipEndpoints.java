@@ -1,9 +1,8 @@
 package dev.verge.edge;
 
-import com.fasterxml.jackson.core.JacksonException;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
-import dev.verge.inference.json.Json;
+import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.predict.OipV2;
 import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelNotReadyException;
@@ -18,13 +17,15 @@ final class OipEndpoints {
 
     private final ModelSlot slot;
     private final InferenceGate gate;
+    private final ImageLimits limits;
     /** JSON tensors are verbose: a few times the largest image. */
     private final long maxInferBytes;
 
-    OipEndpoints(ModelSlot slot, InferenceGate gate, long maxImageBytes) {
+    OipEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits) {
         this.slot = slot;
         this.gate = gate;
-        this.maxInferBytes = 4 * maxImageBytes;
+        this.limits = limits;
+        this.maxInferBytes = 4 * limits.maxBytes();
     }
 
     Reply live(Request request) {
@@ -59,19 +60,8 @@ final class OipEndpoints {
     Reply infer(Request request) throws IOException {
         try (ModelSlot.Lease lease = leaseFor(request)) {
             byte[] body = BodyLimits.readAtMost(request, maxInferBytes, "an infer request");
-            OipV2.InferRequest infer;
-            try {
-                infer = Json.mapper().readValue(body, OipV2.InferRequest.class);
-            } catch (JacksonException e) {
-                throw new VergeException(ErrorKind.BAD_REQUEST, "infer_request_invalid",
-                        "expected an Open Inference Protocol v2 infer request {\"inputs\": [{\"name\", \"shape\", \"datatype\", \"data\"}]}, "
-                                + "but the body does not parse: " + e.getOriginalMessage());
-            }
-            if (infer == null) {
-                throw new VergeException(ErrorKind.BAD_REQUEST, "infer_request_invalid",
-                        "expected an Open Inference Protocol v2 infer request, found an empty body");
-            }
-            return Reply.ok(gate.run(() -> lease.model().infer(infer)));
+            OipV2.InferRequest infer = OipV2.parseRequest(body);
+            return Reply.ok(gate.run(() -> lease.model().infer(infer, limits)));
         }
     }
 

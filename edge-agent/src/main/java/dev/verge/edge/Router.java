@@ -8,6 +8,7 @@ import dev.verge.error.VergeException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +81,7 @@ final class Router implements HttpHandler {
             return route.endpoint().handle(request);
         } catch (VergeException e) {
             return errorReply(e);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // the client went away or sent a broken stream: its problem, not ours
             return errorReply(new VergeException(ErrorKind.BAD_REQUEST, "request_read_failed",
                     "could not read the request body: " + e.getMessage()));

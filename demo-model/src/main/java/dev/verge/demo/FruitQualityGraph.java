@@ -1,0 +1,114 @@
+package dev.verge.demo;
+
+import ai.onnx.proto.OnnxMl;
+import java.util.List;
+
+/**
+ * The fruit-quality classifier as an ONNX graph: global average pool over the image (the mean colour),
+ * a 3 -> 2 linear layer (Gemm) with hand-set weights, then Softmax.
+ *
+ * <p>The input is normalized with the ImageNet mean/std, so channel c holds (v/255 - mean[c]) / std[c]. The
+ * weights undo that to score the mean red-minus-green of the picture: ripe fruit (red, orange, yellow) has
+ * more red than green, unripe fruit more green than red; a neutral background adds nothing. With
+ * d = mean(r) - mean(g) in 0..1, logit(ripe) - logit(unripe) = GAIN * (d + BIAS).
+ */
+final class FruitQualityGraph {
+    static final int SIZE = 224;
+    static final String INPUT = "image";
+    static final String OUTPUT = "probabilities";
+    static final List<String> LABELS = List.of("ripe", "unripe");
+    static final double[] MEAN = {0.485, 0.456, 0.406};
+    static final double[] STD = {0.229, 0.224, 0.225};
+    static final int IR_VERSION = 8;
+    static final int OPSET = 13;
+
+    /** How sharply the colour decides. */
+    static final double GAIN = 200.0;
+    /** Where the decision flips: 0 means a grey picture is a coin toss. */
+    static final double BIAS = 0.0;
+
+    private FruitQualityGraph() {}
+
+    /** The working classifier. */
+    static OnnxMl.ModelProto colourClassifier(int opset) {
+        // d = r - g = STD_R * R_n + MEAN_R - STD_G * G_n - MEAN_G, with R_n, G_n the normalized means
+        double half = GAIN / 2;
+        float wr = (float) (half * STD[0]);
+        float wg = (float) (-half * STD[1]);
+        float b = (float) (half * (MEAN[0] - MEAN[1] + BIAS));
+        // Gemm: logits[1,2] = features[1,3] x W[3,2] + B[2]; column 0 ripe, column 1 unripe
+        float[] weights = {
+            wr, -wr,
+            wg, -wg,
+            0f, 0f,
+        };
+        float[] bias = {b, -b};
+        return model(weights, bias, opset, "fruit-quality: ripe when the picture is redder than it is green");
+    }
+
+    /** A deliberately bad classifier that answers unripe (p ~ 0.9997) whatever it sees. */
+    static OnnxMl.ModelProto alwaysUnripe() {
+        return model(new float[6], new float[] {-4f, 4f}, OPSET, "fruit-quality (broken on purpose): always unripe");
+    }
+
+    private static OnnxMl.ModelProto model(float[] weights, float[] bias, int opset, String doc) {
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder()
+                .setName("fruit_quality")
+                .addInput(tensorValue(INPUT, 1, 3, SIZE, SIZE))
+                .addOutput(tensorValue(OUTPUT, 1, LABELS.size()))
+                .addInitializer(floatTensor("W", weights, 3, LABELS.size()))
+                .addInitializer(floatTensor("B", bias, LABELS.size()))
+                .addNode(node("GlobalAveragePool", "pool", List.of(INPUT), "pooled"))
+                .addNode(node("Flatten", "flatten", List.of("pooled"), "features").toBuilder()
+                        .addAttribute(intAttribute("axis", 1)).build())
+                .addNode(node("Gemm", "linear", List.of("features", "W", "B"), "logits"))
+                .addNode(node("Softmax", "softmax", List.of("logits"), OUTPUT).toBuilder()
+                        .addAttribute(intAttribute("axis", 1)).build())
+                .build();
+        return OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(IR_VERSION)
+                .setProducerName("verge-demo-model")
+                .setProducerVersion("1")
+                .setDomain("dev.verge.demo")
+                .setModelVersion(1)
+                .setDocString(doc)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
+                .setGraph(graph)
+                .build();
+    }
+
+    private static OnnxMl.NodeProto node(String op, String name, List<String> inputs, String output) {
+        return OnnxMl.NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(inputs).addOutput(output).build();
+    }
+
+    private static OnnxMl.AttributeProto intAttribute(String name, long value) {
+        return OnnxMl.AttributeProto.newBuilder()
+                .setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    private static OnnxMl.TensorProto floatTensor(String name, float[] values, long... dims) {
+        OnnxMl.TensorProto.Builder tensor = OnnxMl.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber());
+        for (long d : dims) {
+            tensor.addDims(d);
+        }
+        for (float v : values) {
+            tensor.addFloatData(v);
+        }
+        return tensor.build();
+    }
+
+    private static OnnxMl.ValueInfoProto tensorValue(String name, long... dims) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : dims) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape)))
+                .build();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.verge.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.lang.reflect.Field;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+class MainTest {
+
+    @Test
+    void options_everySettingHasItsFlagAndEnvironmentVariable() {
+        Map<String, String> declared = new HashMap<>(); // flag -> default value as written
+        for (Field field : Main.class.getDeclaredFields()) {
+            Option option = field.getAnnotation(Option.class);
+            if (option != null) {
+                declared.put(option.names()[0], option.defaultValue());
+            }
+        }
+        for (AgentSettings.Option option : AgentSettings.OPTIONS) {
+            assertThat(declared).as(option.flag()).containsKey(option.flag());
+            String expected = option.defaultValue().isEmpty()
+                    ? "${env:" + option.environmentVariable() + "}"
+                    : "${env:" + option.environmentVariable() + ":-" + option.defaultValue() + "}";
+            assertThat(declared.get(option.flag())).as(option.flag()).isEqualTo(expected);
+        }
+        assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(
+                AgentSettings.OPTIONS.stream().map(AgentSettings.Option::flag).toList());
+    }
+
+    @Test
+    void options_settingsRecordHasOneComponentPerOption() {
+        // threads holds two options (intra-op and inter-op)
+        assertThat(AgentSettings.class.getRecordComponents()).hasSize(AgentSettings.OPTIONS.size() - 1);
+    }
+
+    @Test
+    void help_showsExamplesAndEnvironmentVariables() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(new PrintWriter(out));
+        int exit = cli.execute("--help");
+        assertThat(exit).isZero();
+        assertThat(out.toString())
+                .contains("Examples:")
+                .contains("--data-binary @apple.jpg")
+                .contains("VERGE_MODEL=")
+                .contains("default: 8080");
+        for (AgentSettings.Option option : AgentSettings.OPTIONS) {
+            assertThat(out.toString()).contains(option.environmentVariable());
+        }
+    }
+
+    @Test
+    void settings_humanUnits_areParsed() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--port", "9000", "--max-body-bytes", "8MiB",
+                "--url-timeout", "1500ms", "--intra-op-threads", "3", "--max-concurrent-inferences", "2");
+        AgentSettings settings = main.settings();
+        assertThat(settings.model()).isEqualTo(Path.of("m.zip"));
+        assertThat(settings.port()).isEqualTo(9000);
+        assertThat(settings.maxBodyBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(settings.urlTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(settings.threads().intraOpThreads()).isEqualTo(3);
+        assertThat(settings.maxConcurrentInferences()).isEqualTo(2);
+    }
+
+    @Test
+    void settings_noArguments_giveTheDocumentedDefaults() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip");
+        assertThat(main.settings()).isEqualTo(AgentSettings.defaults(Path.of("m.zip")));
+    }
+
+    @Test
+    void execute_badSize_exitsWithUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--model", "m.zip", "--max-body-bytes", "lots");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-body-bytes").contains("'lots'");
+    }
+}
