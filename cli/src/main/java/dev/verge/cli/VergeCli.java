@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "verge 0.1.0",
         description = "Run one ONNX model on edge boxes and in serverless cloud functions.",
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  ./verge demo", "  ./verge demo --rounds 100"})
 public final class VergeCli {
 
