@@ -169,11 +169,12 @@ class ModelPackageTest {
 
     @Test
     void open_zipSlipEntry_refusedAndNothingWrittenOutside() throws IOException {
+        Path work = dir.resolve("work");
         Path zip = zipOf(dir.resolve("slip.zip"), "manifest.json", "{}", "../evil.txt", "gotcha");
-        assertThatThrownBy(() -> ModelPackage.open(zip))
+        assertThatThrownBy(() -> ModelPackage.open(zip, ZipLimits.defaults(), work))
                 .isInstanceOf(PackageInvalidException.class).hasMessageContaining("points outside the package folder");
+        assertThat(work.resolve("evil.txt")).doesNotExist();
         assertThat(dir.resolve("evil.txt")).doesNotExist();
-        assertThat(Path.of(System.getProperty("java.io.tmpdir")).resolve("evil.txt")).doesNotExist();
     }
 
     @Test
@@ -245,16 +246,27 @@ class ModelPackageTest {
     }
 
     @Test
-    void close_zipPackage_leavesNoTemporaryFolderBehindWhenOpeningFails() throws IOException {
-        long before = countTempPackages();
+    void open_zipThatFailsValidation_leavesNoTemporaryFolderBehind() throws IOException {
+        Path work = Files.createDirectories(dir.resolve("work"));
         Path zip = zipOf(dir.resolve("bad.zip"), "manifest.json", "{not json");
-        assertThatThrownBy(() -> ModelPackage.open(zip)).isInstanceOf(ManifestInvalidException.class);
-        assertThat(countTempPackages()).isEqualTo(before);
+        assertThatThrownBy(() -> ModelPackage.open(zip, ZipLimits.defaults(), work))
+                .isInstanceOf(ManifestInvalidException.class);
+        Path slip = zipOf(dir.resolve("slip2.zip"), "model.onnx", "x", "../../evil", "x");
+        assertThatThrownBy(() -> ModelPackage.open(slip, ZipLimits.defaults(), work))
+                .isInstanceOf(PackageInvalidException.class);
+        try (var left = Files.list(work)) {
+            assertThat(left).isEmpty();
+        }
     }
 
-    private static long countTempPackages() throws IOException {
-        try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return list.filter(p -> p.getFileName().toString().startsWith("verge-package-")).count();
+    @Test
+    void open_zipWithWorkDir_unpacksThereAndCleansUpOnClose() throws IOException {
+        Path work = dir.resolve("work");
+        try (ModelPackage pkg = ModelPackage.open(TestPackages.fruitQualityZip(dir, "2"), ZipLimits.defaults(), work)) {
+            assertThat(pkg.directory()).startsWith(work);
+        }
+        try (var left = Files.list(work)) {
+            assertThat(left).isEmpty();
         }
     }
 
