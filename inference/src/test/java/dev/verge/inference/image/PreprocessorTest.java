@@ -138,6 +138,44 @@ class PreprocessorTest {
     }
 
     @Test
+    void write_shrinkingFineStripes_averagesInsteadOfAliasing() {
+        // one white column in three, 96x96 -> 2x2: each output pixel covers 48 columns, 16 of them white = 85;
+        // sampling only the pixels next to each output centre would give 127.5 or 0 or 255
+        int[][] rows = new int[96][96];
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 96; x++) {
+                rows[y][x] = x % 3 == 0 ? 0xFFFFFF : 0x000000;
+            }
+        }
+        float[] out = run(spec("NCHW", 2, 2, "RGB", 1, ZERO, ONE, "stretch"), TestImages.pixels(rows));
+        for (float v : out) {
+            assertThat(v).isCloseTo(85f, Offset.offset(12f));
+        }
+    }
+
+    @Test
+    void write_greyscaleImage_keepsGreyValuesInEveryChannel() {
+        BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(0, 0, 0, 100);
+        grey.getRaster().setSample(1, 0, 0, 200);
+        float[] out = run(spec("NCHW", 2, 1, "RGB", 1, ZERO, ONE, "stretch"), grey);
+        assertThat(out).containsExactly(new float[] {100, 200, 100, 200, 100, 200}, EXACT);
+    }
+
+    @Test
+    void write_decodedGreyscaleJpeg_keepsGreyValues() {
+        BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                grey.getRaster().setSample(x, y, 0, 120);
+            }
+        }
+        BufferedImage decoded = ImageDecoder.decode(TestImages.encode(grey, "jpg"), ImageLimits.defaults()).image();
+        float[] out = run(spec("NHWC", 1, 1, "RGB", 1, ZERO, ONE, "stretch"), decoded);
+        assertThat(out).containsExactly(new float[] {120, 120, 120}, Offset.offset(2f));
+    }
+
+    @Test
     void shape_nchwAndNhwc_putChannelsWhereTheLayoutSays() {
         assertThat(new Preprocessor(spec("NCHW", 4, 3, "RGB", 255, ZERO, ONE, "stretch")).shape())
                 .containsExactly(1, 3, 3, 4);
