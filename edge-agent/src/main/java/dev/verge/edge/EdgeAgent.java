@@ -67,6 +67,5 @@ public final class EdgeAgent implements AutoCloseable {
         }
         server.close();
         slot.close();
-        LOG.log(System.Logger.Level.INFO, "stopped");
     }
 }

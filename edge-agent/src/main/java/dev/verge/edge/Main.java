@@ -115,7 +115,10 @@ public final class Main implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long start = System.nanoTime();
             agent.close();
+            AgentLog.atShutdown(EdgeAgent.class.getName(), String.format(
+                    "stopped: requests in flight finished and model closed in %d ms", (System.nanoTime() - start) / 1_000_000));
             stopped.countDown();
         }, "verge-shutdown"));
         stopped.await();

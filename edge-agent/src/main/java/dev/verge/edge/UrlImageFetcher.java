@@ -87,7 +87,8 @@ final class UrlImageFetcher {
         } catch (HttpTimeoutException e) {
             throw failed("url_timeout", "GET " + uri + " did not answer within " + seconds(totalTimeout));
         } catch (ConnectException e) {
-            throw failed("url_unreachable", "could not connect to " + authority(uri) + " (" + describe(e) + ")");
+            throw failed("url_unreachable", "could not connect to " + authority(uri)
+                    + ": nothing listens there, or the host cannot be reached");
         } catch (IOException e) {
             throw failed("url_unreachable", "GET " + uri + " failed: " + describe(e));
         } catch (InterruptedException e) {
@@ -164,7 +165,7 @@ final class UrlImageFetcher {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null ? "the connection broke" : e.getMessage();
     }
 
     private static void closeQuietly(InputStream in) {
