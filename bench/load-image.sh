@@ -4,7 +4,7 @@
 #
 #   bench/load-image.sh                       # concurrency 1 2 4 8, 10 s each, after a 5 s warm-up
 #   DURATION=5s CONCURRENCY="1 4" bench/load-image.sh
-#   IMAGE=apple.jpg MODEL=my-model.zip AGENT_OPTS="--max-concurrent-inferences 1" bench/load-image.sh
+#   IMAGE=apple.jpg MODEL=my-model.zip AGENT_OPTS="--max-concurrent-inferences 1" JAVA_OPTS=-Xmx256m bench/load-image.sh
 #
 # Needs bench/target/benchmarks.jar and edge-agent/target/verge-edge-agent.jar (./verge build) and wrk
 # (Debian: apt-get install wrk; installed here when missing and running as root). Traffic goes to 127.0.0.1 only.
@@ -51,7 +51,7 @@ IMAGE="${IMAGE:-$WORK/demo/samples/ripe-red-tomato.jpg}"
 export IMAGE
 
 # shellcheck disable=SC2086
-"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$AGENT_JAR" --model "$MODEL" --host 127.0.0.1 --port 0 \
+"$JAVA" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -jar "$AGENT_JAR" --model "$MODEL" --host 127.0.0.1 --port 0 \
   ${AGENT_OPTS:-} >"$WORK/agent.log" 2>&1 &
 AGENT_PID=$!
 PORT=""

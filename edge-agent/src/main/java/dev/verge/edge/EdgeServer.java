@@ -60,7 +60,10 @@ public final class EdgeServer implements AutoCloseable {
         }
         // one virtual thread per request: reading bodies and fetching URLs wait on the network,
         // while the InferenceGate keeps the CPU-bound part to a few at a time
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        ExecutorService executor = switch (System.getProperty("verge.edge.executor", "virtual")) {
+            case "fixed" -> Executors.newFixedThreadPool(Integer.getInteger("verge.edge.poolSize", 8));
+            default -> Executors.newVirtualThreadPerTaskExecutor();
+        };
         http.setExecutor(executor);
         http.createContext("/", new Router(routes, metrics));
         http.start();
