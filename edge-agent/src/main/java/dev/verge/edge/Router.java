@@ -38,13 +38,15 @@ final class Router implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
         metrics.requestStarted();
+        Outcome outcome;
         try {
-            Outcome outcome = dispatch(exchange);
-            send(exchange, outcome.reply());
+            outcome = dispatch(exchange);
+            // counted before it is sent: a client that has its answer finds it in /metrics
             metrics.requestCompleted(outcome.route(), outcome.reply().status(), System.nanoTime() - start);
         } finally {
             metrics.requestEnded();
         }
+        send(exchange, outcome.reply());
     }
 
     /** The reply, and the route name its metrics carry ("unmatched" for 404 and 405). */
