@@ -4,6 +4,7 @@
 #
 #   bench/load-image.sh                       # concurrency 1 2 4 8, 10 s each, after a 5 s warm-up
 #   DURATION=5s CONCURRENCY="1 4" bench/load-image.sh
+#   BENCH_MODEL=ppocr-cls bench/load-image.sh   # PaddleOCR's cls model (./verge fetch-test-models)
 #   IMAGE=apple.jpg MODEL=my-model.zip AGENT_OPTS="--max-concurrent-inferences 1" JAVA_OPTS=-Xmx256m bench/load-image.sh
 #
 # Needs bench/target/benchmarks.jar and edge-agent/target/verge-edge-agent.jar (./verge build) and wrk
@@ -45,6 +46,10 @@ trap cleanup EXIT
 if [ -z "${MODEL:-}" ] || [ -z "${IMAGE:-}" ]; then
   "$JAVA" -cp "$BENCH_JAR" dev.verge.demo.WriteDemoPackage "$WORK/demo" 1 >"$WORK/demo.log" 2>&1 ||
     { cat "$WORK/demo.log" >&2; exit 1; }
+fi
+if [ -n "${BENCH_MODEL:-}" ] && [ -z "${MODEL:-}" ]; then
+  MODEL="$(cd "$ROOT" && "$JAVA" -cp "$BENCH_JAR" dev.verge.bench.BenchModels "$BENCH_MODEL" "$WORK/models" 2>"$WORK/models.log")" ||
+    { cat "$WORK/models.log" >&2; exit 1; }
 fi
 MODEL="${MODEL:-$WORK/demo/fruit-quality-1.zip}"
 IMAGE="${IMAGE:-$WORK/demo/samples/ripe-red-tomato.jpg}"

@@ -11,11 +11,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** The model packages the benchmarks run: the demo model, and PaddleOCR's text-direction classifier when fetched. */
-final class BenchModels {
+public final class BenchModels {
     static final String FRUIT_QUALITY = "fruit-quality";
     static final String PPOCR_CLS = "ppocr-cls";
 
     private BenchModels() {}
+
+    /** {@code BenchModels <model> <dir>}: writes the package folder (for load-image.sh) and prints its path. */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: BenchModels <" + FRUIT_QUALITY + "|" + PPOCR_CLS + "> <dir>");
+            System.exit(2);
+        }
+        System.out.println(write(args[0], Path.of(args[1])).toAbsolutePath());
+    }
 
     /** A package folder for {@code name} under {@code dir}. */
     static Path write(String name, Path dir) {
