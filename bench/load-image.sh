@@ -82,9 +82,11 @@ for c in $CONCURRENCY; do
     "$(field p99_ms)" "$(field max_ms)" "$(field errors)"
 done
 
-curl -s "http://127.0.0.1:$PORT/metrics" | grep -E '^verge_inference_stage_duration_seconds_(sum|count)' >"$WORK/stages" || true
+curl -s "http://127.0.0.1:$PORT/metrics" |
+  grep -E '^verge_(inference_stage|http_request)_duration_seconds_(sum|count)\{(stage=|route="image")' >"$WORK/stages" || true
 if [ -s "$WORK/stages" ]; then
-  echo "mean per stage inside the agent (all requests above):"
+  echo "mean time inside the agent, over every request above:"
   awk -F'[{}" ]+' '/_sum/ {sum[$3]=$NF} /_count/ {count[$3]=$NF}
-    END {for (s in sum) if (count[s] > 0) printf "  %-10s %.3f ms\n", s, 1000 * sum[s] / count[s]}' "$WORK/stages"
+    END {for (s in sum) if (count[s] > 0) printf "  %-24s %8.3f ms\n", (s == "image" ? "POST /image (handler)" : s), 1000 * sum[s] / count[s]}' \
+    "$WORK/stages" | sort
 fi
