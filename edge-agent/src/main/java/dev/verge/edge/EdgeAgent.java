@@ -41,17 +41,13 @@ public final class EdgeAgent implements AutoCloseable {
         return new EdgeAgent(slot, server);
     }
 
-    /** Opens the package, loads the model and runs it once, so the first device does not wait for warm-up. */
+    /**
+     * Opens the package and loads the model; {@link Model#load} already ran it once (smoke test), so the
+     * first device does not wait for warm-up. The session no longer needs the package's files.
+     */
     static Model load(AgentSettings settings) {
         try (ModelPackage pkg = ModelPackage.open(settings.model())) {
-            Model model = Model.load(pkg, settings.threads());
-            try {
-                model.smokeTest();
-            } catch (RuntimeException e) {
-                model.close();
-                throw e;
-            }
-            return model;
+            return Model.load(pkg, settings.threads());
         }
     }
 
@@ -67,6 +63,5 @@ public final class EdgeAgent implements AutoCloseable {
         }
         server.close();
         slot.close();
-        LOG.log(System.Logger.Level.INFO, "stopped");
     }
 }

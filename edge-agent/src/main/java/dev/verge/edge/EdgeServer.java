@@ -5,7 +5,6 @@ import dev.verge.inference.runtime.ModelSlot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 public final class EdgeServer implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
+    private final InferenceGate gate;
     private final Duration shutdownTimeout;
 
-    private EdgeServer(HttpServer http, ExecutorService executor, Duration shutdownTimeout) {
+    private EdgeServer(HttpServer http, ExecutorService executor, InferenceGate gate, Duration shutdownTimeout) {
         this.http = http;
         this.executor = executor;
+        this.gate = gate;
         this.shutdownTimeout = shutdownTimeout;
     }
 
@@ -58,22 +59,17 @@ public final class EdgeServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        // one virtual thread per request: reading bodies and fetching URLs wait on the network,
-        // while the InferenceGate keeps the CPU-bound part to a few at a time
+        // one virtual thread per request: reading bodies and fetching URLs wait on the network; the
+        // CPU-bound part runs on the InferenceGate's few platform threads
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
         http.createContext("/", new Router(routes, metrics));
         http.start();
-        return new EdgeServer(http, executor, settings.shutdownTimeout());
+        return new EdgeServer(http, executor, gate, settings.shutdownTimeout());
     }
 
     public int port() {
         return http.getAddress().getPort();
-    }
-
-    /** http://127.0.0.1:port/ — where a test or a health check on this machine reaches the agent. */
-    public URI localUri() {
-        return URI.create("http://127.0.0.1:" + port() + "/");
     }
 
     /** Stops accepting, lets requests in flight finish for up to the shutdown timeout, then closes. */
@@ -81,6 +77,7 @@ public final class EdgeServer implements AutoCloseable {
     public void close() {
         int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, shutdownTimeout.toSeconds()));
         http.stop(seconds);
+        gate.close();
         executor.shutdown();
         try {
             executor.awaitTermination(1, TimeUnit.SECONDS);

@@ -3,6 +3,8 @@ package dev.verge.edge;
 import static dev.verge.edge.AgentSettings.*;
 
 import dev.verge.error.VergeException;
+import dev.verge.inference.json.Json;
+import dev.verge.inference.runtime.Onnx;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,6 +93,11 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         AgentLog.configure();
+        // Loading ONNX Runtime's native library and initialising Jackson take most of the start-up; they
+        // run on their own threads while picocli reads the options, and the main thread waits for them
+        // only where it needs them (class initialisation is thread-safe).
+        Thread.ofPlatform().daemon().name("verge-init-onnx").start(Onnx::environment);
+        Thread.ofPlatform().daemon().name("verge-init-json").start(Json::mapper);
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
@@ -115,7 +122,10 @@ public final class Main implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long start = System.nanoTime();
             agent.close();
+            AgentLog.atShutdown(EdgeAgent.class.getName(), String.format(
+                    "stopped: requests in flight finished and model closed in %d ms", (System.nanoTime() - start) / 1_000_000));
             stopped.countDown();
         }, "verge-shutdown"));
         stopped.await();

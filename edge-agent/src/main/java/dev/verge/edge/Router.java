@@ -37,43 +37,42 @@ final class Router implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         long start = System.nanoTime();
-        String routeName = "unmatched";
-        Reply reply;
         metrics.requestStarted();
+        Outcome outcome;
         try {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            Route route = null;
-            Map<String, String> params = null;
-            TreeSet<String> allowed = new TreeSet<>();
-            for (Route candidate : routes) {
-                Optional<Map<String, String>> match = candidate.match(path);
-                if (match.isPresent()) {
-                    allowed.add(candidate.method());
-                    if (candidate.method().equals(method)) {
-                        route = candidate;
-                        params = match.get();
-                        break;
-                    }
-                }
-            }
-            if (route != null) {
-                routeName = route.name();
-                reply = run(route, new Request(exchange, params));
-            } else if (!allowed.isEmpty()) {
-                exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
-                reply = errorReply(new VergeException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed",
-                        path + " accepts " + String.join(", ", allowed) + ", not " + method));
-            } else {
-                reply = errorReply(new VergeException(ErrorKind.NOT_FOUND, "route_not_found",
-                        "no route " + method + " " + path + "; the agent serves POST /image, POST /url, GET /v2/health/ready, "
-                                + "GET /v2/models/{name}, POST /v2/models/{name}/infer and GET /metrics"));
-            }
+            outcome = dispatch(exchange);
+            // counted before it is sent: a client that has its answer finds it in /metrics
+            metrics.requestCompleted(outcome.route(), outcome.reply().status(), System.nanoTime() - start);
         } finally {
             metrics.requestEnded();
         }
-        send(exchange, reply);
-        metrics.requestCompleted(routeName, reply.status(), System.nanoTime() - start);
+        send(exchange, outcome.reply());
+    }
+
+    /** The reply, and the route name its metrics carry ("unmatched" for 404 and 405). */
+    private record Outcome(String route, Reply reply) {}
+
+    private Outcome dispatch(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        TreeSet<String> allowed = new TreeSet<>();
+        for (Route route : routes) {
+            Optional<Map<String, String>> params = route.match(path);
+            if (params.isPresent()) {
+                if (route.method().equals(method)) {
+                    return new Outcome(route.name(), run(route, new Request(exchange, params.get())));
+                }
+                allowed.add(route.method());
+            }
+        }
+        if (!allowed.isEmpty()) {
+            exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+            return new Outcome("unmatched", errorReply(new VergeException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    path + " accepts " + String.join(", ", allowed) + ", not " + method)));
+        }
+        return new Outcome("unmatched", errorReply(new VergeException(ErrorKind.NOT_FOUND, "route_not_found",
+                "no route " + method + " " + path + "; the agent serves POST /image, POST /url, GET /v2/health/ready, "
+                        + "GET /v2/models/{name}, POST /v2/models/{name}/infer and GET /metrics")));
     }
 
     private Reply run(Route route, Request request) {

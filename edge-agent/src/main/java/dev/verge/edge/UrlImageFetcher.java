@@ -24,20 +24,15 @@ import java.util.concurrent.TimeUnit;
  * while the body streams in.
  */
 final class UrlImageFetcher {
-    private final HttpClient client;
     private final Duration connectTimeout;
     private final Duration totalTimeout;
     private final int maxRedirects;
     private final long maxBytes;
 
+    /** Built on the first fetch: creating an HttpClient costs more than the rest of the agent's start-up. */
+    private volatile HttpClient client;
+
     UrlImageFetcher(Duration connectTimeout, Duration totalTimeout, int maxRedirects, long maxBytes) {
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                // redirects are followed here, so each hop is checked and counted
-                .followRedirects(HttpClient.Redirect.NEVER)
-                // cameras and small web servers speak HTTP/1.1; an h2c upgrade offer confuses some
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
         this.connectTimeout = connectTimeout;
         this.totalTimeout = totalTimeout;
         this.maxRedirects = maxRedirects;
@@ -74,6 +69,25 @@ final class UrlImageFetcher {
         }
     }
 
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    client = c = HttpClient.newBuilder()
+                            .connectTimeout(connectTimeout)
+                            // redirects are followed in fetch(), so each hop is checked and counted
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            // cameras and small web servers speak HTTP/1.1; an h2c upgrade offer confuses some
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .build();
+                }
+            }
+        }
+        return c;
+    }
+
     private HttpResponse<InputStream> send(URI uri, long deadline) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
@@ -81,13 +95,14 @@ final class UrlImageFetcher {
                 .GET()
                 .build();
         try {
-            return client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
             throw failed("url_timeout", "could not connect to " + authority(uri) + " within " + seconds(connectTimeout));
         } catch (HttpTimeoutException e) {
             throw failed("url_timeout", "GET " + uri + " did not answer within " + seconds(totalTimeout));
         } catch (ConnectException e) {
-            throw failed("url_unreachable", "could not connect to " + authority(uri) + " (" + describe(e) + ")");
+            throw failed("url_unreachable", "could not connect to " + authority(uri)
+                    + ": nothing listens there, or the host cannot be reached");
         } catch (IOException e) {
             throw failed("url_unreachable", "GET " + uri + " failed: " + describe(e));
         } catch (InterruptedException e) {
@@ -164,7 +179,7 @@ final class UrlImageFetcher {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return e.getMessage() == null ? "the connection broke" : e.getMessage();
     }
 
     private static void closeQuietly(InputStream in) {

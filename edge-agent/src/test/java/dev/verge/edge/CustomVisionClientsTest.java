@@ -41,6 +41,10 @@ class CustomVisionClientsTest {
 
     /** What devices read: predictions[0].tagName and probability, sorted descending, no box for classification. */
     static void assertCustomVisionAnswer(AgentClient.Answer answer, String expectedTag) {
+        assertCustomVisionAnswerFor(answer, expectedTag, RunningAgent.MODEL_VERSION);
+    }
+
+    static void assertCustomVisionAnswerFor(AgentClient.Answer answer, String expectedTag, String modelVersion) {
         assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
         assertThat(answer.contentType()).startsWith("application/json");
         JsonNode json = answer.json();
@@ -48,7 +52,7 @@ class CustomVisionClientsTest {
                 .containsExactlyInAnyOrder("created", "id", "iteration", "project", "predictions");
         assertThat(Instant.parse(json.path("created").asText())).isBeforeOrEqualTo(Instant.now());
         assertThat(UUID.fromString(json.path("id").asText())).isNotNull();
-        assertThat(json.path("iteration").asText()).isEqualTo(RunningAgent.MODEL_VERSION);
+        assertThat(json.path("iteration").asText()).isEqualTo(modelVersion);
         assertThat(json.path("project").asText()).isEqualTo("fruit-quality");
         JsonNode predictions = json.path("predictions");
         assertThat(predictions.size()).isEqualTo(2);
