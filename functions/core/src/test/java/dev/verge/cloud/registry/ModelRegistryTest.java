@@ -200,6 +200,18 @@ class ModelRegistryTest {
     }
 
     @Test
+    void register_brokenArchiveAgain_keepsItsStatus() {
+        byte[] slip = RegistryPackages.zipSlip(NAME, "1");
+        PackageRejectedException first = catchThrowableOfType(PackageRejectedException.class, () -> register(slip));
+
+        PackageRejectedException again = catchThrowableOfType(PackageRejectedException.class, () -> register(slip));
+
+        assertThat(first.kind().httpStatus()).isEqualTo(400);
+        assertThat(again.kind().httpStatus()).isEqualTo(400);
+        assertThat(again.code()).isEqualTo("package_invalid");
+    }
+
+    @Test
     void register_overSizeLimit_is413AndStoresNothing() throws IOException {
         registry = newRegistry(blobs, RegistryConfig.defaults().withMaxPackageBytes(200));
 
