@@ -84,6 +84,24 @@ class ApiGatewayEventsTest {
     }
 
     @Test
+    void read_eventsWithAuthorizers_areRead() throws IOException {
+        ApiRequest v2 = read("""
+                {"version": "2.0", "rawPath": "/api/models", "rawQueryString": "",
+                 "requestContext": {"stage": "$default", "http": {"method": "GET", "path": "/api/models"},
+                   "authorizer": {"jwt": {"claims": {"sub": "alice"}, "scopes": ["models/read"]}}},
+                 "isBase64Encoded": false}
+                """);
+        ApiRequest v1 = read("""
+                {"path": "/api/models", "httpMethod": "GET",
+                 "requestContext": {"stage": "prod", "authorizer": {"principalId": "alice", "claims": {"sub": "alice"}}},
+                 "isBase64Encoded": false}
+                """);
+
+        assertThat(v2.path()).isEqualTo("/api/models");
+        assertThat(v1.path()).isEqualTo("/api/models");
+    }
+
+    @Test
     void read_functionUrlEvent_keepsEncodedRawPath() throws IOException {
         ApiRequest request = read("""
                 {"version": "2.0", "rawPath": "/api/models/a%2Fb/versions", "rawQueryString": "",
