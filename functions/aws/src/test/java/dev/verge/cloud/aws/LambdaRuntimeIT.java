@@ -73,7 +73,7 @@ class LambdaRuntimeIT {
     }
 
     /** Starts the function as Lambda's java21 runtime would; returns System.nanoTime() just before. */
-    private long startFunction(String handler) throws IOException, URISyntaxException {
+    private long startFunction(String handler, String initializationType) throws IOException, URISyntaxException {
         Path jar = Path.of(System.getProperty("verge.aws.lambdaJar", "target/verge-functions-aws.jar"));
         assertThat(jar).as("the shaded jar is built in the package phase").exists();
         String classPath = String.join(File.pathSeparator, jar.toString(), jarOf(AWSLambda.class), jarOf(PojoSerializer.class));
@@ -96,6 +96,7 @@ class LambdaRuntimeIT {
                 "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/verge-test",
                 "AWS_LAMBDA_LOG_STREAM_NAME", "local",
                 "_HANDLER", handler,
+                "AWS_LAMBDA_INITIALIZATION_TYPE", initializationType,
                 "TZ", ":UTC"));
         long start = System.nanoTime();
         function = builder.start();
@@ -114,9 +115,9 @@ class LambdaRuntimeIT {
         }
     }
 
-    private static void printColdStart(String handler, long start, long firstPoll, Outcome first) {
-        System.out.printf("cold start %s: fresh JVM to first poll (init) %d ms, to first event answered %d ms%n",
-                handler, (firstPoll - start) / 1_000_000, (first.nanoTime() - start) / 1_000_000);
+    private static void printColdStart(String handler, String initializationType, long start, long firstPoll, Outcome first) {
+        System.out.printf("cold start %s (%s init): fresh JVM to first poll (init done) %d ms, to first event answered %d ms%n",
+                handler, initializationType, (firstPoll - start) / 1_000_000, (first.nanoTime() - start) / 1_000_000);
     }
 
     private BlobInfo putPackage(String key, String version) throws IOException {
@@ -143,9 +144,10 @@ class LambdaRuntimeIT {
         var testEvent = runtimeApi.invoke(S3NotificationTest.class.getResourceAsStream("/events/s3-test-event.json").readAllBytes());
         var garbage = runtimeApi.invoke("{\"Records\": [{\"eventName\": 42}]}".getBytes());
 
-        long start = startFunction(handler);
+        // as with SnapStart: the init phase also loads ONNX Runtime
+        long start = startFunction(handler, "snap-start");
         Outcome answered = await(first);
-        printColdStart(handler, start, runtimeApi.firstPoll().get(), answered);
+        printColdStart(handler, "snap-start", start, runtimeApi.firstPoll().get(), answered);
 
         assertThat(answered.error()).as(answered.body()).isFalse();
         assertThat(JSON.readTree(answered.body()).at("/records/0/result").asText()).isEqualTo("REGISTERED");
@@ -171,9 +173,9 @@ class LambdaRuntimeIT {
         var noKey = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2,
                 ApiRequest.of("GET", "/api/models", Map.of(), null)));
 
-        long start = startFunction(handler);
+        long start = startFunction(handler, "on-demand");
         Outcome answered = await(v2);
-        printColdStart(handler, start, runtimeApi.firstPoll().get(), answered);
+        printColdStart(handler, "on-demand", start, runtimeApi.firstPoll().get(), answered);
 
         ApiResponse response = ApiGatewayProxyEvents.response(answered.body().getBytes());
         assertThat(response.status()).as(answered.body()).isEqualTo(200);

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The part of the Lambda Runtime API a runtime interface client talks to, on 127.0.0.1: it hands out
  * queued events on {@code GET /2018-06-01/runtime/invocation/next} and completes each event's future
  * with what the function posts to {@code .../response} or {@code .../error}; an init error fails
- * every pending event.
+ * every pending event. A SnapStart init ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) is
+ * "restored" as soon as it asks, so no snapshot is really taken.
  */
 final class LocalRuntimeApi implements AutoCloseable {
     private static final String BASE = "/2018-06-01/runtime";
@@ -47,6 +48,11 @@ final class LocalRuntimeApi implements AutoCloseable {
         server.createContext(BASE + "/invocation/next", this::next);
         server.createContext(BASE + "/invocation/", this::answer);
         server.createContext(BASE + "/init/error", this::initError);
+        // with SnapStart the client reports the end of init here and waits for the restore: restore at once
+        server.createContext(BASE + "/restore/next", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         server.start();
     }
 
