@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.UriPaths;
+import dev.verge.error.ErrorKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -20,7 +21,14 @@ final class HttpExchanges {
     static HttpHandler handler(Function<ApiRequest, ApiResponse> function) {
         return exchange -> {
             try (exchange) {
-                ApiResponse response = function.apply(toRequest(exchange));
+                ApiResponse response;
+                try {
+                    response = function.apply(toRequest(exchange));
+                } catch (RuntimeException e) {
+                    // CloudApi never throws; this guards the other handlers (blob downloads)
+                    LOG.log(Level.ERROR, "failed to handle " + exchange.getRequestURI(), e);
+                    response = ApiResponse.error(ErrorKind.INTERNAL, "internal_error", "the server failed to handle the request");
+                }
                 send(exchange, response);
             } catch (IOException e) {
                 // the client went away mid-response; nothing to tell it
