@@ -25,15 +25,15 @@ public final class AwsClients {
 
     /** Clients for a Lambda container: credentials from {@code AWS_ACCESS_KEY_ID} and friends. */
     public static S3Client s3(AwsSettings settings) {
-        return s3(settings.region(), settings.endpoint(), EnvironmentVariableCredentialsProvider.create());
+        return s3(settings.region(), settings.s3Endpoint(), EnvironmentVariableCredentialsProvider.create());
     }
 
     public static S3Presigner s3Presigner(AwsSettings settings) {
-        return s3Presigner(settings.region(), settings.endpoint(), EnvironmentVariableCredentialsProvider.create());
+        return s3Presigner(settings.region(), settings.s3Endpoint(), EnvironmentVariableCredentialsProvider.create());
     }
 
     public static DynamoDbClient dynamo(AwsSettings settings) {
-        return dynamo(settings.region(), settings.endpoint(), EnvironmentVariableCredentialsProvider.create());
+        return dynamo(settings.region(), settings.dynamoEndpoint(), EnvironmentVariableCredentialsProvider.create());
     }
 
     /**

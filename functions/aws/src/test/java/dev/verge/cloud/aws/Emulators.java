@@ -2,7 +2,12 @@ package dev.verge.cloud.aws;
 
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
 import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.CloudServices;
 import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.jetty.server.Server;
@@ -59,9 +64,45 @@ final class Emulators {
         return DynamoEmulator.CLIENT;
     }
 
-    /** The environment a Lambda function would get, pointing at these emulators (one endpoint each). */
-    static AwsSettings settings() {
-        return new AwsSettings(BUCKET, TABLE, REGION, Optional.empty());
+    /** A new, empty bucket of the S3 emulator, so that a test class sees only its own objects. */
+    static String newBucket() {
+        String bucket = "verge-" + UUID.randomUUID().toString().substring(0, 8);
+        s3().createBucket(b -> b.bucket(bucket));
+        return bucket;
+    }
+
+    /** A new, empty table of DynamoDB Local, so that a test class sees only its own documents. */
+    static String newTable() {
+        String table = "verge-" + UUID.randomUUID().toString().substring(0, 8);
+        DynamoDbMetadataStore.createTable(dynamo(), table);
+        return table;
+    }
+
+    static S3BlobStore blobStore(String bucket) {
+        return new S3BlobStore(S3Emulator.CLIENT, S3Emulator.PRESIGNER, bucket);
+    }
+
+    /** Every use case on a new bucket and table of the emulators, with one API key. */
+    static CloudServices newServices(String apiKey) {
+        return newServices(CloudConfig.withApiKeys(apiKey));
+    }
+
+    static CloudServices newServices(CloudConfig config) {
+        return CloudServices.create(blobStore(newBucket()), new DynamoDbMetadataStore(dynamo(), newTable()),
+                Clock.systemUTC(), config);
+    }
+
+    /** The environment a Lambda function gets, pointing at these emulators, {@code bucket} and {@code table}. */
+    static Map<String, String> lambdaEnvironment(String bucket, String table, String apiKey) {
+        return Map.of(
+                AwsSettings.MODELS_BUCKET, bucket,
+                AwsSettings.TABLE, table,
+                AwsSettings.REGION, REGION,
+                AwsSettings.S3_ENDPOINT, s3Endpoint().toString(),
+                AwsSettings.DYNAMODB_ENDPOINT, dynamoEndpoint().toString(),
+                "AWS_ACCESS_KEY_ID", ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY", SECRET_KEY,
+                "VERGE_API_KEYS", apiKey);
     }
 
     private static final class S3Emulator {

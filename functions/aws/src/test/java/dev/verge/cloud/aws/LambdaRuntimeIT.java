@@ -1,0 +1,187 @@
+package dev.verge.cloud.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.CloudServices;
+import dev.verge.cloud.api.ApiRequest;
+import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.aws.ApiGatewayProxyEvents.PayloadFormat;
+import dev.verge.cloud.aws.LocalRuntimeApi.Outcome;
+import dev.verge.cloud.port.BlobInfo;
+import dev.verge.cloud.registry.VersionStatus;
+import dev.verge.demo.DemoModels;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The deployment jar as Lambda runs it: a fresh JVM running the runtime interface client with the
+ * handler name from the SAM template, against a local Runtime API and the emulators. Prints how
+ * long a fresh JVM takes until its first event is answered (no assertion on time).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class LambdaRuntimeIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KEY = "runtime-it-key-0123456789";
+
+    @TempDir
+    Path tmp;
+
+    private String bucket;
+    private String table;
+    private CloudServices services;
+    private LocalRuntimeApi runtimeApi;
+    private Process function;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        bucket = Emulators.newBucket();
+        table = Emulators.newTable();
+        services = CloudServices.create(Emulators.blobStore(bucket), new DynamoDbMetadataStore(Emulators.dynamo(), table),
+                Clock.systemUTC(), CloudConfig.withApiKeys(KEY));
+        runtimeApi = new LocalRuntimeApi();
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (function != null) {
+            function.destroy();
+            if (!function.waitFor(20, TimeUnit.SECONDS)) {
+                function.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+        runtimeApi.close();
+    }
+
+    /** Starts the function as Lambda's java21 runtime would; returns System.nanoTime() just before. */
+    private long startFunction(String handler, String initializationType) throws IOException, URISyntaxException {
+        Path jar = Path.of(System.getProperty("verge.aws.lambdaJar", "target/verge-functions-aws.jar"));
+        assertThat(jar).as("the shaded jar is built in the package phase").exists();
+        String classPath = String.join(File.pathSeparator, jar.toString(), jarOf(AWSLambda.class), jarOf(PojoSerializer.class));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // the flags Lambda's java21 runtime starts with
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Xmx512m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", classPath,
+                AWSLambda.class.getName(), handler));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("function.log").toFile());
+        builder.environment().putAll(Emulators.lambdaEnvironment(bucket, table, KEY));
+        builder.environment().putAll(Map.of(
+                "AWS_LAMBDA_RUNTIME_API", runtimeApi.address(),
+                "AWS_LAMBDA_FUNCTION_NAME", "verge-test",
+                "AWS_LAMBDA_FUNCTION_VERSION", "$LATEST",
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024",
+                "AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/verge-test",
+                "AWS_LAMBDA_LOG_STREAM_NAME", "local",
+                "_HANDLER", handler,
+                "AWS_LAMBDA_INITIALIZATION_TYPE", initializationType,
+                "TZ", ":UTC"));
+        long start = System.nanoTime();
+        function = builder.start();
+        return start;
+    }
+
+    private static String jarOf(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+
+    private Outcome await(java.util.concurrent.CompletableFuture<Outcome> outcome) throws Exception {
+        try {
+            return outcome.get(3, TimeUnit.MINUTES);
+        } catch (Exception e) {
+            throw new AssertionError("the function did not answer; its log:\n" + Files.readString(tmp.resolve("function.log")), e);
+        }
+    }
+
+    private static void printColdStart(String handler, String initializationType, long start, long firstPoll, Outcome first) {
+        System.out.printf("cold start %s (%s init): fresh JVM to first poll (init done) %d ms, to first event answered %d ms%n",
+                handler, initializationType, (firstPoll - start) / 1_000_000, (first.nanoTime() - start) / 1_000_000);
+    }
+
+    private BlobInfo putPackage(String key, String version) throws IOException {
+        Path zip = DemoModels.zip(DemoModels.fruitQuality(tmp.resolve("v" + version), version), tmp.resolve(version + ".zip"));
+        try (InputStream in = Files.newInputStream(zip)) {
+            return services.blobs().put(key, in, Files.size(zip), "application/zip");
+        }
+    }
+
+    private byte[] s3Event(String key, BlobInfo blob) throws IOException {
+        ObjectNode event = (ObjectNode) S3NotificationTest.fixture("s3-object-created.json");
+        ObjectNode s3 = (ObjectNode) event.withArray("Records").get(0).get("s3");
+        s3.withObject("bucket").put("name", bucket);
+        s3.withObject("object").put("key", key).put("size", blob.size()).put("eTag", blob.etag());
+        return JSON.writeValueAsBytes(event);
+    }
+
+    @Test
+    void s3UploadHandler_underRuntimeClient_registersUploadedPackage() throws Exception {
+        String handler = "dev.verge.cloud.aws.S3UploadHandler::handleRequest";
+        BlobInfo blob = putPackage("models/fruit-quality/1/package.zip", "1");
+        var first = runtimeApi.invoke(s3Event("models/fruit-quality/1/package.zip", blob));
+        var redelivered = runtimeApi.invoke(s3Event("models/fruit-quality/1/package.zip", blob));
+        var testEvent = runtimeApi.invoke(S3NotificationTest.class.getResourceAsStream("/events/s3-test-event.json").readAllBytes());
+        var garbage = runtimeApi.invoke("{\"Records\": [{\"eventName\": 42}]}".getBytes());
+
+        // as with SnapStart: the init phase also loads ONNX Runtime
+        long start = startFunction(handler, "snap-start");
+        Outcome answered = await(first);
+        printColdStart(handler, "snap-start", start, runtimeApi.firstPoll().get(), answered);
+
+        assertThat(answered.error()).as(answered.body()).isFalse();
+        assertThat(JSON.readTree(answered.body()).at("/records/0/result").asText()).isEqualTo("REGISTERED");
+        assertThat(services.registry().get("fruit-quality", "1").status()).isEqualTo(VersionStatus.REGISTERED);
+        assertThat(JSON.readTree(await(redelivered).body()).at("/records/0/result").asText()).isEqualTo("ALREADY_REGISTERED");
+        assertThat(JSON.readTree(await(testEvent).body()).get("testEvent").asBoolean()).isTrue();
+        Outcome bad = await(garbage);
+        assertThat(bad.error()).as(bad.body()).isFalse();
+        assertThat(JSON.readTree(bad.body()).at("/records/0/result").asText()).isEqualTo("SKIPPED");
+    }
+
+    @Test
+    void apiHandler_underRuntimeClient_answersBothPayloadFormats() throws Exception {
+        String handler = "dev.verge.cloud.aws.ApiHandler::handleRequest";
+        putPackage("models/fruit-quality/2/package.zip", "2");
+        services.registry().onPackageUploaded("models/fruit-quality/2/package.zip",
+                services.blobs().head("models/fruit-quality/2/package.zip").orElseThrow().etag(), 1,
+                dev.verge.cloud.registry.PackageSource.bucket(bucket, "it"));
+        ApiRequest get = ApiRequest.of("GET", "/api/models/fruit-quality/versions/2", Map.of("x-api-key", List.of(KEY)), null);
+        var v2 = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2, get));
+        var v1 = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.REST_V1,
+                ApiRequest.of("GET", "/api/models/fruit-quality/versions/2", Map.of("x-api-key", List.of(KEY)), null)));
+        var noKey = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2,
+                ApiRequest.of("GET", "/api/models", Map.of(), null)));
+
+        long start = startFunction(handler, "on-demand");
+        Outcome answered = await(v2);
+        printColdStart(handler, "on-demand", start, runtimeApi.firstPoll().get(), answered);
+
+        ApiResponse response = ApiGatewayProxyEvents.response(answered.body().getBytes());
+        assertThat(response.status()).as(answered.body()).isEqualTo(200);
+        JsonNode version = JSON.readTree(response.bodyBytes());
+        assertThat(version.get("status").asText()).isEqualTo("registered");
+        assertThat(ApiGatewayProxyEvents.response(await(v1).body().getBytes()).status()).isEqualTo(200);
+        assertThat(ApiGatewayProxyEvents.response(await(noKey).body().getBytes()).status()).isEqualTo(401);
+    }
+}
