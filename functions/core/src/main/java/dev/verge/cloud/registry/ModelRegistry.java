@@ -63,7 +63,7 @@ public final class ModelRegistry {
         this.markers = new JsonCollection<>(metadata, BlobEventMarker.COLLECTION, BlobEventMarker.class);
         this.clock = clock;
         this.config = config;
-        this.inspector = new PackageInspector(config.maxConcurrentLoads());
+        this.inspector = new PackageInspector(config);
     }
 
     /** The blob key of a version's package. */

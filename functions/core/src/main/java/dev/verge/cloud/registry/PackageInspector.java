@@ -7,6 +7,7 @@ import dev.verge.error.VergeException;
 import dev.verge.inference.pkg.ManifestInvalidException;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.pkg.PackageDigestMismatchException;
+import dev.verge.inference.pkg.ZipLimits;
 import dev.verge.inference.runtime.Model;
 import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ThreadSettings;
@@ -48,16 +49,18 @@ final class PackageInspector {
 
     private final ThreadSettings threads;
     private final Semaphore loading;
+    private final ZipLimits limits;
 
-    PackageInspector(int maxConcurrentLoads) {
+    PackageInspector(RegistryConfig config) {
         this.threads = ThreadSettings.forAvailableCpus();
-        this.loading = new Semaphore(Math.max(1, maxConcurrentLoads), true);
+        this.loading = new Semaphore(Math.max(1, config.maxConcurrentLoads()), true);
+        this.limits = new ZipLimits(config.maxUnpackedBytes(), 100, config.maxPackageBytes());
     }
 
     Opening open(Path zip) {
         ModelPackage pkg;
         try {
-            pkg = ModelPackage.open(zip);
+            pkg = ModelPackage.open(zip, limits);
         } catch (VergeException e) {
             JsonNode manifest = peekManifest(zip).orElse(null);
             return new Unopenable(e, identityOf(manifest), manifest);
