@@ -8,6 +8,7 @@ import com.microsoft.azure.functions.annotation.FunctionName;
 import dev.verge.cloud.azure.events.BlobCreatedEvent;
 import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.registry.UploadOutcome;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -30,10 +31,11 @@ public class ModelBlobFunction {
 
     @FunctionName("modelBlobCreated")
     public void onEvent(@EventGridTrigger(name = "event") String event, ExecutionContext context) {
-        for (BlobCreatedEvent created : BlobCreatedEvent.parse(event)) {
-            String key = app.get().blobs().keyOf(created.container(), created.name());
-            log(context, key, app.get().services().registry().onPackageUploaded(key, created.etag(), created.size(),
-                    PackageSource.bucket(created.container(), "event-grid")));
+        List<BlobCreatedEvent> events = BlobCreatedEvent.parse(event); // a malformed event throws: Event Grid dead-letters it
+        for (BlobCreatedEvent created : events) {
+            app.get().blobs().keyOf(created.container(), created.name()).ifPresentOrElse(
+                    key -> register(key, created.etag(), created.size(), "event-grid", context),
+                    () -> context.getLogger().info(created.container() + " is not a container of this app; event ignored"));
         }
     }
 
@@ -43,12 +45,13 @@ public class ModelBlobFunction {
             byte[] content,
             @BindingName("name") String name,
             ExecutionContext context) {
-        String key = app.get().blobs().keyOf(app.get().modelsContainer(), name);
-        app.get().blobs().head(key).ifPresent(blob -> log(context, key, app.get().services().registry()
-                .onPackageUploaded(key, blob.etag(), blob.size(), PackageSource.bucket(app.get().modelsContainer(), "blob-trigger"))));
+        String key = app.get().blobs().keyOf(app.get().modelsContainer(), name).orElseThrow();
+        app.get().blobs().head(key).ifPresent(blob -> register(key, blob.etag(), blob.size(), "blob-trigger", context));
     }
 
-    private static void log(ExecutionContext context, String key, UploadOutcome outcome) {
+    private void register(String key, String etag, long size, String by, ExecutionContext context) {
+        PackageSource source = PackageSource.bucket(app.get().blobs().locate(key).container(), by);
+        UploadOutcome outcome = app.get().services().registry().onPackageUploaded(key, etag, size, source);
         context.getLogger().info(key + ": " + outcome.result() + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")"));
     }
 }
