@@ -16,9 +16,20 @@ import java.util.Map;
  */
 public record AzureApp(CloudServices services, AzureBlobStore blobs, String modelsContainer) {
 
-    /** This worker's app, built on the first call. */
+    private static volatile AzureApp shared;
+
+    /** This worker's app, built on the first call (again on the next call if settings made that fail). */
     public static AzureApp get() {
-        return Holder.APP;
+        AzureApp app = shared;
+        if (app == null) {
+            synchronized (AzureApp.class) {
+                if (shared == null) {
+                    shared = create(System.getenv());
+                }
+                app = shared;
+            }
+        }
+        return app;
     }
 
     /** Builds the app from settings: the worker's environment, or a test's map. */
@@ -27,9 +38,5 @@ public record AzureApp(CloudServices services, AzureBlobStore blobs, String mode
         AzureBlobStore blobs = new AzureBlobStore(settings.storage(), Map.of("models", settings.modelsContainer()));
         AzureTableMetadataStore metadata = new AzureTableMetadataStore(settings.storage(), settings.table());
         return new AzureApp(CloudServices.create(blobs, metadata, Clock.systemUTC(), settings.cloud()), blobs, settings.modelsContainer());
-    }
-
-    private static final class Holder {
-        static final AzureApp APP = create(System.getenv());
     }
 }

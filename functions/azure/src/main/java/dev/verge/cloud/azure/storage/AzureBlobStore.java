@@ -107,7 +107,7 @@ public final class AzureBlobStore implements BlobStore {
     @Override
     public BlobInfo put(String key, InputStream data, long length, String contentType) {
         String type = contentType == null ? "application/octet-stream" : contentType;
-        try (data) {
+        try {
             byte[] first = data.readNBytes(blockSize);
             if (first.length < blockSize) {
                 checkLength(key, length, first.length);
