@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -50,6 +49,11 @@ public final class ModelPackage implements AutoCloseable {
     }
 
     public static ModelPackage open(Path folderOrZip, ZipLimits limits) {
+        return open(folderOrZip, limits, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** Like {@link #open(Path, ZipLimits)}, unpacking a zip into a new folder under {@code workDir}. */
+    public static ModelPackage open(Path folderOrZip, ZipLimits limits, Path workDir) {
         if (Files.isDirectory(folderOrZip)) {
             return openFolder(folderOrZip, null);
         }
@@ -57,7 +61,7 @@ public final class ModelPackage implements AutoCloseable {
             throw new PackageInvalidException("no model package at " + folderOrZip
                     + ": expected a folder with manifest.json and model.onnx, or a .zip of one");
         }
-        Path temporary = SafeUnzip.unzipToTemporaryFolder(folderOrZip, limits);
+        Path temporary = SafeUnzip.unzipToTemporaryFolder(folderOrZip, limits, workDir);
         try {
             return openFolder(SafeUnzip.packageRoot(temporary), temporary);
         } catch (RuntimeException e) {
@@ -86,18 +90,18 @@ public final class ModelPackage implements AutoCloseable {
 
     private static ModelPackage openFolder(Path dir, Path temporaryRoot) {
         Path manifestFile = dir.resolve(Manifest.FILE_NAME);
-        if (!Files.isRegularFile(manifestFile, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(manifestFile)) {
             throw new PackageInvalidException("the package has no " + Manifest.FILE_NAME
                     + " (expected it next to the model file in " + dir.getFileName() + ")");
         }
         byte[] manifestBytes = readSmall(manifestFile, MAX_MANIFEST_BYTES);
         Manifest manifest = Manifest.parse(manifestBytes);
         Path signatureFile = dir.resolve(Manifest.SIGNATURE_FILE_NAME);
-        byte[] signature = Files.isRegularFile(signatureFile, LinkOption.NOFOLLOW_LINKS)
+        byte[] signature = Files.isRegularFile(signatureFile)
                 ? readSmall(signatureFile, MAX_SIGNATURE_BYTES) : null;
 
         Path modelFile = dir.resolve(manifest.file()).normalize();
-        if (!modelFile.startsWith(dir.normalize()) || !Files.isRegularFile(modelFile, LinkOption.NOFOLLOW_LINKS)) {
+        if (!modelFile.startsWith(dir.normalize()) || !Files.isRegularFile(modelFile)) {
             throw new PackageInvalidException("the package has no model file " + manifest.file()
                     + " (manifest.json names it in \"file\")");
         }

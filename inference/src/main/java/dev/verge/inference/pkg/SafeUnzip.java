@@ -19,10 +19,11 @@ import java.util.zip.ZipFile;
 final class SafeUnzip {
     private SafeUnzip() {}
 
-    static Path unzipToTemporaryFolder(Path zip, ZipLimits limits) {
+    static Path unzipToTemporaryFolder(Path zip, ZipLimits limits, Path workDir) {
         Path target;
         try {
-            target = Files.createTempDirectory("verge-package-");
+            Files.createDirectories(workDir);
+            target = Files.createTempDirectory(workDir, "verge-package-");
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create a temporary folder", e);
         }

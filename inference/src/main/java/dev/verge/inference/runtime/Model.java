@@ -209,11 +209,19 @@ public final class Model implements AutoCloseable {
             }
         } else {
             batch = input.shape()[0];
-            float[] scores = run(input.tensor(), input.shape());
-            probabilities = new float[scores.length];
-            int k = labelCount();
-            for (int row = 0; row < batch; row++) {
-                System.arraycopy(postprocess(scores, row * k, k), 0, probabilities, row * k, k);
+            FloatBuffer buffer = batch == 1 ? buffers.take() : BufferPool.allocate(input.elementCount());
+            try {
+                input.writeTo(buffer);
+                float[] scores = run(buffer, input.shape());
+                probabilities = new float[scores.length];
+                int k = labelCount();
+                for (int row = 0; row < batch; row++) {
+                    System.arraycopy(postprocess(scores, row * k, k), 0, probabilities, row * k, k);
+                }
+            } finally {
+                if (batch == 1) {
+                    buffers.give(buffer);
+                }
             }
         }
         return new OipV2.InferResponse(info.name(), info.version(), request.id(),

@@ -15,8 +15,26 @@ import java.util.Locale;
 final class OipInfer {
     static final int MAX_BATCH = 64;
 
-    /** Either {@code image} (BYTES) or {@code tensor} with its {@code shape} (FP32). */
-    record Input(byte[] image, FloatBuffer tensor, long[] shape) {}
+    /** Either {@code image} (BYTES) or FP32 {@code data} with its validated {@code shape}. */
+    record Input(byte[] image, JsonNode data, long[] shape) {
+        int elementCount() {
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
+            }
+            return Math.toIntExact(count);
+        }
+
+        /** Writes the numbers into {@code buffer}; 400 when their count does not match the shape. */
+        void writeTo(FloatBuffer buffer) {
+            int count = elementCount();
+            int written = flatten(data, buffer, count);
+            if (written != count) {
+                throw OipV2.invalid("inputs[0].data: expected " + count + " numbers for shape " + Arrays.toString(shape)
+                        + ", found " + written);
+            }
+        }
+    }
 
     private OipInfer() {}
 
@@ -63,17 +81,7 @@ final class OipInfer {
         if (!batchOk || !restOk) {
             throw OipV2.invalid("inputs[0].shape: " + expectation + ", found " + Arrays.toString(shape));
         }
-        long count = 1;
-        for (long d : shape) {
-            count *= d;
-        }
-        FloatBuffer buffer = BufferPool.allocate((int) count);
-        int written = flatten(tensor.data(), buffer, count);
-        if (written != count) {
-            throw OipV2.invalid("inputs[0].data: expected " + count + " numbers for shape " + Arrays.toString(shape)
-                    + ", found " + written);
-        }
-        return new Input(null, buffer, shape);
+        return new Input(null, tensor.data(), shape.clone());
     }
 
     /** Writes the numbers of a flat or nested JSON array; stops counting at {@code max} + 1. */

@@ -22,7 +22,6 @@ class FruitQualityModelTest {
             SoftAssertions softly = new SoftAssertions();
             for (Map.Entry<String, byte[]> sample : SampleImages.samples().entrySet()) {
                 Prediction p = model.predict(sample.getValue(), ImageLimits.defaults());
-                System.out.println(sample.getKey() + " -> " + p.top());
                 softly.assertThat(p.top().tagName()).as(sample.getKey())
                         .isEqualTo(SampleImages.expectedLabel(sample.getKey()));
                 softly.assertThat(p.top().probability()).as(sample.getKey()).isGreaterThan(0.95);

@@ -175,9 +175,11 @@ public final class ModelRegistry {
             }
             case REJECTED -> {
                 if (sameBytes) {
-                    VergeException first = new VergeException(ErrorKind.UNPROCESSABLE,
-                            record.reasons().isEmpty() ? "package_rejected" : record.reasons().get(0).code(),
-                            "the same package was rejected before");
+                    String code = record.reasons().isEmpty() ? "package_rejected" : record.reasons().get(0).code();
+                    // the same status as the first time: a broken archive is the caller's bad input (400),
+                    // everything else a package that was understood but refused (422)
+                    ErrorKind kind = code.equals("package_invalid") ? ErrorKind.BAD_REQUEST : ErrorKind.UNPROCESSABLE;
+                    VergeException first = new VergeException(kind, code, "the same package was rejected before");
                     throw new PackageRejectedException(first, record.reasons(), view(record));
                 }
                 yield Optional.empty();

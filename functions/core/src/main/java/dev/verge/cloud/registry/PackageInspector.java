@@ -50,17 +50,19 @@ final class PackageInspector {
     private final ThreadSettings threads;
     private final Semaphore loading;
     private final ZipLimits limits;
+    private final java.nio.file.Path workDir;
 
     PackageInspector(RegistryConfig config) {
         this.threads = ThreadSettings.forAvailableCpus();
         this.loading = new Semaphore(Math.max(1, config.maxConcurrentLoads()), true);
         this.limits = new ZipLimits(config.maxUnpackedBytes(), 100, config.maxPackageBytes());
+        this.workDir = config.tempDir();
     }
 
     Opening open(Path zip) {
         ModelPackage pkg;
         try {
-            pkg = ModelPackage.open(zip, limits);
+            pkg = ModelPackage.open(zip, limits, workDir);
         } catch (VergeException e) {
             JsonNode manifest = peekManifest(zip).orElse(null);
             return new Unopenable(e, identityOf(manifest), manifest);

@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param maxPackageBytes    largest package (zip) accepted; 413 above it
  * @param maxUnpackedBytes   most bytes a package may unpack to (a zip bomb is refused when it inflates past this)
- * @param tempDir            where uploads are spooled (Lambda: /tmp); the inference module unpacks into java.io.tmpdir
+ * @param tempDir            where uploads are spooled and unpacked for validation (Lambda: /tmp)
  * @param awaitPending       how long a registration waits for a concurrent one of the same bytes to finish
  * @param stalePendingAfter  when a pending claim is considered abandoned (its registrar crashed) and may be taken over
  * @param maxConcurrentLoads how many packages are loaded in ONNX Runtime at once for validation

@@ -64,7 +64,7 @@ public final class RegistryRoutes implements RouteGroup {
                     "expected the package zip as the raw body (Content-Type application/zip or application/octet-stream,"
                             + " e.g. curl --data-binary @package.zip), found " + type);
         });
-        String by = call.query("by").filter(s -> !s.isBlank()).orElse(call.caller().name());
+        String by = call.query("by").filter(s -> !s.isBlank()).map(ModelNames::printable).orElse(call.caller().name());
         Registration registration = registry.register(call.request().body(), name, PackageSource.api(by));
         ModelVersion version = registration.version();
         ApiResponse response = ApiResponse.json(registration.created() ? 201 : 200, version);
