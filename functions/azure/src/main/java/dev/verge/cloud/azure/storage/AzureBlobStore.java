@@ -88,9 +88,13 @@ public final class AzureBlobStore implements BlobStore {
         return new Location(container, key.substring(slash + 1));
     }
 
-    /** The key of a blob, for events that name a container and a blob (the inverse of {@link #locate}). */
-    public String keyOf(String container, String blobName) {
-        return segmentByContainer.getOrDefault(container, container) + "/" + blobName;
+    /**
+     * The key of a blob, for events that name a container and a blob (the inverse of {@link #locate});
+     * empty when no key reaches that container (its name is a segment that was mapped elsewhere).
+     */
+    public Optional<String> keyOf(String container, String blobName) {
+        String segment = segmentByContainer.getOrDefault(container, container);
+        return locate(segment + "/x").container().equals(container) ? Optional.of(segment + "/" + blobName) : Optional.empty();
     }
 
     private static void checkContainerName(String container, String context) {
@@ -103,7 +107,7 @@ public final class AzureBlobStore implements BlobStore {
     @Override
     public BlobInfo put(String key, InputStream data, long length, String contentType) {
         String type = contentType == null ? "application/octet-stream" : contentType;
-        try (data) {
+        try {
             byte[] first = data.readNBytes(blockSize);
             if (first.length < blockSize) {
                 checkLength(key, length, first.length);
@@ -220,7 +224,8 @@ public final class AzureBlobStore implements BlobStore {
             }
             expect(request, response, 200);
             BlobListing page = BlobListing.parse(response.body());
-            page.blobs().forEach(blob -> result.add(new BlobInfo(keyOf(container, blob.key()), blob.size(), blob.etag(), blob.lastModified())));
+            String segment = segmentByContainer.getOrDefault(container, container);
+            page.blobs().forEach(blob -> result.add(new BlobInfo(segment + "/" + blob.key(), blob.size(), blob.etag(), blob.lastModified())));
             marker = page.nextMarker();
         } while (!marker.isEmpty());
         return result;

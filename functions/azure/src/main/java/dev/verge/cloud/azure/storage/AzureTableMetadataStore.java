@@ -188,9 +188,9 @@ public final class AzureTableMetadataStore implements MetadataStore {
     private static String rowKey(String key) {
         String encoded = TableKeys.encode(key);
         if (key.isEmpty() || encoded.length() > MAX_KEY_CHARS) {
-            throw new VergeException(ErrorKind.BAD_REQUEST, "key_invalid",
-                    "a document key must be 1 to about 340 characters (" + MAX_KEY_CHARS + " once encoded), found "
-                            + key.length() + " characters");
+            throw new VergeException(ErrorKind.BAD_REQUEST, "key_invalid", "a document key must be non-empty and at most "
+                    + MAX_KEY_CHARS + " characters once encoded (3 per UTF-8 byte outside A-Z a-z 0-9 - . _), found "
+                    + key.length() + " characters, " + encoded.length() + " encoded");
         }
         return encoded;
     }

@@ -67,6 +67,17 @@ class AzureTableMetadataStoreAzuriteTest {
     }
 
     @Test
+    void create_keyTooLongOnceEncoded_isABadRequest() {
+        String key = "/".repeat(400); // 1200 characters once encoded
+
+        assertThatThrownBy(() -> store.create("c", key, "{}"))
+                .isInstanceOfSatisfying(VergeException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("1200 encoded");
+                });
+    }
+
+    @Test
     void readsOnMissingTable_areEmptyAndDoNotCreateIt() {
         assertThat(store.get("c", "k")).isEmpty();
         assertThat(store.list("c", "")).isEmpty();
