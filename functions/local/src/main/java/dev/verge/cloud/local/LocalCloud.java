@@ -1,0 +1,165 @@
+package dev.verge.cloud.local;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.CloudServices;
+import dev.verge.cloud.api.CloudApi;
+import dev.verge.cloud.port.BlobInfo;
+import dev.verge.cloud.registry.PackageSource;
+import dev.verge.cloud.registry.UploadOutcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The cloud functions on one machine: the registry API over the JDK HTTP server, packages in a
+ * folder, records in SQLite, and a watched {@code models/} folder standing in for bucket
+ * notifications. Data layout under {@code --data}:
+ * <pre>
+ * blobs/            the blob store (drop a package zip into blobs/models/ to register it)
+ * metadata.db       the metadata store (SQLite, WAL)
+ * blob-url.key      the secret that signs blob download URLs
+ * tmp/              uploads being validated
+ * </pre>
+ */
+public final class LocalCloud implements AutoCloseable {
+    /**
+     * How to start.
+     *
+     * @param host          address to bind ({@code 0.0.0.0} for every interface)
+     * @param port          0 for a free port
+     * @param publicUrl     base of blob download URLs handed to devices; null for {@code http://localhost:<port>}
+     * @param rescanEvery   how often the models folder is rescanned for files the watch service missed
+     * @param quietPeriod   how long a dropped file must stay unchanged before it is registered
+     */
+    public record Settings(String host, int port, Path dataDir, CloudConfig config, URI publicUrl,
+                           Duration rescanEvery, Duration quietPeriod) {
+
+        public static Settings of(Path dataDir, CloudConfig config) {
+            return new Settings("127.0.0.1", 0, dataDir, config, null, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        }
+
+        public Settings withPort(int newPort) {
+            return new Settings(host, newPort, dataDir, config, publicUrl, rescanEvery, quietPeriod);
+        }
+
+        public Settings withHost(String newHost) {
+            return new Settings(newHost, port, dataDir, config, publicUrl, rescanEvery, quietPeriod);
+        }
+
+        public Settings withPublicUrl(URI url) {
+            return new Settings(host, port, dataDir, config, url, rescanEvery, quietPeriod);
+        }
+
+        public Settings withTimings(Duration rescan, Duration quiet) {
+            return new Settings(host, port, dataDir, config, publicUrl, rescan, quiet);
+        }
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final SqliteMetadataStore metadata;
+    private final ModelFolderWatcher watcher;
+    private final CloudServices services;
+    private final URI baseUri;
+
+    private LocalCloud(HttpServer server, ExecutorService executor, SqliteMetadataStore metadata,
+                       ModelFolderWatcher watcher, CloudServices services, URI baseUri) {
+        this.server = server;
+        this.executor = executor;
+        this.metadata = metadata;
+        this.watcher = watcher;
+        this.services = services;
+        this.baseUri = baseUri;
+    }
+
+    /** Opens (or creates) the data folder, starts the HTTP server and the folder watcher. */
+    public static LocalCloud start(Settings settings) {
+        Path data = settings.dataDir().toAbsolutePath().normalize();
+        Clock clock = Clock.systemUTC();
+        FileSystemBlobStore blobs = new FileSystemBlobStore(data.resolve("blobs"));
+        SqliteMetadataStore metadata = new SqliteMetadataStore(data.resolve("metadata.db"));
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+        } catch (IOException e) {
+            metadata.close();
+            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), e);
+        }
+        URI base = settings.publicUrl() != null ? settings.publicUrl()
+                : URI.create("http://localhost:" + server.getAddress().getPort());
+        BlobUrlSigner signer = BlobUrlSigner.fromSecretFile(data.resolve("blob-url.key"), clock);
+        blobs.serveDownloadsAt(base, signer);
+
+        CloudConfig config = settings.config().withRegistry(settings.config().registry().withTempDir(data.resolve("tmp")));
+        CloudServices services = CloudServices.create(blobs, metadata, clock, config);
+        routing(server, services.api(), new BlobDownloadHandler(blobs, signer));
+        server.setExecutor(executor);
+
+        ModelFolderWatcher watcher = new ModelFolderWatcher(blobs, info -> onDropped(services, info),
+                settings.quietPeriod(), settings.rescanEvery());
+        server.start();
+        watcher.start();
+        URI listening = URI.create("http://" + hostForUrl(settings.host()) + ":" + server.getAddress().getPort());
+        System.getLogger(LocalCloud.class.getName()).log(Level.INFO, "verge cloud listening on " + listening + " (data " + data + ", "
+                + (config.insecureLocal() ? "INSECURE: no API key" : config.apiKeys().size() + " API key(s)") + ")");
+        return new LocalCloud(server, executor, metadata, watcher, services, listening);
+    }
+
+    /**
+     * The routing: the cloud API at {@code /} and signed blob downloads at {@code /blobs/}. Built
+     * here once, for {@link #start} and for tests that serve a store over HTTP.
+     */
+    static void routing(HttpServer server, CloudApi api, BlobDownloadHandler downloads) {
+        server.createContext("/", HttpExchanges.handler(api));
+        server.createContext(BlobDownloadHandler.CONTEXT, HttpExchanges.handler(downloads));
+    }
+
+    private static UploadOutcome onDropped(CloudServices services, BlobInfo info) {
+        return services.registry().onPackageUploaded(info.key(), info.etag(), info.size(),
+                PackageSource.bucket("local", "folder-drop"));
+    }
+
+    private static String hostForUrl(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Where the server listens, e.g. {@code http://127.0.0.1:7071}. */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public CloudServices services() {
+        return services;
+    }
+
+    /** Scans the models folder now instead of waiting for the next rescan (tests, the CLI). */
+    public void rescanNow() {
+        watcher.rescanAndWait();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        watcher.close();
+        executor.shutdown();
+        metadata.close();
+    }
+
+    /** {@code java -jar verge-cloud-local.jar --port 7071 --data ./verge-data [--api-key KEY | --insecure-local]}. */
+    public static void main(String[] args) {
+        System.exit(LocalCloudCommand.run(args));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.verge.cloud.local;
+
+import dev.verge.cloud.port.MetadataStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link MetadataStore} in one SQLite file (WAL journal): one table of (collection, key, revision,
+ * json). Conditional writes are single statements ({@code INSERT ... ON CONFLICT DO NOTHING},
+ * {@code UPDATE ... WHERE revision = ?}), so they hold across threads and across processes sharing
+ * the file. One connection serves the process; a lock (not {@code synchronized}, which would pin
+ * virtual threads on JDK 21) keeps its statements from interleaving.
+ */
+public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
+    private static final String SCHEMA = """
+            CREATE TABLE IF NOT EXISTS documents (
+                collection TEXT    NOT NULL,
+                key        TEXT    NOT NULL,
+                revision   INTEGER NOT NULL,
+                json       TEXT    NOT NULL,
+                PRIMARY KEY (collection, key)
+            ) WITHOUT ROWID""";
+
+    private final Path file;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public SqliteMetadataStore(Path file) {
+        this.file = file.toAbsolutePath();
+        try {
+            Files.createDirectories(this.file.getParent());
+            connection = DriverManager.getConnection("jdbc:sqlite:" + this.file);
+            try (Statement st = connection.createStatement()) {
+                st.execute("PRAGMA busy_timeout = 10000");
+                st.execute("PRAGMA journal_mode = WAL");
+                st.execute("PRAGMA synchronous = NORMAL");
+                st.execute(SCHEMA);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of " + this.file, e);
+        } catch (SQLException e) {
+            throw failure("open", e);
+        }
+    }
+
+    @Override
+    public boolean create(String collection, String key, String json) {
+        return write("create " + collection + "/" + key,
+                "INSERT INTO documents (collection, key, revision, json) VALUES (?, ?, 1, ?) "
+                        + "ON CONFLICT (collection, key) DO NOTHING",
+                collection, key, json);
+    }
+
+    @Override
+    public boolean update(String collection, String key, long expectedRevision, String json) {
+        return write("update " + collection + "/" + key,
+                "UPDATE documents SET json = ?, revision = revision + 1 "
+                        + "WHERE collection = ? AND key = ? AND revision = ?",
+                json, collection, key, expectedRevision);
+    }
+
+    @Override
+    public boolean delete(String collection, String key) {
+        return write("delete " + collection + "/" + key,
+                "DELETE FROM documents WHERE collection = ? AND key = ?", collection, key);
+    }
+
+    @Override
+    public Optional<Document> get(String collection, String key) {
+        List<Document> found = query("get " + collection + "/" + key,
+                "SELECT key, revision, json FROM documents WHERE collection = ? AND key = ?", collection, key);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public List<Document> list(String collection, String keyPrefix) {
+        // substr counts characters, as codePointCount does; ORDER BY key is byte (= code point) order
+        return query("list " + collection + "/" + keyPrefix + "*",
+                "SELECT key, revision, json FROM documents WHERE collection = ? AND substr(key, 1, ?) = ? ORDER BY key",
+                collection, keyPrefix.codePointCount(0, keyPrefix.length()), keyPrefix);
+    }
+
+    private boolean write(String what, String sql, Object... params) {
+        lock.lock();
+        try (PreparedStatement st = prepare(sql, params)) {
+            return st.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Document> query(String what, String sql, Object... params) {
+        lock.lock();
+        try (PreparedStatement st = prepare(sql, params); ResultSet rs = st.executeQuery()) {
+            List<Document> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Document(rs.getString(1), rs.getLong(2), rs.getString(3)));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        PreparedStatement st = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            st.setObject(i + 1, params[i]);
+        }
+        return st;
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("SQLite " + what + " failed in " + file + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw failure("close", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteMetadataStore[" + file + "]";
+    }
+}
