@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = "Register, list and promote model versions in a Verge cloud.",
         subcommands = {ModelsCommand.Register.class, ModelsCommand.ListVersions.class, ModelsCommand.Promote.class},
         footer = {"", "Examples:",
-                "  ./verge models register demo-model/target/fruit-quality --cloud http://127.0.0.1:7071 --api-key $KEY",
+                "  ./verge models register demo-model/target/demo/fruit-quality-1 --cloud http://127.0.0.1:7071 --api-key $KEY",
                 "  ./verge models list",
                 "  ./verge models promote fruit-quality 1 production",
                 "", ExitCodes.DESCRIPTION})

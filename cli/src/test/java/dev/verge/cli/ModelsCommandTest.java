@@ -1,0 +1,109 @@
+package dev.verge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.local.LocalCloud;
+import dev.verge.demo.DemoModels;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ModelsCommandTest {
+    private static final String KEY = "test-key-123";
+
+    @TempDir Path tmp;
+    private LocalCloud cloud;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+    private PrintStream savedErr;
+
+    @BeforeEach
+    void startCloud() {
+        cloud = LocalCloud.start(LocalCloud.Settings.of(tmp.resolve("data"), CloudConfig.withApiKeys(KEY))
+                .withHost("127.0.0.1").withPort(0));
+        savedOut = System.out;
+        savedErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stopCloud() {
+        System.setOut(savedOut);
+        System.setErr(savedErr);
+        cloud.close();
+    }
+
+    private int verge(String... args) {
+        out.reset();
+        err.reset();
+        return new CommandLine(new VergeCli()).execute(args);
+    }
+
+    private String cloudUrl() {
+        return "http://127.0.0.1:" + cloud.port();
+    }
+
+    @Test
+    void register_packageFolder_printsRecordAndExitsZero() {
+        Path pkg = DemoModels.fruitQuality(tmp, "1");
+
+        int code = verge("models", "register", pkg.toString(), "--cloud", cloudUrl(), "--api-key", KEY);
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("fruit-quality").contains("\"version\"");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("100%");
+    }
+
+    @Test
+    void register_thenListAndPromote_showsProductionStage() {
+        verge("models", "register", DemoModels.zip(DemoModels.fruitQuality(tmp, "1"), tmp.resolve("p.zip")).toString(),
+                "--cloud", cloudUrl(), "--api-key", KEY);
+
+        assertThat(verge("models", "promote", "fruit-quality", "1", "production", "--by", "alice",
+                "--cloud", cloudUrl(), "--api-key", KEY)).isZero();
+        assertThat(verge("models", "list", "fruit-quality", "--cloud", cloudUrl(), "--api-key", KEY)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("production");
+    }
+
+    @Test
+    void register_withoutKey_exitsRefusedWithReason() {
+        int code = verge("models", "register", DemoModels.fruitQuality(tmp, "1").toString(), "--cloud", cloudUrl());
+
+        assertThat(code).isEqualTo(ExitCodes.REFUSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("401");
+    }
+
+    @Test
+    void register_tamperedModel_exitsRefusedWithEveryReason() throws Exception {
+        Path pkg = DemoModels.fruitQuality(tmp, "2");
+        Files.write(pkg.resolve("model.onnx"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+
+        int code = verge("models", "register", pkg.toString(), "--cloud", cloudUrl(), "--api-key", KEY);
+
+        assertThat(code).isEqualTo(ExitCodes.REFUSED);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("sha256");
+    }
+
+    @Test
+    void list_cloudDown_exitsUnavailable() {
+        int code = verge("models", "list", "--cloud", "http://127.0.0.1:1", "--api-key", KEY);
+
+        assertThat(code).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot reach the cloud");
+    }
+
+    @Test
+    void register_missingPackage_exitsUsage() {
+        assertThat(verge("models", "register", tmp.resolve("nope").toString(), "--cloud", cloudUrl())).isEqualTo(ExitCodes.USAGE);
+    }
+}
