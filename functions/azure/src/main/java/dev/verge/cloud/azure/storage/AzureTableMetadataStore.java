@@ -1,7 +1,9 @@
 package dev.verge.cloud.azure.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.error.ErrorKind;
@@ -34,7 +36,9 @@ public final class AzureTableMetadataStore implements MetadataStore {
     private static final int MAX_KEY_CHARS = 1024;
     private static final String JSON_TYPE = "application/json";
     private static final String ACCEPT = "application/json;odata=minimalmetadata";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Non-ASCII characters are sent as JSON unicode escapes: Azurite over HTTPS was seen splitting multi-byte characters
+    // at chunk boundaries, and plain ASCII bodies cannot be split wrongly by anything in between.
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private final StorageClient client;
     private final String table;
