@@ -99,8 +99,8 @@ final class S3UploadEvents {
             }
         }
         reports.forEach(r -> LOG.log(r.result().equals("FAILED") ? Level.WARNING : Level.INFO,
-                () -> "S3 record " + r.index() + " " + r.bucket() + "/" + r.key() + ": " + r.result()
-                        + (r.reason() == null ? "" : ": " + r.reason())));
+                () -> "S3 record " + r.index() + (r.key() == null ? "" : " " + r.bucket() + "/" + r.key())
+                        + ": " + r.result() + (r.reason() == null ? "" : ": " + r.reason())));
         Report report = new Report(false, reports);
         if (retryable != null) {
             throw new RetryableFailure(report, retryable);

@@ -14,6 +14,7 @@ import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.aws.ApiGatewayProxyEvents.PayloadFormat;
 import dev.verge.cloud.aws.LocalRuntimeApi.Outcome;
 import dev.verge.cloud.port.BlobInfo;
+import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.registry.VersionStatus;
 import dev.verge.demo.DemoModels;
 import java.io.File;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +109,7 @@ class LambdaRuntimeIT {
         return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
-    private Outcome await(java.util.concurrent.CompletableFuture<Outcome> outcome) throws Exception {
+    private Outcome await(CompletableFuture<Outcome> outcome) throws Exception {
         try {
             return outcome.get(3, TimeUnit.MINUTES);
         } catch (Exception e) {
@@ -162,10 +164,8 @@ class LambdaRuntimeIT {
     @Test
     void apiHandler_underRuntimeClient_answersBothPayloadFormats() throws Exception {
         String handler = "dev.verge.cloud.aws.ApiHandler::handleRequest";
-        putPackage("models/fruit-quality/2/package.zip", "2");
-        services.registry().onPackageUploaded("models/fruit-quality/2/package.zip",
-                services.blobs().head("models/fruit-quality/2/package.zip").orElseThrow().etag(), 1,
-                dev.verge.cloud.registry.PackageSource.bucket(bucket, "it"));
+        BlobInfo blob = putPackage("models/fruit-quality/2/package.zip", "2");
+        services.registry().onPackageUploaded(blob.key(), blob.etag(), blob.size(), PackageSource.bucket(bucket, "it"));
         ApiRequest get = ApiRequest.of("GET", "/api/models/fruit-quality/versions/2", Map.of("x-api-key", List.of(KEY)), null);
         var v2 = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2, get));
         var v1 = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.REST_V1,

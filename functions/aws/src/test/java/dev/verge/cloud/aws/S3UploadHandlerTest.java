@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,7 +171,7 @@ class S3UploadHandlerTest {
     void handle_eventWithoutSizeAndEtag_looksThemUp() throws IOException {
         BlobInfo blob = putPackage("models/fruit-quality/6/package.zip", "6");
         ObjectNode event = event("models/fruit-quality/6/package.zip", blob);
-        ((ObjectNode) event.at("/Records/0/s3/object")).remove(java.util.List.of("size", "eTag"));
+        ((ObjectNode) event.at("/Records/0/s3/object")).remove(List.of("size", "eTag"));
 
         assertThat(invoke(handler, event).at("/records/0/result").asText()).isEqualTo("REGISTERED");
     }
