@@ -6,23 +6,23 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentSampleModel;
-import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.SinglePixelPackedSampleModel;
 import java.nio.FloatBuffer;
 
 /**
  * Turns a picture into the model's input tensor exactly as the manifest says: resize (stretch, center-crop or
  * letterbox with black bars) to width x height, channel order RGB or BGR, layout NCHW or NHWC, and
  * value = (byte / scale - mean[c]) / std[c], where c counts the model's channels in {@code channels} order.
- * Pixels are read in bulk from the byte raster; values come from a per-channel lookup table.
+ * Pixels are read in bulk from the resized picture's int array; values come from a per-channel lookup table.
  */
 public final class Preprocessor {
     private final int width;
     private final int height;
     private final boolean nchw;
     private final String resize;
-    /** For model channel c, the byte offset of its colour inside a B,G,R pixel. */
-    private final int[] sourceOffset;
+    /** For model channel c, the bit shift of its colour inside a 0xRRGGBB pixel. */
+    private final int[] sourceShift;
     private final float[][] lookup = new float[3][256];
 
     public Preprocessor(Manifest.InputSpec spec) {
@@ -30,7 +30,7 @@ public final class Preprocessor {
         this.height = spec.height();
         this.nchw = spec.isNchw();
         this.resize = spec.resize();
-        this.sourceOffset = spec.isBgr() ? new int[] {0, 1, 2} : new int[] {2, 1, 0};
+        this.sourceShift = spec.isBgr() ? new int[] {0, 8, 16} : new int[] {16, 8, 0};
         double[] mean = spec.mean();
         double[] std = spec.std();
         for (int c = 0; c < 3; c++) {
@@ -56,73 +56,106 @@ public final class Preprocessor {
             throw new IllegalArgumentException("buffer holds " + target.capacity() + " floats, expected "
                     + elementCount());
         }
-        byte[] bgr = ((DataBufferByte) resize(image).getRaster().getDataBuffer()).getData();
+        int[] rgb = ((DataBufferInt) resize(image).getRaster().getDataBuffer()).getData();
         int pixels = width * height;
         float[] l0 = lookup[0];
         float[] l1 = lookup[1];
         float[] l2 = lookup[2];
-        int o0 = sourceOffset[0];
-        int o1 = sourceOffset[1];
-        int o2 = sourceOffset[2];
+        int s0 = sourceShift[0];
+        int s1 = sourceShift[1];
+        int s2 = sourceShift[2];
         if (nchw) {
-            for (int p = 0, s = 0; p < pixels; p++, s += 3) {
-                target.put(p, l0[bgr[s + o0] & 0xFF]);
-                target.put(pixels + p, l1[bgr[s + o1] & 0xFF]);
-                target.put(2 * pixels + p, l2[bgr[s + o2] & 0xFF]);
+            for (int p = 0; p < pixels; p++) {
+                int px = rgb[p];
+                target.put(p, l0[(px >> s0) & 0xFF]);
+                target.put(pixels + p, l1[(px >> s1) & 0xFF]);
+                target.put(2 * pixels + p, l2[(px >> s2) & 0xFF]);
             }
         } else {
-            for (int p = 0, s = 0; p < pixels; p++, s += 3) {
-                target.put(s, l0[bgr[s + o0] & 0xFF]);
-                target.put(s + 1, l1[bgr[s + o1] & 0xFF]);
-                target.put(s + 2, l2[bgr[s + o2] & 0xFF]);
+            for (int p = 0, t = 0; p < pixels; p++, t += 3) {
+                int px = rgb[p];
+                target.put(t, l0[(px >> s0) & 0xFF]);
+                target.put(t + 1, l1[(px >> s1) & 0xFF]);
+                target.put(t + 2, l2[(px >> s2) & 0xFF]);
             }
         }
     }
 
-    /** The picture at the model's size as a plain TYPE_3BYTE_BGR image (B,G,R bytes, no padding). */
-    public BufferedImage resize(BufferedImage src) {
+    /**
+     * The picture at the model's size as a plain TYPE_INT_RGB image (one 0xRRGGBB int per pixel). Bilinear;
+     * a picture drawn at half its size or less is first halved step by step (each step averages 2x2 pixels),
+     * so a large photo shrinks without aliasing.
+     */
+    BufferedImage resize(BufferedImage src) {
         int w = src.getWidth();
         int h = src.getHeight();
-        if (w == width && h == height && isPlainBgr(src)) {
+        if (w == width && h == height && isPlainIntRgb(src)) {
             return src;
         }
-        BufferedImage dst = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        double sx;
+        double sy;
+        double tx = 0;
+        double ty = 0;
+        boolean bars = false;
+        switch (resize) {
+            case Manifest.InputSpec.CENTER_CROP -> {
+                sx = sy = Math.max((double) width / w, (double) height / h);
+                tx = (width - w * sx) / 2;
+                ty = (height - h * sy) / 2;
+            }
+            case Manifest.InputSpec.LETTERBOX -> {
+                double s = Math.min((double) width / w, (double) height / h);
+                int nw = Math.max(1, Math.min(width, (int) Math.round(w * s)));
+                int nh = Math.max(1, Math.min(height, (int) Math.round(h * s)));
+                sx = (double) nw / w;
+                sy = (double) nh / h;
+                tx = (width - nw) / 2;
+                ty = (height - nh) / 2;
+                bars = nw < width || nh < height;
+            }
+            default -> {
+                sx = (double) width / w;
+                sy = (double) height / h;
+            }
+        }
+        BufferedImage picture = src;
+        while (sx <= 0.5 && sy <= 0.5 && picture.getWidth() >= 2 && picture.getHeight() >= 2) {
+            int hw = picture.getWidth() / 2;
+            int hh = picture.getHeight() / 2;
+            sx *= (double) picture.getWidth() / hw;
+            sy *= (double) picture.getHeight() / hh;
+            picture = draw(picture, hw, hh, AffineTransform.getScaleInstance(
+                    (double) hw / picture.getWidth(), (double) hh / picture.getHeight()), false);
+        }
+        AffineTransform t = AffineTransform.getTranslateInstance(tx, ty);
+        t.scale(sx, sy);
+        return draw(picture, width, height, t, bars);
+    }
+
+    private static BufferedImage draw(BufferedImage src, int w, int h, AffineTransform t, boolean blackBars) {
+        BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = dst.createGraphics();
         try {
+            if (blackBars) {
+                g.setColor(Color.BLACK);
+                g.fillRect(0, 0, w, h);
+            }
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_SPEED);
-            switch (resize) {
-                case Manifest.InputSpec.CENTER_CROP -> {
-                    double s = Math.max((double) width / w, (double) height / h);
-                    AffineTransform t = AffineTransform.getTranslateInstance((width - w * s) / 2, (height - h * s) / 2);
-                    t.scale(s, s);
-                    g.drawImage(src, t, null);
-                }
-                case Manifest.InputSpec.LETTERBOX -> {
-                    double s = Math.min((double) width / w, (double) height / h);
-                    int nw = Math.max(1, (int) Math.round(w * s));
-                    int nh = Math.max(1, (int) Math.round(h * s));
-                    g.setColor(Color.BLACK);
-                    g.fillRect(0, 0, width, height);
-                    g.drawImage(src, (width - nw) / 2, (height - nh) / 2, nw, nh, null);
-                }
-                default -> g.drawImage(src, 0, 0, width, height, null);
-            }
+            g.drawImage(src, t, null);
         } finally {
             g.dispose();
         }
         return dst;
     }
 
-    private static boolean isPlainBgr(BufferedImage image) {
-        return image.getType() == BufferedImage.TYPE_3BYTE_BGR
+    private static boolean isPlainIntRgb(BufferedImage image) {
+        return image.getType() == BufferedImage.TYPE_INT_RGB
                 && image.getRaster().getParent() == null
                 && image.getRaster().getSampleModelTranslateX() == 0
                 && image.getRaster().getSampleModelTranslateY() == 0
-                && image.getSampleModel() instanceof ComponentSampleModel sm
-                && sm.getScanlineStride() == image.getWidth() * 3
-                && sm.getPixelStride() == 3
-                && image.getRaster().getDataBuffer().getNumBanks() == 1
-                && ((DataBufferByte) image.getRaster().getDataBuffer()).getOffset() == 0;
+                && image.getSampleModel() instanceof SinglePixelPackedSampleModel sm
+                && sm.getScanlineStride() == image.getWidth()
+                && ((DataBufferInt) image.getRaster().getDataBuffer()).getOffset() == 0;
     }
 }

@@ -6,7 +6,6 @@ import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.ImageLimits;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -73,7 +72,9 @@ public final class ImageRequestReader {
         try {
             return body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the request body failed", e);
+            // the client went away or sent a broken stream: its problem, not a server error
+            throw new VergeException(ErrorKind.BAD_REQUEST, "request_body_unreadable",
+                    "the request body could not be read completely (" + e.getMessage() + "); send it again", e);
         }
     }
 

@@ -85,14 +85,18 @@ public final class Model implements AutoCloseable {
             options.setInterOpNumThreads(threads.interOpThreads());
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            // Without the arena, freed tensors go back to the OS: RSS stays near the model size on small devices.
+            // The arena keeps every peak allocation for the life of the session; without it memory is freed after
+            // each run, which keeps RSS near the model size on small devices (at a small cost per run).
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(true);
             return env.createSession(pkg.modelFile().toString(), options);
         } catch (OrtException e) {
+            // ORT names the file by its absolute path: keep server paths out of an answer a client reads
+            String reason = String.valueOf(e.getMessage()).replace(pkg.modelFile().toString(), pkg.manifest().file())
+                    .strip();
             throw new ModelLoadException("ONNX Runtime " + env.getVersion() + " refused " + describe(pkg.manifest(), header)
-                    + ": " + e.getMessage() + ". Export the model with an opset and IR version this runtime supports,"
-                    + " or run a newer ONNX Runtime.", e);
+                    + ": " + reason + (reason.endsWith(".") ? "" : ".") + " Export the model with an opset and IR"
+                    + " version this runtime supports, or run a newer ONNX Runtime.", e);
         }
     }
 

@@ -146,6 +146,25 @@ class ImageDecoderTest {
     }
 
     @Test
+    void decode_progressiveJpeg_acceptedAndTruncatedOneRefused() throws Exception {
+        BufferedImage source = dev.verge.demo.SampleImages.render(dev.verge.demo.SampleImages.fruit("ripe-red-apple"));
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(source, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        byte[] progressive = out.toByteArray();
+        assertThat(ImageDecoder.decode(progressive, LIMITS).width()).isEqualTo(320);
+        byte[] truncated = Arrays.copyOf(progressive, progressive.length * 8 / 10);
+        assertError(() -> ImageDecoder.decode(truncated, LIMITS), 400, "image_corrupt", "JPEG");
+    }
+
+    @Test
     void decode_truncatedPng_refusedAsCorrupt() {
         byte[] png = SampleImages.samples().get("ripe-red-apple.png");
         byte[] truncated = Arrays.copyOf(png, png.length / 2);

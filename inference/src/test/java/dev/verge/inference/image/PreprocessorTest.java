@@ -138,6 +138,22 @@ class PreprocessorTest {
     }
 
     @Test
+    void write_shrinkingFineStripes_averagesInsteadOfAliasing() {
+        // one white column in three, 96x96 -> 2x2: each output pixel covers 48 columns, 16 of them white = 85;
+        // sampling only the pixels next to each output centre would give 127.5 or 0 or 255
+        int[][] rows = new int[96][96];
+        for (int y = 0; y < 96; y++) {
+            for (int x = 0; x < 96; x++) {
+                rows[y][x] = x % 3 == 0 ? 0xFFFFFF : 0x000000;
+            }
+        }
+        float[] out = run(spec("NCHW", 2, 2, "RGB", 1, ZERO, ONE, "stretch"), TestImages.pixels(rows));
+        for (float v : out) {
+            assertThat(v).isCloseTo(85f, Offset.offset(12f));
+        }
+    }
+
+    @Test
     void write_greyscaleImage_keepsGreyValuesInEveryChannel() {
         BufferedImage grey = new BufferedImage(2, 1, BufferedImage.TYPE_BYTE_GRAY);
         grey.getRaster().setSample(0, 0, 0, 100);

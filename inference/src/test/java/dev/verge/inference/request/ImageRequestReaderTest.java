@@ -51,6 +51,17 @@ class ImageRequestReaderTest {
     }
 
     @Test
+    void read_bodyStreamFails_throws400() {
+        InputStream broken = new InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("connection reset");
+            }
+        };
+        assertError(() -> ImageRequestReader.read("image/jpeg", broken, LIMITS), 400, "request_body_unreadable");
+    }
+
+    @Test
     void read_otherContentType_throws415ListingAcceptedTypes() {
         assertThatThrownBy(() -> ImageRequestReader.read("application/json", in(IMAGE), LIMITS))
                 .isInstanceOfSatisfying(VergeException.class, e -> {
@@ -69,6 +80,13 @@ class ImageRequestReaderTest {
                 part("imageData", "photo.jpg", IMAGE));
         assertThat(ImageRequestReader.read("multipart/form-data; boundary=" + boundary, in(body), LIMITS))
                 .isEqualTo(IMAGE);
+    }
+
+    @Test
+    void read_testRequestsHelperBody_returnsTheImage() {
+        byte[] body = dev.verge.inference.testing.TestRequests.multipartImage(IMAGE);
+        assertThat(ImageRequestReader.read(dev.verge.inference.testing.TestRequests.multipartContentType(), in(body),
+                LIMITS)).isEqualTo(IMAGE);
     }
 
     @Test
