@@ -32,7 +32,7 @@ if ! command -v wrk >/dev/null 2>&1; then
   fi
 fi
 
-WORK="$(mktemp -d)"
+WORK="$(mktemp -d "$HERE/target/load-image.XXXXXX")"
 AGENT_PID=""
 cleanup() {
   if [ -n "$AGENT_PID" ] && kill -0 "$AGENT_PID" 2>/dev/null; then
@@ -83,10 +83,11 @@ for c in $CONCURRENCY; do
 done
 
 curl -s "http://127.0.0.1:$PORT/metrics" |
-  grep -E '^verge_(inference_stage|http_request)_duration_seconds_(sum|count)\{(stage=|route="image")' >"$WORK/stages" || true
+  grep -E '^verge_(inference_stage|inference_wait|http_request)_duration_seconds_(sum|count)(\{stage=|\{route="image"| )' >"$WORK/stages" || true
 if [ -s "$WORK/stages" ]; then
   echo "mean time inside the agent, over every request above:"
-  awk -F'[{}" ]+' '/_sum/ {sum[$3]=$NF} /_count/ {count[$3]=$NF}
-    END {for (s in sum) if (count[s] > 0) printf "  %-24s %8.3f ms\n", (s == "image" ? "POST /image (handler)" : s), 1000 * sum[s] / count[s]}' \
+  awk -F'[{}" ]+' '{key = NF >= 4 ? $3 : "wait for a turn"; if (key == "image") key = "POST /image (handler)"}
+    $1 ~ /_sum$/ {sum[key] = $NF} $1 ~ /_count$/ {count[key] = $NF}
+    END {for (k in sum) if (count[k] > 0) printf "  %-24s %8.3f ms\n", k, 1000 * sum[k] / count[k]}' \
     "$WORK/stages" | sort
 fi

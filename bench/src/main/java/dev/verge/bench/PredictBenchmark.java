@@ -59,6 +59,13 @@ public class PredictBenchmark {
     @Param({BenchModels.FRUIT_QUALITY, BenchModels.PPOCR_CLS})
     public String model;
 
+    /**
+     * ONNX Runtime's intra-op threads spin after a run by default; "false" turns that off for the bare
+     * session, to see what the spinning costs the decode that follows on the same cores.
+     */
+    @Param({"true"})
+    public boolean bareSpinning;
+
     /** A sample picture from {@link SampleImages}. */
     @Param({"ripe-red-tomato"})
     public String image;
@@ -93,6 +100,7 @@ public class PredictBenchmark {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setCPUArenaAllocator(false);
                 options.setMemoryPatternOptimization(true);
+                options.addConfigEntry("session.intra_op.allow_spinning", bareSpinning ? "1" : "0");
                 session = env.createSession(pkg.modelFile().toString(), options);
             }
             decoded = ImageDecoder.decode(jpeg, limits);

@@ -28,6 +28,7 @@ final class AgentMetrics {
     private final Histogram stageDuration;
     private final Gauge inFlight;
     private final Gauge waitingForInference;
+    private final Histogram waitDuration;
     private final Counter errors;
 
     AgentMetrics(ModelSlot slot) {
@@ -61,6 +62,14 @@ final class AgentMetrics {
         waitingForInference = Gauge.builder()
                 .name("verge_inferences_waiting")
                 .help("Requests waiting for their turn to run the model")
+                .register(registry);
+        waitDuration = Histogram.builder()
+                .name("verge_inference_wait_duration_seconds")
+                .help("Time a request waited for its turn to run the model (queueing and thread hand-off)")
+                .unit(Unit.SECONDS)
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BUCKETS)
+                .withoutExemplars()
                 .register(registry);
         errors = Counter.builder()
                 .name("verge_errors_total")
@@ -103,8 +112,9 @@ final class AgentMetrics {
         waitingForInference.inc();
     }
 
-    void waitingEnded() {
+    void waitingEnded(long nanos) {
         waitingForInference.dec();
+        waitDuration.observe(nanos / NANOS_PER_SECOND);
     }
 
     Reply scrape(Request ignored) throws IOException {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
+import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.predict.CustomVisionResponse;
@@ -23,7 +24,7 @@ final class CustomVisionEndpoints {
     static final Pattern IMAGE_PATHS = aliases("image");
     static final Pattern URL_PATHS = aliases("url");
 
-    /** Room for multipart boundaries and part headers around an image of the largest size. */
+    /** Room for multipart boundaries and part headers around an image of the largest size (as ImageRequestReader allows). */
     private static final long MULTIPART_OVERHEAD = 64 * 1024;
     private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
     /** What curl sends with -d and --data-binary when not told otherwise. */
@@ -49,9 +50,7 @@ final class CustomVisionEndpoints {
     Reply image(Request request) throws IOException {
         long declared = request.contentLength().orElse(0);
         if (declared > limits.maxBytes() + MULTIPART_OVERHEAD) {
-            // refused before reading a byte of it
-            throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "image_too_large",
-                    "expected an image of at most " + limits.maxBytes() + " bytes, found a request body of " + declared + " bytes");
+            throw ImageDecoder.tooLarge(declared, limits); // refused before reading a byte of it
         }
         String contentType = request.contentType();
         if (BodyLimits.mediaType(contentType).equals(CURL_DEFAULT_TYPE)) {

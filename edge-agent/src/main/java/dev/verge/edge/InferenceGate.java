@@ -35,14 +35,15 @@ final class InferenceGate implements AutoCloseable {
     /** Runs {@code inference} when its turn comes and returns its result (or throws what it threw). */
     <T> T run(Supplier<T> inference) {
         Future<T> result;
+        long queued = System.nanoTime();
         metrics.waitingStarted();
         try {
             result = workers.submit(() -> {
-                metrics.waitingEnded();
+                metrics.waitingEnded(System.nanoTime() - queued);
                 return inference.get();
             });
         } catch (RejectedExecutionException e) {
-            metrics.waitingEnded();
+            metrics.waitingEnded(System.nanoTime() - queued);
             throw shuttingDown();
         }
         try {

@@ -93,6 +93,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         AgentLog.configure();
+        OnnxNativeCache.use();
         // Loading ONNX Runtime's native library and initialising Jackson take most of the start-up; they
         // run on their own threads while picocli reads the options, and the main thread waits for them
         // only where it needs them (class initialisation is thread-safe).
