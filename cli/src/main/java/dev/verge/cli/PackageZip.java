@@ -1,39 +1,29 @@
 package dev.verge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verge.demo.DemoModels;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 /** A model package as the registry takes it: one .zip (a folder is zipped on the way). */
 final class PackageZip {
     private PackageZip() {}
 
+    /**
+     * The folder zipped with fixed timestamps, so the same folder always gives the same bytes and
+     * registering it again is the registry's idempotent no-op rather than a 409.
+     */
     static Path of(Path packagePath) throws IOException {
         if (!Files.isDirectory(packagePath)) {
             return packagePath;
         }
         Path zip = Files.createTempFile("verge-package", ".zip");
         zip.toFile().deleteOnExit();
-        List<Path> files;
-        try (Stream<Path> listing = Files.list(packagePath)) {
-            files = listing.filter(Files::isRegularFile).sorted().toList();
-        }
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream zipOut = new ZipOutputStream(out)) {
-            for (Path file : files) {
-                zipOut.putNextEntry(new ZipEntry(file.getFileName().toString()));
-                Files.copy(file, zipOut);
-                zipOut.closeEntry();
-            }
-        }
-        return zip;
+        return DemoModels.zip(packagePath, zip);
     }
 
     /** The model name from the manifest inside, which is where the registry takes it from too. */

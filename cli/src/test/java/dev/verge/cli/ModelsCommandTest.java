@@ -65,6 +65,14 @@ class ModelsCommandTest {
     }
 
     @Test
+    void register_sameFolderTwice_isIdempotentAndExitsZero() {
+        Path pkg = DemoModels.fruitQuality(tmp, "1");
+
+        assertThat(verge("models", "register", pkg.toString(), "--cloud", cloudUrl(), "--api-key", KEY)).isZero();
+        assertThat(verge("models", "register", pkg.toString(), "--cloud", cloudUrl(), "--api-key", KEY)).isZero();
+    }
+
+    @Test
     void register_thenListAndPromote_showsProductionStage() {
         verge("models", "register", DemoModels.zip(DemoModels.fruitQuality(tmp, "1"), tmp.resolve("p.zip")).toString(),
                 "--cloud", cloudUrl(), "--api-key", KEY);
