@@ -11,7 +11,9 @@ import dev.verge.inference.predict.CustomVisionResponse;
 import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.request.ImageRequestReader;
 import dev.verge.inference.runtime.ModelSlot;
+import dev.verge.inference.runtime.ModelInfo;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -38,16 +40,37 @@ final class CustomVisionEndpoints {
     private final ImageLimits limits;
     private final UrlImageFetcher fetcher;
     private final AgentMetrics metrics;
+    private final PredictionListener listener;
 
-    CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits, UrlImageFetcher fetcher, AgentMetrics metrics) {
+    CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits, UrlImageFetcher fetcher,
+            AgentMetrics metrics, PredictionListener listener) {
         this.slot = slot;
         this.gate = gate;
         this.limits = limits;
         this.fetcher = fetcher;
         this.metrics = metrics;
+        this.listener = listener;
     }
 
     Reply image(Request request) throws IOException {
+        Attempt attempt = new Attempt("image");
+        try {
+            return attempt.succeeded(image(request, attempt));
+        } catch (VergeException e) {
+            throw attempt.failed(e);
+        }
+    }
+
+    Reply url(Request request) throws IOException {
+        Attempt attempt = new Attempt("url");
+        try {
+            return attempt.succeeded(url(request, attempt));
+        } catch (VergeException e) {
+            throw attempt.failed(e);
+        }
+    }
+
+    private Reply image(Request request, Attempt attempt) throws IOException {
         long declared = request.contentLength().orElse(0);
         if (declared > limits.maxBytes() + MULTIPART_OVERHEAD) {
             throw ImageDecoder.tooLarge(declared, limits); // refused before reading a byte of it
@@ -58,27 +81,55 @@ final class CustomVisionEndpoints {
             contentType = "application/octet-stream";
         }
         try (ModelSlot.Lease lease = slot.acquire()) {
-            byte[] image = ImageRequestReader.read(contentType, request.body(), limits);
-            return predict(lease, image);
+            attempt.model = lease.model().info();
+            attempt.image = ImageRequestReader.read(contentType, request.body(), limits);
+            return predict(lease, attempt);
         }
     }
 
-    Reply url(Request request) throws IOException {
+    private Reply url(Request request, Attempt attempt) throws IOException {
         String mediaType = BodyLimits.mediaType(request.contentType());
         if (!URL_MEDIA_TYPES.contains(mediaType) && !mediaType.endsWith("+json")) {
             throw new VergeException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "POST /url expects Content-Type application/json with {\"url\": \"http://...\"}, found " + request.contentType());
         }
         try (ModelSlot.Lease lease = slot.acquire()) {
+            attempt.model = lease.model().info();
             String url = imageUrl(BodyLimits.readAtMost(request, URL_REQUEST_MAX_BYTES, "the JSON body of POST /url"));
-            return predict(lease, fetcher.fetch(url));
+            attempt.image = fetcher.fetch(url);
+            return predict(lease, attempt);
         }
     }
 
-    private Reply predict(ModelSlot.Lease lease, byte[] image) {
+    private Reply predict(ModelSlot.Lease lease, Attempt attempt) {
+        byte[] image = attempt.image;
         Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
         metrics.predicted(prediction.timings());
+        attempt.prediction = prediction;
         return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()));
+    }
+
+    /** What one request got to before it was answered, for the {@link PredictionListener}. */
+    private final class Attempt {
+        private final Instant time = Instant.now();
+        private final String route;
+        private ModelInfo model;
+        private byte[] image;
+        private Prediction prediction;
+
+        Attempt(String route) {
+            this.route = route;
+        }
+
+        Reply succeeded(Reply reply) {
+            listener.onPrediction(new PredictionEvent(time, route, model, prediction, reply.status(), null, image));
+            return reply;
+        }
+
+        VergeException failed(VergeException e) {
+            listener.onPrediction(new PredictionEvent(time, route, model, null, e.kind().httpStatus(), e.code(), image));
+            return e;
+        }
     }
 
     private static String imageUrl(byte[] body) {

@@ -31,10 +31,15 @@ public final class EdgeServer implements AutoCloseable {
 
     /** Listens on {@code settings.host():settings.port()} and serves whatever model {@code slot} holds. */
     public static EdgeServer start(AgentSettings settings, ModelSlot slot) {
+        return start(settings, slot, PredictionListener.NONE);
+    }
+
+    /** As {@link #start(AgentSettings, ModelSlot)}, telling {@code listener} about every answered image. */
+    public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener) {
         AgentMetrics metrics = new AgentMetrics(slot);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics);
+                slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener);
         OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
