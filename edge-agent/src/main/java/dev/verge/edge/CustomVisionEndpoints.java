@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
-import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.predict.CustomVisionResponse;
@@ -26,14 +25,10 @@ final class CustomVisionEndpoints {
     static final Pattern IMAGE_PATHS = aliases("image");
     static final Pattern URL_PATHS = aliases("url");
 
-    /** Room for multipart boundaries and part headers around an image of the largest size (as ImageRequestReader allows). */
-    private static final long MULTIPART_OVERHEAD = 64 * 1024;
     private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
-    /** What curl sends with -d and --data-binary when not told otherwise. */
-    private static final String CURL_DEFAULT_TYPE = "application/x-www-form-urlencoded";
     /** What /url accepts: JSON, and what curl -d and hand-written clients send for it. */
     private static final Set<String> URL_MEDIA_TYPES = Set.of(
-            "", "application/json", "text/json", "text/plain", CURL_DEFAULT_TYPE);
+            "", "application/json", "text/json", "text/plain", ImageRequestReader.CURL_DEFAULT_TYPE);
 
     private final ModelSlot slot;
     private final InferenceGate gate;
@@ -71,18 +66,10 @@ final class CustomVisionEndpoints {
     }
 
     private Reply image(Request request, Attempt attempt) throws IOException {
-        long declared = request.contentLength().orElse(0);
-        if (declared > limits.maxBytes() + MULTIPART_OVERHEAD) {
-            throw ImageDecoder.tooLarge(declared, limits); // refused before reading a byte of it
-        }
-        String contentType = request.contentType();
-        if (BodyLimits.mediaType(contentType).equals(CURL_DEFAULT_TYPE)) {
-            // curl --data-binary @apple.jpg labels the raw bytes as a form; the Custom Vision container reads them raw
-            contentType = "application/octet-stream";
-        }
         try (ModelSlot.Lease lease = slot.acquire()) {
             attempt.model = lease.model().info();
-            attempt.image = ImageRequestReader.read(contentType, request.body(), limits);
+            attempt.image = ImageRequestReader.readPredictionBody(
+                    request.contentType(), request.contentLength().orElse(-1), request.body(), limits);
             return predict(lease, attempt);
         }
     }

@@ -6,6 +6,8 @@ import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.predict.LoadedModels;
+import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
 import java.time.Clock;
@@ -31,6 +33,7 @@ public final class CloudServices {
     private final Clock clock;
     private final CloudConfig config;
     private final ModelRegistry registry;
+    private final LoadedModels loadedModels;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -39,6 +42,7 @@ public final class CloudServices {
         this.clock = clock;
         this.config = config;
         this.registry = new ModelRegistry(blobs, metadata, clock, config.registry());
+        this.loadedModels = new LoadedModels(registry, config.predict(), config.registry().tempDir(), clock);
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
@@ -48,11 +52,17 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()));
+        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
+                new PredictRoutes(loadedModels, config.predict()));
     }
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** The model sessions the prediction endpoint keeps warm in this process. */
+    public LoadedModels loadedModels() {
+        return loadedModels;
     }
 
     /** The HTTP API every runtime adapts its requests to. */

@@ -24,7 +24,25 @@ public final class ImageRequestReader {
     static final List<String> ACCEPTED = List.of("image/jpeg", "image/png", "image/bmp", "application/octet-stream",
             "multipart/form-data (field imageData)");
 
+    /** What curl sends with -d and --data-binary when not told otherwise. */
+    public static final String CURL_DEFAULT_TYPE = "application/x-www-form-urlencoded";
+
     private ImageRequestReader() {}
+
+    /**
+     * The image of a prediction request as the edge agent and the cloud endpoint both read it: refused
+     * before a byte is read when the declared length ({@code -1} when unknown) is over the limit, and
+     * {@code curl --data-binary @apple.jpg}'s default form type read as raw bytes, as the Custom Vision
+     * container does.
+     */
+    public static byte[] readPredictionBody(String contentType, long declaredLength, InputStream body, ImageLimits limits) {
+        if (declaredLength > limits.maxBytes() + MULTIPART_OVERHEAD) {
+            throw ImageDecoder.tooLarge(declaredLength, limits);
+        }
+        MediaType type = MediaType.parse(contentType);
+        boolean curlForm = type != null && type.type().equals(CURL_DEFAULT_TYPE);
+        return read(curlForm ? "application/octet-stream" : contentType, body, limits);
+    }
 
     public static byte[] read(String contentType, InputStream body, ImageLimits limits) {
         MediaType type = MediaType.parse(contentType);

@@ -89,6 +89,9 @@ public final class Model implements AutoCloseable {
             // each run, which keeps RSS near the model size on small devices (at a small cost per run).
             options.setCPUArenaAllocator(false);
             options.setMemoryPatternOptimization(true);
+            // Spinning intra-op threads keep a core busy after each run, which slows the JPEG decode of the next
+            // request on the same small CPU (bench: PredictBenchmark bareSpinning)
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             return env.createSession(pkg.modelFile().toString(), options);
         } catch (OrtException e) {
             // ORT names the file by its absolute path: keep server paths out of an answer a client reads

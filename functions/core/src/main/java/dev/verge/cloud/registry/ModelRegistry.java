@@ -507,6 +507,11 @@ public final class ModelRegistry {
         return view(require(name, version));
     }
 
+    /** The version of {@code name} in production, if one is. */
+    public Optional<String> productionVersion(String name) {
+        return stagesOf(name).production();
+    }
+
     /** Opens a registered version's package for streaming; 409 for rejected or pending versions. */
     public PackageDownload openPackage(String name, String version) {
         VersionRecord record = requireDeployable(name, version, "download");

@@ -473,4 +473,109 @@ public abstract class CloudApiContract {
     void get_versionWithControlCharacter_is400() throws Exception {
         assertError(get("/api/models/" + model + "/versions/1%0A2"), 400, "model_version_invalid");
     }
+
+    // ---- predictions (the edge agent's answers, computed in the function) --------------------------
+
+    protected ApiResponse predict(String path, String contentType, byte[] image) throws Exception {
+        return call("POST", path, image, Map.of("x-api-key", apiKey(), "Content-Type", contentType));
+    }
+
+    @Test
+    void predict_productionVersion_answersLikeTheEdgeAgent() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        upload(model, RegistryPackages.valid(model, "2"));
+        stage(model, "2", "{\"stage\": \"production\"}");
+
+        ApiResponse response = predict("/api/models/" + model + "/predict", "image/jpeg",
+                dev.verge.demo.SampleImages.jpeg("ripe-red-apple"));
+
+        assertThat(response.status()).as(new String(response.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(200);
+        JsonNode body = json(response);
+        assertThat(body.path("project").asText()).isEqualTo(model);
+        assertThat(body.path("iteration").asText()).isEqualTo("2");
+        assertThat(names(body.path("predictions"), "tagName")).first().isEqualTo("ripe");
+        assertThat(body.path("predictions").get(0).path("probability").asDouble())
+                .isGreaterThanOrEqualTo(body.path("predictions").get(1).path("probability").asDouble());
+        assertThat(body.path("predictions").get(0).has("boundingBox")).isTrue();
+        assertThat(response.header("Server-Timing")).hasValueSatisfying(t -> assertThat(t).contains("infer;dur="));
+    }
+
+    @Test
+    void predict_namedVersionMultipart_usesThatVersion() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        String boundary = "verge-boundary";
+        byte[] image = dev.verge.demo.SampleImages.jpeg("unripe-green-pear");
+        java.io.ByteArrayOutputStream multipart = new java.io.ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageData\"; filename=\"p.jpg\"\r\n"
+                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        multipart.writeBytes(image);
+        multipart.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+
+        ApiResponse response = predict("/api/models/" + model + "/versions/1/predict",
+                "multipart/form-data; boundary=" + boundary, multipart.toByteArray());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(json(response).path("iteration").asText()).isEqualTo("1");
+        assertThat(names(json(response).path("predictions"), "tagName")).first().isEqualTo("unripe");
+    }
+
+    @Test
+    void predict_noProductionVersion_is404SayingHowToPromote() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+
+        JsonNode body = assertError(predict("/api/models/" + model + "/predict", "image/jpeg",
+                dev.verge.demo.SampleImages.jpeg("ripe-red-apple")), 404, "no_production_version");
+        assertThat(body.path("message").asText()).contains("promote");
+        assertError(predict("/api/models/no-such-" + model + "/predict", "image/jpeg", new byte[] {1}), 404, "model_not_found");
+    }
+
+    @Test
+    void predict_badImages_sameErrorsAsTheEdgeAgent() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        String path = "/api/models/" + model + "/versions/1/predict";
+
+        assertError(predict(path, "image/jpeg", "not an image".getBytes(StandardCharsets.UTF_8)), 400, "image_unsupported_format");
+        assertError(predict(path, "image/jpeg", new byte[0]), 400, "image_empty");
+        assertError(predict(path, "text/csv", new byte[] {1, 2}), 415, "unsupported_media_type");
+        byte[] truncated = java.util.Arrays.copyOf(dev.verge.demo.SampleImages.jpeg("ripe-red-apple"), 300);
+        ApiResponse response = predict(path, "image/jpeg", truncated);
+        assertThat(response.status()).isBetween(400, 499);
+    }
+
+    @Test
+    void predict_withoutKey_is401() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+
+        ApiResponse response = call("POST", "/api/models/" + model + "/versions/1/predict",
+                dev.verge.demo.SampleImages.jpeg("ripe-red-apple"), Map.of("Content-Type", "image/jpeg"));
+
+        assertThat(response.status()).isEqualTo(401);
+    }
+
+    @Test
+    void infer_oipV2_answersOutputTensor() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        stage(model, "1", "{\"stage\": \"production\"}");
+        JsonNode metadata = json(get("/api/v2/models/" + model));
+        JsonNode input = metadata.path("inputs").get(0);
+        int values = 1;
+        StringBuilder shape = new StringBuilder();
+        for (JsonNode dim : input.path("shape")) {
+            long d = dim.asLong() < 0 ? 1 : dim.asLong();
+            values *= (int) d;
+            shape.append(shape.isEmpty() ? "" : ",").append(d);
+        }
+        String data = String.join(",", java.util.Collections.nCopies(values, "0.5"));
+        String request = "{\"inputs\": [{\"name\": \"" + input.path("name").asText() + "\", \"shape\": [" + shape
+                + "], \"datatype\": \"FP32\", \"data\": [" + data + "]}]}";
+
+        ApiResponse response = call("POST", "/api/v2/models/" + model + "/infer", request.getBytes(StandardCharsets.UTF_8),
+                Map.of("x-api-key", apiKey(), "Content-Type", "application/json"));
+
+        assertThat(response.status()).as(new String(response.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(json(response).path("model_version").asText()).isEqualTo("1");
+        assertThat(json(response).path("outputs").get(0).path("data").size()).isEqualTo(2);
+        assertError(call("POST", "/api/v2/models/" + model + "/infer", "{".getBytes(StandardCharsets.UTF_8),
+                Map.of("x-api-key", apiKey(), "Content-Type", "application/json")), 400, "infer_request_invalid");
+    }
 }

@@ -1,0 +1,103 @@
+package dev.verge.cloud.predict;
+
+import dev.verge.cloud.api.ApiCall;
+import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.api.Routes;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import dev.verge.inference.predict.CustomVisionResponse;
+import dev.verge.inference.predict.OipV2;
+import dev.verge.inference.predict.Prediction;
+import dev.verge.inference.predict.Timings;
+import dev.verge.inference.request.ImageRequestReader;
+import dev.verge.inference.runtime.ModelSlot;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Predictions in the cloud, answered exactly as the edge agent answers them (same reader, same limits,
+ * same errors, same JSON), for devices without an edge box and agents that have no model yet:
+ * <pre>
+ * POST /api/models/{name}/predict                       the production version; body: the image (raw or multipart imageData)
+ * POST /api/models/{name}/versions/{version}/predict    a named version
+ * POST /api/v2/models/{name}/infer                      Open Inference Protocol v2, production version
+ * POST /api/v2/models/{name}/versions/{version}/infer
+ * GET  /api/v2/models/{name}                            OIP v2 model metadata
+ * </pre>
+ * Answers carry {@code Server-Timing} (decode, preprocess, infer, in ms) and {@code X-Verge-Model-Version}.
+ */
+public final class PredictRoutes implements RouteGroup {
+    private final LoadedModels models;
+    private final PredictConfig config;
+
+    public PredictRoutes(LoadedModels models, PredictConfig config) {
+        this.models = models;
+        this.config = config;
+    }
+
+    @Override
+    public void addTo(Routes routes) {
+        routes.post("/api/models/{name}/predict", call -> predict(call, Optional.empty()))
+                .post("/api/models/{name}/versions/{version}/predict", call -> predict(call, Optional.of(call.path("version"))))
+                .post("/api/v2/models/{name}/infer", call -> infer(call, Optional.empty()))
+                .post("/api/v2/models/{name}/versions/{version}/infer", call -> infer(call, Optional.of(call.path("version"))))
+                .get("/api/v2/models/{name}", this::metadata);
+    }
+
+    private ApiResponse predict(ApiCall call, Optional<String> version) {
+        long declared = call.header("Content-Length").map(PredictRoutes::parseLength).orElse(-1L);
+        try (ModelSlot.Lease lease = models.acquire(call.path("name"), version)) {
+            byte[] image = ImageRequestReader.readPredictionBody(
+                    call.header("Content-Type").orElse(null), declared, call.request().body(), config.limits());
+            Prediction prediction = lease.model().predict(image, config.limits());
+            return ApiResponse.json(200, CustomVisionResponse.of(prediction, lease.model().info()))
+                    .withHeader("Server-Timing", serverTiming(prediction.timings()))
+                    .withHeader("X-Verge-Model-Version", lease.model().info().version());
+        }
+    }
+
+    private ApiResponse infer(ApiCall call, Optional<String> version) {
+        try (ModelSlot.Lease lease = models.acquire(call.path("name"), version)) {
+            OipV2.InferRequest request = OipV2.parseRequest(readAtMost(call.request().body(), 4 * config.limits().maxBytes()));
+            return ApiResponse.json(200, lease.model().infer(request, config.limits()))
+                    .withHeader("X-Verge-Model-Version", lease.model().info().version());
+        }
+    }
+
+    private ApiResponse metadata(ApiCall call) {
+        try (ModelSlot.Lease lease = models.acquire(call.path("name"), Optional.empty())) {
+            return ApiResponse.json(200, OipV2.metadata(lease.model().info()));
+        }
+    }
+
+    /** The W3C Server-Timing header: where the function spent a prediction, in milliseconds. */
+    static String serverTiming(Timings t) {
+        return String.format(Locale.ROOT, "decode;dur=%.2f, preprocess;dur=%.2f, infer;dur=%.2f",
+                t.decodeNanos() / 1e6, t.preprocessNanos() / 1e6, t.inferNanos() / 1e6);
+    }
+
+    private static long parseLength(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return -1; // the runtime already framed the body; an odd header is not the caller's image problem
+        }
+    }
+
+    private static byte[] readAtMost(InputStream body, long max) {
+        try {
+            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (bytes.length > max) {
+                throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "request_too_large",
+                        "an infer request may have at most " + max + " bytes, found more");
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "request_body_unreadable",
+                    "the request body could not be read completely (" + e.getMessage() + "); send it again", e);
+        }
+    }
+}
