@@ -21,6 +21,8 @@ final class AwsServices {
         if (!initialization.equals("on-demand")) {
             primeOnnxRuntime();
         }
+        // named models only (VERGE_PRELOAD_MODELS): their sessions then come from the init phase or the snapshot
+        SERVICES.loadedModels().preload(SETTINGS.cloud().predict().preloadModels());
     }
 
     private AwsServices() {}

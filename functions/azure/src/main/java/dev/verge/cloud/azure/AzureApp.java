@@ -24,7 +24,10 @@ public record AzureApp(CloudServices services, AzureBlobStore blobs, String mode
         if (app == null) {
             synchronized (AzureApp.class) {
                 if (shared == null) {
-                    shared = create(System.getenv());
+                    AzureApp created = create(System.getenv());
+                    // named models only (VERGE_PRELOAD_MODELS): the first prediction then finds its session ready
+                    created.services().loadedModels().preload(created.services().config().predict().preloadModels());
+                    shared = created;
                 }
                 app = shared;
             }

@@ -83,6 +83,20 @@ public final class LoadedModels implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads the production version of each model now; a model that cannot be loaded is logged and
+     * left for the first request to report, so start-up never fails on it.
+     */
+    public void preload(java.util.List<String> names) {
+        for (String name : names) {
+            try (ModelSlot.Lease lease = acquire(name, Optional.empty())) {
+                LOG.log(System.Logger.Level.INFO, "preloaded " + name + " version " + lease.model().info().version());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not preload model " + name + ": " + e.getMessage());
+            }
+        }
+    }
+
     private String productionVersion(String name) {
         Instant now = clock.instant();
         Production known = production.get(name);

@@ -3,6 +3,8 @@ package dev.verge.cloud.predict;
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,8 +16,11 @@ import java.util.Map;
  * @param maxLoadedModels   sessions kept warm at once; the least recently used one is closed beyond that
  * @param productionRecheck how long "the production version of a model" is trusted before it is read
  *                          again, so a promotion reaches warm containers within this time
+ * @param preloadModels     models whose production version is loaded at start-up (in the init phase, so
+ *                          SnapStart or provisioned concurrency captures the session), not at the first request
  */
-public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxLoadedModels, Duration productionRecheck) {
+public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxLoadedModels, Duration productionRecheck,
+                            List<String> preloadModels) {
 
     public PredictConfig {
         if (maxLoadedModels < 1) {
@@ -24,15 +29,17 @@ public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxL
         if (productionRecheck.isNegative()) {
             throw new IllegalArgumentException("VERGE_PRODUCTION_RECHECK_SECONDS must be 0 or more, found " + productionRecheck);
         }
+        preloadModels = preloadModels == null ? List.of() : List.copyOf(preloadModels);
     }
 
     public static PredictConfig defaults() {
-        return new PredictConfig(ImageLimits.defaults(), ThreadSettings.forAvailableCpus(), 2, Duration.ofSeconds(10));
+        return new PredictConfig(ImageLimits.defaults(), ThreadSettings.forAvailableCpus(), 2, Duration.ofSeconds(10), List.of());
     }
 
     /**
      * {@code VERGE_MAX_BODY_BYTES}, {@code VERGE_MAX_PIXELS}, {@code VERGE_INTRA_OP_THREADS},
-     * {@code VERGE_MAX_LOADED_MODELS}, {@code VERGE_PRODUCTION_RECHECK_SECONDS}; defaults for the others.
+     * {@code VERGE_MAX_LOADED_MODELS}, {@code VERGE_PRODUCTION_RECHECK_SECONDS}, {@code VERGE_PRELOAD_MODELS}
+     * (comma-separated model names); defaults for the others.
      */
     public static PredictConfig fromEnv(Map<String, String> env) {
         PredictConfig d = defaults();
@@ -43,7 +50,9 @@ public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxL
                 (int) number(env, "VERGE_INTRA_OP_THREADS", d.threads().intraOpThreads()), 1);
         return new PredictConfig(limits, threads,
                 (int) number(env, "VERGE_MAX_LOADED_MODELS", d.maxLoadedModels()),
-                Duration.ofSeconds(number(env, "VERGE_PRODUCTION_RECHECK_SECONDS", d.productionRecheck().toSeconds())));
+                Duration.ofSeconds(number(env, "VERGE_PRODUCTION_RECHECK_SECONDS", d.productionRecheck().toSeconds())),
+                Arrays.stream(env.getOrDefault("VERGE_PRELOAD_MODELS", "").split(","))
+                        .map(String::strip).filter(name -> !name.isEmpty()).toList());
     }
 
     private static long number(Map<String, String> env, String name, long fallback) {

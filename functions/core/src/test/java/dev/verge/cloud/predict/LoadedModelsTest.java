@@ -44,7 +44,7 @@ class LoadedModelsTest {
         registry = new ModelRegistry(blobs, new InMemoryMetadataStore(), clock,
                 RegistryConfig.defaults().withTempDir(temp.resolve("spool")));
         models = new LoadedModels(registry, new PredictConfig(ImageLimits.defaults(), new ThreadSettings(1, 1), 2,
-                Duration.ofSeconds(10)), temp.resolve("predict"), clock);
+                Duration.ofSeconds(10), java.util.List.of()), temp.resolve("predict"), clock);
     }
 
     @AfterEach
@@ -117,6 +117,16 @@ class LoadedModelsTest {
                 .isInstanceOf(VergeException.class)
                 .hasMessageContaining("the stored package was changed");
         assertThat(models.loadedKeys()).isEmpty();
+    }
+
+    @Test
+    void preload_productionVersionAndUnknownModel_loadsOneAndDoesNotThrow() {
+        register("1");
+        registry.changeStage(NAME, "1", Stage.PRODUCTION, "t", null);
+
+        models.preload(java.util.List.of(NAME, "no-such-model"));
+
+        assertThat(models.loadedKeys()).containsExactly("fruit@1");
     }
 
     @Test
