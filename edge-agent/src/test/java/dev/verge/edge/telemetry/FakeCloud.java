@@ -28,11 +28,11 @@ import java.util.zip.GZIPInputStream;
  * on 127.0.0.1, idempotent on batch id and sample id, that can be switched to answer as a cloud that is
  * down (503), failing (500), slow (keeps the batch, answers after the agent gave up), or refusing (400).
  */
-final class FakeCloud implements AutoCloseable {
-    static final String DEVICE_ID = "cam-1";
-    static final String DEVICE_KEY = "key-1";
+public final class FakeCloud implements AutoCloseable {
+    public static final String DEVICE_ID = "cam-1";
+    public static final String DEVICE_KEY = "key-1";
 
-    enum Mode { UP, DOWN, FAILING, SLOW, REFUSING }
+    public enum Mode { UP, DOWN, FAILING, SLOW, REFUSING }
 
     /** One sample as stored: its query parameters, content type and bytes. */
     record StoredSample(Map<String, String> query, String contentType, byte[] image) {}
@@ -42,7 +42,7 @@ final class FakeCloud implements AutoCloseable {
     private volatile Mode mode = Mode.UP;
     private volatile Duration slowness = Duration.ofSeconds(2);
     private final Map<String, Integer> batches = new ConcurrentHashMap<>();
-    final List<JsonNode> records = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> records = new CopyOnWriteArrayList<>();
     final List<JsonNode> envelopes = new CopyOnWriteArrayList<>();
     final AtomicLong droppedReported = new AtomicLong();
     final AtomicInteger telemetryRequests = new AtomicInteger();
@@ -51,7 +51,7 @@ final class FakeCloud implements AutoCloseable {
     final Map<String, StoredSample> samples = new ConcurrentHashMap<>();
     final AtomicInteger sampleRequests = new AtomicInteger();
 
-    FakeCloud() throws IOException {
+    public FakeCloud() throws IOException {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         http.setExecutor(executor);
         http.createContext("/api/telemetry", this::telemetry);
@@ -59,11 +59,11 @@ final class FakeCloud implements AutoCloseable {
         http.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
     }
 
-    void mode(Mode newMode) {
+    public void mode(Mode newMode) {
         mode = newMode;
     }
 
@@ -71,7 +71,7 @@ final class FakeCloud implements AutoCloseable {
         slowness = d;
     }
 
-    int acceptedRecords() {
+    public int acceptedRecords() {
         return records.size();
     }
 
