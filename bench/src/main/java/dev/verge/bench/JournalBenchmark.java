@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * each group size (records per transaction: 1 is a commit per request, as without group commit; the
  * writer thread groups whatever queued up, up to 1000). The records are the JSON a real prediction
  * journals (~330 bytes). The journal lives in {@code java.io.tmpdir}: point it at the device's real disk
- * ({@code -Djava.io.tmpdir=/var/lib/verge}) to measure that disk.
+ * ({@code -jvmArgsAppend -Djava.io.tmpdir=/var/lib/verge}) to measure that disk.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
