@@ -145,6 +145,26 @@ class TelemetryDeliveryTest {
     }
 
     @Test
+    void writerBehind_queueFull_recordsDroppedCountedAndReported() {
+        cloud.mode(FakeCloud.Mode.DOWN);
+        Telemetry.Tuning tinyQueue = new Telemetry.Tuning(2, Duration.ofMillis(20), Duration.ofMillis(200),
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC(), () -> 0.99);
+        Telemetry t = start(settings(500), tinyQueue);
+
+        int produced = 2000;
+        produce(t.listener(), 0, produced); // far faster than a queue of 2 drains
+        await("every record journaled or dropped", WAIT,
+                () -> t.journal().depth() + t.metrics().droppedTotal() == produced);
+        assertThat(t.metrics().droppedTotal()).isPositive();
+
+        cloud.mode(FakeCloud.Mode.UP);
+        await("the journal drained and the drops reported", WAIT,
+                () -> t.journal().depth() == 0 && cloud.droppedReported.get() == t.metrics().droppedTotal());
+
+        assertThat(cloud.acceptedRecords() + cloud.droppedReported.get()).isEqualTo(produced);
+    }
+
+    @Test
     void malformedBatch_refused_deletedCountedAndLaterRecordsFlow() {
         cloud.mode(FakeCloud.Mode.REFUSING);
         Telemetry t = start(settings(500), FAST);
