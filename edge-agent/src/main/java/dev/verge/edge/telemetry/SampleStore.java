@@ -88,7 +88,7 @@ final class SampleStore {
                 } catch (IOException e) {
                     LOG.log(System.Logger.Level.WARNING, "unreadable sample sidecar " + p + " deleted: " + e.getMessage());
                     Files.deleteIfExists(p);
-                } 
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the samples folder " + dir, e);
