@@ -21,7 +21,7 @@ final class AgentMetrics {
         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
     };
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusRegistry registry;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter requests;
     private final Histogram requestDuration;
@@ -32,6 +32,12 @@ final class AgentMetrics {
     private final Counter errors;
 
     AgentMetrics(ModelSlot slot) {
+        this(slot, new PrometheusRegistry());
+    }
+
+    /** Registers into {@code registry}, which may hold the metrics of other parts of the agent (telemetry). */
+    AgentMetrics(ModelSlot slot, PrometheusRegistry registry) {
+        this.registry = registry;
         requests = Counter.builder()
                 .name("verge_http_requests_total")
                 .help("HTTP requests answered, by route and status code")

@@ -1,5 +1,6 @@
 package dev.verge.edge;
 
+import dev.verge.edge.telemetry.TelemetrySettings;
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.List;
  * @param urlTimeout             total time a {@code POST /url} fetch may take (all redirects and the body)
  * @param urlMaxRedirects        redirects a {@code POST /url} fetch follows
  * @param shutdownTimeout        how long SIGTERM waits for requests in flight before closing the model
+ * @param telemetry              the telemetry journal, its uplink and sample capture
  */
 public record AgentSettings(
         Path model,
@@ -36,7 +38,8 @@ public record AgentSettings(
         Duration urlConnectTimeout,
         Duration urlTimeout,
         int urlMaxRedirects,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        TelemetrySettings telemetry) {
 
     public static final String ENV_MODEL = "VERGE_MODEL";
     public static final String ENV_HOST = "VERGE_HOST";
@@ -65,7 +68,10 @@ public record AgentSettings(
     /** One setting as a deployment file sees it. */
     public record Option(String flag, String environmentVariable, String defaultValue) {}
 
-    /** Every setting: its command-line flag, its environment variable and its default ("" = required). */
+    /**
+     * Every setting: its command-line flag, its environment variable and its default ("" = none: required
+     * for --model, computed or off for the others, as their descriptions say).
+     */
     public static final List<Option> OPTIONS = List.of(
             new Option("--model", ENV_MODEL, ""),
             new Option("--host", ENV_HOST, DEFAULT_HOST),
@@ -78,7 +84,23 @@ public record AgentSettings(
             new Option("--url-connect-timeout", ENV_URL_CONNECT_TIMEOUT, DEFAULT_URL_CONNECT_TIMEOUT),
             new Option("--url-timeout", ENV_URL_TIMEOUT, DEFAULT_URL_TIMEOUT),
             new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
-            new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT));
+            new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
+            // telemetry (TelemetryOptions, one component: telemetry)
+            new Option("--telemetry", TelemetrySettings.ENV_TELEMETRY, TelemetrySettings.DEFAULT_TELEMETRY),
+            new Option("--cloud", TelemetrySettings.ENV_CLOUD, ""),
+            new Option("--device-id", TelemetrySettings.ENV_DEVICE_ID, ""),
+            new Option("--device-key", TelemetrySettings.ENV_DEVICE_KEY, ""),
+            new Option("--journal", TelemetrySettings.ENV_JOURNAL, ""),
+            new Option("--journal-max-bytes", TelemetrySettings.ENV_JOURNAL_MAX_BYTES, TelemetrySettings.DEFAULT_JOURNAL_MAX_BYTES),
+            new Option("--journal-ttl", TelemetrySettings.ENV_JOURNAL_TTL, TelemetrySettings.DEFAULT_JOURNAL_TTL),
+            new Option("--journal-sync", TelemetrySettings.ENV_JOURNAL_SYNC, TelemetrySettings.DEFAULT_JOURNAL_SYNC),
+            new Option("--telemetry-batch-size", TelemetrySettings.ENV_BATCH_SIZE, TelemetrySettings.DEFAULT_BATCH_SIZE),
+            new Option("--telemetry-interval", TelemetrySettings.ENV_INTERVAL, TelemetrySettings.DEFAULT_INTERVAL),
+            new Option("--samples-below", TelemetrySettings.ENV_SAMPLES_BELOW, ""),
+            new Option("--samples-fraction", TelemetrySettings.ENV_SAMPLES_FRACTION, TelemetrySettings.DEFAULT_SAMPLES_FRACTION),
+            new Option("--samples-max-per-hour", TelemetrySettings.ENV_SAMPLES_MAX_PER_HOUR, TelemetrySettings.DEFAULT_SAMPLES_MAX_PER_HOUR),
+            new Option("--samples-dir", TelemetrySettings.ENV_SAMPLES_DIR, ""),
+            new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES));
 
     public AgentSettings {
         if (port < 0 || port > 65535) {
@@ -102,7 +124,8 @@ public record AgentSettings(
                 SettingValues.bytes(DEFAULT_MAX_BODY_BYTES), Long.parseLong(DEFAULT_MAX_PIXELS),
                 ThreadSettings.forAvailableCpus(), defaultConcurrentInferences(),
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
-                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT));
+                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT),
+                TelemetrySettings.defaults());
     }
 
     /** One inference per core: each ORT run already spreads over its intra-op threads. */
@@ -116,16 +139,21 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, telemetry);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, telemetry);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout);
+                connect, total, urlMaxRedirects, shutdownTimeout, telemetry);
+    }
+
+    public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, newTelemetry);
     }
 }

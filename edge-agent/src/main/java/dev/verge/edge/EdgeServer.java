@@ -2,6 +2,7 @@ package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.verge.inference.runtime.ModelSlot;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -36,7 +37,16 @@ public final class EdgeServer implements AutoCloseable {
 
     /** As {@link #start(AgentSettings, ModelSlot)}, telling {@code listener} about every answered image. */
     public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener) {
-        AgentMetrics metrics = new AgentMetrics(slot);
+        return start(settings, slot, listener, new PrometheusRegistry());
+    }
+
+    /**
+     * As {@link #start(AgentSettings, ModelSlot, PredictionListener)}; {@code /metrics} serves
+     * {@code registry}, where other parts of the agent (telemetry) register their metrics too.
+     */
+    public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener,
+            PrometheusRegistry registry) {
+        AgentMetrics metrics = new AgentMetrics(slot, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
                 slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener);

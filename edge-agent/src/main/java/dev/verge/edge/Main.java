@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar verge-edge-agent.jar --model <package> [--port n]}: serves one model to the devices around it. */
@@ -91,6 +92,9 @@ public final class Main implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may finish (default: ${DEFAULT-VALUE}). Env: " + ENV_SHUTDOWN_TIMEOUT + ".")
     Duration shutdownTimeout;
 
+    @Mixin
+    TelemetryOptions telemetry = new TelemetryOptions();
+
     public static void main(String[] args) {
         AgentLog.configure();
         OnnxNativeCache.use();
@@ -116,6 +120,9 @@ public final class Main implements Callable<Integer> {
             agent = EdgeAgent.start(settings);
         } catch (VergeException e) {
             System.err.println("verge edge: cannot serve " + settings.model() + ": " + e.getMessage() + " (" + e.code() + ")");
+            return 1;
+        } catch (IllegalStateException e) {
+            System.err.println("verge edge: " + e.getMessage());
             return 1;
         } catch (java.io.UncheckedIOException e) {
             System.err.println("verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage());
@@ -143,7 +150,7 @@ public final class Main implements Callable<Integer> {
                 SettingValues.countOrAuto(interOpThreads, auto.interOpThreads()));
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, telemetry.settings());
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

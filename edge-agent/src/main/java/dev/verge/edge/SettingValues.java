@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 /**
  * Parses the human forms settings are written in, on a command line or in an environment variable:
  * sizes like {@code 4MiB}, {@code 512KiB} or {@code 4194304}, and durations like {@code 5s},
- * {@code 250ms}, {@code 2m} or ISO-8601 {@code PT5S}.
+ * {@code 250ms}, {@code 2m}, {@code 7d} or ISO-8601 {@code PT5S}.
  */
 final class SettingValues {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m|gib|gb|g)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private SettingValues() {}
 
@@ -39,14 +39,15 @@ final class SettingValues {
         }
         Matcher m = DURATION.matcher(t.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration such as 250ms, 5s, 2m or PT5S, found '" + text + "'");
+            throw new IllegalArgumentException("expected a duration such as 250ms, 5s, 2m, 7d or PT5S, found '" + text + "'");
         }
         long number = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(number);
             case "s" -> Duration.ofSeconds(number);
             case "m" -> Duration.ofMinutes(number);
-            default -> Duration.ofHours(number);
+            case "h" -> Duration.ofHours(number);
+            default -> Duration.ofDays(number);
         };
     }
 

@@ -7,10 +7,16 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import dev.verge.edge.telemetry.SamplingPolicy;
+import dev.verge.edge.telemetry.TelemetrySettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 class MainTest {
@@ -18,11 +24,9 @@ class MainTest {
     @Test
     void options_everySettingHasItsFlagAndEnvironmentVariable() {
         Map<String, String> declared = new HashMap<>(); // flag -> default value as written
-        for (Field field : Main.class.getDeclaredFields()) {
+        for (Field field : optionFields()) {
             Option option = field.getAnnotation(Option.class);
-            if (option != null) {
-                declared.put(option.names()[0], option.defaultValue());
-            }
+            declared.put(option.names()[0], option.defaultValue());
         }
         for (AgentSettings.Option option : AgentSettings.OPTIONS) {
             assertThat(declared).as(option.flag()).containsKey(option.flag());
@@ -37,8 +41,26 @@ class MainTest {
 
     @Test
     void options_settingsRecordHasOneComponentPerOption() {
-        // threads holds two options (intra-op and inter-op)
-        assertThat(AgentSettings.class.getRecordComponents()).hasSize(AgentSettings.OPTIONS.size() - 1);
+        // threads holds two options (intra-op and inter-op); telemetry holds every option of TelemetryOptions
+        int telemetryOptions = (int) Arrays.stream(TelemetryOptions.class.getDeclaredFields())
+                .filter(f -> f.isAnnotationPresent(Option.class)).count();
+        assertThat(AgentSettings.class.getRecordComponents())
+                .hasSize(AgentSettings.OPTIONS.size() - 1 - telemetryOptions + 1);
+    }
+
+    /** Main's own options and those of its mixins. */
+    private static List<Field> optionFields() {
+        List<Field> fields = new ArrayList<>();
+        for (Field field : Main.class.getDeclaredFields()) {
+            if (field.isAnnotationPresent(Option.class)) {
+                fields.add(field);
+            } else if (field.isAnnotationPresent(Mixin.class)) {
+                Arrays.stream(field.getType().getDeclaredFields())
+                        .filter(f -> f.isAnnotationPresent(Option.class))
+                        .forEach(fields::add);
+            }
+        }
+        return fields;
     }
 
     @Test
@@ -87,5 +109,46 @@ class MainTest {
         int exit = cli.execute("--model", "m.zip", "--max-body-bytes", "lots");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--max-body-bytes").contains("'lots'");
+    }
+
+    @Test
+    void settings_cloudGiven_turnsTelemetryOnWithItsOptions() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1",
+                "--device-key", "k", "--journal", "/var/lib/verge/t.db", "--journal-max-bytes", "1MiB",
+                "--journal-ttl", "2d", "--journal-sync", "full", "--telemetry-batch-size", "50",
+                "--telemetry-interval", "2s", "--samples-below", "0.6");
+        TelemetrySettings telemetry = main.settings().telemetry();
+        assertThat(telemetry.enabled()).isTrue();
+        assertThat(telemetry.sends()).isTrue();
+        assertThat(telemetry.cloud()).hasToString("http://127.0.0.1:7071");
+        assertThat(telemetry.journal()).isEqualTo(Path.of("/var/lib/verge/t.db"));
+        assertThat(telemetry.samplesDir()).isEqualTo(Path.of("/var/lib/verge/samples"));
+        assertThat(telemetry.journalMaxBytes()).isEqualTo(1024 * 1024);
+        assertThat(telemetry.journalTtl()).isEqualTo(Duration.ofDays(2));
+        assertThat(telemetry.journalSync()).isEqualTo(TelemetrySettings.JournalSync.FULL);
+        assertThat(telemetry.batchSize()).isEqualTo(50);
+        assertThat(telemetry.interval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(telemetry.sampling()).isEqualTo(new SamplingPolicy(true, 0.6, 0.01, 60));
+    }
+
+    @Test
+    void settings_noCloud_telemetryOffUnlessAskedFor() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip");
+        assertThat(main.settings().telemetry().enabled()).isFalse();
+
+        new CommandLine(main).parseArgs("--model", "m.zip", "--telemetry", "on");
+        assertThat(main.settings().telemetry().enabled()).isTrue();
+        assertThat(main.settings().telemetry().sends()).isFalse();
+    }
+
+    @Test
+    void execute_cloudWithoutDeviceKey_exitsWithUsageError() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Main());
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--model", "m.zip", "--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1");
+        assertThat(exit).isEqualTo(2);
     }
 }

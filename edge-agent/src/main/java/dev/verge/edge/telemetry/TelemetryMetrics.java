@@ -1,0 +1,98 @@
+package dev.verge.edge.telemetry;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/** The journal's, the uplink's and sample capture's Prometheus metrics, registered with the agent's. */
+public final class TelemetryMetrics {
+    private final Gauge journalRecords;
+    private final Gauge journalBytes;
+    private final Counter dropped;
+    private final Counter delivered;
+    private final Counter rejected;
+    private final Counter batches;
+    private final Counter samples;
+
+    public TelemetryMetrics(PrometheusRegistry registry) {
+        journalRecords = Gauge.builder()
+                .name("verge_telemetry_journal_records")
+                .help("Telemetry records in the journal, waiting for the cloud's acknowledgement")
+                .register(registry);
+        journalBytes = Gauge.builder()
+                .name("verge_telemetry_journal_bytes")
+                .help("Bytes of the journal's database pages in use (the cap applies to this)")
+                .unit(Unit.BYTES)
+                .register(registry);
+        dropped = Counter.builder()
+                .name("verge_telemetry_records_dropped_total")
+                .help("Telemetry records dropped before the cloud had them, by reason: cap (journal full), ttl (too old), "
+                        + "queue_full (the journal writer fell behind), journal_error (the disk failed); each is reported in a batch's dropped count")
+                .labelNames("reason")
+                .register(registry);
+        delivered = Counter.builder()
+                .name("verge_telemetry_records_delivered_total")
+                .help("Telemetry records the cloud acknowledged (accepted or already had)")
+                .register(registry);
+        rejected = Counter.builder()
+                .name("verge_telemetry_records_rejected_total")
+                .help("Telemetry records in batches the cloud refused as malformed (400); they are not resent")
+                .register(registry);
+        batches = Counter.builder()
+                .name("verge_telemetry_batches_total")
+                .help("Telemetry batch sends, by result: accepted, duplicate, rejected, failed (retried)")
+                .labelNames("result")
+                .register(registry);
+        samples = Counter.builder()
+                .name("verge_samples_total")
+                .help("Images for retraining, by result: captured, uploaded, dropped_cap, dropped_queue, rejected")
+                .labelNames("result")
+                .register(registry);
+        for (String reason : new String[] {"cap", "ttl", "queue_full", "journal_error"}) {
+            dropped.labelValues(reason);
+        }
+    }
+
+    void journalChanged(long records, long bytes) {
+        journalRecords.set(records);
+        journalBytes.set(bytes);
+    }
+
+    void dropped(String reason, long n) {
+        if (n > 0) {
+            dropped.labelValues(reason).inc(n);
+        }
+    }
+
+    void delivered(long n, boolean duplicate) {
+        delivered.inc(n);
+        batches.labelValues(duplicate ? "duplicate" : "accepted").inc();
+    }
+
+    void rejected(long n) {
+        rejected.inc(n);
+        batches.labelValues("rejected").inc();
+    }
+
+    void sendFailed() {
+        batches.labelValues("failed").inc();
+    }
+
+    void sample(String result) {
+        samples.labelValues(result).inc();
+    }
+
+    public long droppedTotal() {
+        return (long) (dropped.labelValues("cap").get() + dropped.labelValues("ttl").get()
+                + dropped.labelValues("queue_full").get() + dropped.labelValues("journal_error").get());
+    }
+
+    public long deliveredTotal() {
+        return (long) delivered.get();
+    }
+
+    public long samples(String result) {
+        return (long) samples.labelValues(result).get();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.verge.edge.telemetry;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread that talks to the cloud: every {@code interval} (or sooner when {@link #nudge}d, e.g.
+ * because a full batch is waiting) it runs every {@link Delivery} until each has nothing left. When the
+ * cloud is unavailable it retries with exponential backoff and jitter (failsafe), so a fleet of agents
+ * coming back online does not call the cloud in step; data waits in the journal and the samples folder.
+ */
+final class Uplink implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Uplink.class.getName());
+
+    /** Something the uplink delivers; throws {@link CloudUnavailableException} to be retried later. */
+    interface Delivery {
+        void deliver();
+    }
+
+    private final Duration interval;
+    private final List<Delivery> deliveries;
+    private final RetryPolicy<Object> retry;
+    private final Semaphore wake = new Semaphore(0);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean failing;
+
+    Uplink(Duration interval, Duration minBackoff, Duration maxBackoff, List<Delivery> deliveries) {
+        this.interval = interval;
+        this.deliveries = List.copyOf(deliveries);
+        this.retry = RetryPolicy.builder()
+                .handle(CloudUnavailableException.class)
+                .withBackoff(minBackoff, maxBackoff)
+                .withJitter(0.25)
+                .withMaxRetries(-1)
+                .onFailedAttempt(event -> {
+                    if (!failing) {
+                        failing = true;
+                        LOG.log(System.Logger.Level.WARNING, "cloud unavailable, keeping telemetry on disk and retrying with backoff: "
+                                + event.getLastException().getMessage());
+                    }
+                })
+                .build();
+        this.thread = Thread.ofPlatform().daemon().name("verge-uplink").start(this::run);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                wake.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+                if (!running) {
+                    return;
+                }
+                Failsafe.with(retry).run(this::deliverAll);
+                if (failing) {
+                    failing = false;
+                    LOG.log(System.Logger.Level.INFO, "cloud reachable again, telemetry delivered");
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (FailsafeException e) {
+                if (!running || e.getCause() instanceof InterruptedException) {
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                // a journal or disk failure: logged, and the next round tries again
+                LOG.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void deliverAll() {
+        for (Delivery delivery : deliveries) {
+            if (!running) {
+                return;
+            }
+            delivery.deliver();
+        }
+    }
+
+    /** Deliver now rather than at the end of the interval. */
+    void nudge() {
+        if (wake.availablePermits() == 0) {
+            wake.release();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
