@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code java -jar verge-edge-agent.jar --model <package> [--port n]}: serves one model to the devices around it. */
@@ -32,6 +33,8 @@ import picocli.CommandLine.Option;
             "  java -jar verge-edge-agent.jar --model fruit-quality-3.zip",
             "  ./verge edge --model models/fruit-quality --port 80 --max-body-bytes 8MiB",
             "  VERGE_MODEL=/models/fruit-quality VERGE_PORT=80 java -jar verge-edge-agent.jar",
+            "  VERGE_DEVICE_KEY=... java -jar verge-edge-agent.jar --cloud https://verge.example.com --device-id cam-1 \\",
+            "      --trusted-key /etc/verge/signing.pub --state-dir /var/lib/verge",
             "  curl --data-binary @apple.jpg -H 'Content-Type: application/octet-stream' http://localhost:8080/image",
             "  curl -F imageData=@apple.jpg http://localhost:8080/image",
             "  curl -H 'Content-Type: application/json' -d '{\"url\": \"http://camera.local/snapshot.jpg\"}' http://localhost:8080/url",
@@ -91,6 +94,9 @@ public final class Main implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may finish (default: ${DEFAULT-VALUE}). Env: " + ENV_SHUTDOWN_TIMEOUT + ".")
     Duration shutdownTimeout;
 
+    @Mixin
+    SyncOptions sync;
+
     public static void main(String[] args) {
         AgentLog.configure();
         OnnxNativeCache.use();
@@ -118,7 +124,9 @@ public final class Main implements Callable<Integer> {
             System.err.println("verge edge: cannot serve " + settings.model() + ": " + e.getMessage() + " (" + e.code() + ")");
             return 1;
         } catch (java.io.UncheckedIOException e) {
-            System.err.println("verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage());
+            System.err.println(e.getCause() instanceof java.net.SocketException
+                    ? "verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage()
+                    : "verge edge: cannot start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -134,16 +142,13 @@ public final class Main implements Callable<Integer> {
     }
 
     AgentSettings settings() {
-        if (model == null) {
-            throw new IllegalArgumentException("no model package: pass --model <folder|zip> or set " + ENV_MODEL);
-        }
         ThreadSettings auto = ThreadSettings.forAvailableCpus();
         ThreadSettings threads = new ThreadSettings(
                 SettingValues.countOrAuto(intraOpThreads, auto.intraOpThreads()),
                 SettingValues.countOrAuto(interOpThreads, auto.interOpThreads()));
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync.settings());
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {
