@@ -1,15 +1,21 @@
 package dev.verge.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verge.inference.pkg.PackageSignature;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.lang.reflect.Field;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -17,11 +23,13 @@ class MainTest {
 
     @Test
     void options_everySettingHasItsFlagAndEnvironmentVariable() {
-        Map<String, String> declared = new HashMap<>(); // flag -> default value as written
-        for (Field field : Main.class.getDeclaredFields()) {
-            Option option = field.getAnnotation(Option.class);
-            if (option != null) {
-                declared.put(option.names()[0], option.defaultValue());
+        Map<String, String> declared = new HashMap<>(); // flag -> default value as written (Main and its mixins)
+        for (Class<?> type : List.of(Main.class, SyncOptions.class)) {
+            for (Field field : type.getDeclaredFields()) {
+                Option option = field.getAnnotation(Option.class);
+                if (option != null) {
+                    declared.put(option.names()[0], option.defaultValue());
+                }
             }
         }
         for (AgentSettings.Option option : AgentSettings.OPTIONS) {
@@ -37,8 +45,9 @@ class MainTest {
 
     @Test
     void options_settingsRecordHasOneComponentPerOption() {
-        // threads holds two options (intra-op and inter-op)
-        assertThat(AgentSettings.class.getRecordComponents()).hasSize(AgentSettings.OPTIONS.size() - 1);
+        // threads holds two options (intra-op and inter-op), sync holds all of SyncOptions
+        long syncOptions = Arrays.stream(SyncOptions.class.getDeclaredFields()).filter(f -> f.isAnnotationPresent(Option.class)).count();
+        assertThat(AgentSettings.class.getRecordComponents()).hasSize(AgentSettings.OPTIONS.size() - 1 - (int) (syncOptions - 1));
     }
 
     @Test
@@ -87,5 +96,54 @@ class MainTest {
         int exit = cli.execute("--model", "m.zip", "--max-body-bytes", "lots");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--max-body-bytes").contains("'lots'");
+    }
+
+    @Test
+    void settings_noModelNoCloud_refusedWithBothWays() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs();
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--model").hasMessageContaining("--cloud");
+    }
+
+    @Test
+    void settings_cloudWithoutModel_syncOnModelOptional(@TempDir Path dir) throws Exception {
+        Path keyFile = dir.resolve("signing.pub");
+        String publicKey = PackageSignature.encode(PackageSignature.generateKeyPair().getPublic());
+        Files.writeString(keyFile, "-----BEGIN PUBLIC KEY-----\n" + publicKey + "\n-----END PUBLIC KEY-----\n");
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1", "--device-key", "k1",
+                "--trusted-key", keyFile.toString(), "--state-dir", dir.resolve("state").toString(), "--sync-max-backoff", "2m");
+
+        AgentSettings settings = main.settings();
+
+        assertThat(settings.model()).isNull();
+        assertThat(settings.sync().cloud()).hasToString("http://127.0.0.1:7071");
+        assertThat(settings.sync().deviceId()).isEqualTo("cam-1");
+        assertThat(PackageSignature.encode(settings.sync().trustedKey())).isEqualTo(publicKey);
+        assertThat(settings.sync().stateDir()).isEqualTo(dir.resolve("state"));
+        assertThat(settings.sync().pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.sync().maxBackoff()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void settings_cloudWithoutDeviceKey_refused() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1", "--trusted-key",
+                PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()));
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--device-key");
+    }
+
+    @Test
+    void settings_deviceIdWithoutCloud_refused() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--device-id", "cam-1");
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--cloud");
+    }
+
+    @Test
+    void settings_stateDirDefault_isUnderTheHomeFolder() {
+        assertThat(dev.verge.edge.sync.SyncSettings.path(dev.verge.edge.sync.SyncSettings.DEFAULT_STATE_DIR))
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".local", "state", "verge"));
     }
 }

@@ -87,10 +87,10 @@ final class CloudClient implements AutoCloseable {
 
     /**
      * Downloads {@code url} into {@code part}, going on from the bytes already there (HTTP Range) when the
-     * server allows it and starting over when it does not. Stops at {@code size} bytes. Answers the size of
-     * {@code part} afterwards; checking the bytes is the caller's job.
+     * server allows it and starting over when it does not. Stops at {@code size} bytes. Answers whether bytes
+     * of an earlier attempt were kept; checking the bytes is the caller's job.
      */
-    long download(String url, Path part, long size) {
+    boolean download(String url, Path part, long size) {
         URI uri = resolve(url);
         boolean own = sameOrigin(uri);
         try {
@@ -100,7 +100,7 @@ final class CloudClient implements AutoCloseable {
                 have = 0;
             }
             if (have == size) {
-                return have;
+                return true;
             }
             HttpRequest.Builder request = own ? deviceRequest(uri) : HttpRequest.newBuilder(uri);
             if (have > 0) {
@@ -109,6 +109,7 @@ final class CloudClient implements AutoCloseable {
             long offset = have;
             AtomicReference<BoundedBody> body = new AtomicReference<>();
             AtomicBoolean intoFile = new AtomicBoolean();
+            AtomicBoolean resumed = new AtomicBoolean();
             ByteArrayOutputStream error = new ByteArrayOutputStream();
             try (FileChannel file = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 HttpResponse.BodyHandler<Long> handler = info -> {
@@ -117,6 +118,7 @@ final class CloudClient implements AutoCloseable {
                             file.position(offset);
                             body.set(new BoundedBody(file, size - offset));
                             intoFile.set(true);
+                            resumed.set(true);
                         } else if (info.statusCode() == 200) {
                             file.truncate(0).position(0);
                             body.set(new BoundedBody(file, size));
@@ -133,9 +135,10 @@ final class CloudClient implements AutoCloseable {
                 HttpResponse<Long> response;
                 try {
                     response = await(client.sendAsync(request.GET().build(), handler),
-                            () -> body.get() == null ? 0 : body.get().written(), null, "the package download");
+                            () -> body.get() == null ? 0 : body.get().written(), null, "the package download",
+                            "package_download_failed");
                 } catch (SyncException e) {
-                    if (e.getCause() instanceof BoundedBody.BodyTooLargeException && intoFile.get()) {
+                    if (tooLarge(e) && intoFile.get()) {
                         file.truncate(0);
                         throw SyncException.refused("package_size_mismatch", "the package at " + uri.getPath()
                                 + " is larger than the " + size + " bytes the desired state announced");
@@ -153,7 +156,7 @@ final class CloudClient implements AutoCloseable {
                             + uri.getPath() + ", found " + status + ": " + snippet(error.toByteArray()));
                 }
             }
-            return Files.size(part);
+            return resumed.get();
         } catch (IOException e) {
             throw SyncException.transientFailure("package_download_failed", "cannot write the download to " + part + ": "
                     + e.getMessage(), e);
@@ -198,7 +201,7 @@ final class CloudClient implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BoundedBody body = new BoundedBody(Channels.newChannel(out), MAX_ANSWER_BYTES);
         HttpResponse<Long> response = await(cloud.sendAsync(request.build(), info -> body), body::written,
-                settings.timeout(), "the " + what);
+                settings.timeout(), "the " + what, "cloud_unreachable");
         return new Answer(response.statusCode(), out.toByteArray());
     }
 
@@ -207,7 +210,7 @@ final class CloudClient implements AutoCloseable {
      * take as long as bytes keep coming, but not stall for longer than the sync timeout.
      */
     private HttpResponse<Long> await(CompletableFuture<HttpResponse<Long>> exchange, LongSupplier progress,
-                                     Duration limit, String what) {
+                                     Duration limit, String what, String failureCode) {
         long stallNanos = settings.timeout().toNanos();
         long step = Math.max(1, Math.min(250, settings.timeout().toMillis() / 4));
         long start = System.nanoTime();
@@ -234,20 +237,29 @@ final class CloudClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw SyncException.transientFailure("sync_interrupted", what + " was interrupted", e);
             } catch (ExecutionException e) {
-                throw failure(what, e.getCause());
+                throw failure(what, e.getCause(), failureCode);
             }
         }
     }
 
-    private SyncException failure(String what, Throwable cause) {
+    private SyncException failure(String what, Throwable cause, String code) {
         if (cause instanceof HttpConnectTimeoutException || cause instanceof ConnectException) {
             return SyncException.transientFailure("cloud_unreachable", "cannot connect to " + settings.cloud().getHost()
                     + " for " + what + ": " + describe(cause), cause);
         }
-        if (cause instanceof BoundedBody.BodyTooLargeException) {
+        if (tooLarge(cause)) {
             return SyncException.transientFailure("cloud_answer_invalid", what + ": " + cause.getMessage(), cause);
         }
-        return SyncException.transientFailure("cloud_unreachable", what + " failed: " + describe(cause), cause);
+        return SyncException.transientFailure(code, what + " failed: " + describe(cause), cause);
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BoundedBody.BodyTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Throwable cause) {

@@ -105,12 +105,17 @@ final class ModelInstaller {
             store.prune(state, ref);
             Path part = store.partFile(ref);
             long downloadStart = System.nanoTime();
-            client.download(target.url(), part, ref.size());
+            boolean resumed = client.download(target.url(), part, ref.size());
             downloadNanos = System.nanoTime() - downloadStart;
             try {
                 checkBytes(ref, part);
             } catch (SyncException e) {
                 StateStore.deleteQuietly(part);
+                if (resumed) {
+                    // the bytes kept from an earlier attempt may be the bad ones: one more try, whole
+                    throw SyncException.transientFailure(e.code(), e.getMessage()
+                            + " (the download had resumed an earlier one; fetching it whole)", e);
+                }
                 throw e;
             }
             file = store.keep(part, ref);

@@ -97,6 +97,11 @@ public record SyncSettings(
                 newRetryDelay, newMaxBackoff, maxPackageBytes);
     }
 
+    public SyncSettings withCloud(URI newCloud) {
+        return new SyncSettings(newCloud, deviceId, deviceKey, trustedKey, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes);
+    }
+
     public SyncSettings withStateDir(Path newStateDir) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, newStateDir, pollInterval, timeout,
                 retryDelay, maxBackoff, maxPackageBytes);
