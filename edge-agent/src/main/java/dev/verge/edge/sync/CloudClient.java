@@ -229,8 +229,11 @@ final class CloudClient implements AutoCloseable {
                 boolean over = limit != null ? now - start > limit.toNanos() : now - lastProgress > stallNanos;
                 if (over) {
                     exchange.cancel(true);
-                    throw SyncException.transientFailure("cloud_timeout", what + " took longer than "
-                            + (limit != null ? limit : settings.timeout() + " without a byte") + " (" + settings.cloud().getHost() + ")");
+                    throw limit != null
+                            ? SyncException.transientFailure("cloud_timeout", what + " took longer than " + limit
+                                    + " (" + settings.cloud().getHost() + ")")
+                            : SyncException.transientFailure(failureCode, what + " stalled: no byte for "
+                                    + settings.timeout() + " after " + bytes + " bytes");
                 }
             } catch (InterruptedException e) {
                 exchange.cancel(true);
