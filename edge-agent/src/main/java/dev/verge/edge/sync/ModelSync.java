@@ -41,7 +41,7 @@ public final class ModelSync implements AutoCloseable {
     // only the sync thread touches these after start
     private volatile SyncError lastError;
     private Target attempting; // the target of the poll in progress, for the error report
-    private Target failed; // a target that failed for a reason fetching it again would not fix
+    private Target failed; // failed for a reason fetching it again would not fix; skipped while the cloud asks for it
     private SyncError failedBecause;
     private Duration pollInterval;
     private boolean pollSoon;
@@ -110,9 +110,12 @@ public final class ModelSync implements AutoCloseable {
         while (!closed) {
             try {
                 Failsafe.with(retry).run(this::poll);
-            } catch (RuntimeException stopped) {
-                // closing: interrupted while waiting to retry, or a poll cut short
-                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return; // interrupted while waiting to retry, or a poll cut short
+                }
+                Thread.interrupted();
+                LOG.log(System.Logger.Level.WARNING, "sync: the poll loop was interrupted; polling on", e);
             }
             if (!sleep(nextPollDelay())) {
                 return;
@@ -134,7 +137,7 @@ public final class ModelSync implements AutoCloseable {
             Thread.sleep(delay);
             return !closed;
         } catch (InterruptedException e) {
-            return false;
+            return !closed;
         }
     }
 
@@ -164,7 +167,7 @@ public final class ModelSync implements AutoCloseable {
             lastError = null;
             return;
         }
-        if (target.get().equals(failed)) {
+        if (sameDeployment(target.get(), failed)) {
             lastError = failedBecause; // reported until the desired state changes
             return;
         }
@@ -186,6 +189,14 @@ public final class ModelSync implements AutoCloseable {
             lastError = error;
         }
         pollSoon = true; // tell the cloud at once what came of it
+    }
+
+    /**
+     * Same package for the same deployment. The URL does not count: a cloud that hands out pre-signed URLs
+     * signs a new one on every poll, and that is not a new desired state.
+     */
+    private static boolean sameDeployment(Target a, Target b) {
+        return a != null && b != null && a.ref().equals(b.ref()) && java.util.Objects.equals(a.deploymentId(), b.deploymentId());
     }
 
     private void forgetFailure() {

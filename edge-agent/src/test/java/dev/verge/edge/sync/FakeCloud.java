@@ -47,7 +47,8 @@ final class FakeCloud implements AutoCloseable {
     private final AtomicInteger deployments = new AtomicInteger();
     private volatile Mode mode = Mode.OK;
     private volatile Duration slowness = Duration.ofSeconds(3);
-    private volatile String desired = nothingDeployedJson();
+    private volatile ObjectNode desired; // null: nothing deployed
+    private volatile boolean presign;
     private volatile long cutNextDownloadAfter = -1;
 
     final List<JsonNode> reports = new CopyOnWriteArrayList<>();
@@ -113,8 +114,15 @@ final class FakeCloud implements AutoCloseable {
 
     /** Announces {@code announced} in the desired state and serves {@code served} at its URL (tampering when they differ). */
     void deploy(PackageRef announced, byte[] served) {
-        String path = "/api/packages/" + announced.model() + "/" + announced.version() + "/" + deployments.incrementAndGet() + ".zip";
+        String path = "/api/packages/" + announced.model() + "/" + announced.version() + "/" + (deployments.get() + 1) + ".zip";
         packages.put(path, served);
+        deployAt(announced, path);
+    }
+
+    /** Announces {@code announced} at {@code url}, served by someone else (a bucket). */
+    void deployAt(PackageRef announced, String url) {
+        String path = url;
+        deployments.incrementAndGet();
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("deviceId", DEVICE_ID).put("group", "line-1");
         root.putObject("deployment").put("id", "dep-" + deployments.get()).put("strategy", "all-at-once").put("role", "stable");
@@ -122,11 +130,29 @@ final class FakeCloud implements AutoCloseable {
         root.putObject("package").put("url", path).put("sha256", announced.sha256()).put("size", announced.size())
                 .put("signature", announced.signature());
         root.putObject("sampling").put("enabled", false).put("belowProbability", 0.5).put("randomFraction", 0.01).put("maxPerHour", 60);
-        desired = root.toString();
+        desired = root;
     }
 
     void nothingDeployed() {
-        desired = nothingDeployedJson();
+        desired = null;
+    }
+
+    /** Every answer carries a freshly "signed" package URL (a new query string), as pre-signed bucket URLs do. */
+    void presignEveryAnswer() {
+        presign = true;
+    }
+
+    private String desiredJson() {
+        ObjectNode root = desired;
+        if (root == null) {
+            return nothingDeployedJson();
+        }
+        if (presign) {
+            root = root.deepCopy();
+            ObjectNode location = (ObjectNode) root.get("package");
+            location.put("url", location.get("url").asText() + "?X-Amz-Signature=" + desiredCalls.get());
+        }
+        return root.toString();
     }
 
     private static String nothingDeployedJson() {
@@ -183,7 +209,7 @@ final class FakeCloud implements AutoCloseable {
             send(exchange, 202, now == Mode.GARBAGE ? "<html>gateway says hi" : "{\"received\": true}");
         } else if (path.endsWith("/desired") && exchange.getRequestMethod().equals("GET")) {
             desiredCalls.incrementAndGet();
-            send(exchange, 200, now == Mode.GARBAGE ? "{\"model\": \"fruit-quality\", \"version\": [1, 2" : desired);
+            send(exchange, 200, now == Mode.GARBAGE ? "{\"model\": \"fruit-quality\", \"version\": [1, 2" : desiredJson());
         } else {
             send(exchange, 404, "{\"error\": \"not_found\", \"message\": \"no route " + path + "\"}");
         }

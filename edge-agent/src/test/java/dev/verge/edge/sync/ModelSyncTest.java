@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.demo.DemoModels;
 import dev.verge.inference.json.Json;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +81,32 @@ class ModelSyncTest {
             assertThat(kept).hasSize(2);
         }
         assertThat(dir.resolve("state/state.json.tmp")).doesNotExist();
+    }
+
+    @Test
+    void sync_packageInABucketElsewhere_downloadedWithoutTheDeviceKey() throws Exception {
+        byte[] v1 = Packages.fruitQuality(dir, "1");
+        List<String> deviceKeysSeen = new CopyOnWriteArrayList<>();
+        HttpServer bucket = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        bucket.createContext("/bucket/", exchange -> {
+            try (exchange) {
+                deviceKeysSeen.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Device-Key")));
+                exchange.sendResponseHeaders(200, v1.length);
+                exchange.getResponseBody().write(v1);
+            }
+        });
+        bucket.start();
+        try {
+            startAgent();
+
+            cloud.deployAt(cloud.announce(DemoModels.NAME, "1", v1),
+                    "http://127.0.0.1:" + bucket.getAddress().getPort() + "/bucket/fruit-quality-1.zip?X-Amz-Signature=abc");
+
+            await("version 1 served", () -> "1".equals(agent.servedVersion()));
+            assertThat(deviceKeysSeen).containsExactly("null");
+        } finally {
+            bucket.stop(0);
+        }
     }
 
     @Test

@@ -59,6 +59,19 @@ class TamperedPackageTest {
     }
 
     @Test
+    void package_tamperedBehindAFreshPresignedUrlOnEveryPoll_notRetried() {
+        byte[] v2 = Packages.fruitQuality(dir, "2");
+        byte[] tampered = v2.clone();
+        tampered[tampered.length - 30] ^= 1;
+        cloud.presignEveryAnswer();
+
+        cloud.deploy(cloud.announce(DemoModels.NAME, "2", v2), tampered);
+
+        refusedWith("package_sha256_mismatch");
+        assertNotRetried(2);
+    }
+
+    @Test
     void package_signedByAnotherKey_refusedBeforeDownloading() {
         byte[] v2 = Packages.fruitQuality(dir, "2");
         PackageRef honest = cloud.announce(DemoModels.NAME, "2", v2);
