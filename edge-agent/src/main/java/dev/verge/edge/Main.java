@@ -123,6 +123,9 @@ public final class Main implements Callable<Integer> {
         } catch (VergeException e) {
             System.err.println("verge edge: cannot serve " + settings.model() + ": " + e.getMessage() + " (" + e.code() + ")");
             return 1;
+        } catch (dev.verge.edge.sync.SyncException e) {
+            System.err.println("verge edge: cannot start model sync: " + e.getMessage() + " (" + e.code() + ")");
+            return 1;
         } catch (java.io.UncheckedIOException e) {
             System.err.println(e.getCause() instanceof java.net.SocketException
                     ? "verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage()

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ final class CloudClient implements AutoCloseable {
     static final String DEVICE_KEY_HEADER = "X-Device-Key";
     static final long MAX_ANSWER_BYTES = 256 * 1024;
     private static final long MAX_ERROR_BYTES = 4 * 1024;
+    private static final int MAX_REDIRECTS = 3;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
 
     private final SyncSettings settings;
@@ -91,7 +93,10 @@ final class CloudClient implements AutoCloseable {
      * of an earlier attempt were kept; checking the bytes is the caller's job.
      */
     boolean download(String url, Path part, long size) {
-        URI uri = resolve(url);
+        return download(resolve(url), part, size, MAX_REDIRECTS);
+    }
+
+    private boolean download(URI uri, Path part, long size, int redirectsLeft) {
         boolean own = sameOrigin(uri);
         try {
             long have = Files.exists(part) ? Files.size(part) : 0;
@@ -151,6 +156,12 @@ final class CloudClient implements AutoCloseable {
                     throw SyncException.transientFailure("package_download_failed", "the server did not resume at byte "
                             + offset + " (" + status + "); starting over on the next try");
                 }
+                Optional<String> location = response.headers().firstValue("Location");
+                if (own && status / 100 == 3 && location.isPresent() && redirectsLeft > 0) {
+                    // the cloud sends the device to a bucket: follow it here, so the device key stays with the cloud
+                    file.close();
+                    return download(redirect(uri, location.get()), part, size, redirectsLeft - 1);
+                }
                 if (!intoFile.get()) {
                     throw SyncException.transientFailure("package_download_failed", "expected 200 or 206 for the package at "
                             + uri.getPath() + ", found " + status + ": " + snippet(error.toByteArray()));
@@ -160,6 +171,19 @@ final class CloudClient implements AutoCloseable {
         } catch (IOException e) {
             throw SyncException.transientFailure("package_download_failed", "cannot write the download to " + part + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static URI redirect(URI from, String location) {
+        try {
+            URI to = from.resolve(location.strip());
+            if (!"https".equalsIgnoreCase(to.getScheme()) && !"http".equalsIgnoreCase(to.getScheme())) {
+                throw new IllegalArgumentException("not http(s)");
+            }
+            return to;
+        } catch (IllegalArgumentException e) {
+            throw SyncException.transientFailure("package_download_failed", "the cloud redirected the package download to '"
+                    + location + "', which is not an http(s) URL");
         }
     }
 

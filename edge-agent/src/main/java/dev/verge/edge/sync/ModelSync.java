@@ -29,6 +29,7 @@ public final class ModelSync implements AutoCloseable {
 
     private final SyncSettings settings;
     private final ModelSlot slot;
+    private final StateStore store;
     private final CloudClient client;
     private final ModelInstaller installer;
     private final HealthWindow health;
@@ -48,9 +49,11 @@ public final class ModelSync implements AutoCloseable {
     private boolean wantsModel;
     private int failedPolls;
 
-    private ModelSync(SyncSettings settings, ModelSlot slot, CloudClient client, ModelInstaller installer, Clock clock) {
+    private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, ModelInstaller installer,
+                      Clock clock) {
         this.settings = settings;
         this.slot = slot;
+        this.store = store;
         this.client = client;
         this.installer = installer;
         this.clock = clock;
@@ -79,7 +82,7 @@ public final class ModelSync implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
                     + " unencrypted (packages are still checked against their signature)");
         }
-        return new ModelSync(settings, slot, client, installer, Clock.systemUTC());
+        return new ModelSync(settings, slot, store, client, installer, Clock.systemUTC());
     }
 
     /** Serves the last good package of the state directory at once, without the cloud; true when one is served. */
@@ -263,5 +266,6 @@ public final class ModelSync implements AutoCloseable {
             }
         }
         client.close();
+        store.close();
     }
 }

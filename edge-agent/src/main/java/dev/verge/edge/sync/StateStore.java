@@ -5,6 +5,8 @@ import dev.verge.inference.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +23,22 @@ import java.util.stream.Stream;
  * packages/&lt;sha256&gt;.zip       the packages state.json names (nothing else is kept)
  * downloads/&lt;sha256&gt;.part     a download in progress, resumed after a failure or a restart
  * unpacked/                   where a package is unzipped while it loads
+ * state.lock                  held while an agent uses the directory
  * </pre>
  * {@code state.json} is replaced atomically (a temporary file, flushed, then moved over it), so a power cut
  * leaves either the old or the new state, never half of one.
  */
-final class StateStore {
+final class StateStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
     static final String STATE_FILE = "state.json";
+    static final String LOCK_FILE = "state.lock";
 
     private final Path dir;
     private final Path packages;
     private final Path downloads;
     private final Path unpacked;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
 
     /** What {@code state.json} holds; either entry may be null. */
     record State(PackageRef current, PackageRef previous) {
@@ -45,12 +51,51 @@ final class StateStore {
         this.downloads = dir.resolve("downloads");
         this.unpacked = dir.resolve("unpacked");
         try {
+            Files.createDirectories(dir);
+            this.lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + dir + " (--state-dir): " + e.getMessage(), e);
+        }
+        this.lock = lockOrFail(lockChannel, dir);
+        try {
             Files.createDirectories(packages);
             Files.createDirectories(downloads);
             Files.createDirectories(unpacked);
             deleteContents(unpacked); // left over when the agent was killed while loading
         } catch (IOException e) {
+            close();
             throw new UncheckedIOException("cannot create the state directory " + dir + " (--state-dir): " + e.getMessage(), e);
+        }
+    }
+
+    /** Two agents on one state directory would delete each other's packages: the second one does not start. */
+    private static FileLock lockOrFail(FileChannel channel, Path dir) {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException | IOException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // reported below
+            }
+            throw new UncheckedIOException("another agent uses the state directory " + dir + " (" + LOCK_FILE
+                    + " is locked): give each agent its own --state-dir", new IOException(LOCK_FILE + " is locked"));
+        }
+        return lock;
+    }
+
+    /** Lets another agent use the directory. */
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "sync: cannot unlock " + dir + ": " + e.getMessage());
         }
     }
 

@@ -43,6 +43,7 @@ final class FakeCloud implements AutoCloseable {
     private final HttpServer http;
     private final KeyPair signing = PackageSignature.generateKeyPair();
     private final Map<String, byte[]> packages = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final AtomicInteger deployments = new AtomicInteger();
     private volatile Mode mode = Mode.OK;
@@ -133,6 +134,13 @@ final class FakeCloud implements AutoCloseable {
         desired = root;
     }
 
+    /** Announces {@code announced} at a cloud URL that redirects (302) the device to {@code location}. */
+    void deployRedirectingTo(PackageRef announced, String location) {
+        String path = "/api/packages/" + announced.model() + "/" + announced.version() + "/redirect-" + (deployments.get() + 1);
+        redirects.put(path, location);
+        deployAt(announced, path);
+    }
+
     void nothingDeployed() {
         desired = null;
     }
@@ -174,6 +182,9 @@ final class FakeCloud implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             if (path.startsWith("/api/devices/")) {
                 device(exchange, path);
+            } else if (redirects.containsKey(path) && authorized(exchange)) {
+                exchange.getResponseHeaders().set("Location", redirects.get(path));
+                exchange.sendResponseHeaders(302, -1);
             } else if (packages.containsKey(path)) {
                 if (!authorized(exchange)) {
                     send(exchange, 401, "{\"error\": \"device_unauthorized\", \"message\": \"bad device id or key\"}");

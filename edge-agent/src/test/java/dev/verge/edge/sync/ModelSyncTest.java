@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The agent follows the fake cloud's desired state and reports what it serves and how it went. */
 class ModelSyncTest {
@@ -83,8 +85,9 @@ class ModelSyncTest {
         assertThat(dir.resolve("state/state.json.tmp")).doesNotExist();
     }
 
-    @Test
-    void sync_packageInABucketElsewhere_downloadedWithoutTheDeviceKey() throws Exception {
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void sync_packageInABucketElsewhere_downloadedWithoutTheDeviceKey(boolean viaCloudRedirect) throws Exception {
         byte[] v1 = Packages.fruitQuality(dir, "1");
         List<String> deviceKeysSeen = new CopyOnWriteArrayList<>();
         HttpServer bucket = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -98,9 +101,14 @@ class ModelSyncTest {
         bucket.start();
         try {
             startAgent();
+            String presigned = "http://127.0.0.1:" + bucket.getAddress().getPort() + "/bucket/fruit-quality-1.zip?X-Amz-Signature=abc";
+            PackageRef ref = cloud.announce(DemoModels.NAME, "1", v1);
 
-            cloud.deployAt(cloud.announce(DemoModels.NAME, "1", v1),
-                    "http://127.0.0.1:" + bucket.getAddress().getPort() + "/bucket/fruit-quality-1.zip?X-Amz-Signature=abc");
+            if (viaCloudRedirect) {
+                cloud.deployRedirectingTo(ref, presigned);
+            } else {
+                cloud.deployAt(ref, presigned);
+            }
 
             await("version 1 served", () -> "1".equals(agent.servedVersion()));
             assertThat(deviceKeysSeen).containsExactly("null");

@@ -1,10 +1,12 @@
 package dev.verge.edge.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verge.edge.sync.StateStore.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,16 +19,20 @@ class StateStoreTest {
 
     @Test
     void read_noStateYet_empty() {
-        assertThat(new StateStore(dir).read()).isEqualTo(State.EMPTY);
+        try (StateStore store = new StateStore(dir)) {
+            assertThat(store.read()).isEqualTo(State.EMPTY);
+        }
     }
 
     @Test
     void write_thenRead_sameStateAndNoTemporaryFileLeft() {
-        StateStore store = new StateStore(dir);
+        try (StateStore store = new StateStore(dir)) {
+            store.write(new State(V2, V1));
+        }
 
-        store.write(new State(V2, V1));
-
-        assertThat(new StateStore(dir).read()).isEqualTo(new State(V2, V1));
+        try (StateStore reopened = new StateStore(dir)) {
+            assertThat(reopened.read()).isEqualTo(new State(V2, V1));
+        }
         assertThat(dir.resolve("state.json.tmp")).doesNotExist();
     }
 
@@ -34,24 +40,38 @@ class StateStoreTest {
     void read_stateFileTruncated_emptyAndFileSetAside() throws Exception {
         Files.writeString(dir.resolve("state.json"), "{\"current\": {\"model\": \"fruit-q");
 
-        assertThat(new StateStore(dir).read()).isEqualTo(State.EMPTY);
+        try (StateStore store = new StateStore(dir)) {
+            assertThat(store.read()).isEqualTo(State.EMPTY);
+        }
         assertThat(dir.resolve("state.json.unreadable")).exists();
     }
 
     @Test
+    void open_directoryInUseByAnotherAgent_refused() {
+        try (StateStore first = new StateStore(dir)) {
+            assertThatThrownBy(() -> new StateStore(dir))
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("another agent uses the state directory");
+        }
+        new StateStore(dir).close(); // free again once the first one closed
+    }
+
+    @Test
     void prune_packagesNotNamed_deletedNamedOnesKept() throws Exception {
-        StateStore store = new StateStore(dir);
-        Files.write(store.packageFile(V1), new byte[] {1});
-        Files.write(store.packageFile(V2), new byte[] {2});
-        Files.write(dir.resolve("packages/" + "c".repeat(64) + ".zip"), new byte[] {3});
-        Files.write(store.partFile(V2), new byte[] {2});
-        Files.write(dir.resolve("downloads/" + "d".repeat(64) + ".part"), new byte[] {4});
+        try (StateStore store = new StateStore(dir)) {
+            Files.write(store.packageFile(V1), new byte[] {1});
+            Files.write(store.packageFile(V2), new byte[] {2});
+            Files.write(dir.resolve("packages/" + "c".repeat(64) + ".zip"), new byte[] {3});
+            Files.write(store.partFile(V2), new byte[] {2});
+            Files.write(dir.resolve("downloads/" + "d".repeat(64) + ".part"), new byte[] {4});
 
-        store.prune(new State(V1, null), V2);
+            store.prune(new State(V1, null), V2);
 
-        assertThat(dir.resolve("packages")).isDirectoryContaining(p -> p.equals(store.packageFile(V1)));
-        assertThat(Files.list(dir.resolve("packages")).toList()).containsExactlyInAnyOrder(store.packageFile(V1), store.packageFile(V2));
-        assertThat(Files.list(dir.resolve("downloads")).toList()).containsExactly(store.partFile(V2));
+            try (Stream<Path> packages = Files.list(dir.resolve("packages")); Stream<Path> downloads = Files.list(dir.resolve("downloads"))) {
+                assertThat(packages).containsExactlyInAnyOrder(store.packageFile(V1), store.packageFile(V2));
+                assertThat(downloads).containsExactly(store.partFile(V2));
+            }
+        }
     }
 
     @Test
@@ -59,7 +79,7 @@ class StateStoreTest {
         Files.createDirectories(dir.resolve("unpacked/verge-pkg-123"));
         Files.writeString(dir.resolve("unpacked/verge-pkg-123/model.onnx"), "half");
 
-        new StateStore(dir);
+        new StateStore(dir).close();
 
         assertThat(dir.resolve("unpacked")).isEmptyDirectory();
     }
