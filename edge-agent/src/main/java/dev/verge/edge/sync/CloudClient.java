@@ -116,6 +116,7 @@ final class CloudClient implements AutoCloseable {
             AtomicBoolean intoFile = new AtomicBoolean();
             AtomicBoolean resumed = new AtomicBoolean();
             ByteArrayOutputStream error = new ByteArrayOutputStream();
+            URI redirectedTo = null;
             try (FileChannel file = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 HttpResponse.BodyHandler<Long> handler = info -> {
                     try {
@@ -158,16 +159,14 @@ final class CloudClient implements AutoCloseable {
                 }
                 Optional<String> location = response.headers().firstValue("Location");
                 if (own && status / 100 == 3 && location.isPresent() && redirectsLeft > 0) {
-                    // the cloud sends the device to a bucket: follow it here, so the device key stays with the cloud
-                    file.close();
-                    return download(redirect(uri, location.get()), part, size, redirectsLeft - 1);
-                }
-                if (!intoFile.get()) {
+                    // the cloud sends the device to a bucket: followed here, so the device key stays with the cloud
+                    redirectedTo = redirect(uri, location.get());
+                } else if (!intoFile.get()) {
                     throw SyncException.transientFailure("package_download_failed", "expected 200 or 206 for the package at "
                             + uri.getPath() + ", found " + status + ": " + snippet(error.toByteArray()));
                 }
             }
-            return resumed.get();
+            return redirectedTo != null ? download(redirectedTo, part, size, redirectsLeft - 1) : resumed.get();
         } catch (IOException e) {
             throw SyncException.transientFailure("package_download_failed", "cannot write the download to " + part + ": "
                     + e.getMessage(), e);

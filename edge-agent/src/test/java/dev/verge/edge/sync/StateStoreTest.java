@@ -48,7 +48,8 @@ class StateStoreTest {
 
     @Test
     void open_directoryInUseByAnotherAgent_refused() {
-        try (StateStore first = new StateStore(dir)) {
+        try (StateStore held = new StateStore(dir)) {
+            assertThat(held.directory()).isEqualTo(dir);
             assertThatThrownBy(() -> new StateStore(dir))
                     .isInstanceOf(java.io.UncheckedIOException.class)
                     .hasMessageContaining("another agent uses the state directory");
