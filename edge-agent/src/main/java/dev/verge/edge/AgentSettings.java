@@ -1,6 +1,7 @@
 package dev.verge.edge;
 
 import dev.verge.edge.telemetry.TelemetrySettings;
+import dev.verge.edge.sync.SyncSettings;
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.List;
  * environment variable too; {@link #OPTIONS} lists them (flag, variable, default) so deployment
  * files (Dockerfile, IoT Edge manifest, systemd unit) can be checked against this class.
  *
- * @param model                  model package folder or .zip to serve
+ * @param model                  model package folder or .zip to serve; with sync, optional: the first model until the
+ *                               state directory holds one from the cloud
  * @param host                   address to listen on
  * @param port                   TCP port to listen on (0 picks a free one)
  * @param maxBodyBytes           largest image accepted, in bytes (413 above)
@@ -25,6 +27,7 @@ import java.util.List;
  * @param urlTimeout             total time a {@code POST /url} fetch may take (all redirects and the body)
  * @param urlMaxRedirects        redirects a {@code POST /url} fetch follows
  * @param shutdownTimeout        how long SIGTERM waits for requests in flight before closing the model
+ * @param sync                   model sync with the cloud (desired state, signed packages, status reports); null when off
  * @param telemetry              the telemetry journal, its uplink and sample capture
  */
 public record AgentSettings(
@@ -39,6 +42,7 @@ public record AgentSettings(
         Duration urlTimeout,
         int urlMaxRedirects,
         Duration shutdownTimeout,
+        SyncSettings sync,
         TelemetrySettings telemetry) {
 
     public static final String ENV_MODEL = "VERGE_MODEL";
@@ -85,11 +89,18 @@ public record AgentSettings(
             new Option("--url-timeout", ENV_URL_TIMEOUT, DEFAULT_URL_TIMEOUT),
             new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
             new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
-            // telemetry (TelemetryOptions, one component: telemetry)
+            // model sync (SyncSettings): on when --cloud is given
+            new Option("--cloud", SyncSettings.ENV_CLOUD, ""),
+            new Option("--device-id", SyncSettings.ENV_DEVICE_ID, ""),
+            new Option("--device-key", SyncSettings.ENV_DEVICE_KEY, ""),
+            new Option("--trusted-key", SyncSettings.ENV_TRUSTED_KEY, ""),
+            new Option("--state-dir", SyncSettings.ENV_STATE_DIR, SyncSettings.DEFAULT_STATE_DIR),
+            new Option("--sync-poll-interval", SyncSettings.ENV_POLL_INTERVAL, SyncSettings.DEFAULT_POLL_INTERVAL),
+            new Option("--sync-timeout", SyncSettings.ENV_TIMEOUT, SyncSettings.DEFAULT_TIMEOUT),
+            new Option("--sync-retry-delay", SyncSettings.ENV_RETRY_DELAY, SyncSettings.DEFAULT_RETRY_DELAY),
+            new Option("--sync-max-backoff", SyncSettings.ENV_MAX_BACKOFF, SyncSettings.DEFAULT_MAX_BACKOFF),
+            // telemetry (TelemetryOptions, one component: telemetry); it sends to the cloud that sync uses
             new Option("--telemetry", TelemetrySettings.ENV_TELEMETRY, TelemetrySettings.DEFAULT_TELEMETRY),
-            new Option("--cloud", TelemetrySettings.ENV_CLOUD, ""),
-            new Option("--device-id", TelemetrySettings.ENV_DEVICE_ID, ""),
-            new Option("--device-key", TelemetrySettings.ENV_DEVICE_KEY, ""),
             new Option("--journal", TelemetrySettings.ENV_JOURNAL, ""),
             new Option("--journal-max-bytes", TelemetrySettings.ENV_JOURNAL_MAX_BYTES, TelemetrySettings.DEFAULT_JOURNAL_MAX_BYTES),
             new Option("--journal-ttl", TelemetrySettings.ENV_JOURNAL_TTL, TelemetrySettings.DEFAULT_JOURNAL_TTL),
@@ -103,6 +114,10 @@ public record AgentSettings(
             new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES));
 
     public AgentSettings {
+        if (model == null && sync == null) {
+            throw new IllegalArgumentException("no model package: pass --model <folder|zip> (or set " + ENV_MODEL
+                    + "), or --cloud <url> to get one from the cloud");
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, found " + port);
         }
@@ -124,7 +139,7 @@ public record AgentSettings(
                 SettingValues.bytes(DEFAULT_MAX_BODY_BYTES), Long.parseLong(DEFAULT_MAX_PIXELS),
                 ThreadSettings.forAvailableCpus(), defaultConcurrentInferences(),
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
-                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT),
+                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT), null,
                 TelemetrySettings.defaults());
     }
 
@@ -139,21 +154,27 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout, telemetry);
+                connect, total, urlMaxRedirects, shutdownTimeout, sync, telemetry);
     }
 
     public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, newTelemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, newTelemetry);
+    }
+
+    /** These settings following the cloud; {@code newModel} (may be null) serves until the cloud's first package. */
+    public AgentSettings withSync(Path newModel, SyncSettings newSync) {
+        return new AgentSettings(newModel, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, newSync, telemetry);
     }
 }

@@ -1,12 +1,14 @@
 package dev.verge.edge;
 
+import dev.verge.edge.sync.ModelSync;
 import dev.verge.edge.telemetry.Telemetry;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.runtime.Model;
-import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A running agent: the model in its slot and the server in front of it. */
@@ -15,43 +17,68 @@ public final class EdgeAgent implements AutoCloseable {
 
     private final ModelSlot slot;
     private final EdgeServer server;
+    private final ModelSync sync; // null when sync is off
     private final Telemetry telemetry; // null when off
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EdgeAgent(ModelSlot slot, EdgeServer server, Telemetry telemetry) {
+    private EdgeAgent(ModelSlot slot, EdgeServer server, ModelSync sync, Telemetry telemetry) {
         this.slot = slot;
         this.server = server;
+        this.sync = sync;
         this.telemetry = telemetry;
     }
 
-    /** Loads and checks the model, starts the server, and logs the one start line. */
+    /**
+     * Loads and checks the model, starts the server, and logs the one start line. With sync the model is the
+     * state directory's last good package (served before the cloud is asked anything), else {@code --model},
+     * else none until the cloud's first package arrives; polling starts once the server listens.
+     */
     public static EdgeAgent start(AgentSettings settings) {
         ModelSlot slot = new ModelSlot();
         PrometheusRegistry registry = new PrometheusRegistry();
+        ModelSync sync = null;
         Telemetry telemetry = null;
         EdgeServer server;
         try {
-            slot.swap(load(settings));
+            if (settings.sync() != null) {
+                sync = ModelSync.create(settings.sync(), settings.threads(), slot);
+                sync.serveLastGood();
+            }
+            if (!slot.isReady() && settings.model() != null) {
+                slot.swap(load(settings));
+            }
             if (settings.telemetry().enabled()) {
                 telemetry = Telemetry.start(settings.telemetry(), registry);
             }
-            server = EdgeServer.start(settings, slot,
-                    telemetry == null ? PredictionListener.NONE : telemetry.listener(), registry);
+            List<PredictionListener> listeners = new ArrayList<>();
+            if (sync != null) {
+                listeners.add(sync.health());
+            }
+            if (telemetry != null) {
+                listeners.add(telemetry.listener());
+            }
+            server = EdgeServer.start(settings, slot, PredictionListener.all(listeners), registry);
         } catch (RuntimeException e) {
+            if (sync != null) {
+                sync.close();
+            }
             if (telemetry != null) {
                 telemetry.close();
             }
             slot.close();
             throw e;
         }
-        ModelInfo info = slot.current().orElseThrow();
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        String served = slot.current().map(info -> String.format("model %s version %s sha256 %s", info.name(), info.version(),
+                info.sha256().substring(0, Math.min(12, info.sha256().length())))).orElse("no model yet (503 until the cloud sends one)");
         LOG.log(System.Logger.Level.INFO, String.format(
-                "ready: model %s version %s sha256 %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start",
-                info.name(), info.version(), info.sha256().substring(0, Math.min(12, info.sha256().length())),
-                settings.threads().intraOpThreads(), settings.threads().interOpThreads(),
+                "ready: %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start",
+                served, settings.threads().intraOpThreads(), settings.threads().interOpThreads(),
                 settings.maxConcurrentInferences(), server.port(), sinceJvmStart));
-        return new EdgeAgent(slot, server, telemetry);
+        if (sync != null) {
+            sync.start();
+        }
+        return new EdgeAgent(slot, server, sync, telemetry);
     }
 
     /**
@@ -78,6 +105,9 @@ public final class EdgeAgent implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (sync != null) {
+            sync.close(); // no swap after this
         }
         server.close();
         if (telemetry != null) {

@@ -1,5 +1,6 @@
 package dev.verge.edge;
 
+import dev.verge.edge.sync.SyncSettings;
 import static dev.verge.edge.AgentSettings.*;
 
 import dev.verge.error.VergeException;
@@ -33,6 +34,8 @@ import picocli.CommandLine.Option;
             "  java -jar verge-edge-agent.jar --model fruit-quality-3.zip",
             "  ./verge edge --model models/fruit-quality --port 80 --max-body-bytes 8MiB",
             "  VERGE_MODEL=/models/fruit-quality VERGE_PORT=80 java -jar verge-edge-agent.jar",
+            "  VERGE_DEVICE_KEY=... java -jar verge-edge-agent.jar --cloud https://verge.example.com --device-id cam-1 \\",
+            "      --trusted-key /etc/verge/signing.pub --state-dir /var/lib/verge",
             "  curl --data-binary @apple.jpg -H 'Content-Type: application/octet-stream' http://localhost:8080/image",
             "  curl -F imageData=@apple.jpg http://localhost:8080/image",
             "  curl -H 'Content-Type: application/json' -d '{\"url\": \"http://camera.local/snapshot.jpg\"}' http://localhost:8080/url",
@@ -93,6 +96,9 @@ public final class Main implements Callable<Integer> {
     Duration shutdownTimeout;
 
     @Mixin
+    SyncOptions sync;
+
+    @Mixin
     TelemetryOptions telemetry = new TelemetryOptions();
 
     public static void main(String[] args) {
@@ -121,11 +127,16 @@ public final class Main implements Callable<Integer> {
         } catch (VergeException e) {
             System.err.println("verge edge: cannot serve " + settings.model() + ": " + e.getMessage() + " (" + e.code() + ")");
             return 1;
+        } catch (dev.verge.edge.sync.SyncException e) {
+            System.err.println("verge edge: cannot start model sync: " + e.getMessage() + " (" + e.code() + ")");
+            return 1;
         } catch (IllegalStateException e) {
             System.err.println("verge edge: " + e.getMessage());
             return 1;
         } catch (java.io.UncheckedIOException e) {
-            System.err.println("verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage());
+            System.err.println(e.getCause() instanceof java.net.SocketException
+                    ? "verge edge: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getCause().getMessage()
+                    : "verge edge: cannot start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -141,16 +152,14 @@ public final class Main implements Callable<Integer> {
     }
 
     AgentSettings settings() {
-        if (model == null) {
-            throw new IllegalArgumentException("no model package: pass --model <folder|zip> or set " + ENV_MODEL);
-        }
         ThreadSettings auto = ThreadSettings.forAvailableCpus();
         ThreadSettings threads = new ThreadSettings(
                 SettingValues.countOrAuto(intraOpThreads, auto.intraOpThreads()),
                 SettingValues.countOrAuto(interOpThreads, auto.interOpThreads()));
+        SyncSettings syncSettings = sync.settings();
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, telemetry.settings());
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, syncSettings, telemetry.settings(syncSettings));
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

@@ -2,6 +2,7 @@ package dev.verge.edge;
 
 import static dev.verge.edge.telemetry.TelemetrySettings.*;
 
+import dev.verge.edge.sync.SyncSettings;
 import dev.verge.edge.telemetry.SamplingPolicy;
 import dev.verge.edge.telemetry.TelemetrySettings;
 import java.net.URI;
@@ -17,20 +18,8 @@ final class TelemetryOptions {
             description = "Journal every answered image and send the journal to the cloud; auto = on when --cloud is given (default: ${DEFAULT-VALUE}). Env: " + ENV_TELEMETRY + ".")
     String telemetry;
 
-    @Option(names = "--cloud", paramLabel = "<url>", defaultValue = "${env:" + ENV_CLOUD + "}",
-            description = "The Verge cloud's base URL, e.g. https://verge.example.com (telemetry goes to <url>/api/telemetry). Env: " + ENV_CLOUD + ".")
-    String cloud;
-
-    @Option(names = "--device-id", defaultValue = "${env:" + ENV_DEVICE_ID + "}",
-            description = "This device's id, sent as X-Device-Id. Env: " + ENV_DEVICE_ID + ".")
-    String deviceId;
-
-    @Option(names = "--device-key", defaultValue = "${env:" + ENV_DEVICE_KEY + "}",
-            description = "This device's key, sent as X-Device-Key (prefer the environment variable). Env: " + ENV_DEVICE_KEY + ".")
-    String deviceKey;
-
     @Option(names = "--journal", paramLabel = "<file>", defaultValue = "${env:" + ENV_JOURNAL + "}",
-            description = "The telemetry journal's SQLite file (default: $XDG_STATE_HOME/verge/telemetry.db, else ~/.local/state/verge/telemetry.db). Env: " + ENV_JOURNAL + ".")
+            description = "The telemetry journal's SQLite file (default: telemetry.db in --state-dir with --cloud, else $XDG_STATE_HOME/verge/telemetry.db or ~/.local/state/verge/telemetry.db). Env: " + ENV_JOURNAL + ".")
     Path journal;
 
     @Option(names = "--journal-max-bytes", paramLabel = "<size>", converter = Main.SizeConverter.class,
@@ -77,33 +66,25 @@ final class TelemetryOptions {
             description = "Samples folder cap; above it the oldest samples are deleted (default: ${DEFAULT-VALUE}). Env: " + ENV_SAMPLES_MAX_BYTES + ".")
     long samplesMaxBytes;
 
-    TelemetrySettings settings() {
-        URI cloudUri = cloud == null || cloud.isBlank() ? null : parseCloud(cloud.trim());
+    /** The telemetry settings; records go to the cloud that {@code sync} follows (none when sync is off). */
+    TelemetrySettings settings(SyncSettings sync) {
+        URI cloudUri = sync == null ? null : sync.cloud();
         boolean enabled = switch (telemetry.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> cloudUri != null;
             case "on", "true" -> true;
             case "off", "false" -> false;
             default -> throw new IllegalArgumentException("expected --telemetry auto, on or off, found '" + telemetry + "'");
         };
-        Path journalFile = journal == null ? TelemetrySettings.defaultJournal() : journal;
+        Path journalFile = journal != null ? journal
+                : sync != null ? sync.stateDir().resolve("telemetry.db") : TelemetrySettings.defaultJournal();
         SamplingPolicy sampling = samplesBelow == null
                 ? new SamplingPolicy(false, SamplingPolicy.DEFAULT_BELOW_PROBABILITY, samplesFraction, samplesMaxPerHour)
                 : new SamplingPolicy(true, samplesBelow, samplesFraction, samplesMaxPerHour);
-        return new TelemetrySettings(enabled, cloudUri, blankToNull(deviceId), blankToNull(deviceKey), journalFile,
+        return new TelemetrySettings(enabled, cloudUri, sync == null ? null : sync.deviceId(),
+                sync == null ? null : sync.deviceKey(), journalFile,
                 journalMaxBytes, journalTtl, JournalSync.parse(journalSync), batchSize, interval, sampling,
                 samplesDir == null ? TelemetrySettings.defaultSamplesDir(journalFile) : samplesDir, samplesMaxBytes);
     }
 
-    private static URI parseCloud(String text) {
-        try {
-            return new URI(text);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("expected the cloud as an http(s) URL such as https://verge.example.com, found '"
-                    + text + "'");
-        }
-    }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
-    }
 }

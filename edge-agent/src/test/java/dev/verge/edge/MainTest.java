@@ -1,8 +1,11 @@
 package dev.verge.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.verge.inference.pkg.PackageSignature;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.Map;
 import dev.verge.edge.telemetry.SamplingPolicy;
 import dev.verge.edge.telemetry.TelemetrySettings;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,11 +45,13 @@ class MainTest {
 
     @Test
     void options_settingsRecordHasOneComponentPerOption() {
-        // threads holds two options (intra-op and inter-op); telemetry holds every option of TelemetryOptions
+        // threads holds two options (intra-op and inter-op); sync and telemetry each hold every option of their mixin
+        int syncOptions = (int) Arrays.stream(SyncOptions.class.getDeclaredFields())
+                .filter(f -> f.isAnnotationPresent(Option.class)).count();
         int telemetryOptions = (int) Arrays.stream(TelemetryOptions.class.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(Option.class)).count();
         assertThat(AgentSettings.class.getRecordComponents())
-                .hasSize(AgentSettings.OPTIONS.size() - 1 - telemetryOptions + 1);
+                .hasSize(AgentSettings.OPTIONS.size() - 1 - (syncOptions - 1) - (telemetryOptions - 1));
     }
 
     /** Main's own options and those of its mixins. */
@@ -115,7 +121,8 @@ class MainTest {
     void settings_cloudGiven_turnsTelemetryOnWithItsOptions() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--model", "m.zip", "--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1",
-                "--device-key", "k", "--journal", "/var/lib/verge/t.db", "--journal-max-bytes", "1MiB",
+                "--device-key", "k", "--trusted-key", PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()),
+                "--journal", "/var/lib/verge/t.db", "--journal-max-bytes", "1MiB",
                 "--journal-ttl", "2d", "--journal-sync", "full", "--telemetry-batch-size", "50",
                 "--telemetry-interval", "2s", "--samples-below", "0.6");
         TelemetrySettings telemetry = main.settings().telemetry();
@@ -148,7 +155,57 @@ class MainTest {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Main());
         cli.setErr(new PrintWriter(err));
-        int exit = cli.execute("--model", "m.zip", "--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1");
+        int exit = cli.execute("--model", "m.zip", "--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1",
+                "--trusted-key", PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()));
         assertThat(exit).isEqualTo(2);
+    }
+
+    @Test
+    void settings_noModelNoCloud_refusedWithBothWays() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs();
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--model").hasMessageContaining("--cloud");
+    }
+
+    @Test
+    void settings_cloudWithoutModel_syncOnModelOptional(@TempDir Path dir) throws Exception {
+        Path keyFile = dir.resolve("signing.pub");
+        String publicKey = PackageSignature.encode(PackageSignature.generateKeyPair().getPublic());
+        Files.writeString(keyFile, "-----BEGIN PUBLIC KEY-----\n" + publicKey + "\n-----END PUBLIC KEY-----\n");
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1", "--device-key", "k1",
+                "--trusted-key", keyFile.toString(), "--state-dir", dir.resolve("state").toString(), "--sync-max-backoff", "2m");
+
+        AgentSettings settings = main.settings();
+
+        assertThat(settings.model()).isNull();
+        assertThat(settings.sync().cloud()).hasToString("http://127.0.0.1:7071");
+        assertThat(settings.sync().deviceId()).isEqualTo("cam-1");
+        assertThat(PackageSignature.encode(settings.sync().trustedKey())).isEqualTo(publicKey);
+        assertThat(settings.sync().stateDir()).isEqualTo(dir.resolve("state"));
+        assertThat(settings.sync().pollInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.sync().maxBackoff()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void settings_cloudWithoutDeviceKey_refused() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1", "--trusted-key",
+                PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()));
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--device-key");
+    }
+
+    @Test
+    void settings_deviceIdWithoutCloud_refused() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--device-id", "cam-1");
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--cloud");
+    }
+
+    @Test
+    void settings_stateDirDefault_isUnderTheHomeFolder() {
+        assertThat(dev.verge.edge.sync.SyncSettings.path(dev.verge.edge.sync.SyncSettings.DEFAULT_STATE_DIR))
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".local", "state", "verge"));
     }
 }

@@ -10,7 +10,8 @@ import java.util.Locale;
  * settings. The flags and environment variables are listed in {@code AgentSettings.OPTIONS}.
  *
  * @param enabled         journal every answered image and send the journal to the cloud
- * @param cloud           the cloud's base URL ({@code POST /api/telemetry}, {@code /api/samples}); null keeps
+ * @param cloud           the cloud's base URL, the one model sync follows ({@code POST /api/telemetry},
+ *                        {@code /api/samples}); null keeps
  *                        records in the journal (within its TTL and cap) and sends nothing
  * @param deviceId        sent as {@code X-Device-Id}
  * @param deviceKey       sent as {@code X-Device-Key}
@@ -40,9 +41,6 @@ public record TelemetrySettings(
         long samplesMaxBytes) {
 
     public static final String ENV_TELEMETRY = "VERGE_TELEMETRY";
-    public static final String ENV_CLOUD = "VERGE_CLOUD";
-    public static final String ENV_DEVICE_ID = "VERGE_DEVICE_ID";
-    public static final String ENV_DEVICE_KEY = "VERGE_DEVICE_KEY";
     public static final String ENV_JOURNAL = "VERGE_JOURNAL";
     public static final String ENV_JOURNAL_MAX_BYTES = "VERGE_JOURNAL_MAX_BYTES";
     public static final String ENV_JOURNAL_TTL = "VERGE_JOURNAL_TTL";
@@ -98,7 +96,7 @@ public record TelemetrySettings(
             }
             if (isBlank(deviceId) || isBlank(deviceKey)) {
                 throw new IllegalArgumentException("a cloud needs the device's identity: pass --device-id and --device-key (or set "
-                        + ENV_DEVICE_ID + " and " + ENV_DEVICE_KEY + ")");
+                        + "VERGE_DEVICE_ID and VERGE_DEVICE_KEY)");
             }
         }
         if (journalMaxBytes < MIN_JOURNAL_BYTES || samplesMaxBytes < 0) {

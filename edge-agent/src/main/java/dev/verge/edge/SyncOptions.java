@@ -1,0 +1,71 @@
+package dev.verge.edge;
+
+import static dev.verge.edge.sync.SyncSettings.*;
+
+import dev.verge.edge.sync.SyncSettings;
+import java.net.URI;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The command-line options of model sync, mixed into {@link Main}; {@link #settings()} is null when sync is off. */
+final class SyncOptions {
+
+    @Option(names = "--cloud", paramLabel = "<url>", defaultValue = "${env:" + ENV_CLOUD + "}",
+            description = "Cloud to follow, e.g. https://verge.example.com: turns on model sync (then --model is optional). Env: " + ENV_CLOUD + ".")
+    String cloud;
+
+    @Option(names = "--device-id", paramLabel = "<id>", defaultValue = "${env:" + ENV_DEVICE_ID + "}",
+            description = "This device's id in the cloud. Env: " + ENV_DEVICE_ID + ".")
+    String deviceId;
+
+    @Option(names = "--device-key", paramLabel = "<key>", defaultValue = "${env:" + ENV_DEVICE_KEY + "}",
+            description = "This device's key (prefer the environment variable: command lines are visible to other users). Env: " + ENV_DEVICE_KEY + ".")
+    String deviceKey;
+
+    @Option(names = "--trusted-key", paramLabel = "<key|file>", defaultValue = "${env:" + ENV_TRUSTED_KEY + "}",
+            description = "The cloud's Ed25519 package signing public key (Base64 X.509 or PEM, or a file holding it); unsigned packages are never loaded. Env: " + ENV_TRUSTED_KEY + ".")
+    String trustedKey;
+
+    @Option(names = "--state-dir", paramLabel = "<dir>", defaultValue = "${env:" + ENV_STATE_DIR + ":-" + DEFAULT_STATE_DIR + "}",
+            description = "Keeps the current and the last good package, served at once on restart (default: ${DEFAULT-VALUE}). Env: " + ENV_STATE_DIR + ".")
+    String stateDir;
+
+    @Option(names = "--sync-poll-interval", paramLabel = "<duration>", converter = Main.DurationConverter.class,
+            defaultValue = "${env:" + ENV_POLL_INTERVAL + ":-" + DEFAULT_POLL_INTERVAL + "}",
+            description = "Time between polls until the cloud sets its own (default: ${DEFAULT-VALUE}). Env: " + ENV_POLL_INTERVAL + ".")
+    Duration pollInterval;
+
+    @Option(names = "--sync-timeout", paramLabel = "<duration>", converter = Main.DurationConverter.class,
+            defaultValue = "${env:" + ENV_TIMEOUT + ":-" + DEFAULT_TIMEOUT + "}",
+            description = "Connect timeout and limit of each cloud call; a download may stall no longer (default: ${DEFAULT-VALUE}). Env: " + ENV_TIMEOUT + ".")
+    Duration timeout;
+
+    @Option(names = "--sync-retry-delay", paramLabel = "<duration>", converter = Main.DurationConverter.class,
+            defaultValue = "${env:" + ENV_RETRY_DELAY + ":-" + DEFAULT_RETRY_DELAY + "}",
+            description = "First wait after a failed poll, doubled on each further failure (default: ${DEFAULT-VALUE}). Env: " + ENV_RETRY_DELAY + ".")
+    Duration retryDelay;
+
+    @Option(names = "--sync-max-backoff", paramLabel = "<duration>", converter = Main.DurationConverter.class,
+            defaultValue = "${env:" + ENV_MAX_BACKOFF + ":-" + DEFAULT_MAX_BACKOFF + "}",
+            description = "Longest wait between failed polls, before +-25% jitter (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BACKOFF + ".")
+    Duration maxBackoff;
+
+    /** Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for. */
+    SyncSettings settings() {
+        if (cloud == null || cloud.isBlank()) {
+            if (deviceId != null || deviceKey != null || trustedKey != null) {
+                throw new IllegalArgumentException("--device-id, --device-key and --trusted-key need --cloud <url> (or "
+                        + ENV_CLOUD + ")");
+            }
+            return null;
+        }
+        URI uri;
+        try {
+            uri = URI.create(cloud.strip());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected the cloud as an http:// or https:// URL, found '" + cloud + "'");
+        }
+        return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKey(trustedKey), SyncSettings.path(stateDir),
+                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES);
+    }
+}

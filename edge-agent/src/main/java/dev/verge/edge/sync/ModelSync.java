@@ -1,0 +1,271 @@
+package dev.verge.edge.sync;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.verge.edge.sync.DesiredState.Target;
+import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.inference.runtime.ModelSlot;
+import dev.verge.inference.runtime.Onnx;
+import dev.verge.inference.runtime.ThreadSettings;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Follows the cloud's desired state for this device. Each poll sends the status report (what is served,
+ * counts and latencies since the last report, the last error) and then asks for the desired state; a new
+ * package is installed by {@link ModelInstaller}. Polls run on one daemon thread, every poll interval
+ * (+-10% jitter so a fleet that restarted together spreads out); a failed poll is retried with exponential
+ * backoff (Failsafe: doubling from the retry delay up to the maximum backoff, +-25% jitter). The agent
+ * serves throughout: nothing here runs on a request's thread, and nothing that fails here empties the slot.
+ */
+public final class ModelSync implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ModelSync.class.getName());
+    static final double BACKOFF_JITTER = 0.25;
+    private static final double POLL_JITTER = 0.10;
+
+    private final SyncSettings settings;
+    private final ModelSlot slot;
+    private final StateStore store;
+    private final CloudClient client;
+    private final ModelInstaller installer;
+    private final HealthWindow health;
+    private final Clock clock;
+    private final RetryPolicy<Object> retry;
+    private volatile Consumer<Duration> backoffListener = delay -> {};
+    private volatile Thread thread;
+    private volatile boolean closed;
+
+    // only the sync thread touches these after start
+    private volatile SyncError lastError;
+    private Target attempting; // the target of the poll in progress, for the error report
+    private Target failed; // failed for a reason fetching it again would not fix; skipped while the cloud asks for it
+    private SyncError failedBecause;
+    private Duration pollInterval;
+    private boolean pollSoon;
+    private boolean wantsModel;
+    private int failedPolls;
+
+    private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, ModelInstaller installer,
+                      Clock clock) {
+        this.settings = settings;
+        this.slot = slot;
+        this.store = store;
+        this.client = client;
+        this.installer = installer;
+        this.clock = clock;
+        this.health = new HealthWindow(clock);
+        this.pollInterval = settings.pollInterval();
+        this.retry = RetryPolicy.builder()
+                .handleIf(failure -> !closed) // a poll that failed because the agent is closing is not retried
+                .withBackoff(settings.retryDelay(), settings.maxBackoff())
+                .withJitter(BACKOFF_JITTER)
+                .withMaxRetries(-1)
+                .onFailedAttempt(event -> pollFailed(event.getLastException()))
+                .onRetryScheduled(event -> {
+                    LOG.log(failedPolls == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                            "sync: next try in " + event.getDelay().toMillis() + " ms");
+                    backoffListener.accept(event.getDelay());
+                })
+                .build();
+    }
+
+    /** Opens the state directory; serves nothing yet (see {@link #serveLastGood()}) and polls nothing yet (see {@link #start()}). */
+    public static ModelSync create(SyncSettings settings, ThreadSettings threads, ModelSlot slot) {
+        StateStore store = new StateStore(settings.stateDir());
+        CloudClient client = new CloudClient(settings);
+        ModelInstaller installer = new ModelInstaller(settings, threads, slot, store, client);
+        if (settings.cloud().getScheme().equals("http") && !isLoopback(settings.cloud().getHost())) {
+            LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
+                    + " unencrypted (packages are still checked against their signature)");
+        }
+        return new ModelSync(settings, slot, store, client, installer, Clock.systemUTC());
+    }
+
+    /** Serves the last good package of the state directory at once, without the cloud; true when one is served. */
+    public boolean serveLastGood() {
+        List<SyncError> problems = installer.serveLastGood();
+        if (!problems.isEmpty()) {
+            lastError = problems.get(0);
+        }
+        return installer.serving() != null;
+    }
+
+    /** The listener that counts the agent's answers for the status report. */
+    public HealthWindow health() {
+        return health;
+    }
+
+    /** Starts polling on a daemon thread; the first poll is at once. */
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "sync: following " + settings.cloud() + " as device " + settings.deviceId()
+                + ", state in " + settings.stateDir());
+        thread = Thread.ofPlatform().daemon().name("verge-sync").start(this::run);
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                Failsafe.with(retry).run(this::poll);
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return; // interrupted while waiting to retry, or a poll cut short
+                }
+                Thread.interrupted();
+                LOG.log(System.Logger.Level.WARNING, "sync: the poll loop was interrupted; polling on", e);
+            }
+            if (!sleep(nextPollDelay())) {
+                return;
+            }
+        }
+    }
+
+    private Duration nextPollDelay() {
+        if (pollSoon) {
+            pollSoon = false;
+            return Duration.ZERO;
+        }
+        double factor = 1 + ThreadLocalRandom.current().nextDouble(-POLL_JITTER, POLL_JITTER);
+        return Duration.ofNanos((long) (pollInterval.toNanos() * factor));
+    }
+
+    private boolean sleep(Duration delay) {
+        try {
+            Thread.sleep(delay);
+            return !closed;
+        } catch (InterruptedException e) {
+            return !closed;
+        }
+    }
+
+    /** One poll: report, ask, and install when the answer names a package not served yet. Package-private for tests. */
+    void poll() {
+        attempting = null;
+        if (closed) {
+            throw SyncException.transientFailure("sync_interrupted", "the agent is stopping");
+        }
+        HealthWindow.Window window = health.take();
+        try {
+            client.report(report(window));
+        } catch (RuntimeException e) {
+            health.giveBack(window);
+            throw e;
+        }
+        DesiredState desired = client.desired();
+        pollInterval = desired.pollInterval(settings.pollInterval());
+        if (failedPolls > 0) {
+            LOG.log(System.Logger.Level.INFO, "sync: the cloud answers again after " + failedPolls + " failed poll(s)");
+            failedPolls = 0;
+        }
+        Optional<Target> target = desired.target();
+        wantsModel = target.isPresent();
+        if (target.isEmpty() || target.get().ref().equals(installer.serving())) {
+            forgetFailure(); // nothing deployed (keep serving what is here), or served already
+            lastError = null;
+            return;
+        }
+        if (sameDeployment(target.get(), failed)) {
+            lastError = failedBecause; // reported until the desired state changes
+            return;
+        }
+        forgetFailure();
+        attempting = target.get();
+        try {
+            installer.install(target.get());
+            lastError = null;
+        } catch (SyncException e) {
+            SyncError error = SyncError.of(target.get().ref().version(), e.code(), e.getMessage(), clock.instant());
+            if (e.retryable()) {
+                throw e; // the download may succeed later: backoff, then resume it
+            }
+            LOG.log(System.Logger.Level.WARNING, "sync: refused " + target.get().ref().describe() + ", still serving "
+                    + slot.current().map(info -> info.name() + " " + info.version()).orElse("nothing") + ": "
+                    + e.getMessage() + " (" + e.code() + ")");
+            failed = target.get();
+            failedBecause = error;
+            lastError = error;
+        }
+        pollSoon = true; // tell the cloud at once what came of it
+    }
+
+    /**
+     * Same package for the same deployment. The URL does not count: a cloud that hands out pre-signed URLs
+     * signs a new one on every poll, and that is not a new desired state.
+     */
+    private static boolean sameDeployment(Target a, Target b) {
+        return a != null && b != null && a.ref().equals(b.ref()) && java.util.Objects.equals(a.deploymentId(), b.deploymentId());
+    }
+
+    private void forgetFailure() {
+        failed = null;
+        failedBecause = null;
+    }
+
+    private void pollFailed(Throwable e) {
+        failedPolls++;
+        String code = e instanceof SyncException s ? s.code() : "sync_failed";
+        String version = attempting == null ? null : attempting.ref().version();
+        lastError = SyncError.of(version, code, String.valueOf(e.getMessage()), clock.instant());
+        LOG.log(failedPolls == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                "sync: poll failed, serving on: " + e.getMessage() + " (" + code + ")");
+    }
+
+    StatusReport report(HealthWindow.Window window) {
+        Optional<ModelInfo> info = slot.current();
+        String state = info.isPresent() ? "serving" : wantsModel ? "loading" : "no-model";
+        return new StatusReport(
+                info.map(ModelInfo::name).orElse(null),
+                info.map(ModelInfo::version).orElse(null),
+                info.map(ModelInfo::onnxRuntimeVersion).orElseGet(Onnx::runtimeVersion),
+                agentVersion(),
+                state,
+                window.since().toString(),
+                window.requests(),
+                window.errors(),
+                window.latency(),
+                lastError);
+    }
+
+    /** The last failure of sync (reported with the next status), or empty. */
+    public Optional<SyncError> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /** Tells {@code listener} each backoff delay Failsafe schedules after a failed poll (tests, logs). */
+    void onBackoff(Consumer<Duration> listener) {
+        this.backoffListener = listener;
+    }
+
+    static String agentVersion() {
+        String v = ModelSync.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+    }
+
+    /** Stops polling (a download or load in progress is abandoned; nothing is swapped in after this). */
+    @Override
+    public void close() {
+        closed = true;
+        installer.close();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+        store.close();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.verge.edge.sync;
+
+/**
+ * The body of {@code POST /api/devices/{id}/status}: what the agent serves and how its predictions went
+ * since the previous report (contracts.md).
+ *
+ * @param state     {@code serving}, {@code no-model} or {@code loading} (no model yet, one is on its way)
+ * @param since     start of the window the counts cover (ISO-8601)
+ * @param errors    answers with status 500 or above
+ * @param latencyMs p50/p95/p99 of the time from a request's arrival to its answer; null without requests
+ * @param lastError the last failure of sync, or null
+ */
+public record StatusReport(
+        String model,
+        String version,
+        String ortVersion,
+        String agentVersion,
+        String state,
+        String since,
+        long requests,
+        long errors,
+        Latency latencyMs,
+        SyncError lastError) {
+
+    public record Latency(double p50, double p95, double p99) {}
+}

@@ -1,0 +1,279 @@
+package dev.verge.edge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.verge.inference.json.Json;
+import dev.verge.inference.pkg.ModelPackage;
+import dev.verge.inference.pkg.PackageSignature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cloud's device API as contracts.md fixes it, on 127.0.0.1: {@code GET /api/devices/{id}/desired},
+ * {@code POST /api/devices/{id}/status} and package downloads (with HTTP Range), behind the device headers.
+ * It can also misbehave: answer garbage, answer 500, answer slowly, break a download halfway, and serve
+ * packages whose bytes or announcement were tampered with.
+ */
+final class FakeCloud implements AutoCloseable {
+    static final String DEVICE_ID = "cam-1";
+    static final String DEVICE_KEY = "primary-key-1";
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+
+    enum Mode { OK, GARBAGE, ERROR, SLOW }
+
+    private final HttpServer http;
+    private final KeyPair signing = PackageSignature.generateKeyPair();
+    private final Map<String, byte[]> packages = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicInteger deployments = new AtomicInteger();
+    private volatile Mode mode = Mode.OK;
+    private volatile Duration slowness = Duration.ofSeconds(3);
+    private volatile ObjectNode desired; // null: nothing deployed
+    private volatile boolean presign;
+    private volatile long cutNextDownloadAfter = -1;
+
+    final List<JsonNode> reports = new CopyOnWriteArrayList<>();
+    /** The Range header of every package download ("" without one). */
+    final List<String> downloads = new CopyOnWriteArrayList<>();
+    final AtomicInteger desiredCalls = new AtomicInteger();
+
+    private FakeCloud(HttpServer http) {
+        this.http = http;
+    }
+
+    static FakeCloud start() {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            FakeCloud cloud = new FakeCloud(http);
+            http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            http.createContext("/", cloud::handle);
+            http.start();
+            return cloud;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    }
+
+    PublicKey trustedKey() {
+        return signing.getPublic();
+    }
+
+    PrivateKey signingKey() {
+        return signing.getPrivate();
+    }
+
+    void mode(Mode newMode) {
+        mode = newMode;
+    }
+
+    void slowness(Duration delay) {
+        slowness = delay;
+    }
+
+    /** The next package download sends this many bytes and then breaks the connection. */
+    void cutNextDownloadAfter(long bytes) {
+        cutNextDownloadAfter = bytes;
+    }
+
+    /** The announcement the real cloud would make for these bytes: sha256, size and a valid signature. */
+    PackageRef announce(String model, String version, byte[] zip) {
+        String sha256 = ModelPackage.sha256(zip);
+        return new PackageRef(model, version, sha256, zip.length,
+                PackageSignature.sign(signing.getPrivate(), model, version, sha256, zip.length));
+    }
+
+    /** Deploys honestly: the announced package is the served one. */
+    PackageRef deploy(String model, String version, byte[] zip) {
+        PackageRef ref = announce(model, version, zip);
+        deploy(ref, zip);
+        return ref;
+    }
+
+    /** Announces {@code announced} in the desired state and serves {@code served} at its URL (tampering when they differ). */
+    void deploy(PackageRef announced, byte[] served) {
+        String path = "/api/packages/" + announced.model() + "/" + announced.version() + "/" + (deployments.get() + 1) + ".zip";
+        packages.put(path, served);
+        deployAt(announced, path);
+    }
+
+    /** Announces {@code announced} at {@code url}, served by someone else (a bucket). */
+    void deployAt(PackageRef announced, String url) {
+        String path = url;
+        deployments.incrementAndGet();
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("deviceId", DEVICE_ID).put("group", "line-1");
+        root.putObject("deployment").put("id", "dep-" + deployments.get()).put("strategy", "all-at-once").put("role", "stable");
+        root.put("model", announced.model()).put("version", announced.version());
+        root.putObject("package").put("url", path).put("sha256", announced.sha256()).put("size", announced.size())
+                .put("signature", announced.signature());
+        root.putObject("sampling").put("enabled", false).put("belowProbability", 0.5).put("randomFraction", 0.01).put("maxPerHour", 60);
+        desired = root;
+    }
+
+    /** Announces {@code announced} at a cloud URL that redirects (302) the device to {@code location}. */
+    void deployRedirectingTo(PackageRef announced, String location) {
+        String path = "/api/packages/" + announced.model() + "/" + announced.version() + "/redirect-" + (deployments.get() + 1);
+        redirects.put(path, location);
+        deployAt(announced, path);
+    }
+
+    void nothingDeployed() {
+        desired = null;
+    }
+
+    /** Every answer carries a freshly "signed" package URL (a new query string), as pre-signed bucket URLs do. */
+    void presignEveryAnswer() {
+        presign = true;
+    }
+
+    private String desiredJson() {
+        ObjectNode root = desired;
+        if (root == null) {
+            return nothingDeployedJson();
+        }
+        if (presign) {
+            root = root.deepCopy();
+            ObjectNode location = (ObjectNode) root.get("package");
+            location.put("url", location.get("url").asText() + "?X-Amz-Signature=" + desiredCalls.get());
+        }
+        return root.toString();
+    }
+
+    private static String nothingDeployedJson() {
+        return "{\"deviceId\": \"" + DEVICE_ID + "\", \"group\": \"line-1\", \"deployment\": null, \"model\": null,"
+                + " \"version\": null, \"package\": null, \"sampling\": null}";
+    }
+
+    /** The status reports whose lastError has this code. */
+    List<JsonNode> reportsWithError(String code) {
+        return reports.stream().filter(r -> code.equals(r.path("lastError").path("code").asText())).toList();
+    }
+
+    JsonNode lastReport() {
+        return reports.isEmpty() ? null : reports.get(reports.size() - 1);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/api/devices/")) {
+                device(exchange, path);
+            } else if (redirects.containsKey(path) && authorized(exchange)) {
+                exchange.getResponseHeaders().set("Location", redirects.get(path));
+                exchange.sendResponseHeaders(302, -1);
+            } else if (packages.containsKey(path)) {
+                if (!authorized(exchange)) {
+                    send(exchange, 401, "{\"error\": \"device_unauthorized\", \"message\": \"bad device id or key\"}");
+                    return;
+                }
+                download(exchange, packages.get(path));
+            } else {
+                send(exchange, 404, "{\"error\": \"not_found\", \"message\": \"no route " + path + "\"}");
+            }
+        }
+    }
+
+    private void device(HttpExchange exchange, String path) throws IOException {
+        if (!authorized(exchange) || !path.startsWith("/api/devices/" + DEVICE_ID + "/")) {
+            send(exchange, 401, "{\"error\": \"device_unauthorized\", \"message\": \"bad device id or key\"}");
+            return;
+        }
+        Mode now = mode;
+        if (now == Mode.SLOW) {
+            try {
+                closing.await(slowness.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (now == Mode.ERROR) {
+            send(exchange, 500, "{\"error\": \"internal\", \"message\": \"the cloud is broken\"}");
+            return;
+        }
+        if (path.endsWith("/status") && exchange.getRequestMethod().equals("POST")) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            reports.add(Json.mapper().readTree(body));
+            send(exchange, 202, now == Mode.GARBAGE ? "<html>gateway says hi" : "{\"received\": true}");
+        } else if (path.endsWith("/desired") && exchange.getRequestMethod().equals("GET")) {
+            desiredCalls.incrementAndGet();
+            send(exchange, 200, now == Mode.GARBAGE ? "{\"model\": \"fruit-quality\", \"version\": [1, 2" : desiredJson());
+        } else {
+            send(exchange, 404, "{\"error\": \"not_found\", \"message\": \"no route " + path + "\"}");
+        }
+    }
+
+    private static boolean authorized(HttpExchange exchange) {
+        return DEVICE_ID.equals(exchange.getRequestHeaders().getFirst("X-Device-Id"))
+                && DEVICE_KEY.equals(exchange.getRequestHeaders().getFirst("X-Device-Key"));
+    }
+
+    private void download(HttpExchange exchange, byte[] bytes) throws IOException {
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        downloads.add(range == null ? "" : range);
+        int from = 0;
+        Matcher m = RANGE.matcher(range == null ? "" : range);
+        if (m.matches()) {
+            from = Integer.parseInt(m.group(1));
+            if (from >= bytes.length) {
+                exchange.getResponseHeaders().set("Content-Range", "bytes */" + bytes.length);
+                exchange.sendResponseHeaders(416, -1);
+                return;
+            }
+            exchange.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (bytes.length - 1) + "/" + bytes.length);
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/zip");
+        exchange.sendResponseHeaders(from > 0 ? 206 : 200, bytes.length - from);
+        long cut = cutNextDownloadAfter;
+        cutNextDownloadAfter = -1;
+        OutputStream out = exchange.getResponseBody();
+        if (cut >= 0 && cut < bytes.length - from) {
+            out.write(bytes, from, (int) cut);
+            out.flush();
+            // closing short of the announced length makes the JDK server drop the connection
+            try {
+                out.close();
+            } catch (IOException expected) {
+                // "insufficient bytes written to stream"
+            }
+            return;
+        }
+        out.write(bytes, from, bytes.length - from);
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        closing.countDown();
+        http.stop(0);
+    }
+}

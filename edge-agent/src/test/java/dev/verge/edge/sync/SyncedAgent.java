@@ -1,0 +1,105 @@
+package dev.verge.edge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.verge.demo.SampleImages;
+import dev.verge.edge.AgentSettings;
+import dev.verge.edge.EdgeServer;
+import dev.verge.inference.json.Json;
+import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.inference.runtime.ModelSlot;
+import dev.verge.inference.runtime.ThreadSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** An agent with sync on: the slot, the sync and the real HTTP server, on 127.0.0.1, as EdgeAgent wires them. */
+final class SyncedAgent implements AutoCloseable {
+    static final byte[] APPLE = SampleImages.jpeg("ripe-red-apple");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    final ModelSlot slot;
+    final ModelSync sync;
+    final EdgeServer server;
+
+    private SyncedAgent(ModelSlot slot, ModelSync sync, EdgeServer server) {
+        this.slot = slot;
+        this.sync = sync;
+        this.server = server;
+    }
+
+    /** Quick polls and short backoff, so tests see several polls in well under a second. */
+    static SyncSettings settings(URI cloud, java.security.PublicKey trustedKey, Path stateDir) {
+        return SyncSettings.of(cloud, FakeCloud.DEVICE_ID, FakeCloud.DEVICE_KEY, trustedKey, stateDir)
+                .withTimings(Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofMillis(20), Duration.ofMillis(200));
+    }
+
+    static SyncedAgent start(SyncSettings settings) {
+        return start(settings, true);
+    }
+
+    static SyncedAgent start(SyncSettings settings, boolean poll) {
+        ModelSlot slot = new ModelSlot();
+        ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot);
+        sync.serveLastGood();
+        EdgeServer server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0),
+                slot, sync.health());
+        if (poll) {
+            sync.start();
+        }
+        return new SyncedAgent(slot, sync, server);
+    }
+
+    String servedVersion() {
+        return slot.current().map(ModelInfo::version).orElse(null);
+    }
+
+    /** POST /image with the apple: the status and the JSON answer. */
+    Answer classify() {
+        return post(server.port(), APPLE);
+    }
+
+    static Answer post(int port, byte[] image) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/image"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                .build();
+        try {
+            HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), Json.mapper().readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Answer(int status, JsonNode json) {
+        String iteration() {
+            return json.path("iteration").asText();
+        }
+    }
+
+    /** A 127.0.0.1 URL where nothing listens: a cloud that is down. */
+    static URI unreachableCloud() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sync.close();
+        server.close();
+        slot.close();
+    }
+}
