@@ -16,8 +16,11 @@ import java.util.Map;
  * @param insecureLocal   let every request in (local development only)
  * @param registry        the registry's limits
  * @param packageDelivery how package downloads are answered
+ * @param signingKey      the Ed25519 private key packages are signed with for devices (Base64 PKCS#8 or
+ *                        PEM); null: deployments are refused (the local cloud makes and keeps its own)
  */
-public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
+public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
+                          String signingKey) {
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -30,6 +33,11 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         registry = registry == null ? RegistryConfig.defaults() : registry;
         packageDelivery = packageDelivery == null ? PackageDelivery.STREAM : packageDelivery;
+        signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
+    }
+
+    public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
+        this(apiKeys, insecureLocal, registry, packageDelivery, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -44,7 +52,9 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * Reads the settings of a cloud function from its environment (app settings): {@code VERGE_API_KEYS}
      * (comma-separated), {@code VERGE_INSECURE_LOCAL} ({@code true} to switch keys off),
      * {@code VERGE_MAX_PACKAGE_MB}, {@code VERGE_TMPDIR} (default {@code java.io.tmpdir}),
-     * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}).
+     * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), {@code VERGE_SIGNING_KEY} (the
+     * Ed25519 private key that signs packages for devices, Base64 PKCS#8 or PEM; keep it in the secret
+     * store; {@code openssl genpkey -algorithm ed25519} makes one).
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
         List<String> keys = Arrays.stream(env.getOrDefault("VERGE_API_KEYS", "").split(",")).toList();
@@ -58,21 +68,25 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
-        return new CloudConfig(keys, insecure, registry, delivery);
+        return new CloudConfig(keys, insecure, registry, delivery, env.get("VERGE_SIGNING_KEY"));
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, signingKey);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, signingKey);
+    }
+
+    public CloudConfig withSigningKey(String privateKey) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, privateKey);
     }
 
     @Override
     public String toString() {
         // never print the keys themselves
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
-                + ", packageDelivery=" + packageDelivery + "]";
+                + ", packageDelivery=" + packageDelivery + ", signingKey=" + (signingKey == null ? "none" : "set") + "]";
     }
 }

@@ -4,10 +4,18 @@ import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.DeviceRoutes;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
+import dev.verge.cloud.rollout.Deployments;
+import dev.verge.cloud.rollout.DeviceSync;
+import dev.verge.cloud.rollout.PackageSigner;
+import dev.verge.cloud.rollout.RolloutController;
+import dev.verge.cloud.rollout.RolloutRoutes;
+import dev.verge.cloud.rollout.StatusReportHealth;
 import java.time.Clock;
 import java.util.List;
 
@@ -26,11 +34,19 @@ import java.util.List;
  * {@link RouteGroup} to {@link #routeGroups}, and every runtime serves them without change.
  */
 public final class CloudServices {
+    /** How often agents are told to poll for their desired state. */
+    private static final int POLL_SECONDS = 30;
+
     private final BlobStore blobs;
     private final MetadataStore metadata;
     private final Clock clock;
     private final CloudConfig config;
     private final ModelRegistry registry;
+    private final DeviceRegistry devices;
+    private final PackageSigner signer;
+    private final Deployments deployments;
+    private final RolloutController rollout;
+    private final DeviceSync deviceSync;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -39,6 +55,11 @@ public final class CloudServices {
         this.clock = clock;
         this.config = config;
         this.registry = new ModelRegistry(blobs, metadata, clock, config.registry());
+        this.devices = new DeviceRegistry(metadata, clock);
+        this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
+        this.deployments = new Deployments(registry, devices, metadata, clock, signer);
+        this.rollout = new RolloutController(deployments, devices, new StatusReportHealth(devices));
+        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
@@ -48,11 +69,35 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()));
+        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
+                new DeviceRoutes(devices), new RolloutRoutes(deployments, rollout, deviceSync, devices, signer));
     }
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** The device registry, which is also the {@code DeviceAuthenticator} of every device route. */
+    public DeviceRegistry devices() {
+        return devices;
+    }
+
+    public Deployments deployments() {
+        return deployments;
+    }
+
+    /** The rollout controller, for the runtimes' timers ({@code rollout().evaluate(clock.instant())}). */
+    public RolloutController rollout() {
+        return rollout;
+    }
+
+    public DeviceSync deviceSync() {
+        return deviceSync;
+    }
+
+    /** The key packages are signed with for devices; null when none is configured. */
+    public PackageSigner signer() {
+        return signer;
     }
 
     /** The HTTP API every runtime adapts its requests to. */
