@@ -47,6 +47,7 @@ public record Deployment(
         heldDevices = heldDevices == null ? Map.of() : Map.copyOf(heldDevices);
         history = history == null ? List.of() : List.copyOf(history);
         health = health == null ? HealthRules.none() : health;
+        sampling = sampling == null || sampling.isNull() ? null : sampling; // JSON null reads back as a NullNode
     }
 
     /** The deployment in {@code next} state, with the decision recorded. */
