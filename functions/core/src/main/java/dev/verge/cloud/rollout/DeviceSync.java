@@ -85,7 +85,12 @@ public final class DeviceSync {
             return;
         }
         Instant now = deployments.clock().instant();
-        deployments.modify(d.id(), x -> x.heldDevices().containsKey(deviceId) || !x.state().inProgress() ? x : x.hold(deviceId, reason, now));
+        try {
+            deployments.modify(d.id(), x -> x.heldDevices().containsKey(deviceId) || !x.state().inProgress() ? x : x.hold(deviceId, reason, now));
+        } catch (RuntimeException e) {
+            // the device is kept back either way; the next poll records it
+            LOG.log(Level.WARNING, "could not record that " + deviceId + " is held back in " + d.id(), e);
+        }
         LOG.log(Level.WARNING, () -> d.id() + ": device " + deviceId + " stays on " + Deployments.describe(d.previous()) + ": " + reason);
     }
 
@@ -100,7 +105,14 @@ public final class DeviceSync {
         Optional<Deployment> taking = current.filter(d -> d.isCanary(record.id()));
         devices.recordStatus(record.id(), report, taking.map(Deployment::id).orElse(null),
                 taking.map(Deployment::model).orElse(null), taking.map(Deployment::version).orElse(null));
-        current.ifPresent(d -> controller.evaluate(d.id(), deployments.clock().instant()));
+        current.ifPresent(d -> {
+            try {
+                controller.evaluate(d.id(), deployments.clock().instant());
+            } catch (RuntimeException e) {
+                // the report is stored; the timer evaluates the deployment again shortly
+                LOG.log(Level.WARNING, "could not evaluate " + d.id() + " after a status report of " + record.id(), e);
+            }
+        });
     }
 
     private static void validate(StatusReport report) {
