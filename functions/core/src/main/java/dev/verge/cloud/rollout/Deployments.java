@@ -122,11 +122,12 @@ public final class Deployments {
                 return new Created(current.get(), false);
             }
             Target lastGood = current.map(Deployments::lastGood).orElse(null);
-            if (lastGood != null && current.get().state() == DeploymentState.PROMOTED
+            // while a deployment is in progress, deploying the last good version again is a manual rollback: allowed
+            if (lastGood != null && !current.get().state().inProgress()
                     && lastGood.model().equals(version.name()) && lastGood.version().equals(version.version())) {
                 throw new VergeException(ErrorKind.CONFLICT, "version_already_deployed",
                         "group " + group + " already runs " + version.name() + "/" + version.version() + " (deployment "
-                                + current.get().id() + "); deploy another version");
+                                + lastGood.deploymentId() + "); deploy another version");
             }
             Instant now = clock.instant();
             String id = newId(now);

@@ -107,6 +107,22 @@ class DeploymentsTest {
     }
 
     @Test
+    void create_lastGoodVersionAfterRollback_is409ButAllowedWhileInProgress() {
+        f.promoted("line-1", "1", "cam-1", "cam-2");
+        f.register("2");
+        Deployment failed = f.deploy("line-1", "2", "\"all-at-once\"", new HealthRules(0.01, null, null, 1L));
+        f.report("cam-1", f.serving("2", 10, 5, null));
+        assertThat(f.services.deployments().get(failed.id()).state()).isEqualTo(DeploymentState.ROLLED_BACK);
+
+        assertThat(create("line-1", "1", "\"all-at-once\"", null).code()).isEqualTo("version_already_deployed");
+
+        Deployment again = f.deploy("line-1", "2", "{\"type\": \"canary\", \"percent\": 50, \"bakeMinutes\": 10}", null);
+        Deployment back = f.deploy("line-1", "1", "\"all-at-once\"", null);
+        assertThat(f.services.deployments().get(again.id()).state()).isEqualTo(DeploymentState.SUPERSEDED);
+        assertThat(back.previous().version()).isEqualTo("1");
+    }
+
+    @Test
     void create_sameDeploymentAgainWhileInProgress_returnsIt() {
         Deployment first = f.deploy("line-1", "1", "{\"type\": \"canary\", \"percent\": 50, \"bakeMinutes\": 10}", null);
 
