@@ -1,6 +1,5 @@
 package dev.verge.cloud.rollout;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.port.JsonCollection;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -71,54 +69,26 @@ public final class Deployments {
      * still being registered, or when the group already runs it, 503 without a signing key.
      */
     public Created create(DeploymentRequest request, String caller) {
-        List<String> missing = new ArrayList<>();
-        if (request.group() == null || request.group().isBlank()) {
-            missing.add("group");
-        }
-        if (request.model() == null || request.model().isBlank()) {
-            missing.add("model");
-        }
-        if (request.version() == null || request.version().isBlank()) {
-            missing.add("version");
-        }
-        if (!missing.isEmpty()) {
-            throw new VergeException(ErrorKind.BAD_REQUEST, "deployment_invalid",
-                    "expected " + String.join(", ", missing) + " in the deployment, found "
-                            + (missing.size() == 1 ? "it" : "them") + " missing or empty");
-        }
-        String group = DeviceRegistry.checkName("group", request.group());
-        Strategy strategy = Strategy.parse(request.strategy());
-        HealthRules health = (request.health() == null ? HealthRules.none() : request.health()).validate();
-        if (request.sampling() != null && !request.sampling().isNull() && !request.sampling().isObject()) {
-            throw new VergeException(ErrorKind.BAD_REQUEST, "sampling_invalid",
-                    "expected sampling as an object such as {\"enabled\": true, \"belowProbability\": 0.5}, found " + request.sampling());
-        }
-        JsonNode sampling = request.sampling() == null || request.sampling().isNull() ? null : request.sampling();
+        DeploymentRequest.Checked checked = request.check();
         if (signer == null) {
             throw new VergeException(ErrorKind.NOT_READY, "signing_key_missing",
                     "cannot deploy: no package signing key is configured; set VERGE_SIGNING_KEY to a Base64 PKCS#8 Ed25519"
                             + " private key (the local cloud makes one itself)");
         }
+        String group = checked.group();
         List<String> deviceIds = devices.inGroup(group).stream().map(DeviceRecord::id).toList();
         if (deviceIds.isEmpty()) {
             throw new VergeException(ErrorKind.NOT_FOUND, "group_not_found",
                     "no device is in group " + group + "; create devices with POST /api/devices {\"id\": ..., \"group\": \""
                             + group + "\"} first");
         }
-        ModelVersion version = registry.get(request.model(), request.version());
-        if (version.status() != VersionStatus.REGISTERED) {
-            boolean rejected = version.status() == VersionStatus.REJECTED;
-            throw new VergeException(ErrorKind.CONFLICT, rejected ? "version_rejected" : "version_not_ready",
-                    rejected ? "cannot deploy " + version.name() + "/" + version.version() + ": it was rejected at registration;"
-                                    + " fix the package and register a new version"
-                            : "cannot deploy " + version.name() + "/" + version.version() + " yet: its registration is in progress");
-        }
+        ModelVersion version = deployable(checked.model(), checked.version());
         String by = request.by() == null || request.by().isBlank() ? caller : request.by().strip();
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
             Optional<Revisioned<GroupPointer>> pointer = groups.get(group);
             Optional<Deployment> current = pointer.flatMap(p -> deployments.get(p.value().deploymentId())).map(Revisioned::value);
             if (current.isPresent() && current.get().state().inProgress() && current.get().model().equals(version.name())
-                    && current.get().version().equals(version.version()) && current.get().strategy().equals(strategy)) {
+                    && current.get().version().equals(version.version()) && current.get().strategy().equals(checked.strategy())) {
                 return new Created(current.get(), false);
             }
             Target lastGood = current.map(Deployments::lastGood).orElse(null);
@@ -129,35 +99,55 @@ public final class Deployments {
                         "group " + group + " already runs " + version.name() + "/" + version.version() + " (deployment "
                                 + lastGood.deploymentId() + "); deploy another version");
             }
-            Instant now = clock.instant();
-            String id = newId(now);
-            List<String> canaries = strategy.canary() ? CanarySelection.choose(id, deviceIds, strategy.percent()) : deviceIds;
-            Target target = new Target(version.name(), version.version(), ModelRegistry.packageKey(version.name(), version.version()),
-                    version.sha256(), version.size(), signer.sign(version.name(), version.version(), version.sha256(), version.size()),
-                    version.model() == null ? null : version.model().opset(),
-                    version.model() == null ? null : version.model().onnxRuntimeVersion(), id);
-            String reason = "created by " + by + ": " + (strategy.canary()
-                    ? canaries.size() + " of " + deviceIds.size() + " devices (" + strategy.percent() + "%) take "
-                            + version.version() + " first: " + canaries + "; the others stay on " + describe(lastGood)
-                    : "all " + deviceIds.size() + " devices take " + version.version());
-            Deployment deployment = new Deployment(id, group, version.name(), version.version(), strategy, health, sampling,
-                    DeploymentState.ROLLING_OUT, target, lastGood, canaries, Map.of(), by, now, null, now,
-                    List.of(new Decision(now, DeploymentState.ROLLING_OUT, reason)));
-            if (!deployments.create(id, deployment)) {
+            Deployment deployment = newDeployment(checked, version, deviceIds, lastGood, by);
+            if (!deployments.create(deployment.id(), deployment)) {
                 continue;
             }
-            GroupPointer moved = new GroupPointer(group, id, now);
+            GroupPointer moved = new GroupPointer(group, deployment.id(), deployment.createdAt());
             boolean becameCurrent = pointer.isEmpty() ? groups.create(group, moved) : groups.update(group, pointer.get().revision(), moved);
             if (!becameCurrent) {
-                deployments.delete(id);
+                deployments.delete(deployment.id());
                 continue;
             }
-            current.filter(d -> d.state().inProgress()).ifPresent(old -> supersede(old.id(), id));
-            LOG.log(Level.INFO, () -> id + ": " + reason);
+            current.filter(d -> d.state().inProgress()).ifPresent(old -> supersede(old.id(), deployment.id()));
+            LOG.log(Level.INFO, () -> deployment.id() + ": " + deployment.history().get(0).reason());
             return new Created(deployment, true);
         }
         throw new IllegalStateException("could not create a deployment to group " + group + " after " + MAX_WRITE_ATTEMPTS
                 + " concurrent writes");
+    }
+
+    /** The registered version; 404 when there is none, 409 when it was rejected or is still being registered. */
+    private ModelVersion deployable(String model, String versionName) {
+        ModelVersion version = registry.get(model, versionName);
+        if (version.status() != VersionStatus.REGISTERED) {
+            boolean rejected = version.status() == VersionStatus.REJECTED;
+            throw new VergeException(ErrorKind.CONFLICT, rejected ? "version_rejected" : "version_not_ready",
+                    rejected ? "cannot deploy " + version.name() + "/" + version.version() + ": it was rejected at registration;"
+                                    + " fix the package and register a new version"
+                            : "cannot deploy " + version.name() + "/" + version.version() + " yet: its registration is in progress");
+        }
+        return version;
+    }
+
+    /** A new deployment in {@code rolling-out}, its canaries chosen and its package signed. */
+    private Deployment newDeployment(DeploymentRequest.Checked checked, ModelVersion version, List<String> deviceIds,
+                                     Target lastGood, String by) {
+        Instant now = clock.instant();
+        String id = newId(now);
+        Strategy strategy = checked.strategy();
+        List<String> canaries = strategy.canary() ? CanarySelection.choose(id, deviceIds, strategy.percent()) : deviceIds;
+        Target target = new Target(version.name(), version.version(), ModelRegistry.packageKey(version.name(), version.version()),
+                version.sha256(), version.size(), signer.sign(version.name(), version.version(), version.sha256(), version.size()),
+                version.model() == null ? null : version.model().opset(),
+                version.model() == null ? null : version.model().onnxRuntimeVersion(), id);
+        String reason = "created by " + by + ": " + (strategy.canary()
+                ? canaries.size() + " of " + deviceIds.size() + " devices (" + strategy.percent() + "%) take "
+                        + version.version() + " first: " + canaries + "; the others stay on " + describe(lastGood)
+                : "all " + deviceIds.size() + " devices take " + version.version());
+        return new Deployment(id, checked.group(), version.name(), version.version(), strategy, checked.health(), checked.sampling(),
+                DeploymentState.ROLLING_OUT, target, lastGood, canaries, Map.of(), by, now, null, now,
+                List.of(new Decision(now, DeploymentState.ROLLING_OUT, reason)));
     }
 
     private static String newId(Instant now) {
