@@ -12,6 +12,7 @@ import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
 import dev.verge.cloud.rollout.Deployments;
 import dev.verge.cloud.rollout.DeviceSync;
+import dev.verge.cloud.rollout.HealthSource;
 import dev.verge.cloud.rollout.PackageSigner;
 import dev.verge.cloud.rollout.RolloutController;
 import dev.verge.cloud.rollout.RolloutRoutes;
@@ -58,7 +59,8 @@ public final class CloudServices {
         this.devices = new DeviceRegistry(metadata, clock);
         this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
-        this.rollout = new RolloutController(deployments, devices, new StatusReportHealth(devices));
+        // each health figure from the first source that knows it; a drift source from analytics goes after the status reports
+        this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(new StatusReportHealth(devices))));
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
