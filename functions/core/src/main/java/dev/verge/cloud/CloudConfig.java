@@ -18,9 +18,11 @@ import java.util.Map;
  * @param registry        the registry's limits
  * @param packageDelivery how package downloads are answered
  * @param predict         limits and threads of the cloud prediction endpoint
+ * @param signingKey      the Ed25519 private key packages are signed with for devices (Base64 PKCS#8 or
+ *                        PEM); null: deployments are refused (the local cloud makes and keeps its own)
  */
 public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
-                          PredictConfig predict) {
+                          PredictConfig predict, String signingKey) {
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -34,10 +36,11 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         registry = registry == null ? RegistryConfig.defaults() : registry;
         packageDelivery = packageDelivery == null ? PackageDelivery.STREAM : packageDelivery;
         predict = predict == null ? PredictConfig.defaults() : predict;
+        signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
-        this(apiKeys, insecureLocal, registry, packageDelivery, null);
+        this(apiKeys, insecureLocal, registry, packageDelivery, null, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -52,7 +55,9 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * Reads the settings of a cloud function from its environment (app settings): {@code VERGE_API_KEYS}
      * (comma-separated), {@code VERGE_INSECURE_LOCAL} ({@code true} to switch keys off),
      * {@code VERGE_MAX_PACKAGE_MB}, {@code VERGE_TMPDIR} (default {@code java.io.tmpdir}),
-     * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), and the prediction endpoint's
+     * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), {@code VERGE_SIGNING_KEY} (the
+     * Ed25519 private key that signs packages for devices, Base64 PKCS#8 or PEM; keep it in the secret
+     * store; {@code openssl genpkey -algorithm ed25519} makes one), and the prediction endpoint's
      * settings ({@link PredictConfig#fromEnv}).
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
@@ -67,25 +72,30 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
-        return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env));
+        return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"));
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey);
     }
 
     public CloudConfig withPredict(PredictConfig predictConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey);
+    }
+
+    public CloudConfig withSigningKey(String privateKey) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey);
     }
 
     @Override
     public String toString() {
         // never print the keys themselves
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
-                + ", packageDelivery=" + packageDelivery + ", predict=" + predict + "]";
+                + ", packageDelivery=" + packageDelivery + ", predict=" + predict
+                + ", signingKey=" + (signingKey == null ? "none" : "set") + "]";
     }
 }

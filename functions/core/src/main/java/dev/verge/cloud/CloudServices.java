@@ -4,12 +4,21 @@ import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.DeviceRoutes;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.predict.LoadedModels;
 import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
+import dev.verge.cloud.rollout.Deployments;
+import dev.verge.cloud.rollout.DeviceSync;
+import dev.verge.cloud.rollout.HealthSource;
+import dev.verge.cloud.rollout.PackageSigner;
+import dev.verge.cloud.rollout.RolloutController;
+import dev.verge.cloud.rollout.RolloutRoutes;
+import dev.verge.cloud.rollout.StatusReportHealth;
 import java.time.Clock;
 import java.util.List;
 
@@ -28,12 +37,20 @@ import java.util.List;
  * {@link RouteGroup} to {@link #routeGroups}, and every runtime serves them without change.
  */
 public final class CloudServices {
+    /** How often agents are told to poll for their desired state. */
+    private static final int POLL_SECONDS = 30;
+
     private final BlobStore blobs;
     private final MetadataStore metadata;
     private final Clock clock;
     private final CloudConfig config;
     private final ModelRegistry registry;
     private final LoadedModels loadedModels;
+    private final DeviceRegistry devices;
+    private final PackageSigner signer;
+    private final Deployments deployments;
+    private final RolloutController rollout;
+    private final DeviceSync deviceSync;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -43,6 +60,12 @@ public final class CloudServices {
         this.config = config;
         this.registry = new ModelRegistry(blobs, metadata, clock, config.registry());
         this.loadedModels = new LoadedModels(registry, config.predict(), config.registry().tempDir(), clock);
+        this.devices = new DeviceRegistry(metadata, clock);
+        this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
+        this.deployments = new Deployments(registry, devices, metadata, clock, signer);
+        // each health figure from the first source that knows it; a drift source from analytics goes after the status reports
+        this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(new StatusReportHealth(devices))));
+        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
@@ -53,7 +76,8 @@ public final class CloudServices {
 
     private List<RouteGroup> routeGroups() {
         return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
-                new PredictRoutes(loadedModels, config.predict()));
+                new PredictRoutes(loadedModels, config.predict()), new DeviceRoutes(devices),
+                new RolloutRoutes(deployments, rollout, deviceSync, devices, signer));
     }
 
     public ModelRegistry registry() {
@@ -63,6 +87,29 @@ public final class CloudServices {
     /** The model sessions the prediction endpoint keeps warm in this process. */
     public LoadedModels loadedModels() {
         return loadedModels;
+    }
+
+    /** The device registry, which is also the {@code DeviceAuthenticator} of every device route. */
+    public DeviceRegistry devices() {
+        return devices;
+    }
+
+    public Deployments deployments() {
+        return deployments;
+    }
+
+    /** The rollout controller, for the runtimes' timers ({@code rollout().evaluate(clock.instant())}). */
+    public RolloutController rollout() {
+        return rollout;
+    }
+
+    public DeviceSync deviceSync() {
+        return deviceSync;
+    }
+
+    /** The key packages are signed with for devices; null when none is configured. */
+    public PackageSigner signer() {
+        return signer;
     }
 
     /** The HTTP API every runtime adapts its requests to. */

@@ -26,6 +26,9 @@ import java.util.Optional;
  *   <tr><td>{@code VERGE_PACKAGE_DELIVERY}</td><td>{@code redirect} (the default here: package
  *       downloads are 302s to pre-signed S3 URLs, since a Lambda answer is capped at 6 MB) or
  *       {@code stream}</td></tr>
+ *   <tr><td>{@code VERGE_SIGNING_KEY}</td><td>required for deployments: the Ed25519 private key
+ *       (Base64 PKCS#8 or PEM) that signs packages for devices; from Secrets Manager like the API keys.
+ *       Without it {@code POST /api/deployments} answers 503 {@code signing_key_missing}</td></tr>
  *   <tr><td>{@code VERGE_MAX_PACKAGE_MB}, {@code VERGE_TMPDIR}</td><td>optional: the registry's
  *       package size limit and spool folder (default {@code /tmp})</td></tr>
  *   <tr><td>{@code VERGE_AWS_ENDPOINT}</td><td>optional: one endpoint for S3 and DynamoDB, for

@@ -15,6 +15,9 @@ import java.util.function.UnaryOperator;
  *     {@code models}); the blob trigger's path is {@code %VERGE_MODELS_CONTAINER%/{name}}.</li>
  * <li>{@code VERGE_TABLE}: the metadata table (default {@code verge}).</li>
  * <li>{@code VERGE_API_KEYS} (comma-separated) or {@code VERGE_API_KEY}: keys the API accepts.</li>
+ * <li>{@code VERGE_SIGNING_KEY}: the Ed25519 private key (Base64 PKCS#8 or PEM) that signs packages for
+ *     devices; keep it in Key Vault and reference it ({@code @Microsoft.KeyVault(...)}). Without it
+ *     deployments are refused (503 {@code signing_key_missing}).</li>
  * <li>{@code VERGE_PACKAGE_DELIVERY}: {@code redirect} (default here: a read-only SAS URL, since a
  *     function's answer is held in memory whole) or {@code stream}; and the other settings of
  *     {@link CloudConfig#fromEnv}.</li>

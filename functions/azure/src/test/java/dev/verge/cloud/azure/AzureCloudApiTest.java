@@ -34,20 +34,27 @@ class AzureCloudApiTest extends CloudApiContract {
 
     @Override
     protected ApiResponse send(ApiRequest request) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        request.headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
-        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
-        request.query().forEach((name, values) -> values.forEach(v -> query.add(encode(name) + "=" + encode(v))));
-        URI uri = URI.create("https://verge-functions.azurewebsites.net" + request.path() + query);
-        byte[] body = readBody(request);
-        TestHttpResponse response = (TestHttpResponse) function.run(
-                new TestHttpRequest(HttpMethod.value(request.method()), uri, headers, body), new TestExecutionContext("api"));
-        return new ApiResponse(response.getStatusCode(), response.headers(), new ApiResponse.Bytes(response.bodyBytes()));
+        return new Adapter(function).send(request);
     }
 
     @Override
     protected String apiKey() {
         return KEY;
+    }
+
+    /** Turns an {@link ApiRequest} into the {@code HttpRequestMessage} the Java worker passes, and the answer back. */
+    record Adapter(ApiFunction function) {
+        ApiResponse send(ApiRequest request) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            request.headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
+            StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+            request.query().forEach((name, values) -> values.forEach(v -> query.add(encode(name) + "=" + encode(v))));
+            URI uri = URI.create("https://verge-functions.azurewebsites.net" + request.path() + query);
+            byte[] body = readBody(request);
+            TestHttpResponse response = (TestHttpResponse) function.run(
+                    new TestHttpRequest(HttpMethod.value(request.method()), uri, headers, body), new TestExecutionContext("api"));
+            return new ApiResponse(response.getStatusCode(), response.headers(), new ApiResponse.Bytes(response.bodyBytes()));
+        }
     }
 
     private static byte[] readBody(ApiRequest request) {

@@ -78,10 +78,19 @@ class StagingFolderIT {
     }
 
     @Test
-    void staging_hasExactlyTheThreeFunctions() throws IOException {
+    void rolloutTick_isATimerEveryMinute() throws IOException {
+        JsonNode function = read("rolloutTick/function.json");
+
+        assertThat(function.path("entryPoint").asText()).isEqualTo(RolloutTickFunction.class.getName() + ".run");
+        assertThat(trigger(function).path("type").asText()).isEqualTo("timerTrigger");
+        assertThat(trigger(function).path("schedule").asText()).isEqualTo("0 */1 * * * *");
+    }
+
+    @Test
+    void staging_hasExactlyTheFourFunctions() throws IOException {
         try (Stream<Path> entries = Files.list(staging)) {
             assertThat(entries.filter(p -> Files.exists(p.resolve("function.json"))).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("api", "modelBlob", "modelBlobCreated");
+                    .containsExactlyInAnyOrder("api", "modelBlob", "modelBlobCreated", "rolloutTick");
         }
     }
 

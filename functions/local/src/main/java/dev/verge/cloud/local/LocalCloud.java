@@ -26,8 +26,12 @@ import java.util.concurrent.Executors;
  * blobs/            the blob store (drop a package zip into blobs/models/ to register it)
  * metadata.db       the metadata store (SQLite, WAL)
  * blob-url.key      the secret that signs blob download URLs
+ * signing.key       the Ed25519 key packages are signed with for devices, made on first start unless
+ *                   VERGE_SIGNING_KEY (or the config) gives one; its public key is served at GET /api/signing-key
  * tmp/              uploads being validated
  * </pre>
+ * A timer runs the rollout controller every {@link Settings#rolloutTick()}, so canaries are promoted
+ * after their bake time even when no device reports.
  */
 public final class LocalCloud implements AutoCloseable {
     /**
@@ -38,44 +42,58 @@ public final class LocalCloud implements AutoCloseable {
      * @param publicUrl     base of blob download URLs handed to devices; null for {@code http://localhost:<port>}
      * @param rescanEvery   how often the models folder is rescanned for files the watch service missed
      * @param quietPeriod   how long a dropped file must stay unchanged before it is registered
+     * @param rolloutTick   how often the rollout controller looks at deployments in progress
      */
     public record Settings(String host, int port, Path dataDir, CloudConfig config, URI publicUrl,
-                           Duration rescanEvery, Duration quietPeriod) {
+                           Duration rescanEvery, Duration quietPeriod, Duration rolloutTick) {
+
+        public Settings(String host, int port, Path dataDir, CloudConfig config, URI publicUrl,
+                        Duration rescanEvery, Duration quietPeriod) {
+            this(host, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, DEFAULT_ROLLOUT_TICK);
+        }
 
         public static Settings of(Path dataDir, CloudConfig config) {
             return new Settings("127.0.0.1", 0, dataDir, config, null, Duration.ofSeconds(30), Duration.ofSeconds(1));
         }
 
         public Settings withPort(int newPort) {
-            return new Settings(host, newPort, dataDir, config, publicUrl, rescanEvery, quietPeriod);
+            return new Settings(host, newPort, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick);
         }
 
         public Settings withHost(String newHost) {
-            return new Settings(newHost, port, dataDir, config, publicUrl, rescanEvery, quietPeriod);
+            return new Settings(newHost, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick);
         }
 
         public Settings withPublicUrl(URI url) {
-            return new Settings(host, port, dataDir, config, url, rescanEvery, quietPeriod);
+            return new Settings(host, port, dataDir, config, url, rescanEvery, quietPeriod, rolloutTick);
         }
 
         public Settings withTimings(Duration rescan, Duration quiet) {
-            return new Settings(host, port, dataDir, config, publicUrl, rescan, quiet);
+            return new Settings(host, port, dataDir, config, publicUrl, rescan, quiet, rolloutTick);
+        }
+
+        public Settings withRolloutTick(Duration tick) {
+            return new Settings(host, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, tick);
         }
     }
+
+    public static final Duration DEFAULT_ROLLOUT_TICK = Duration.ofSeconds(5);
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final SqliteMetadataStore metadata;
     private final ModelFolderWatcher watcher;
+    private final RolloutTimer rolloutTimer;
     private final CloudServices services;
     private final URI baseUri;
 
     private LocalCloud(HttpServer server, ExecutorService executor, SqliteMetadataStore metadata,
-                       ModelFolderWatcher watcher, CloudServices services, URI baseUri) {
+                       ModelFolderWatcher watcher, RolloutTimer rolloutTimer, CloudServices services, URI baseUri) {
         this.server = server;
         this.executor = executor;
         this.metadata = metadata;
         this.watcher = watcher;
+        this.rolloutTimer = rolloutTimer;
         this.services = services;
         this.baseUri = baseUri;
     }
@@ -100,18 +118,24 @@ public final class LocalCloud implements AutoCloseable {
         blobs.serveDownloadsAt(base, signer);
 
         CloudConfig config = settings.config().withRegistry(settings.config().registry().withTempDir(data.resolve("tmp")));
+        if (config.signingKey() == null) {
+            config = config.withSigningKey(LocalSigningKey.loadOrCreate(data.resolve("signing.key")));
+        }
         CloudServices services = CloudServices.create(blobs, metadata, clock, config);
         routing(server, services.api(), new BlobDownloadHandler(blobs, signer));
         server.setExecutor(executor);
 
         ModelFolderWatcher watcher = new ModelFolderWatcher(blobs, info -> onDropped(services, info),
                 settings.quietPeriod(), settings.rescanEvery());
+        RolloutTimer rolloutTimer = new RolloutTimer(services.rollout(), clock, settings.rolloutTick());
         server.start();
         watcher.start();
+        rolloutTimer.start();
         URI listening = URI.create("http://" + hostForUrl(settings.host()) + ":" + server.getAddress().getPort());
         System.getLogger(LocalCloud.class.getName()).log(Level.INFO, "verge cloud listening on " + listening + " (data " + data + ", "
-                + (config.insecureLocal() ? "INSECURE: no API key" : config.apiKeys().size() + " API key(s)") + ")");
-        return new LocalCloud(server, executor, metadata, watcher, services, listening);
+                + (config.insecureLocal() ? "INSECURE: no API key" : config.apiKeys().size() + " API key(s)") + "); package signing"
+                + " public key (the agents' --trusted-key): " + services.signer().publicKeyBase64());
+        return new LocalCloud(server, executor, metadata, watcher, rolloutTimer, services, listening);
     }
 
     /**
@@ -153,6 +177,7 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         server.stop(1);
+        rolloutTimer.close();
         watcher.close();
         executor.shutdown();
         metadata.close();

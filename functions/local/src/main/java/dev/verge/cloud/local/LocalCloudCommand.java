@@ -18,7 +18,9 @@ import picocli.CommandLine.Option;
 @Command(name = "verge cloud", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the Verge cloud functions on this machine: the model registry API over HTTP,",
                 "packages in <data>/blobs, records in <data>/metadata.db. A package zip dropped into",
-                "<data>/blobs/models/ is registered, as a bucket upload is in the cloud."})
+                "<data>/blobs/models/ is registered, as a bucket upload is in the cloud. Packages are signed",
+                "for devices with VERGE_SIGNING_KEY (Base64 PKCS#8 or PEM Ed25519 private key) or, without it,",
+                "with a key made once and kept in <data>/signing.key; GET /api/signing-key shows its public key."})
 final class LocalCloudCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "7071", description = "HTTP port (0: any free port). Default: ${DEFAULT-VALUE}")
@@ -48,6 +50,10 @@ final class LocalCloudCommand implements Callable<Integer> {
             description = "How often blobs/models/ is rescanned for missed files. Default: ${DEFAULT-VALUE}")
     long rescanSeconds;
 
+    @Option(names = "--rollout-tick-seconds", defaultValue = "5",
+            description = "How often the rollout controller checks deployments in progress. Default: ${DEFAULT-VALUE}")
+    long rolloutTickSeconds;
+
     static int run(String[] args) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
@@ -74,11 +80,13 @@ final class LocalCloudCommand implements Callable<Integer> {
             return 2;
         }
         RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
-        CloudConfig config = new CloudConfig(keys, insecureLocal, registry, null);
+        CloudConfig config = new CloudConfig(keys, insecureLocal, registry, null,
+                dev.verge.cloud.predict.PredictConfig.fromEnv(System.getenv()), System.getenv("VERGE_SIGNING_KEY"));
         String bindTo = host != null ? host : insecureLocal ? "127.0.0.1" : "0.0.0.0";
         LocalCloud.Settings settings = new LocalCloud.Settings(bindTo, port, data, config, publicUrl,
-                Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1));
+                Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, rolloutTickSeconds)));
         LocalCloud cloud = LocalCloud.start(settings);
+        System.out.println("package signing public key (give it to agents as --trusted-key): " + cloud.services().signer().publicKeyBase64());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();

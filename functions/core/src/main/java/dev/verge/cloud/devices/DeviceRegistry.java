@@ -1,0 +1,170 @@
+package dev.verge.cloud.devices;
+
+import dev.verge.cloud.api.ApiCall;
+import dev.verge.cloud.api.DeviceAuthenticator;
+import dev.verge.cloud.port.JsonCollection;
+import dev.verge.cloud.port.JsonCollection.Revisioned;
+import dev.verge.cloud.port.MetadataStore;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Devices and their groups (a group is the name devices share; it exists while a device is in it),
+ * their two keys, and what they last reported. Also the {@link DeviceAuthenticator} every device
+ * route uses: {@code X-Device-Id} and {@code X-Device-Key}, either of the device's keys.
+ */
+public final class DeviceRegistry implements DeviceAuthenticator {
+    private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final int MAX_WRITE_ATTEMPTS = 20;
+    /** Compared against when the device id is unknown, so an unknown id takes as long as a wrong key. */
+    private static final String NO_DEVICE_HASH = DeviceKeys.hash("no such device " + UUID.randomUUID());
+
+    private final JsonCollection<DeviceRecord> devices;
+    private final Clock clock;
+
+    public DeviceRegistry(MetadataStore metadata, Clock clock) {
+        this.devices = new JsonCollection<>(metadata, DeviceRecord.COLLECTION, DeviceRecord.class);
+        this.clock = clock;
+    }
+
+    /** Checks a device id or group name: 1 to 64 of letters, digits, '.', '_', '-', starting with a letter or digit. */
+    public static String checkName(String what, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, what + "_invalid",
+                    "expected a " + what.replace('_', ' ') + " of 1 to 64 letters, digits, '.', '_' or '-' starting with a"
+                            + " letter or digit, found " + (value == null ? "none" : "\"" + printable(value) + "\""));
+        }
+        return value;
+    }
+
+    private static String printable(String value) {
+        String shown = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    /** Creates a device with two fresh keys; 409 {@code device_exists} when the id is taken. {@code id} null: one is made up. */
+    public DeviceCredentials create(String id, String group) {
+        String deviceId = id == null ? "dev-" + UUID.randomUUID().toString().substring(0, 8) : checkName("device_id", id);
+        checkName("group", group);
+        String primary = DeviceKeys.generate();
+        String secondary = DeviceKeys.generate();
+        Instant now = clock.instant();
+        DeviceRecord record = new DeviceRecord(deviceId, group, DeviceKeys.hash(primary), DeviceKeys.hash(secondary),
+                now, now, now, null, null, null);
+        if (!devices.create(deviceId, record)) {
+            throw new VergeException(ErrorKind.CONFLICT, "device_exists",
+                    "a device with id " + deviceId + " exists already; pick another id or rotate its keys with"
+                            + " POST /api/devices/" + deviceId + "/keys/{primary|secondary}/rotate");
+        }
+        LOG.log(Level.INFO, () -> "device " + deviceId + " created in group " + group);
+        return new DeviceCredentials(deviceId, group, primary, secondary, now);
+    }
+
+    /**
+     * Replaces one key with a fresh one; the other key stays valid, so a device can move to the new
+     * key while it still authenticates with the other. The old key of this slot is refused from now on.
+     */
+    public DeviceCredentials rotate(String id, KeySlot slot) {
+        String fresh = DeviceKeys.generate();
+        Instant now = clock.instant();
+        DeviceRecord updated = modify(id, d -> d.withKey(slot, DeviceKeys.hash(fresh), now));
+        LOG.log(Level.INFO, () -> "device " + id + ": " + slot.json() + " key rotated");
+        return new DeviceCredentials(updated.id(), updated.group(),
+                slot == KeySlot.PRIMARY ? fresh : null, slot == KeySlot.SECONDARY ? fresh : null, now);
+    }
+
+    public Optional<DeviceRecord> find(String id) {
+        return devices.get(id).map(Revisioned::value);
+    }
+
+    /** 404 {@code device_not_found} when there is no such device. */
+    public DeviceRecord require(String id) {
+        checkName("device_id", id);
+        return find(id).orElseThrow(() -> new VergeException(ErrorKind.NOT_FOUND, "device_not_found",
+                "no device with id " + id + "; GET /api/devices lists the devices there are"));
+    }
+
+    public List<DeviceRecord> list() {
+        return devices.list("").stream().map(Revisioned::value).toList();
+    }
+
+    /** The devices of a group, in id order; empty when the group has none (a group exists only through its devices). */
+    public List<DeviceRecord> inGroup(String group) {
+        return list().stream().filter(d -> group.equals(d.group())).toList();
+    }
+
+    public DeviceView view(String id) {
+        return DeviceView.of(require(id));
+    }
+
+    public List<DeviceView> views(Optional<String> group) {
+        return list().stream().filter(d -> group.isEmpty() || group.get().equals(d.group())).map(DeviceView::of).toList();
+    }
+
+    /**
+     * Stores a status report and, when the device takes part in a deployment ({@code deploymentId},
+     * {@code model}, {@code version} not null), adds the report to its health for that deployment if
+     * it serves that version. A retried report (same {@code since}) is not counted twice.
+     */
+    public DeviceRecord recordStatus(String id, StatusReport report, String deploymentId, String model, String version) {
+        Instant now = clock.instant();
+        return modify(id, d -> {
+            DeviceHealth health = d.health();
+            if (deploymentId != null) {
+                if (health == null || !deploymentId.equals(health.deploymentId())) {
+                    health = DeviceHealth.start(deploymentId, model, version);
+                }
+                if (report.serving(model, version)) {
+                    health = health.add(report, now);
+                }
+            }
+            return d.withStatus(report, health, now);
+        });
+    }
+
+    private DeviceRecord modify(String id, UnaryOperator<DeviceRecord> change) {
+        checkName("device_id", id);
+        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+            Revisioned<DeviceRecord> current = devices.get(id).orElseThrow(() -> new VergeException(ErrorKind.NOT_FOUND,
+                    "device_not_found", "no device with id " + id + "; GET /api/devices lists the devices there are"));
+            DeviceRecord next = change.apply(current.value());
+            if (devices.update(id, current.revision(), next)) {
+                return next;
+            }
+        }
+        throw new IllegalStateException("could not update device " + id + " after " + MAX_WRITE_ATTEMPTS + " concurrent writes");
+    }
+
+    // ---- authentication ------------------------------------------------------------------------
+
+    @Override
+    public AuthenticatedDevice authenticate(ApiCall call) {
+        String id = call.header(DEVICE_ID_HEADER).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        String key = call.header(DEVICE_KEY_HEADER).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        if (id == null || key == null) {
+            throw unauthorized("expected headers " + DEVICE_ID_HEADER + " and " + DEVICE_KEY_HEADER + ", found "
+                    + (id == null && key == null ? "neither" : id == null ? "no " + DEVICE_ID_HEADER : "no " + DEVICE_KEY_HEADER));
+        }
+        Optional<DeviceRecord> device = NAME.matcher(id).matches() ? find(id) : Optional.empty();
+        // both comparisons always run, so the time taken says neither which key nor how much of it matched
+        boolean primary = DeviceKeys.matches(key, device.map(DeviceRecord::primaryKeyHash).orElse(NO_DEVICE_HASH));
+        boolean secondary = DeviceKeys.matches(key, device.map(DeviceRecord::secondaryKeyHash).orElse(NO_DEVICE_HASH));
+        if (device.isEmpty() || !(primary | secondary)) {
+            throw unauthorized("the device id and key sent do not match a registered device and either of its keys");
+        }
+        return new AuthenticatedDevice(device.get().id(), device.get().group());
+    }
+
+    private static VergeException unauthorized(String message) {
+        return new VergeException(ErrorKind.UNAUTHORIZED, "device_unauthorized", message);
+    }
+}

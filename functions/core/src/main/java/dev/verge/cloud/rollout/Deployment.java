@@ -1,0 +1,74 @@
+package dev.verge.cloud.rollout;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deployment, stored in collection {@code deployments} under its id and shown as is by the API.
+ *
+ * @param target        the version being rolled out
+ * @param previous      the group's last good version when this deployment was made: where the canary
+ *                      devices go back to on a rollback, and what the other devices keep meanwhile
+ *                      (null for a group's first deployment)
+ * @param canaryDevices the devices that take {@code target} first (for all-at-once, the group's
+ *                      devices when it was made; devices joining later take it as well)
+ * @param heldDevices   canary devices kept on their version because their ONNX Runtime cannot load
+ *                      the target's opset, with the reason
+ * @param history       every state change with its reason, oldest first
+ */
+public record Deployment(
+        String id,
+        String group,
+        String model,
+        String version,
+        Strategy strategy,
+        HealthRules health,
+        JsonNode sampling,
+        DeploymentState state,
+        Target target,
+        Target previous,
+        List<String> canaryDevices,
+        Map<String, String> heldDevices,
+        String createdBy,
+        Instant createdAt,
+        Instant bakeStartedAt,
+        Instant updatedAt,
+        List<Decision> history) {
+
+    public static final String COLLECTION = "deployments";
+
+    public Deployment {
+        canaryDevices = canaryDevices == null ? List.of() : List.copyOf(canaryDevices);
+        heldDevices = heldDevices == null ? Map.of() : Map.copyOf(heldDevices);
+        history = history == null ? List.of() : List.copyOf(history);
+        health = health == null ? HealthRules.none() : health;
+        sampling = sampling == null || sampling.isNull() ? null : sampling; // JSON null reads back as a NullNode
+    }
+
+    /** The deployment in {@code next} state, with the decision recorded. */
+    Deployment moveTo(DeploymentState next, String reason, Instant at) {
+        List<Decision> steps = new ArrayList<>(history);
+        steps.add(new Decision(at, next, reason));
+        Instant bake = next == DeploymentState.BAKING ? at : bakeStartedAt;
+        return new Deployment(id, group, model, version, strategy, health, sampling, next, target, previous, canaryDevices,
+                heldDevices, createdBy, createdAt, bake, at, steps);
+    }
+
+    Deployment hold(String deviceId, String reason, Instant at) {
+        Map<String, String> held = new LinkedHashMap<>(heldDevices);
+        held.put(deviceId, reason);
+        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices,
+                held, createdBy, createdAt, bakeStartedAt, at, history);
+    }
+
+    /** True when {@code deviceId} (of this group) takes the target while the deployment is under evaluation. */
+    @JsonIgnore
+    public boolean isCanary(String deviceId) {
+        return !strategy.canary() || canaryDevices.contains(deviceId);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.verge.cloud.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceRecord;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.StatusReport;
+import dev.verge.cloud.registry.ModelRegistry;
+import dev.verge.cloud.rollout.DesiredState.DeploymentRef;
+import dev.verge.cloud.rollout.DesiredState.PackageRef;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an edge agent does with the cloud each poll: report its status, then ask what it should run.
+ * The answer follows the group's current deployment: canary devices of a deployment in progress get
+ * its version, the others the group's last good version, everyone the version once it is promoted
+ * and the last good one after a rollback. A canary device whose ONNX Runtime cannot load the
+ * version's opset stays on the last good version, and the deployment records why.
+ */
+public final class DeviceSync {
+    private static final System.Logger LOG = System.getLogger(DeviceSync.class.getName());
+    private static final Set<String> STATES = Set.of("serving", "no-model", "loading");
+    /** How long a package URL handed to a device stays valid; a device asks again every poll. */
+    static final long PACKAGE_URL_TTL_SECONDS = 60 * 60;
+
+    private final Deployments deployments;
+    private final DeviceRegistry devices;
+    private final ModelRegistry registry;
+    private final RolloutController controller;
+    private final int pollSeconds;
+
+    public DeviceSync(Deployments deployments, DeviceRegistry devices, ModelRegistry registry, RolloutController controller,
+                      int pollSeconds) {
+        this.deployments = deployments;
+        this.devices = devices;
+        this.registry = registry;
+        this.controller = controller;
+        this.pollSeconds = pollSeconds;
+    }
+
+    /** What {@code device} should run now. */
+    public DesiredState desired(AuthenticatedDevice device) {
+        DeviceRecord record = devices.require(device.deviceId());
+        Optional<Deployment> current = deployments.currentOf(record.group());
+        if (current.isEmpty()) {
+            return new DesiredState(record.id(), record.group(), null, null, null, null, defaultSampling(), pollSeconds);
+        }
+        Deployment d = current.get();
+        Target target;
+        String role;
+        if (d.state().inProgress() && d.isCanary(record.id())) {
+            String ort = record.lastStatus() == null ? null : record.lastStatus().ortVersion();
+            Optional<String> problem = RuntimeCompatibility.problem(ort, d.target().opset(), d.target().validatedWithOrt());
+            if (problem.isPresent()) {
+                hold(d, record.id(), problem.get());
+                target = d.previous();
+                role = "stable";
+            } else {
+                target = d.target();
+                role = "canary";
+            }
+        } else {
+            target = Deployments.lastGood(d);
+            role = "stable";
+        }
+        PackageRef pkg = target == null ? null : new PackageRef(
+                registry.packageUrl(target.model(), target.version(), PACKAGE_URL_TTL_SECONDS),
+                target.sha256(), target.size(), target.signature());
+        return new DesiredState(record.id(), record.group(), new DeploymentRef(d.id(), d.strategy().type(), role),
+                target == null ? null : target.model(), target == null ? null : target.version(), pkg,
+                d.sampling() == null ? defaultSampling() : d.sampling(), pollSeconds);
+    }
+
+    private void hold(Deployment d, String deviceId, String reason) {
+        if (d.heldDevices().containsKey(deviceId)) {
+            return;
+        }
+        Instant now = deployments.clock().instant();
+        try {
+            deployments.modify(d.id(), x -> x.heldDevices().containsKey(deviceId) || !x.state().inProgress() ? x : x.hold(deviceId, reason, now));
+        } catch (RuntimeException e) {
+            // the device is kept back either way; the next poll records it
+            LOG.log(Level.WARNING, "could not record that " + deviceId + " is held back in " + d.id(), e);
+        }
+        LOG.log(Level.WARNING, () -> d.id() + ": device " + deviceId + " stays on " + Deployments.describe(d.previous()) + ": " + reason);
+    }
+
+    /**
+     * Stores a status report and, when the device is a canary of its group's deployment in progress,
+     * counts it towards that deployment's health and lets the controller look at the deployment.
+     */
+    public void report(AuthenticatedDevice device, StatusReport report) {
+        validate(report);
+        DeviceRecord record = devices.require(device.deviceId());
+        Optional<Deployment> current = deployments.currentOf(record.group()).filter(d -> d.state().inProgress());
+        Optional<Deployment> taking = current.filter(d -> d.isCanary(record.id()));
+        devices.recordStatus(record.id(), report, taking.map(Deployment::id).orElse(null),
+                taking.map(Deployment::model).orElse(null), taking.map(Deployment::version).orElse(null));
+        current.ifPresent(d -> {
+            try {
+                controller.evaluate(d.id(), deployments.clock().instant());
+            } catch (RuntimeException e) {
+                // the report is stored; the timer evaluates the deployment again shortly
+                LOG.log(Level.WARNING, "could not evaluate " + d.id() + " after a status report of " + record.id(), e);
+            }
+        });
+    }
+
+    private static void validate(StatusReport report) {
+        List<String> problems = new ArrayList<>();
+        if (report.state() == null || !STATES.contains(report.state())) {
+            problems.add("state: expected one of " + STATES + ", found " + (report.state() == null ? "none" : "\"" + report.state() + "\""));
+        }
+        if ("serving".equals(report.state()) && (report.model() == null || report.version() == null)) {
+            problems.add("model, version: expected the model and version served when state is serving, found none");
+        }
+        if (report.requests() < 0 || report.errors() < 0) {
+            problems.add("requests, errors: expected counts of 0 or more, found " + report.requests() + " and " + report.errors());
+        }
+        if (!problems.isEmpty()) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "status_invalid", String.join("; ", problems));
+        }
+    }
+
+    /** Sampling off, with the settings an agent would use when a deployment turns it on without details. */
+    static JsonNode defaultSampling() {
+        ObjectNode sampling = CloudJson.mapper().createObjectNode();
+        sampling.put("enabled", false).put("belowProbability", 0.5).put("randomFraction", 0.01).put("maxPerHour", 60);
+        return sampling;
+    }
+}

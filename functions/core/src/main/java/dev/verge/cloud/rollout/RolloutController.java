@@ -1,0 +1,163 @@
+package dev.verge.cloud.rollout;
+
+import dev.verge.cloud.devices.DeviceRecord;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.StatusReport.LastError;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Watches deployments in progress and moves them on: {@code rolling-out} to {@code baking} once
+ * every canary device serves the new version, {@code baking} to {@code promoted} (the whole group
+ * takes the version) once the bake time passed with every health rule kept, and either of them to
+ * {@code rolled-back} (the canary devices return to the last good version) as soon as a rule breaks
+ * or a canary device fails to take the version. Every change is recorded with its reason.
+ *
+ * <p>It runs on every status report (one deployment), on {@code POST /api/deployments/{id}/evaluate},
+ * and on a timer (the local cloud's scheduler, a scheduled Lambda, an Azure timer function). Any
+ * number may run at once: a change is a conditional write of the deployment, so of two evaluators
+ * deciding the same step one writes it and the other, re-reading, finds nothing left to do.
+ */
+public final class RolloutController {
+    private static final System.Logger LOG = System.getLogger(RolloutController.class.getName());
+
+    /** What one evaluation did to one deployment. */
+    public record Outcome(String deploymentId, String group, DeploymentState before, DeploymentState after, String reason) {}
+
+    private record Step(DeploymentState next, String reason) {}
+
+    private final Deployments deployments;
+    private final DeviceRegistry devices;
+    private final HealthSource health;
+
+    public RolloutController(Deployments deployments, DeviceRegistry devices, HealthSource health) {
+        this.deployments = deployments;
+        this.devices = devices;
+        this.health = health;
+    }
+
+    /** Evaluates every group's current deployment; answers one outcome per deployment in progress. */
+    public List<Outcome> evaluate(Instant now) {
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String id : deployments.currentIds()) {
+            try {
+                Deployment before = deployments.require(id).value();
+                if (before.state().inProgress()) {
+                    Deployment after = evaluate(id, now);
+                    String reason = after.state() == before.state() ? null : after.history().get(after.history().size() - 1).reason();
+                    outcomes.add(new Outcome(id, before.group(), before.state(), after.state(), reason));
+                }
+            } catch (RuntimeException e) {
+                // one broken deployment must not stop the others from being evaluated
+                LOG.log(Level.WARNING, "could not evaluate deployment " + id, e);
+            }
+        }
+        return outcomes;
+    }
+
+    /** Evaluates one deployment (404 when there is none) and answers it as it is afterwards. */
+    public Deployment evaluate(String deploymentId, Instant now) {
+        Deployment start = deployments.require(deploymentId).value();
+        if (!start.state().inProgress()) {
+            return start;
+        }
+        if (!deployments.isCurrent(start)) {
+            return deployments.modify(deploymentId, d -> d.state().inProgress()
+                    ? d.moveTo(DeploymentState.SUPERSEDED, "a newer deployment to " + d.group() + " replaced it", now) : d);
+        }
+        Deployment result = deployments.modify(deploymentId, d -> {
+            Deployment next = d;
+            // at most two steps at once: rolling-out -> baking -> promoted when the bake time is zero
+            for (int i = 0; i < 2 && next.state().inProgress(); i++) {
+                Optional<Step> step = decide(next, now);
+                if (step.isEmpty()) {
+                    break;
+                }
+                next = next.moveTo(step.get().next(), step.get().reason(), now);
+            }
+            return next;
+        });
+        if (result.state() != start.state()) {
+            LOG.log(Level.INFO, () -> deploymentId + " (" + result.group() + ", " + result.model() + "/" + result.version() + "): "
+                    + start.state().json() + " -> " + result.state().json() + ": " + result.history().get(result.history().size() - 1).reason());
+        }
+        return result;
+    }
+
+    private Optional<Step> decide(Deployment d, Instant now) {
+        List<String> canaries = d.strategy().canary() ? d.canaryDevices()
+                : devices.inGroup(d.group()).stream().map(DeviceRecord::id).toList();
+        List<String> active = canaries.stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
+        if (active.isEmpty()) {
+            return Optional.of(new Step(DeploymentState.ROLLED_BACK, "no canary device can run " + d.version() + ": "
+                    + String.join("; ", d.heldDevices().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())));
+        }
+        List<DeviceRecord> records = active.stream().map(devices::find).flatMap(Optional::stream).toList();
+        for (DeviceRecord device : records) {
+            LastError error = device.lastStatus() == null ? null : device.lastStatus().lastError();
+            if (error != null && d.version().equals(error.version()) && (error.at() == null || !error.at().isBefore(d.createdAt()))) {
+                return Optional.of(new Step(DeploymentState.ROLLED_BACK, "device " + device.id() + " could not take "
+                        + d.model() + "/" + d.version() + ": " + error.code() + ": " + error.message()));
+            }
+        }
+        HealthFigures figures = health.read(d, active);
+        Optional<String> breach = breach(d.health(), figures);
+        if (breach.isPresent()) {
+            return Optional.of(new Step(DeploymentState.ROLLED_BACK, breach.get() + "; canary devices go back to "
+                    + Deployments.describe(d.previous())));
+        }
+        if (d.state() == DeploymentState.ROLLING_OUT) {
+            boolean allServing = records.size() == active.size() && records.stream().allMatch(r -> r.serving(d.model(), d.version()));
+            return allServing
+                    ? Optional.of(new Step(DeploymentState.BAKING, "all " + active.size() + " canary devices serve " + d.version()
+                            + "; watching them for " + minutes(d.strategy().bakeMinutes()) + " minutes"))
+                    : Optional.empty();
+        }
+        if (d.state() == DeploymentState.BAKING && !now.isBefore(d.bakeStartedAt().plus(d.strategy().bakeTime()))) {
+            return Optional.of(new Step(DeploymentState.PROMOTED, "the bake time of " + minutes(d.strategy().bakeMinutes())
+                    + " minutes passed with every health rule kept (" + summary(figures) + "); the whole group takes " + d.version()));
+        }
+        return Optional.empty();
+    }
+
+    /** The first rule {@code figures} break, with the figure and the limit. */
+    static Optional<String> breach(HealthRules rules, HealthFigures figures) {
+        long requests = figures.requests() == null ? 0 : figures.requests();
+        boolean enoughTraffic = requests > 0 && requests >= rules.minRequests();
+        Double errorRate = figures.errorRate();
+        if (rules.maxErrorRate() != null && enoughTraffic && errorRate != null && errorRate > rules.maxErrorRate()) {
+            return Optional.of("error rate " + round(errorRate) + " (" + figures.errors() + " of " + requests
+                    + " requests) is above maxErrorRate " + rules.maxErrorRate());
+        }
+        if (rules.maxP95Ms() != null && enoughTraffic && figures.p95Ms() != null && figures.p95Ms() > rules.maxP95Ms()) {
+            return Optional.of("p95 latency " + round(figures.p95Ms()) + " ms on " + figures.p95Device()
+                    + " is above maxP95Ms " + rules.maxP95Ms());
+        }
+        if (rules.maxDrift() != null && figures.drift() != null && figures.drift() > rules.maxDrift()) {
+            return Optional.of("prediction drift " + round(figures.drift()) + " is above maxDrift " + rules.maxDrift());
+        }
+        return Optional.empty();
+    }
+
+    private static String summary(HealthFigures f) {
+        if (f.requests() == null) {
+            return "no traffic reported";
+        }
+        return f.requests() + " requests, " + f.errors() + " errors"
+                + (f.p95Ms() == null ? "" : ", p95 " + round(f.p95Ms()) + " ms")
+                + (f.drift() == null ? "" : ", drift " + round(f.drift()));
+    }
+
+    private static String round(double value) {
+        return String.format(Locale.ROOT, "%.3g", value);
+    }
+
+    private static String minutes(Double value) {
+        double m = value == null ? 0 : value;
+        return m == Math.rint(m) ? Long.toString((long) m) : String.format(Locale.ROOT, "%.2f", m);
+    }
+}

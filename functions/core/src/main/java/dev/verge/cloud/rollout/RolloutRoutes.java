@@ -1,0 +1,92 @@
+package dev.verge.cloud.rollout;
+
+import dev.verge.cloud.api.ApiCall;
+import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.DeviceAuthenticator;
+import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.api.Routes;
+import dev.verge.cloud.api.UriPaths;
+import dev.verge.cloud.devices.StatusReport;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The rollout's routes:
+ * <pre>
+ * POST /api/deployments                  (API key) see {@link DeploymentRequest}; 201, 200 when the same one is in progress
+ * GET  /api/deployments[?group=g]        (API key) {"deployments": [...]}, newest first
+ * GET  /api/deployments/{id}             (API key) state, canary devices, history of decisions
+ * POST /api/deployments/{id}/evaluate    (API key) runs the rollout controller on it now
+ * GET  /api/devices/{id}/desired         (device)  see {@link DesiredState}
+ * POST /api/devices/{id}/status          (device)  see {@code StatusReport}; 202 {"received": true}
+ * GET  /api/signing-key                  (public)  the Ed25519 public key agents trust
+ * </pre>
+ */
+public final class RolloutRoutes implements RouteGroup {
+    private final Deployments deployments;
+    private final RolloutController controller;
+    private final DeviceSync sync;
+    private final DeviceAuthenticator authenticator;
+    private final PackageSigner signer;
+
+    public RolloutRoutes(Deployments deployments, RolloutController controller, DeviceSync sync,
+                         DeviceAuthenticator authenticator, PackageSigner signer) {
+        this.deployments = deployments;
+        this.controller = controller;
+        this.sync = sync;
+        this.authenticator = authenticator;
+        this.signer = signer;
+    }
+
+    @Override
+    public void addTo(Routes routes) {
+        routes.post("/api/deployments", this::create)
+                .get("/api/deployments", call -> ApiResponse.json(200, Map.of("deployments", deployments.list(call.query("group")))))
+                .get("/api/deployments/{id}", call -> ApiResponse.json(200, deployments.get(call.path("id"))))
+                .post("/api/deployments/{id}/evaluate", call ->
+                        ApiResponse.json(200, controller.evaluate(call.path("id"), deployments.clock().instant())))
+                .route("GET", "/api/devices/{id}/desired", Routes.Access.PUBLIC, call ->
+                        ApiResponse.json(200, sync.desired(device(call))).withHeader("Cache-Control", "no-store"))
+                .route("POST", "/api/devices/{id}/status", Routes.Access.PUBLIC, this::status)
+                .route("GET", "/api/signing-key", Routes.Access.PUBLIC, this::signingKey);
+    }
+
+    private ApiResponse create(ApiCall call) {
+        Deployments.Created created = deployments.create(call.jsonBody(DeploymentRequest.class), call.caller().name());
+        ApiResponse response = ApiResponse.json(created.created() ? 201 : 200, created.deployment());
+        return created.created()
+                ? response.withHeader("Location", "/api/deployments/" + UriPaths.encodeSegment(created.deployment().id()))
+                : response;
+    }
+
+    private ApiResponse status(ApiCall call) {
+        AuthenticatedDevice device = device(call);
+        sync.report(device, call.jsonBody(StatusReport.class));
+        return ApiResponse.json(202, Map.of("received", true));
+    }
+
+    /** The authenticated device, which must be the one the path names. */
+    private AuthenticatedDevice device(ApiCall call) {
+        AuthenticatedDevice device = authenticator.authenticate(call);
+        if (!device.deviceId().equals(call.path("id"))) {
+            throw new VergeException(ErrorKind.FORBIDDEN, "device_mismatch",
+                    "expected the path to name the device that authenticated (" + device.deviceId() + "), found " + call.path("id"));
+        }
+        return device;
+    }
+
+    private ApiResponse signingKey(ApiCall call) {
+        if (signer == null) {
+            throw new VergeException(ErrorKind.NOT_FOUND, "signing_key_missing",
+                    "no package signing key is configured; set VERGE_SIGNING_KEY");
+        }
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("algorithm", "Ed25519");
+        body.put("publicKey", signer.publicKeyBase64());
+        body.put("pem", signer.publicKeyPem());
+        return ApiResponse.json(200, body);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.verge.cloud.local;
+
+import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.api.ApiRequest;
+import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.RolloutApiContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The devices and rollout HTTP contract against {@link LocalCloud} over real HTTP, with the signing
+ * key it makes itself and package URLs served (signed) by its own blob download route.
+ */
+class LocalCloudRolloutApiTest extends RolloutApiContract {
+    private static final String KEY = "local-rollout-test-key-91c2d4";
+
+    private static Path data;
+    private static LocalCloud cloud;
+    private static HttpApiClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        data = Files.createTempDirectory("verge-local-rollout-api-");
+        cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
+        client = new HttpApiClient(cloud.baseUri());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        cloud.close();
+        try (var paths = Files.walk(data)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Override
+    protected ApiResponse send(ApiRequest request) throws Exception {
+        return client.send(request);
+    }
+
+    @Override
+    protected String apiKey() {
+        return KEY;
+    }
+}
