@@ -226,11 +226,8 @@ final class ManifestParser {
         if (fit && multiple > 0 && maxSide > 0 && maxSide % multiple != 0) {
             problem("input.resize.maxSide", "expected a multiple of input.resize.multiple (" + multiple + "), found "
                     + maxSide);
-            return null;
         }
-        if (multiple < 0 || maxSide < 0 || padValue < 0) {
-            return null;
-        }
+        // the mode is known even when a parameter is wrong: width and height are still checked against it
         return new Resize(mode, multiple, maxSide, padValue);
     }
 

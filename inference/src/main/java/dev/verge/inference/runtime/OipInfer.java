@@ -57,7 +57,8 @@ final class OipInfer {
             for (int i = 0; i < request.outputs().size(); i++) {
                 OipV2.RequestOutput output = request.outputs().get(i);
                 if (output == null || !outputNames.contains(output.name())) {
-                    throw OipV2.invalid("outputs[" + i + "].name: expected one of " + outputNames + ", found "
+                    throw OipV2.invalid("outputs[" + i + "].name: expected " + (outputNames.size() == 1
+                            ? quote(outputNames.get(0)) : "one of " + outputNames) + ", found "
                             + (output == null ? "null" : quote(output.name())));
                 }
             }
