@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.demo.TinyDetectors;
 import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.image.TestImages;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.pkg.ManifestInvalidException;
 import dev.verge.inference.pkg.ManifestInvalidException.Problem;
@@ -19,14 +20,10 @@ import dev.verge.inference.testing.TestPackages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +51,7 @@ class DetectionModelTest {
     @ValueSource(booleans = {false, true})
     void yolo_letterboxedPicture_boxesNormalizedToTheOriginalPicture(boolean transposed) {
         try (Model model = load(yoloPackage(transposed))) {
-            Prediction p = model.predict(png(blank(1280, 720)), ImageLimits.defaults());
+            Prediction p = model.predict(png(white(1280, 720)), ImageLimits.defaults());
 
             assertThat(p.predictions()).extracting(LabelScore::tagName).containsExactly("apple", "pear");
             assertThat(p.predictions()).extracting(LabelScore::tagId).containsExactly("0", "1");
@@ -68,7 +65,7 @@ class DetectionModelTest {
     @Test
     void yolo_customVisionJson_carriesBoundingBoxes() throws IOException {
         try (Model model = load(yoloPackage(false))) {
-            Prediction p = model.predict(png(blank(1280, 720)), ImageLimits.defaults(), 1);
+            Prediction p = model.predict(png(white(1280, 720)), ImageLimits.defaults(), 1);
             JsonNode json = Json.mapper().readTree(Json.mapper().writeValueAsBytes(CustomVisionResponse.of(p, model.info())));
 
             JsonNode first = json.get("predictions").get(0);
@@ -84,7 +81,7 @@ class DetectionModelTest {
     @Test
     void yolo_oipInfer_answersTheRawOutputTensor() {
         try (Model model = load(yoloPackage(false))) {
-            String image = Base64.getEncoder().encodeToString(png(blank(64, 64)));
+            String image = Base64.getEncoder().encodeToString(png(white(64, 64)));
             OipV2.InferResponse response = model.infer(new OipV2.InferRequest("r1",
                     List.of(new OipV2.RequestTensor("images", new long[] {1}, "BYTES",
                             Json.mapper().createArrayNode().add(image))), null));
@@ -116,7 +113,7 @@ class DetectionModelTest {
                 "output": {"decoding": "boxes-scores-classes", "classOffset": 1}""", onnx));
         try (Model model = load(pkg)) {
             // stretched: normalized tensor coordinates are normalized picture coordinates
-            Prediction p = model.predict(png(blank(600, 400)), ImageLimits.defaults());
+            Prediction p = model.predict(png(white(600, 400)), ImageLimits.defaults());
 
             assertThat(p.predictions()).extracting(LabelScore::tagName).containsExactly("person", "dog");
             assertBox(p.predictions().get(0).boundingBox(), 0.2, 0.1, 0.4, 0.4);
@@ -128,7 +125,7 @@ class DetectionModelTest {
     void dbText_exifRotatedJpeg_boxInTheUprightPicture() {
         // stored 200x100 with a black bar at x 20..60, y 10..30; EXIF 6 shows it turned 90 degrees clockwise:
         // upright 100x200 and the bar at x 100-30..100-10 = 70..90, y 20..60
-        BufferedImage stored = blank(200, 100);
+        BufferedImage stored = white(200, 100);
         fill(stored, 20, 10, 40, 20);
         try (Model model = load(darkRegionsPackage())) {
             Prediction upright = model.predict(jpeg(stored, 6), ImageLimits.defaults());
@@ -147,7 +144,7 @@ class DetectionModelTest {
     @Test
     void dbText_blankPicture_answersNoPredictions() {
         try (Model model = load(darkRegionsPackage())) {
-            Prediction p = model.predict(png(blank(300, 200)), ImageLimits.defaults());
+            Prediction p = model.predict(png(white(300, 200)), ImageLimits.defaults());
             assertThat(p.predictions()).isEmpty();
             assertThat(p.isEmpty()).isTrue();
             assertThatThrownBy(p::top).isInstanceOf(IllegalStateException.class);
@@ -157,7 +154,7 @@ class DetectionModelTest {
     @Test
     void dbText_largePicture_shrunkToMaxSideAndMappedBack() {
         // 1000x500 -> 256x128 (maxSide 256); a bar at 500..700 x 100..200 is 0.5, 0.2, 0.2, 0.2 of the picture
-        BufferedImage picture = blank(1000, 500);
+        BufferedImage picture = white(1000, 500);
         fill(picture, 500, 100, 200, 100);
         try (Model model = load(darkRegionsPackage())) {
             Prediction p = model.predict(png(picture), ImageLimits.defaults());
@@ -219,12 +216,6 @@ class DetectionModelTest {
                 + ModelPackage.sha256(onnx) + "\", " + fields + "}";
     }
 
-    static BufferedImage blank(int w, int h) {
-        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        fill(image, 0, 0, w, h, Color.WHITE);
-        return image;
-    }
-
     private static void fill(BufferedImage image, int x, int y, int w, int h) {
         fill(image, x, y, w, h, Color.BLACK);
     }
@@ -236,32 +227,23 @@ class DetectionModelTest {
         g.dispose();
     }
 
-    static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
-    /** A JPEG with an EXIF orientation tag (1 = as stored). */
-    static byte[] jpeg(BufferedImage image, int orientation) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "jpeg", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Exif.withOrientation(out.toByteArray(), orientation);
-    }
-
     private static void assertBox(BoundingBox box, double left, double top, double width, double height) {
         assertThat(box.left()).isCloseTo(left, EXACT);
         assertThat(box.top()).isCloseTo(top, EXACT);
         assertThat(box.width()).isCloseTo(width, EXACT);
         assertThat(box.height()).isCloseTo(height, EXACT);
+    }
+
+    private static BufferedImage white(int w, int h) {
+        return TestImages.white(w, h);
+    }
+
+    private static byte[] png(BufferedImage image) {
+        return TestImages.encode(image, "png");
+    }
+
+    private static byte[] jpeg(BufferedImage image, int orientation) {
+        return TestImages.jpeg(image, orientation);
     }
 
     /** Within 2% of the side: JPEG blurs edges and the map is resized. */
@@ -271,33 +253,5 @@ class DetectionModelTest {
         assertThat(box.top()).isCloseTo(top, near);
         assertThat(box.width()).isCloseTo(width, near);
         assertThat(box.height()).isCloseTo(height, near);
-    }
-
-    /** Minimal EXIF APP1 with an orientation tag, inserted after the JFIF segment. */
-    static final class Exif {
-        private Exif() {}
-
-        static byte[] withOrientation(byte[] jpeg, int orientation) {
-            java.nio.ByteBuffer tiff = java.nio.ByteBuffer.allocate(26).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) 1);
-            tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
-            tiff.putInt(0);
-            byte[] header = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
-            int length = 2 + header.length + tiff.capacity();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int insertAt = 2;
-            if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
-                insertAt = 4 + (((jpeg[4] & 0xFF) << 8) | (jpeg[5] & 0xFF));
-            }
-            out.write(jpeg, 0, insertAt);
-            out.write(0xFF);
-            out.write(0xE1);
-            out.write(length >> 8);
-            out.write(length & 0xFF);
-            out.writeBytes(header);
-            out.writeBytes(tiff.array());
-            out.write(jpeg, insertAt, jpeg.length - insertAt);
-            return out.toByteArray();
-        }
     }
 }

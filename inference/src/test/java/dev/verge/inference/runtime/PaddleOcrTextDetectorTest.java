@@ -3,6 +3,7 @@ package dev.verge.inference.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.image.TestImages;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.predict.BoundingBox;
 import dev.verge.inference.predict.LabelScore;
@@ -61,24 +62,24 @@ class PaddleOcrTextDetectorTest {
 
     @Test
     void predict_textLinesOnWhite_everyLineFoundAndNothingElse() {
-        assertFinds(1, DetectionModelTest.png(draw(1)));
+        assertFinds(1, TestImages.encode(draw(1), "png"));
     }
 
     /** 1600x1200: shrunk to 960x720 before the model, boxes scaled back to the picture. */
     @Test
     void predict_largePicture_linesFoundAfterShrinking() {
-        assertFinds(2, DetectionModelTest.png(draw(2)));
+        assertFinds(2, TestImages.encode(draw(2), "png"));
     }
 
     /** The picture stored lying on its side (turned 90 degrees counter-clockwise), EXIF 6 to show it upright. */
     @Test
     void predict_exifRotatedJpeg_boxesInTheUprightPicture() {
-        assertFinds(1, DetectionModelTest.jpeg(rotateCounterClockwise(draw(1)), 6));
+        assertFinds(1, TestImages.jpeg(rotateCounterClockwise(draw(1)), 6));
     }
 
     @Test
     void predict_blankPicture_findsNothing() {
-        Prediction p = model.predict(DetectionModelTest.png(DetectionModelTest.blank(800, 600)), ImageLimits.defaults());
+        Prediction p = model.predict(TestImages.encode(TestImages.white(800, 600), "png"), ImageLimits.defaults());
         assertThat(p.predictions()).isEmpty();
     }
 
@@ -103,7 +104,7 @@ class PaddleOcrTextDetectorTest {
 
     /** Black lines on white, everything scaled by {@code scale}. */
     private static BufferedImage draw(int scale) {
-        BufferedImage image = DetectionModelTest.blank(800 * scale, 600 * scale);
+        BufferedImage image = TestImages.white(800 * scale, 600 * scale);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -124,7 +125,7 @@ class PaddleOcrTextDetectorTest {
         int w = 800 * scale;
         int h = 600 * scale;
         for (Line line : LINES) {
-            BufferedImage alone = DetectionModelTest.blank(w, h);
+            BufferedImage alone = TestImages.white(w, h);
             Graphics2D g = alone.createGraphics();
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.BLACK);
