@@ -81,9 +81,15 @@ final class OipInfer {
     private static Input fp32(OipV2.RequestTensor tensor, ModelInfo info, boolean dynamicBatch, int maxSide) {
         long[] expected = info.inputShape();
         long[] shape = tensor.shape();
+        List<String> notes = new java.util.ArrayList<>();
+        if (dynamicBatch) {
+            notes.add("batch 1 to " + MAX_BATCH);
+        }
+        if (maxSide > 0) {
+            notes.add("-1: a side from 1 to " + maxSide);
+        }
         String expectation = "expected " + Arrays.toString(expected)
-                + (dynamicBatch ? " (batch 1 to " + MAX_BATCH + ")" : "")
-                + (maxSide > 0 ? " (-1: a side from 1 to " + maxSide + ")" : "");
+                + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
         if (shape == null || shape.length != expected.length) {
             throw OipV2.invalid("inputs[0].shape: " + expectation + ", found " + Arrays.toString(shape));
         }

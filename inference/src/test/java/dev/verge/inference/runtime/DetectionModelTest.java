@@ -97,6 +97,28 @@ class DetectionModelTest {
     }
 
     @Test
+    void dbText_oipTensorOfAnySizeUpToMaxSide_answersTheMapAndRefusesLarger() {
+        try (Model model = load(darkRegionsPackage())) {
+            assertThat(model.info().inputShape()).containsExactly(1, 3, -1, -1);
+            var data = Json.mapper().createArrayNode();
+            for (int i = 0; i < 3 * 32 * 64; i++) {
+                data.add(i < 32 * 64 ? 0.0 : 1.0); // red channel 0, others 1: grey 2/3, map 1/3
+            }
+            OipV2.InferResponse response = model.infer(new OipV2.InferRequest(null,
+                    List.of(new OipV2.RequestTensor("images", new long[] {1, 3, 32, 64}, "FP32", data)), null));
+            OipV2.ResponseTensor map = response.outputs().get(0);
+            assertThat(map.name()).isEqualTo("maps");
+            assertThat(map.shape()).containsExactly(1, 1, 32, 64);
+            assertThat(((float[]) map.data())[0]).isCloseTo(1f / 3, Offset.offset(1e-6f));
+
+            assertThatThrownBy(() -> model.infer(new OipV2.InferRequest(null,
+                    List.of(new OipV2.RequestTensor("images", new long[] {1, 3, 32, 512}, "FP32", data)), null)))
+                    .hasMessageContaining("inputs[0].shape: expected [1, 3, -1, -1] (batch 1 to 64; -1: a side from 1 to 256),"
+                            + " found [1, 3, 32, 512]");
+        }
+    }
+
+    @Test
     void boxesScoresClasses_tensorflowStyle_offsetClassesAndPerLabelSuppression() {
         float[][] boxes = {
             {0.1f, 0.2f, 0.5f, 0.6f},   // ymin, xmin, ymax, xmax: person
