@@ -47,7 +47,7 @@ final class OipEndpoints {
 
     Reply model(Request request) {
         try (ModelSlot.Lease lease = leaseFor(request)) {
-            return Reply.ok(OipV2.metadata(lease.model().info()));
+            return Reply.ok(lease.model().metadata());
         }
     }
 

@@ -4,7 +4,6 @@ import dev.failsafe.RateLimiter;
 import dev.verge.edge.PredictionEvent;
 import dev.verge.edge.PredictionListener;
 import dev.verge.inference.image.ImageFormat;
-import dev.verge.inference.predict.LabelScore;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -66,8 +65,9 @@ public final class SampleCapture implements PredictionListener, AutoCloseable {
         if (!policy.enabled() || !event.succeeded() || event.image() == null || event.model() == null) {
             return;
         }
-        LabelScore top = event.prediction().top();
-        boolean unsure = top.probability() < policy.belowProbability();
+        // a detector that found nothing counts as unsure: such pictures are where missed objects hide
+        double topProbability = event.prediction().isEmpty() ? 0 : event.prediction().top().probability();
+        boolean unsure = topProbability < policy.belowProbability();
         if (!unsure && random.getAsDouble() >= policy.randomFraction()) {
             return;
         }

@@ -46,15 +46,17 @@ public record TelemetryRecord(
             return new TelemetryRecord(event.time().toString(), model, version, event.route(), event.status(),
                     event.errorCode(), null, null, null, null, null, event.inputBytes(), null);
         }
-        LabelScore top = prediction.top();
+        // a detector that found nothing has no top label: the record says so with an empty detection list
+        LabelScore top = prediction.isEmpty() ? null : prediction.top();
         Timings t = prediction.timings();
         return new TelemetryRecord(event.time().toString(), model, version, event.route(), event.status(), null,
-                top.tagName(), top.probability(), millis(t.decodeNanos()), millis(t.preprocessNanos()),
+                top == null ? null : top.tagName(), top == null ? null : top.probability(),
+                millis(t.decodeNanos()), millis(t.preprocessNanos()),
                 millis(t.inferNanos()), event.inputBytes(), detections(prediction));
     }
 
     private static List<Detection> detections(Prediction prediction) {
-        if (prediction.predictions().stream().allMatch(p -> p.boundingBox() == null)) {
+        if (!prediction.isEmpty() && prediction.predictions().stream().allMatch(p -> p.boundingBox() == null)) {
             return null;
         }
         return prediction.predictions().stream()

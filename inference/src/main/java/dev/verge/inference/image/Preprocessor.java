@@ -11,8 +11,9 @@ import java.awt.image.SinglePixelPackedSampleModel;
 import java.nio.FloatBuffer;
 
 /**
- * Turns a picture into the model's input tensor exactly as the manifest says: resize (stretch, center-crop or
- * letterbox with black bars) to width x height, channel order RGB or BGR, layout NCHW or NHWC, and
+ * Turns a picture into the model's input tensor exactly as the manifest says: resize (stretch, center-crop,
+ * letterbox with bars of the manifest's grey, or fit-multiple for dynamic-size models) to the tensor size, channel
+ * order RGB or BGR, layout NCHW or NHWC, and
  * value = (byte / scale - mean[c]) / std[c], where c counts the model's channels in {@code channels} order.
  * Pixels are read in bulk from the resized picture's int array; values come from a per-channel lookup table.
  */
@@ -21,6 +22,9 @@ public final class Preprocessor {
     private final int height;
     private final boolean nchw;
     private final String resize;
+    private final int multiple;
+    private final int maxSide;
+    private final Color pad;
     /** For model channel c, the bit shift of its colour inside a 0xRRGGBB pixel. */
     private final int[] sourceShift;
     private final float[][] lookup = new float[3][256];
@@ -30,6 +34,9 @@ public final class Preprocessor {
         this.height = spec.height();
         this.nchw = spec.isNchw();
         this.resize = spec.resize();
+        this.multiple = spec.multiple();
+        this.maxSide = spec.maxSide();
+        this.pad = new Color(spec.padValue(), spec.padValue(), spec.padValue());
         this.sourceShift = spec.isBgr() ? new int[] {0, 8, 16} : new int[] {16, 8, 0};
         double[] mean = spec.mean();
         double[] std = spec.std();
@@ -40,24 +47,71 @@ public final class Preprocessor {
         }
     }
 
-    /** Number of floats of one image: 3 x width x height. */
+    /** True when the tensor size follows each picture (fit-multiple). */
+    public boolean isDynamicSize() {
+        return maxSide > 0;
+    }
+
+    /** Floats of one image: 3 x width x height; for a dynamic size, of the largest tensor (3 x maxSide x maxSide). */
     public int elementCount() {
-        return 3 * width * height;
+        return isDynamicSize() ? 3 * maxSide * maxSide : 3 * width * height;
     }
 
-    /** The tensor shape for a batch of one. */
+    /** The tensor shape for a batch of one (for a dynamic size, of the largest tensor). */
     public long[] shape() {
-        return nchw ? new long[] {1, 3, height, width} : new long[] {1, height, width, 3};
+        return isDynamicSize() ? shape(maxSide, maxSide) : shape(width, height);
     }
 
-    /** Resizes {@code image} and writes its values into {@code target} at indexes 0 .. elementCount()-1. */
-    public void write(BufferedImage image, FloatBuffer target) {
-        if (target.capacity() < elementCount()) {
-            throw new IllegalArgumentException("buffer holds " + target.capacity() + " floats, expected "
-                    + elementCount());
+    /** The tensor shape of one picture placed by {@link #placement}. */
+    public long[] shape(Placement placement) {
+        return shape(placement.tensorWidth(), placement.tensorHeight());
+    }
+
+    private long[] shape(int w, int h) {
+        return nchw ? new long[] {1, 3, h, w} : new long[] {1, h, w, 3};
+    }
+
+    /**
+     * Where a picture of w x h lands in the tensor. fit-multiple follows PaddleOCR's detector resize: shrink (never
+     * enlarge) so the longer side is at most maxSide, then stretch each side to the nearest multiple.
+     */
+    public Placement placement(int w, int h) {
+        switch (resize) {
+            case Manifest.InputSpec.CENTER_CROP -> {
+                double s = Math.max((double) width / w, (double) height / h);
+                return new Placement(w, h, width, height, s, s, (width - w * s) / 2, (height - h * s) / 2);
+            }
+            case Manifest.InputSpec.LETTERBOX -> {
+                double s = Math.min((double) width / w, (double) height / h);
+                int nw = Math.max(1, Math.min(width, (int) Math.round(w * s)));
+                int nh = Math.max(1, Math.min(height, (int) Math.round(h * s)));
+                return new Placement(w, h, width, height, (double) nw / w, (double) nh / h, (width - nw) / 2,
+                        (height - nh) / 2);
+            }
+            case Manifest.InputSpec.FIT_MULTIPLE -> {
+                double ratio = Math.min(1.0, (double) maxSide / Math.max(w, h));
+                int tw = Math.max(multiple, (int) Math.round(w * ratio / multiple) * multiple);
+                int th = Math.max(multiple, (int) Math.round(h * ratio / multiple) * multiple);
+                return new Placement(w, h, tw, th, (double) tw / w, (double) th / h, 0, 0);
+            }
+            default -> {
+                return new Placement(w, h, width, height, (double) width / w, (double) height / h, 0, 0);
+            }
         }
-        int[] rgb = ((DataBufferInt) resize(image).getRaster().getDataBuffer()).getData();
-        int pixels = width * height;
+    }
+
+    /**
+     * Resizes {@code image} and writes its values into {@code target} at indexes 0 .. placement.elementCount()-1;
+     * returns where the picture went, to map detections back.
+     */
+    public Placement write(BufferedImage image, FloatBuffer target) {
+        Placement placement = placement(image.getWidth(), image.getHeight());
+        if (target.capacity() < placement.elementCount()) {
+            throw new IllegalArgumentException("buffer holds " + target.capacity() + " floats, expected "
+                    + placement.elementCount());
+        }
+        int[] rgb = ((DataBufferInt) resize(image, placement).getRaster().getDataBuffer()).getData();
+        int pixels = placement.tensorWidth() * placement.tensorHeight();
         float[] l0 = lookup[0];
         float[] l1 = lookup[1];
         float[] l2 = lookup[2];
@@ -79,6 +133,7 @@ public final class Preprocessor {
                 target.put(t + 2, l2[(px >> s2) & 0xFF]);
             }
         }
+        return placement;
     }
 
     /**
@@ -87,37 +142,22 @@ public final class Preprocessor {
      * so a large photo shrinks without aliasing.
      */
     BufferedImage resize(BufferedImage src) {
+        return resize(src, placement(src.getWidth(), src.getHeight()));
+    }
+
+    private BufferedImage resize(BufferedImage src, Placement p) {
         int w = src.getWidth();
         int h = src.getHeight();
+        int width = p.tensorWidth();
+        int height = p.tensorHeight();
         if (w == width && h == height && isPlainIntRgb(src)) {
             return src;
         }
-        double sx;
-        double sy;
-        double tx = 0;
-        double ty = 0;
-        boolean bars = false;
-        switch (resize) {
-            case Manifest.InputSpec.CENTER_CROP -> {
-                sx = sy = Math.max((double) width / w, (double) height / h);
-                tx = (width - w * sx) / 2;
-                ty = (height - h * sy) / 2;
-            }
-            case Manifest.InputSpec.LETTERBOX -> {
-                double s = Math.min((double) width / w, (double) height / h);
-                int nw = Math.max(1, Math.min(width, (int) Math.round(w * s)));
-                int nh = Math.max(1, Math.min(height, (int) Math.round(h * s)));
-                sx = (double) nw / w;
-                sy = (double) nh / h;
-                tx = (width - nw) / 2;
-                ty = (height - nh) / 2;
-                bars = nw < width || nh < height;
-            }
-            default -> {
-                sx = (double) width / w;
-                sy = (double) height / h;
-            }
-        }
+        double sx = p.scaleX();
+        double sy = p.scaleY();
+        double tx = p.offsetX();
+        double ty = p.offsetY();
+        boolean bars = w * sx < width - 0.5 || h * sy < height - 0.5;
         BufferedImage picture = src;
         while (sx <= 0.5 && sy <= 0.5 && picture.getWidth() >= 2 && picture.getHeight() >= 2) {
             int hw = picture.getWidth() / 2;
@@ -125,19 +165,19 @@ public final class Preprocessor {
             sx *= (double) picture.getWidth() / hw;
             sy *= (double) picture.getHeight() / hh;
             picture = draw(picture, hw, hh, AffineTransform.getScaleInstance(
-                    (double) hw / picture.getWidth(), (double) hh / picture.getHeight()), false);
+                    (double) hw / picture.getWidth(), (double) hh / picture.getHeight()), null);
         }
         AffineTransform t = AffineTransform.getTranslateInstance(tx, ty);
         t.scale(sx, sy);
-        return draw(picture, width, height, t, bars);
+        return draw(picture, width, height, t, bars ? pad : null);
     }
 
-    private static BufferedImage draw(BufferedImage src, int w, int h, AffineTransform t, boolean blackBars) {
+    private static BufferedImage draw(BufferedImage src, int w, int h, AffineTransform t, Color bars) {
         BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = dst.createGraphics();
         try {
-            if (blackBars) {
-                g.setColor(Color.BLACK);
+            if (bars != null && bars.getRGB() != Color.BLACK.getRGB()) {
+                g.setColor(bars);
                 g.fillRect(0, 0, w, h);
             }
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);

@@ -26,6 +26,16 @@ final class ManifestParser {
     private static final List<String> INPUT_FIELDS =
             List.of("name", "layout", "width", "height", "channels", "scale", "mean", "std", "resize");
     private static final List<String> OUTPUT_FIELDS = List.of("name", "activation");
+    private static final List<String> RESIZE_FIELDS = List.of("mode", "multiple", "maxSide", "padValue");
+    private static final List<String> DETECTION_COMMON = List.of("decoding", "name", "scoreThreshold", "maxDetections");
+    private static final Map<String, List<String>> DETECTION_FIELDS = Map.of(
+            Manifest.Detection.YOLO, List.of("iouThreshold"),
+            Manifest.Detection.BOXES_SCORES_CLASSES, List.of("iouThreshold", "boxes", "scores", "classes", "boxFormat",
+                    "normalized", "classOffset"),
+            Manifest.Detection.DB_TEXT, List.of("binaryThreshold", "unclipRatio"));
+    static final int DEFAULT_MULTIPLE = 32;
+    static final int DEFAULT_MAX_SIDE = 960;
+    static final int MAX_DETECTIONS = 10_000;
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -55,12 +65,14 @@ final class ManifestParser {
 
         String name = safeName(root, "name", true, null);
         String version = version(root);
-        String task = oneOf(root, "task", "task", List.of(DEFAULT_TASK), DEFAULT_TASK, false);
+        String task = oneOf(root, "task", "task", List.of(Manifest.CLASSIFICATION, Manifest.DETECTION), DEFAULT_TASK,
+                false);
         String file = safeName(root, "file", false, DEFAULT_FILE);
         String sha256 = sha256(root);
         List<String> labels = labels(root);
         Manifest.InputSpec input = input(root.get("input"));
-        Manifest.OutputSpec output = output(root.get("output"));
+        Manifest.OutputSpec output = Manifest.DETECTION.equals(task)
+                ? detectionOutput(root.get("output"), labels) : output(root.get("output"));
 
         if (!problems.isEmpty()) {
             throw new ManifestInvalidException(problems);
@@ -159,21 +171,189 @@ final class ManifestParser {
         String name = optionalText(node, "input.name");
         String layout = oneOf(node, "layout", "input.layout",
                 List.of(Manifest.InputSpec.NCHW, Manifest.InputSpec.NHWC), Manifest.InputSpec.NCHW, true);
-        int width = side(node, "width");
-        int height = side(node, "height");
+        Resize resize = resize(node.get("resize"));
+        boolean dynamic = resize != null && Manifest.InputSpec.FIT_MULTIPLE.equals(resize.mode());
+        int width = dynamic ? unusedSide(node, "width") : side(node, "width");
+        int height = dynamic ? unusedSide(node, "height") : side(node, "height");
         String channels = oneOf(node, "channels", "input.channels",
                 List.of(Manifest.InputSpec.RGB, Manifest.InputSpec.BGR), Manifest.InputSpec.RGB, true);
         double scale = positive(node.get("scale"), "input.scale", 255.0);
         double[] mean = triple(node.get("mean"), "input.mean", 0.0, false);
         double[] std = triple(node.get("std"), "input.std", 1.0, true);
-        String resize = oneOf(node, "resize", "input.resize",
-                List.of(Manifest.InputSpec.STRETCH, Manifest.InputSpec.CENTER_CROP, Manifest.InputSpec.LETTERBOX),
-                Manifest.InputSpec.STRETCH, false);
-        if (layout == null || width <= 0 || height <= 0 || channels == null || mean == null || std == null
+        if (layout == null || width < 0 || height < 0 || channels == null || mean == null || std == null
                 || resize == null || Double.isNaN(scale)) {
             return null;
         }
-        return new Manifest.InputSpec(name, layout, width, height, channels, scale, mean, std, resize);
+        return new Manifest.InputSpec(name, layout, width, height, channels, scale, mean, std, resize.mode(),
+                resize.multiple(), resize.maxSide(), resize.padValue());
+    }
+
+    private record Resize(String mode, int multiple, int maxSide, int padValue) {}
+
+    /** {@code "letterbox"}, or {@code {"mode": "fit-multiple", "multiple": 32, "maxSide": 960}}, or with padValue. */
+    private Resize resize(JsonNode node) {
+        List<String> modes = List.of(Manifest.InputSpec.STRETCH, Manifest.InputSpec.CENTER_CROP,
+                Manifest.InputSpec.LETTERBOX, Manifest.InputSpec.FIT_MULTIPLE);
+        if (node == null || node.isNull() || node.isTextual()) {
+            JsonNode holder = Json.mapper().createObjectNode().set("mode", node);
+            String mode = oneOf(holder, "mode", "input.resize", modes, Manifest.InputSpec.STRETCH, false);
+            if (Manifest.InputSpec.FIT_MULTIPLE.equals(mode)) {
+                return new Resize(mode, DEFAULT_MULTIPLE, DEFAULT_MAX_SIDE, 0);
+            }
+            return mode == null ? null : new Resize(mode, 0, 0, 0);
+        }
+        if (!node.isObject()) {
+            problem("input.resize", "expected one of " + modes + " or an object {\"mode\", ...}, found " + typeOf(node));
+            return null;
+        }
+        unknownFields(node, "input.resize", RESIZE_FIELDS);
+        if (!node.hasNonNull("mode")) {
+            problem("input.resize.mode", "is required: one of " + modes);
+            return null;
+        }
+        String mode = oneOf(node, "mode", "input.resize.mode", modes, null, false);
+        if (mode == null) {
+            return null;
+        }
+        boolean fit = Manifest.InputSpec.FIT_MULTIPLE.equals(mode);
+        boolean letterbox = Manifest.InputSpec.LETTERBOX.equals(mode);
+        onlyFor(node, "input.resize", "multiple", fit, "mode fit-multiple");
+        onlyFor(node, "input.resize", "maxSide", fit, "mode fit-multiple");
+        onlyFor(node, "input.resize", "padValue", letterbox, "mode letterbox");
+        int multiple = fit ? integer(node.get("multiple"), "input.resize.multiple", DEFAULT_MULTIPLE, 1, 1024) : 0;
+        int maxSide = fit ? integer(node.get("maxSide"), "input.resize.maxSide", DEFAULT_MAX_SIDE, 1, MAX_SIDE) : 0;
+        int padValue = letterbox ? integer(node.get("padValue"), "input.resize.padValue", 0, 0, 255) : 0;
+        if (fit && multiple > 0 && maxSide > 0 && maxSide % multiple != 0) {
+            problem("input.resize.maxSide", "expected a multiple of input.resize.multiple (" + multiple + "), found "
+                    + maxSide);
+        }
+        // the mode is known even when a parameter is wrong: width and height are still checked against it
+        return new Resize(mode, multiple, maxSide, padValue);
+    }
+
+    /** With fit-multiple the tensor size follows the picture: a fixed width or height would contradict it. */
+    private int unusedSide(JsonNode input, String field) {
+        if (input.hasNonNull(field)) {
+            problem("input." + field, "not used with input.resize mode fit-multiple (the tensor size follows each"
+                    + " picture, limited by input.resize.maxSide); remove it");
+            return -1;
+        }
+        return 0;
+    }
+
+    private void onlyFor(JsonNode node, String path, String field, boolean applies, String what) {
+        if (!applies && node.has(field)) {
+            problem(path + "." + field, "only used with " + what + "; remove it");
+        }
+    }
+
+    /** An integer in [min, max]; -1 (with a problem) when it is not. */
+    private int integer(JsonNode node, String path, int fallback, int min, int max) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
+            problem(path, "expected an integer from " + min + " to " + max + ", found " + describe(node));
+            return -1;
+        }
+        return node.intValue();
+    }
+
+    /** A number in [min, max]; NaN (with a problem) when it is not. */
+    private double number(JsonNode node, String path, double fallback, double min, double max) {
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isNumber() || !(node.doubleValue() >= min) || !(node.doubleValue() <= max)) {
+            problem(path, "expected a number from " + min + " to " + max + ", found " + describe(node));
+            return Double.NaN;
+        }
+        return node.doubleValue();
+    }
+
+    private Manifest.OutputSpec detectionOutput(JsonNode node, List<String> labels) {
+        if (node == null || node.isNull()) {
+            problem("output", "is required for task detection: an object with \"decoding\", one of "
+                    + Manifest.Detection.DECODINGS);
+            return null;
+        }
+        if (!node.isObject()) {
+            problem("output", "expected an object, found " + typeOf(node));
+            return null;
+        }
+        if (!node.hasNonNull("decoding")) {
+            problem("output.decoding", "is required for task detection: one of " + Manifest.Detection.DECODINGS);
+            return null;
+        }
+        String decoding = oneOf(node, "decoding", "output.decoding", Manifest.Detection.DECODINGS, null, false);
+        if (decoding == null) {
+            return null;
+        }
+        List<String> allowed = new ArrayList<>(DETECTION_COMMON);
+        allowed.addAll(DETECTION_FIELDS.get(decoding));
+        Set<String> allowedSet = Set.copyOf(allowed);
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (allowedSet.contains(field)) {
+                continue;
+            }
+            String owner = DETECTION_FIELDS.entrySet().stream().filter(e -> e.getValue().contains(field))
+                    .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
+            if ("activation".equals(field)) {
+                problem("output.activation", "only used by task classification; a detector's scores are read as"
+                        + " they are");
+            } else if (owner != null) {
+                problem("output." + field, "not used by decoding " + decoding + " (it belongs to " + owner
+                        + "); remove it");
+            } else {
+                problem("output." + field, "unknown field; expected one of " + allowed);
+            }
+        }
+        boolean bsc = Manifest.Detection.BOXES_SCORES_CLASSES.equals(decoding);
+        boolean db = Manifest.Detection.DB_TEXT.equals(decoding);
+        if (bsc && node.has("name")) {
+            problem("output.name", "decoding boxes-scores-classes reads three outputs: name them in output.boxes,"
+                    + " output.scores and output.classes");
+        }
+        String name = bsc ? null : optionalText(node, "output.name");
+        double scoreThreshold = number(node.get("scoreThreshold"), "output.scoreThreshold",
+                db ? 0.6 : bsc ? 0.5 : 0.25, 0, 1);
+        double iouThreshold = number(node.get("iouThreshold"), "output.iouThreshold", 0.45, 0, 1);
+        int maxDetections = integer(node.get("maxDetections"), "output.maxDetections", db ? 1000 : 100, 1,
+                MAX_DETECTIONS);
+        String boxes = outputName(node, "boxes", "detection_boxes");
+        String scores = outputName(node, "scores", "detection_scores");
+        String classes = outputName(node, "classes", "detection_classes");
+        String boxFormat = oneOf(node, "boxFormat", "output.boxFormat", Manifest.Detection.BOX_FORMATS, "yxyx", false);
+        boolean normalized = true;
+        JsonNode normalizedNode = node.get("normalized");
+        if (normalizedNode != null && !normalizedNode.isNull()) {
+            if (normalizedNode.isBoolean()) {
+                normalized = normalizedNode.booleanValue();
+            } else {
+                problem("output.normalized", "expected true (coordinates 0..1 of the input) or false (input pixels),"
+                        + " found " + describe(normalizedNode));
+            }
+        }
+        int classOffset = integer(node.get("classOffset"), "output.classOffset", 0, 0, 1_000_000);
+        double binaryThreshold = number(node.get("binaryThreshold"), "output.binaryThreshold", 0.3, 0, 1);
+        double unclipRatio = number(node.get("unclipRatio"), "output.unclipRatio", 1.5, 0, 10);
+        if (db && labels.size() != 1) {
+            problem("labels", "decoding db-text finds one kind of region: expected exactly one label (for example"
+                    + " [\"text\"]), found " + labels.size());
+        }
+        if (Double.isNaN(scoreThreshold) || Double.isNaN(iouThreshold) || maxDetections < 0 || boxFormat == null
+                || classOffset < 0 || Double.isNaN(binaryThreshold) || Double.isNaN(unclipRatio)) {
+            return null;
+        }
+        return new Manifest.OutputSpec(name, null, new Manifest.Detection(decoding, scoreThreshold, iouThreshold,
+                maxDetections, boxes, scores, classes, boxFormat, normalized, classOffset, binaryThreshold,
+                unclipRatio));
+    }
+
+    private String outputName(JsonNode node, String field, String fallback) {
+        String value = optionalText(node, "output." + field);
+        return value == null ? fallback : value;
     }
 
     private Manifest.OutputSpec output(JsonNode node) {

@@ -33,11 +33,16 @@ public final class OipV2 {
 
     public record ResponseTensor(String name, long[] shape, String datatype, Object data) {}
 
-    /** {@code GET /v2/models/{name}}: the image input as the model takes it, the probabilities as it gives them. */
+    /**
+     * {@code GET /v2/models/{name}}: the image input as the model takes it, the probabilities as it gives them.
+     * A detector's outputs are only known to its session: prefer {@code Model.metadata()}, which lists them all;
+     * here its first output has an unknown shape.
+     */
     public static MetadataResponse metadata(ModelInfo m) {
+        long[] outputShape = "detection".equals(m.task()) ? new long[] {-1} : new long[] {1, m.labels().size()};
         return new MetadataResponse(m.name(), List.of(m.version()), PLATFORM,
                 List.of(new TensorMetadata(m.inputName(), FP32, m.inputShape())),
-                List.of(new TensorMetadata(m.outputName(), FP32, new long[] {1, m.labels().size()})));
+                List.of(new TensorMetadata(m.outputName(), FP32, outputShape)));
     }
 
     /** Parses an infer request body; 400 {@code infer_request_invalid} with the position when it is not valid JSON. */

@@ -5,21 +5,32 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.verge.inference.detect.Candidate;
+import dev.verge.inference.detect.DetectionHead;
+import dev.verge.inference.detect.DetectorOutputException;
+import dev.verge.inference.detect.OutputTensor;
 import dev.verge.inference.image.DecodedImage;
 import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.image.Placement;
 import dev.verge.inference.image.Preprocessor;
 import dev.verge.inference.pkg.Manifest;
 import dev.verge.inference.pkg.ManifestInvalidException;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.pkg.OnnxModelHeader;
+import dev.verge.inference.predict.BoundingBox;
 import dev.verge.inference.predict.LabelScore;
 import dev.verge.inference.predict.OipV2;
 import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.predict.Timings;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,16 +48,23 @@ public final class Model implements AutoCloseable {
     private final Preprocessor preprocessor;
     private final boolean dynamicBatch;
     private final BufferPool buffers;
+    /** Null for classification. */
+    private final DetectionHead detectionHead;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Model(OrtEnvironment env, OrtSession session, Manifest manifest, ModelInfo info, boolean dynamicBatch) {
+    private Model(OrtEnvironment env, OrtSession session, Manifest manifest, ModelInfo info, boolean dynamicBatch,
+                  List<String> outputNames) {
         this.env = env;
         this.session = session;
         this.manifest = manifest;
         this.info = info;
         this.preprocessor = new Preprocessor(manifest.input());
         this.dynamicBatch = dynamicBatch;
-        this.buffers = new BufferPool(preprocessor.elementCount(), Math.max(2, info.threads().intraOpThreads() * 2));
+        // dynamic-size buffers hold the largest tensor (11 MiB at 960 x 960): keep fewer of them
+        int keep = preprocessor.isDynamicSize() ? 2 : Math.max(2, info.threads().intraOpThreads() * 2);
+        this.buffers = new BufferPool(preprocessor.elementCount(), keep);
+        this.detectionHead = manifest.isDetection()
+                ? new DetectionHead(manifest.output().detection(), outputNames, manifest.labels().size()) : null;
     }
 
     /**
@@ -65,7 +83,7 @@ public final class Model implements AutoCloseable {
             ModelInfo info = new ModelInfo(manifest.name(), manifest.version(), pkg.modelSha256(), manifest.task(),
                     manifest.labels(), resolved.inputName(), resolved.inputShape(), resolved.outputName(),
                     header.defaultOpset(), header.irVersion(), env.getVersion(), threads);
-            Model model = new Model(env, session, manifest, info, resolved.dynamicBatch());
+            Model model = new Model(env, session, manifest, info, resolved.dynamicBatch(), resolved.outputNames());
             model.checkOutputOnLoad();
             return model;
         } catch (OrtException e) {
@@ -135,6 +153,9 @@ public final class Model implements AutoCloseable {
     }
 
     private Prediction predict(BufferedImage image, long decodeNanos, int topK) {
+        if (detectionHead != null) {
+            return detect(image, decodeNanos, topK);
+        }
         long start = System.nanoTime();
         FloatBuffer input = buffers.take();
         try {
@@ -151,16 +172,54 @@ public final class Model implements AutoCloseable {
         }
     }
 
+    /**
+     * Boxes above the score threshold, best first (at most {@code topK}), normalized to the upright picture;
+     * an empty list when nothing is found.
+     */
+    private Prediction detect(BufferedImage image, long decodeNanos, int topK) {
+        long start = System.nanoTime();
+        FloatBuffer input = buffers.take();
+        try {
+            Placement placement = preprocessor.write(image, input);
+            long preprocessed = System.nanoTime();
+            Map<String, OutputTensor> outputs = runAll(input, preprocessor.shape(placement), detectionHead.outputNames());
+            long inferred = System.nanoTime();
+            List<Candidate> boxes = detectionHead.decode(outputs, placement.tensorWidth(), placement.tensorHeight());
+            List<LabelScore> found = new ArrayList<>();
+            for (Candidate c : boxes) {
+                BoundingBox box = placement.toImage(c.x0(), c.y0(), c.x1(), c.y1());
+                if (box != null && found.size() < topK) {
+                    found.add(new LabelScore(Integer.toString(c.label()), info.labels().get(c.label()), c.score(), box));
+                }
+            }
+            return new Prediction(found, new Timings(decodeNanos, preprocessed - start, inferred - preprocessed),
+                    image.getWidth(), image.getHeight());
+        } finally {
+            buffers.give(input);
+        }
+    }
+
     /** One run on a generated picture; throws {@link ModelLoadException} when the output is not as expected. */
     public Prediction smokeTest() {
-        int w = manifest.input().width();
-        int h = manifest.input().height();
+        Manifest.InputSpec spec = manifest.input();
+        int w = spec.isDynamicSize() ? Math.min(spec.maxSide(), 256) : spec.width();
+        int h = spec.isDynamicSize() ? Math.min(spec.maxSide(), 192) : spec.height();
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         var g = image.createGraphics();
         g.setPaint(new java.awt.GradientPaint(0, 0, new java.awt.Color(200, 60, 40), w, h, new java.awt.Color(40, 160, 90)));
         g.fillRect(0, 0, w, h);
         g.dispose();
         Prediction prediction = predict(image);
+        if (detectionHead != null) {
+            for (LabelScore score : prediction.predictions()) {
+                if (!Double.isFinite(score.probability()) || score.probability() < -1e-3 || score.probability() > 1 + 1e-3) {
+                    throw new ModelLoadException("smoke test of " + info.name() + " " + info.version() + ": a "
+                            + score.tagName() + " box scored " + score.probability() + "; expected a value from 0 to 1"
+                            + " (decoding " + manifest.output().detection().decoding() + " reads scores as they are)");
+                }
+            }
+            return prediction;
+        }
         double sum = 0;
         for (LabelScore score : prediction.predictions()) {
             double p = score.probability();
@@ -181,6 +240,15 @@ public final class Model implements AutoCloseable {
 
     /** Dynamic output shapes are only known after a run: check the score count against the labels once. */
     private void checkOutputOnLoad() {
+        if (detectionHead != null) {
+            try {
+                smokeTest();
+            } catch (DetectorOutputException e) {
+                throw new ManifestInvalidException(List.of(new ManifestInvalidException.Problem("output.decoding",
+                        e.getMessage())));
+            }
+            return;
+        }
         FloatBuffer input = buffers.take();
         try {
             int count = run(input, preprocessor.shape()).length;
@@ -201,6 +269,9 @@ public final class Model implements AutoCloseable {
     }
 
     public OipV2.InferResponse infer(OipV2.InferRequest request, ImageLimits limits) {
+        if (detectionHead != null) {
+            return inferRaw(request, limits);
+        }
         OipInfer.Input input = OipInfer.read(request, info, dynamicBatch, limits);
         float[] probabilities;
         long batch;
@@ -234,6 +305,115 @@ public final class Model implements AutoCloseable {
         return new OipV2.InferResponse(info.name(), info.version(), request.id(),
                 List.of(new OipV2.ResponseTensor(info.outputName(), new long[] {batch, labelCount()}, OipV2.FP32,
                         probabilities)));
+    }
+
+    /**
+     * A detector over OIP v2 answers its raw output tensors (as KServe and Triton do), for a tensor or an image
+     * input; the decoded boxes are the Custom Vision answer's.
+     */
+    private OipV2.InferResponse inferRaw(OipV2.InferRequest request, ImageLimits limits) {
+        OipInfer.Input input = OipInfer.read(request, info, dynamicBatch, limits, detectionHead.outputNames(),
+                preprocessor.isDynamicSize() ? manifest.input().maxSide() : 0);
+        FloatBuffer buffer = null;
+        boolean pooled = false;
+        try {
+            long[] shape;
+            if (input.image() != null) {
+                DecodedImage decoded = ImageDecoder.decode(input.image(), limits);
+                buffer = buffers.take();
+                pooled = true;
+                shape = preprocessor.shape(preprocessor.write(decoded.image(), buffer));
+            } else {
+                pooled = input.elementCount() <= preprocessor.elementCount();
+                buffer = pooled ? buffers.take() : BufferPool.allocate(input.elementCount());
+                input.writeTo(buffer);
+                shape = input.shape();
+            }
+            Map<String, OutputTensor> outputs = runAll(buffer, shape, detectionHead.outputNames());
+            List<OipV2.ResponseTensor> tensors = new ArrayList<>();
+            for (OutputTensor out : outputs.values()) {
+                tensors.add(new OipV2.ResponseTensor(out.name(), out.shape(), OipV2.FP32, out.values()));
+            }
+            return new OipV2.InferResponse(info.name(), info.version(), request.id(), tensors);
+        } finally {
+            if (pooled) {
+                buffers.give(buffer);
+            }
+        }
+    }
+
+    /** {@code GET /v2/models/{name}}: the input as the model takes it, every output it gives (-1: dynamic). */
+    public OipV2.MetadataResponse metadata() {
+        if (detectionHead == null) {
+            return OipV2.metadata(info);
+        }
+        List<OipV2.TensorMetadata> outputs = new ArrayList<>();
+        try {
+            for (String name : detectionHead.outputNames()) {
+                long[] shape = session.getOutputInfo().get(name).getInfo() instanceof ai.onnxruntime.TensorInfo t
+                        ? t.getShape() : new long[] {-1};
+                outputs.add(new OipV2.TensorMetadata(name, OipV2.FP32, shape));
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot describe the outputs of " + info.name(), e);
+        }
+        return new OipV2.MetadataResponse(info.name(), List.of(info.version()), OipV2.PLATFORM,
+                List.of(new OipV2.TensorMetadata(info.inputName(), OipV2.FP32, info.inputShape())), outputs);
+    }
+
+    /** Runs the session and reads {@code names} as floats; the input and the result are closed before returning. */
+    private Map<String, OutputTensor> runAll(FloatBuffer input, long[] shape, List<String> names) {
+        if (closed.get()) {
+            throw new IllegalStateException("model " + info.name() + " " + info.version() + " is closed");
+        }
+        input.clear();
+        long elements = 1;
+        for (long d : shape) {
+            elements *= d;
+        }
+        input.limit((int) elements);
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
+             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), new LinkedHashSet<>(names))) {
+            Map<String, OutputTensor> outputs = new LinkedHashMap<>();
+            for (String name : names) {
+                OnnxValue value = result.get(name).orElseThrow();
+                if (!(value instanceof OnnxTensor out)) {
+                    throw new DetectorOutputException("output \"" + name + "\" is not a tensor");
+                }
+                outputs.put(name, new OutputTensor(name, out.getInfo().getShape(), floats(name, out)));
+            }
+            return outputs;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed to run " + info.name() + " " + info.version() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static float[] floats(String name, OnnxTensor out) {
+        FloatBuffer f = out.getFloatBuffer();
+        if (f != null) {
+            float[] values = new float[f.remaining()];
+            f.get(values);
+            return values;
+        }
+        LongBuffer l = out.getLongBuffer();
+        if (l != null) {
+            float[] values = new float[l.remaining()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = l.get(i);
+            }
+            return values;
+        }
+        IntBuffer n = out.getIntBuffer();
+        if (n != null) {
+            float[] values = new float[n.remaining()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = n.get(i);
+            }
+            return values;
+        }
+        throw new DetectorOutputException("output \"" + name + "\" is " + out.getInfo().type
+                + "; expected float32 (or integer class ids)");
     }
 
     private int labelCount() {

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 
 /** Reads an Open Inference Protocol v2 infer request into a tensor or an image, with 400s that say what was expected. */
@@ -39,6 +40,15 @@ final class OipInfer {
     private OipInfer() {}
 
     static Input read(OipV2.InferRequest request, ModelInfo info, boolean dynamicBatch, ImageLimits limits) {
+        return read(request, info, dynamicBatch, limits, List.of(info.outputName()), 0);
+    }
+
+    /**
+     * {@code outputNames}: the outputs a client may ask for. {@code maxSide}: for inputs whose sides follow the picture
+     * (-1 in {@code info.inputShape()}), the largest side accepted.
+     */
+    static Input read(OipV2.InferRequest request, ModelInfo info, boolean dynamicBatch, ImageLimits limits,
+                      List<String> outputNames, int maxSide) {
         if (request == null || request.inputs() == null || request.inputs().size() != 1) {
             int found = request == null || request.inputs() == null ? 0 : request.inputs().size();
             throw OipV2.invalid("inputs: expected exactly one tensor named \"" + info.inputName() + "\", found " + found);
@@ -46,8 +56,9 @@ final class OipInfer {
         if (request.outputs() != null) {
             for (int i = 0; i < request.outputs().size(); i++) {
                 OipV2.RequestOutput output = request.outputs().get(i);
-                if (output == null || !info.outputName().equals(output.name())) {
-                    throw OipV2.invalid("outputs[" + i + "].name: expected \"" + info.outputName() + "\", found "
+                if (output == null || !outputNames.contains(output.name())) {
+                    throw OipV2.invalid("outputs[" + i + "].name: expected " + (outputNames.size() == 1
+                            ? quote(outputNames.get(0)) : "one of " + outputNames) + ", found "
                             + (output == null ? "null" : quote(output.name())));
                 }
             }
@@ -59,7 +70,7 @@ final class OipInfer {
         }
         String datatype = tensor.datatype() == null ? "" : tensor.datatype().toUpperCase(Locale.ROOT);
         return switch (datatype) {
-            case OipV2.FP32 -> fp32(tensor, info, dynamicBatch);
+            case OipV2.FP32 -> fp32(tensor, info, dynamicBatch, maxSide);
             case OipV2.BYTES -> bytes(tensor, limits);
             default -> throw OipV2.invalid("inputs[0].datatype: expected FP32 (a tensor of shape "
                     + Arrays.toString(info.inputShape()) + ") or BYTES (one base64-encoded JPEG, PNG or BMP image), found "
@@ -67,17 +78,26 @@ final class OipInfer {
         };
     }
 
-    private static Input fp32(OipV2.RequestTensor tensor, ModelInfo info, boolean dynamicBatch) {
+    private static Input fp32(OipV2.RequestTensor tensor, ModelInfo info, boolean dynamicBatch, int maxSide) {
         long[] expected = info.inputShape();
         long[] shape = tensor.shape();
+        List<String> notes = new java.util.ArrayList<>();
+        if (dynamicBatch) {
+            notes.add("batch 1 to " + MAX_BATCH);
+        }
+        if (maxSide > 0) {
+            notes.add("-1: a side from 1 to " + maxSide);
+        }
         String expectation = "expected " + Arrays.toString(expected)
-                + (dynamicBatch ? " (batch 1 to " + MAX_BATCH + ")" : "");
+                + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")");
         if (shape == null || shape.length != expected.length) {
             throw OipV2.invalid("inputs[0].shape: " + expectation + ", found " + Arrays.toString(shape));
         }
         boolean batchOk = shape[0] == 1 || (dynamicBatch && shape[0] >= 1 && shape[0] <= MAX_BATCH);
-        boolean restOk = Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length),
-                Arrays.copyOfRange(expected, 1, expected.length));
+        boolean restOk = true;
+        for (int i = 1; i < shape.length; i++) {
+            restOk &= expected[i] < 0 ? shape[i] >= 1 && shape[i] <= maxSide : shape[i] == expected[i];
+        }
         if (!batchOk || !restOk) {
             throw OipV2.invalid("inputs[0].shape: " + expectation + ", found " + Arrays.toString(shape));
         }

@@ -16,8 +16,13 @@ import java.util.Map;
  * Dynamic dimensions (-1 or named) are fixed by the manifest.
  */
 final class SessionContract {
-    /** The names to feed and fetch, the input shape for one image, and whether the batch is free. */
-    record Resolved(String inputName, long[] inputShape, boolean dynamicBatch, String outputName) {}
+    /**
+     * The names to feed and fetch, the input shape for one image (-1 for sides that follow the picture), and whether
+     * the batch is free. {@code outputNames}: every output read (a detector may read several); the first is
+     * {@code outputName}.
+     */
+    record Resolved(String inputName, long[] inputShape, boolean dynamicBatch, String outputName,
+                    List<String> outputNames) {}
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -38,17 +43,56 @@ final class SessionContract {
         if (inputName != null) {
             dynamicBatch = checkInput(spec, inputName, inputs.get(inputName));
         }
+        List<String> outputNames = manifest.isDetection()
+                ? detectionOutputs(manifest, outputs) : classificationOutput(manifest, outputs);
+        if (!problems.isEmpty()) {
+            throw new ManifestInvalidException(problems);
+        }
+        long h = spec.isDynamicSize() ? -1 : spec.height();
+        long w = spec.isDynamicSize() ? -1 : spec.width();
+        long[] shape = spec.isNchw() ? new long[] {1, 3, h, w} : new long[] {1, h, w, 3};
+        return new Resolved(inputName, shape, dynamicBatch, outputNames.get(0), outputNames);
+    }
+
+    private List<String> classificationOutput(Manifest manifest, Map<String, NodeInfo> outputs) {
         String outputName = pick(manifest.output().name(), outputs, "output.name", "output");
         if (outputName != null) {
             checkOutput(manifest, outputName, outputs.get(outputName));
         }
-        if (!problems.isEmpty()) {
-            throw new ManifestInvalidException(problems);
+        return java.util.Collections.singletonList(outputName);
+    }
+
+    private List<String> detectionOutputs(Manifest manifest, Map<String, NodeInfo> outputs) {
+        Manifest.Detection d = manifest.output().detection();
+        if (!Manifest.Detection.BOXES_SCORES_CLASSES.equals(d.decoding())) {
+            String name = pick(manifest.output().name(), outputs, "output.name", "output");
+            if (name != null) {
+                checkNumeric("output.name", name, outputs.get(name), false);
+            }
+            return java.util.Collections.singletonList(name);
         }
-        long[] shape = spec.isNchw()
-                ? new long[] {1, 3, spec.height(), spec.width()}
-                : new long[] {1, spec.height(), spec.width(), 3};
-        return new Resolved(inputName, shape, dynamicBatch, outputName);
+        List<String> names = d.outputNames(null);
+        List<String> paths = List.of("output.boxes", "output.scores", "output.classes");
+        for (int i = 0; i < names.size(); i++) {
+            NodeInfo node = outputs.get(names.get(i));
+            if (node == null) {
+                problems.add(new Problem(paths.get(i), "the model has no output \"" + names.get(i) + "\"; its outputs"
+                        + " are " + outputs.keySet()));
+            } else {
+                checkNumeric(paths.get(i), names.get(i), node, i == 2);
+            }
+        }
+        return names;
+    }
+
+    /** Float outputs; class ids may also be integers. */
+    private void checkNumeric(String path, String name, NodeInfo node, boolean integersToo) {
+        boolean ok = node.getInfo() instanceof TensorInfo tensor && (tensor.type == OnnxJavaType.FLOAT
+                || (integersToo && (tensor.type == OnnxJavaType.INT64 || tensor.type == OnnxJavaType.INT32)));
+        if (!ok) {
+            problems.add(new Problem(path, "model output \"" + name + "\" is " + node.getInfo() + "; expected a float32"
+                    + " tensor" + (integersToo ? " (or int64/int32 class ids)" : "")));
+        }
     }
 
     private String pick(String wanted, Map<String, NodeInfo> nodes, String path, String kind) {
@@ -98,6 +142,14 @@ final class SessionContract {
             problems.add(new Problem("input.layout", "model input \"" + name + "\" has shape " + Arrays.toString(shape)
                     + ": its channel dimension (index " + c + " in " + spec.layout() + ") is " + shape[c]
                     + ", expected 3" + hint));
+            return shape[0] < 0;
+        }
+        if (spec.isDynamicSize()) {
+            if (shape[h] >= 0 || shape[w] >= 0) {
+                problems.add(new Problem("input.resize", "model input \"" + name + "\" has shape "
+                        + Arrays.toString(shape) + ": a fixed height or width; resize mode fit-multiple needs dynamic"
+                        + " sides (use stretch or letterbox with input.width and input.height)"));
+            }
             return shape[0] < 0;
         }
         if (shape[h] >= 0 && shape[h] != spec.height()) {

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
-/** Small pictures and hand-made headers for decoder and preprocessing tests. */
-final class TestImages {
+/** Small pictures and hand-made headers for decoder, preprocessing and detection tests. */
+public final class TestImages {
     private TestImages() {}
 
     /** Left half {@code left}, right half {@code right}. */
@@ -36,7 +36,7 @@ final class TestImages {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -49,6 +49,21 @@ final class TestImages {
     }
 
     /** A PNG signature and IHDR claiming {@code width} x {@code height} RGB pixels, then IEND: no pixel data at all. */
+    /** A white picture. */
+    public static BufferedImage white(int w, int h) {
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return image;
+    }
+
+    /** A JPEG of {@code image} with an EXIF orientation tag (1 = as stored). */
+    public static byte[] jpeg(BufferedImage image, int orientation) {
+        return withExifOrientation(encode(image, "jpeg"), orientation);
+    }
+
     static byte[] pngHeaderOnly(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
                 .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
@@ -74,7 +89,7 @@ final class TestImages {
      * Inserts an EXIF APP1 segment with the given orientation after the JFIF APP0 segment of {@code jpeg}.
      * TIFF header little-endian, IFD0 with one entry: Orientation (0x0112), SHORT, count 1.
      */
-    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
         ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         tiff.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
         tiff.putShort((short) 1);

@@ -74,7 +74,7 @@ class ManifestTest {
     @Test
     void parse_manyMistakes_reportsEveryProblemWithItsPath() {
         String json = """
-                {"name": "../etc", "version": "1/2", "task": "detection", "file": "../model.onnx", "sha256": "abc",
+                {"name": "../etc", "version": "1/2", "task": "segmentation", "file": "../model.onnx", "sha256": "abc",
                  "labels": ["ripe", "ripe", 3],
                  "input": {"layout": "CHW", "height": 0, "channels": "RGBA", "scale": -1,
                            "mean": [0.5, 0.5], "std": [0.5, 0, "x"], "resize": "zoom", "mena": [1, 2, 3]},
@@ -92,7 +92,7 @@ class ManifestTest {
                     assertThat(e.problems()).contains(new Problem("input.mean", "expected 3 values, found 2"));
                     assertThat(e.problems()).contains(new Problem("labels[1]", "duplicate of labels[0] \"ripe\""));
                     assertThat(e.getMessage()).startsWith("manifest.json has 18 problems: ")
-                            .contains("input.resize: expected one of [stretch, center-crop, letterbox], found \"zoom\"")
+                            .contains("input.resize: expected one of [stretch, center-crop, letterbox, fit-multiple], found \"zoom\"")
                             .contains("output.activation: expected one of [softmax, none], found \"sigmoid\"")
                             .contains("input.width: is required");
                 });

@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 public final class TestPackages {
     public static final String OCR_CLASSIFIER = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+    public static final String OCR_DETECTOR = "ch_PP-OCRv4_det_infer.onnx";
 
     private TestPackages() {}
 
@@ -51,6 +52,44 @@ public final class TestPackages {
     public static Optional<Path> ocrClassifierModel() {
         Path model = vergeRoot().resolve(".cache/ocr-models/package/assets").resolve(OCR_CLASSIFIER);
         return Files.isRegularFile(model) ? Optional.of(model) : Optional.empty();
+    }
+
+    /** PaddleOCR's PP-OCRv4 text detector (DB), when {@code ./verge fetch-test-models} has been run. */
+    public static Optional<Path> ocrDetectorModel() {
+        Path model = vergeRoot().resolve(".cache/ocr-models/package/assets").resolve(OCR_DETECTOR);
+        return Files.isRegularFile(model) ? Optional.of(model) : Optional.empty();
+    }
+
+    /**
+     * A package for PaddleOCR's text detector in {@code dir/ocr-det/}, with PaddleOCR's own preprocessing and
+     * post-processing defaults: input x [?,3,?,?] BGR, ImageNet mean/std, sides shrunk to at most 960 and rounded to
+     * multiples of 32; output a probability map decoded with threshold 0.3, box score 0.6, unclip ratio 1.5.
+     */
+    public static Path ocrDetectorPackage(Path dir) {
+        Path model = ocrDetectorModel().orElseThrow(() -> new IllegalStateException(
+                "the OCR test model is missing; run ./verge fetch-test-models"));
+        return writePackage(dir.resolve("ocr-det"), model, ocrDetectorManifest(ModelPackage.sha256(model)));
+    }
+
+    public static String ocrDetectorManifest(String sha256) {
+        return """
+                {
+                  "name": "text-detector",
+                  "version": "4",
+                  "task": "detection",
+                  "file": "model.onnx",
+                  "sha256": "%s",
+                  "labels": ["text"],
+                  "input": {
+                    "name": "x", "layout": "NCHW", "channels": "BGR", "scale": 255.0,
+                    "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225],
+                    "resize": {"mode": "fit-multiple", "multiple": 32, "maxSide": 960}
+                  },
+                  "output": {
+                    "decoding": "db-text", "binaryThreshold": 0.3, "scoreThreshold": 0.6, "unclipRatio": 1.5
+                  }
+                }
+                """.formatted(sha256);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class PredictRoutes implements RouteGroup {
 
     private ApiResponse metadata(ApiCall call) {
         try (ModelSlot.Lease lease = models.acquire(call.path("name"), Optional.empty())) {
-            return ApiResponse.json(200, OipV2.metadata(lease.model().info()));
+            return ApiResponse.json(200, lease.model().metadata());
         }
     }
 
