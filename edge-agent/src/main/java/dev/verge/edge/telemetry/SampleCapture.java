@@ -86,7 +86,8 @@ public final class SampleCapture implements PredictionListener, AutoCloseable {
         };
         String id = UUID.randomUUID().toString();
         SampleStore.Sample sample = new SampleStore.Sample(id, event.model().name(), event.model().version(),
-                top.tagName(), top.probability(), event.time().toString(),
+                event.prediction().isEmpty() ? null : event.prediction().top().tagName(), topProbability,
+                event.time().toString(),
                 "image/" + format.get().name().toLowerCase(Locale.ROOT), id + "." + ext);
         byte[] image = event.image();
         writer.execute(() -> store.add(sample, image));
