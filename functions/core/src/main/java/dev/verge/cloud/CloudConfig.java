@@ -1,5 +1,6 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.events.EventsConfig;
 import dev.verge.cloud.registry.RegistryConfig;
 import dev.verge.cloud.registry.RegistryRoutes.PackageDelivery;
 import java.nio.file.Path;
@@ -16,8 +17,10 @@ import java.util.Map;
  * @param insecureLocal   let every request in (local development only)
  * @param registry        the registry's limits
  * @param packageDelivery how package downloads are answered
+ * @param events          webhook secrets and event mapping rules ({@link EventsConfig})
  */
-public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
+public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
+                          EventsConfig events) {
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -30,6 +33,11 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         registry = registry == null ? RegistryConfig.defaults() : registry;
         packageDelivery = packageDelivery == null ? PackageDelivery.STREAM : packageDelivery;
+        events = events == null ? EventsConfig.defaults() : events;
+    }
+
+    public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
+        this(apiKeys, insecureLocal, registry, packageDelivery, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -44,7 +52,8 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * Reads the settings of a cloud function from its environment (app settings): {@code VERGE_API_KEYS}
      * (comma-separated), {@code VERGE_INSECURE_LOCAL} ({@code true} to switch keys off),
      * {@code VERGE_MAX_PACKAGE_MB}, {@code VERGE_TMPDIR} (default {@code java.io.tmpdir}),
-     * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}).
+     * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), and the webhook secrets and
+     * event rules of {@link EventsConfig#fromEnv}.
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
         List<String> keys = Arrays.stream(env.getOrDefault("VERGE_API_KEYS", "").split(",")).toList();
@@ -58,21 +67,25 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
-        return new CloudConfig(keys, insecure, registry, delivery);
+        return new CloudConfig(keys, insecure, registry, delivery, EventsConfig.fromEnv(env));
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, events);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, events);
+    }
+
+    public CloudConfig withEvents(EventsConfig eventsConfig) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, eventsConfig);
     }
 
     @Override
     public String toString() {
         // never print the keys themselves
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
-                + ", packageDelivery=" + packageDelivery + "]";
+                + ", packageDelivery=" + packageDelivery + ", events=" + events + "]";
     }
 }

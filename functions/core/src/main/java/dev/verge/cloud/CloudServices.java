@@ -4,6 +4,9 @@ import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.events.EventIntake;
+import dev.verge.cloud.events.EventRoutes;
+import dev.verge.cloud.events.ModelEvents;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ModelRegistry;
@@ -31,6 +34,8 @@ public final class CloudServices {
     private final Clock clock;
     private final CloudConfig config;
     private final ModelRegistry registry;
+    private final ModelEvents events;
+    private final EventIntake eventIntake;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -39,6 +44,8 @@ public final class CloudServices {
         this.clock = clock;
         this.config = config;
         this.registry = new ModelRegistry(blobs, metadata, clock, config.registry());
+        this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
+        this.eventIntake = new EventIntake(events, config.events(), clock);
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
@@ -48,7 +55,13 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()));
+        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
+                new EventRoutes(eventIntake, events));
+    }
+
+    /** Webhooks and cloud events (Event Grid trigger, EventBridge) turned into registry actions. */
+    public EventIntake eventIntake() {
+        return eventIntake;
     }
 
     public ModelRegistry registry() {
