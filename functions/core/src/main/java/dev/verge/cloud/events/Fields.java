@@ -6,6 +6,7 @@ import dev.verge.error.VergeException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -51,8 +52,12 @@ final class Fields {
     /** The text of a string, number or boolean field; empty when missing, null, blank or a container. */
     static Optional<String> text(JsonNode node, String... path) {
         JsonNode value = path(node, path);
+        if (value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue())) {
+            return Optional.empty();
+        }
         if (value.isTextual() || value.isNumber() || value.isBoolean()) {
-            String text = value.isBigDecimal() || value.isDouble() || value.isFloat()
+            // 5.0 is version "5"; a double's own text would be "5.0"
+            String text = value.isFloatingPointNumber() && Math.abs(value.doubleValue()) < 1e15
                     ? value.decimalValue().stripTrailingZeros().toPlainString() : value.asText();
             return text.isBlank() ? Optional.empty() : Optional.of(text.strip());
         }
@@ -83,21 +88,21 @@ final class Fields {
     /** An ISO-8601 time (any offset, any fraction digits) or epoch seconds; empty when absent or unreadable. */
     static Optional<Instant> time(JsonNode node, String... path) {
         JsonNode value = path(node, path);
-        if (value.canConvertToLong() && value.isNumber()) {
-            return Optional.of(Instant.ofEpochSecond(value.asLong()));
-        }
-        Optional<String> text = text(node, path);
-        if (text.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            return Optional.of(OffsetDateTime.parse(text.get()).toInstant());
-        } catch (DateTimeParseException e) {
-            try {
-                return Optional.of(Instant.ofEpochSecond(Long.parseLong(text.get())));
-            } catch (NumberFormatException notSeconds) {
+            if (value.isIntegralNumber() && value.canConvertToLong()) {
+                return Optional.of(Instant.ofEpochSecond(value.asLong()));
+            }
+            Optional<String> text = value.isTextual() ? text(node, path) : Optional.empty();
+            if (text.isEmpty()) {
                 return Optional.empty();
             }
+            try {
+                return Optional.of(OffsetDateTime.parse(text.get()).toInstant());
+            } catch (DateTimeParseException e) {
+                return Optional.of(Instant.ofEpochSecond(Long.parseLong(text.get())));
+            }
+        } catch (DateTimeException | NumberFormatException | ArithmeticException unreadable) {
+            return Optional.empty();
         }
     }
 
