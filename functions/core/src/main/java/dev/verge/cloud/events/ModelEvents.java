@@ -220,8 +220,13 @@ public final class ModelEvents {
     }
 
     private EventRecord blobCreated(Delivery delivery, BlobCreated blob, EventRecord claim) {
-        Optional<String> resolved = blobKeys != null ? blobKeys.keyOf(blob.store(), blob.objectName())
-                : Optional.of(blob.containerIsKeySegment() ? blob.store() + "/" + blob.objectName() : blob.objectName());
+        Optional<String> resolved;
+        try {
+            resolved = blobKeys != null ? blobKeys.keyOf(blob.store(), blob.objectName())
+                    : Optional.of(blob.containerIsKeySegment() ? blob.store() + "/" + blob.objectName() : blob.objectName());
+        } catch (IllegalArgumentException notAContainerName) {
+            resolved = Optional.empty();
+        }
         if (resolved.isEmpty()) {
             return claim.finish(EventOutcome.IGNORED, null, null, blob.store() + " is not a bucket or container of this registry");
         }
