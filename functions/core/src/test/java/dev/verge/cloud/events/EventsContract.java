@@ -239,8 +239,12 @@ public abstract class EventsContract {
 
         JsonNode answer = json(post(eventGrid(EventFixtures.toBytes(grid), EventFixtures.EVENTGRID_SECRET)));
 
-        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("registered");
-        assertThat(json(get("/api/models/" + model + "/versions/1")).path("sha256").asText()).hasSize(64);
+        // the local runtime's folder watcher may register the dropped file first: then the event changes nothing
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isIn("registered", "unchanged");
+        assertThat(answer.path("version").asText()).isEqualTo("1");
+        JsonNode version = json(get("/api/models/" + model + "/versions/1"));
+        assertThat(version.path("status").asText()).isEqualTo("registered");
+        assertThat(version.path("sha256").asText()).isEqualTo(RegistryPackages.sha256(zip));
     }
 
     @Test
