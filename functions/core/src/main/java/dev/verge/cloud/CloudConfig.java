@@ -1,5 +1,6 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.events.EventsConfig;
 import dev.verge.cloud.predict.PredictConfig;
 import dev.verge.cloud.registry.RegistryConfig;
 import dev.verge.cloud.registry.RegistryRoutes.PackageDelivery;
@@ -20,9 +21,10 @@ import java.util.Map;
  * @param predict         limits and threads of the cloud prediction endpoint
  * @param signingKey      the Ed25519 private key packages are signed with for devices (Base64 PKCS#8 or
  *                        PEM); null: deployments are refused (the local cloud makes and keeps its own)
+ * @param events          webhook secrets and event mapping rules ({@link EventsConfig})
  */
 public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
-                          PredictConfig predict, String signingKey) {
+                          PredictConfig predict, String signingKey, EventsConfig events) {
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -37,10 +39,11 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         packageDelivery = packageDelivery == null ? PackageDelivery.STREAM : packageDelivery;
         predict = predict == null ? PredictConfig.defaults() : predict;
         signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
+        events = events == null ? EventsConfig.defaults() : events;
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
-        this(apiKeys, insecureLocal, registry, packageDelivery, null, null);
+        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -57,8 +60,8 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * {@code VERGE_MAX_PACKAGE_MB}, {@code VERGE_TMPDIR} (default {@code java.io.tmpdir}),
      * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), {@code VERGE_SIGNING_KEY} (the
      * Ed25519 private key that signs packages for devices, Base64 PKCS#8 or PEM; keep it in the secret
-     * store; {@code openssl genpkey -algorithm ed25519} makes one), and the prediction endpoint's
-     * settings ({@link PredictConfig#fromEnv}).
+     * store; {@code openssl genpkey -algorithm ed25519} makes one), the prediction endpoint's settings
+     * ({@link PredictConfig#fromEnv}) and the webhook secrets and event rules ({@link EventsConfig#fromEnv}).
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
         List<String> keys = Arrays.stream(env.getOrDefault("VERGE_API_KEYS", "").split(",")).toList();
@@ -72,23 +75,28 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
-        return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"));
+        return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
+                EventsConfig.fromEnv(env));
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey);
-    }
-
-    public CloudConfig withPredict(PredictConfig predictConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events);
+    }
+
+    public CloudConfig withPredict(PredictConfig predictConfig) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events);
     }
 
     public CloudConfig withSigningKey(String privateKey) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events);
+    }
+
+    public CloudConfig withEvents(EventsConfig eventsConfig) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig);
     }
 
     @Override
@@ -96,6 +104,6 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         // never print the keys themselves
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
                 + ", packageDelivery=" + packageDelivery + ", predict=" + predict
-                + ", signingKey=" + (signingKey == null ? "none" : "set") + "]";
+                + ", signingKey=" + (signingKey == null ? "none" : "set") + ", events=" + events + "]";
     }
 }

@@ -6,6 +6,9 @@ import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.DeviceRoutes;
+import dev.verge.cloud.events.EventIntake;
+import dev.verge.cloud.events.EventRoutes;
+import dev.verge.cloud.events.ModelEvents;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.predict.LoadedModels;
@@ -51,6 +54,8 @@ public final class CloudServices {
     private final Deployments deployments;
     private final RolloutController rollout;
     private final DeviceSync deviceSync;
+    private final ModelEvents events;
+    private final EventIntake eventIntake;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -66,6 +71,8 @@ public final class CloudServices {
         // each health figure from the first source that knows it; a drift source from analytics goes after the status reports
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(new StatusReportHealth(devices))));
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
+        this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
+        this.eventIntake = new EventIntake(events, config.events(), clock);
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
@@ -77,7 +84,12 @@ public final class CloudServices {
     private List<RouteGroup> routeGroups() {
         return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
                 new PredictRoutes(loadedModels, config.predict()), new DeviceRoutes(devices),
-                new RolloutRoutes(deployments, rollout, deviceSync, devices, signer));
+                new RolloutRoutes(deployments, rollout, deviceSync, devices, signer), new EventRoutes(eventIntake, events));
+    }
+
+    /** Webhooks and cloud events (Event Grid trigger, EventBridge) turned into registry actions. */
+    public EventIntake eventIntake() {
+        return eventIntake;
     }
 
     public ModelRegistry registry() {

@@ -31,6 +31,10 @@ import java.util.Optional;
  *       Without it {@code POST /api/deployments} answers 503 {@code signing_key_missing}</td></tr>
  *   <tr><td>{@code VERGE_MAX_PACKAGE_MB}, {@code VERGE_TMPDIR}</td><td>optional: the registry's
  *       package size limit and spool folder (default {@code /tmp})</td></tr>
+ *   <tr><td>{@code VERGE_WEBHOOK_SECRET_<SOURCE>}, {@code VERGE_EVENT_RULES}</td><td>optional: webhook
+ *       secrets and event mapping rules, for {@code /api/webhooks/...} and {@link EventBridgeHandler}
+ *       (see {@code EventsConfig} in functions/core); on AWS give {@code VERGE_EVENT_RULES} a blob rule
+ *       whose {@code store} is the models bucket, so that S3 events of other buckets are ignored</td></tr>
  *   <tr><td>{@code VERGE_AWS_ENDPOINT}</td><td>optional: one endpoint for S3 and DynamoDB, for
  *       emulators (LocalStack); S3 is then addressed path-style</td></tr>
  *   <tr><td>{@code VERGE_S3_ENDPOINT}, {@code VERGE_DYNAMODB_ENDPOINT}</td><td>optional: separate

@@ -70,6 +70,14 @@ class StagingFolderIT {
     }
 
     @Test
+    void eventGrid_isAnEventGridTriggerOfTheEventIntake() throws IOException {
+        JsonNode function = read("eventGrid/function.json");
+
+        assertThat(function.path("entryPoint").asText()).isEqualTo(EventGridFunction.class.getName() + ".onEvent");
+        assertThat(trigger(function).path("type").asText()).isEqualTo("eventGridTrigger");
+    }
+
+    @Test
     void modelBlobCreated_isAnEventGridTrigger() throws IOException {
         JsonNode function = read("modelBlobCreated/function.json");
 
@@ -87,10 +95,10 @@ class StagingFolderIT {
     }
 
     @Test
-    void staging_hasExactlyTheFourFunctions() throws IOException {
+    void staging_hasExactlyTheFiveFunctions() throws IOException {
         try (Stream<Path> entries = Files.list(staging)) {
             assertThat(entries.filter(p -> Files.exists(p.resolve("function.json"))).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("api", "modelBlob", "modelBlobCreated", "rolloutTick");
+                    .containsExactlyInAnyOrder("api", "modelBlob", "modelBlobCreated", "rolloutTick", "eventGrid");
         }
     }
 

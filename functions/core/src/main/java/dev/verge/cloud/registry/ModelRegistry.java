@@ -381,6 +381,61 @@ public final class ModelRegistry {
         }
     }
 
+    // ---- versions published elsewhere ---------------------------------------------------------
+
+    /**
+     * Records a version whose artifact lives outside the registry (a container image pushed to a
+     * registry, a model version of MLflow or Azure ML): nothing is downloaded or validated, the record
+     * says where to pull it from. Versions are immutable here too: the same artifact again returns the
+     * existing record ({@code created} false), another artifact under a recorded version is 409
+     * {@link VersionConflictException}. A rejected package under that version is replaced.
+     */
+    public Registration registerArtifact(String name, String version, ArtifactRef artifact, PackageSource source) {
+        ModelNames.checkName(name);
+        ModelNames.checkVersion(version);
+        String key = VersionRecord.key(name, version);
+        String identity = artifact.identity();
+        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+            Optional<Revisioned<VersionRecord>> current = versions.get(key);
+            Instant now = clock.instant();
+            VersionRecord record = new VersionRecord(name, version, VersionStatus.REGISTERED, identity, 0, null, null, null,
+                    null, source, List.of(), now, now, artifact);
+            if (current.isEmpty()) {
+                if (versions.create(key, record)) {
+                    LOG.log(Level.INFO, () -> "registered " + key + " as " + artifact.kind() + " " + artifact.reference()
+                            + " from " + describe(source));
+                    return new Registration(view(record), true);
+                }
+                continue;
+            }
+            VersionRecord existing = current.get().value();
+            if (existing.status() == VersionStatus.REJECTED) {
+                if (versions.update(key, current.get().revision(), record)) {
+                    return new Registration(view(record), true);
+                }
+                continue;
+            }
+            if (!existing.sha256().equals(identity)) {
+                throw new VersionConflictException(name, version, existing.status(), existing.sha256(), identity);
+            }
+            return new Registration(view(existing), false);
+        }
+        throw new IllegalStateException("could not record " + key + " after " + MAX_WRITE_ATTEMPTS + " concurrent writes");
+    }
+
+    /** The registered version of {@code name} whose artifact has {@code digest}, if any. */
+    public Optional<ModelVersion> findByArtifactDigest(String name, String digest) {
+        if (digest == null || !ModelNames.isValidName(name)) {
+            return Optional.empty();
+        }
+        return versions.list(name + "/").stream()
+                .map(Revisioned::value)
+                .filter(r -> r.name().equals(name) && r.status() == VersionStatus.REGISTERED && r.artifact() != null
+                        && digest.equalsIgnoreCase(r.artifact().digest()))
+                .findFirst()
+                .map(this::view);
+    }
+
     // ---- blob-created events -----------------------------------------------------------------
 
     /**
@@ -514,14 +569,14 @@ public final class ModelRegistry {
 
     /** Opens a registered version's package for streaming; 409 for rejected or pending versions. */
     public PackageDownload openPackage(String name, String version) {
-        VersionRecord record = requireDeployable(name, version, "download");
+        VersionRecord record = requirePackage(name, version);
         InputStream in = blobs.get(record.packageKey()).orElseThrow(() -> missingPackage(record));
         return new PackageDownload(in, record.size(), record.sha256(), name + "-" + version + ".zip");
     }
 
     /** A URL a device can fetch a registered version's package from without credentials, for {@code ttlSeconds}. */
     public String packageUrl(String name, String version, long ttlSeconds) {
-        VersionRecord record = requireDeployable(name, version, "download");
+        VersionRecord record = requirePackage(name, version);
         return blobs.downloadUrl(record.packageKey(), ttlSeconds);
     }
 
@@ -582,6 +637,18 @@ public final class ModelRegistry {
         VersionRecord record = require(name, version);
         if (record.status() != VersionStatus.REGISTERED) {
             throw new VersionNotDeployableException(record, action);
+        }
+        return record;
+    }
+
+    /** A registered version with a package to download; 409 {@code version_not_a_package} for an image or other artifact. */
+    private VersionRecord requirePackage(String name, String version) {
+        VersionRecord record = requireDeployable(name, version, "download");
+        if (record.artifact() != null) {
+            throw new VergeException(ErrorKind.CONFLICT, "version_not_a_package",
+                    record.key() + " is a " + record.artifact().kind() + " published elsewhere, not a package: pull "
+                            + record.artifact().reference()
+                            + (record.artifact().digest() == null ? "" : " (" + record.artifact().digest() + ")"));
         }
         return record;
     }

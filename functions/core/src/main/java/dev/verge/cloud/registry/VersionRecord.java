@@ -16,6 +16,8 @@ import java.util.List;
  * @param manifest    the package's manifest.json as sent (null when it was not JSON)
  * @param model       what loading the model showed; null unless registered
  * @param reasons     why it was rejected; empty otherwise
+ * @param artifact    for a version published elsewhere (a container image, an MLflow model), where
+ *                    it is; null for a package held by the registry ({@code packageKey})
  */
 public record VersionRecord(
         String name,
@@ -30,12 +32,21 @@ public record VersionRecord(
         PackageSource source,
         List<Reason> reasons,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        ArtifactRef artifact) {
 
     public static final String COLLECTION = "model-versions";
 
     public VersionRecord {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** A version whose package the registry holds. */
+    public VersionRecord(String name, String version, VersionStatus status, String sha256, long size, String packageKey,
+                         String packageEtag, JsonNode manifest, ValidatedModel model, PackageSource source,
+                         List<Reason> reasons, Instant createdAt, Instant updatedAt) {
+        this(name, version, status, sha256, size, packageKey, packageEtag, manifest, model, source, reasons, createdAt,
+                updatedAt, null);
     }
 
     public static String key(String name, String version) {
@@ -48,6 +59,6 @@ public record VersionRecord(
 
     VersionRecord registered(String blobKey, String blobEtag, Instant at) {
         return new VersionRecord(name, version, VersionStatus.REGISTERED, sha256, size, blobKey, blobEtag, manifest,
-                model, source, List.of(), createdAt, at);
+                model, source, List.of(), createdAt, at, artifact);
     }
 }

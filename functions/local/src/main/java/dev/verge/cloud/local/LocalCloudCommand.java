@@ -1,6 +1,8 @@
 package dev.verge.cloud.local;
 
 import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.events.EventsConfig;
+import dev.verge.cloud.predict.PredictConfig;
 import dev.verge.cloud.registry.RegistryConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -80,8 +82,9 @@ final class LocalCloudCommand implements Callable<Integer> {
             return 2;
         }
         RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
-        CloudConfig config = new CloudConfig(keys, insecureLocal, registry, null,
-                dev.verge.cloud.predict.PredictConfig.fromEnv(System.getenv()), System.getenv("VERGE_SIGNING_KEY"));
+        // prediction limits, webhook secrets and event rules come from the environment, as in the cloud
+        CloudConfig config = new CloudConfig(keys, insecureLocal, registry, null, PredictConfig.fromEnv(System.getenv()),
+                System.getenv("VERGE_SIGNING_KEY"), EventsConfig.fromEnv(System.getenv()));
         String bindTo = host != null ? host : insecureLocal ? "127.0.0.1" : "0.0.0.0";
         LocalCloud.Settings settings = new LocalCloud.Settings(bindTo, port, data, config, publicUrl,
                 Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, rolloutTickSeconds)));

@@ -1,6 +1,7 @@
 package dev.verge.cloud.azure.storage;
 
 import dev.verge.cloud.port.BlobInfo;
+import dev.verge.cloud.events.BlobKeys;
 import dev.verge.cloud.port.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +38,7 @@ import org.w3c.dom.NodeList;
  * (Put Block, then Put Block List), so at most one block is held in memory. A container is created on
  * the first write that needs it.
  */
-public final class AzureBlobStore implements BlobStore {
+public final class AzureBlobStore implements BlobStore, BlobKeys {
 
     static final String API_VERSION = "2023-11-03";
     static final int DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
@@ -92,6 +93,7 @@ public final class AzureBlobStore implements BlobStore {
      * The key of a blob, for events that name a container and a blob (the inverse of {@link #locate});
      * empty when no key reaches that container (its name is a segment that was mapped elsewhere).
      */
+    @Override
     public Optional<String> keyOf(String container, String blobName) {
         String segment = segmentByContainer.getOrDefault(container, container);
         return locate(segment + "/x").container().equals(container) ? Optional.of(segment + "/" + blobName) : Optional.empty();

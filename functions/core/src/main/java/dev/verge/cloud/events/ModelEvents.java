@@ -1,0 +1,341 @@
+package dev.verge.cloud.events;
+
+import dev.verge.cloud.events.EventRules.RepositoryRule;
+import dev.verge.cloud.events.ModelEvent.AliasSet;
+import dev.verge.cloud.events.ModelEvent.ArtifactDeleted;
+import dev.verge.cloud.events.ModelEvent.BlobCreated;
+import dev.verge.cloud.events.ModelEvent.Ignored;
+import dev.verge.cloud.events.ModelEvent.TagPushed;
+import dev.verge.cloud.events.ModelEvent.VersionPublished;
+import dev.verge.cloud.port.BlobInfo;
+import dev.verge.cloud.port.BlobStore;
+import dev.verge.cloud.port.JsonCollection;
+import dev.verge.cloud.port.JsonCollection.Revisioned;
+import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.registry.ArtifactRef;
+import dev.verge.cloud.registry.ModelNames;
+import dev.verge.cloud.registry.ModelRegistry;
+import dev.verge.cloud.registry.ModelVersion;
+import dev.verge.cloud.registry.PackageSource;
+import dev.verge.cloud.registry.Registration;
+import dev.verge.cloud.registry.Stage;
+import dev.verge.cloud.registry.UploadOutcome;
+import dev.verge.cloud.registry.VersionConflictException;
+import dev.verge.error.VergeException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Turns model events into registry actions (register, promote, archive, or ignore with a reason) by
+ * the {@link EventRules}, at most once in effect:
+ * <ul>
+ * <li>a delivery is claimed in the audit log ({@link EventRecord}, key {@code <source>/<delivery id>})
+ *     with a conditional create before anything is done, so a redelivery answers the first outcome and
+ *     changes nothing (a claim left by a crash is taken over after {@link #STALE_CLAIM});</li>
+ * <li>a promotion first advances the model's {@link PromotionMark} with a conditional write, so an
+ *     event older than the last one applied (out of order) does not move the stage back;</li>
+ * <li>registrations are immutable in the registry itself: the same artifact again is
+ *     {@code unchanged}, another artifact under a recorded version is {@code rejected}.</li>
+ * </ul>
+ * Only failures a retry may cure (a store unreachable) are thrown; the claim is then released.
+ */
+public final class ModelEvents {
+    private static final System.Logger LOG = System.getLogger(ModelEvents.class.getName());
+    static final Duration STALE_CLAIM = Duration.ofMinutes(5);
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final int MAX_WRITE_ATTEMPTS = 20;
+
+    /** What one delivery led to; {@code duplicate} when it had been received before (then nothing changed). */
+    public record Result(EventRecord record, boolean duplicate) {}
+
+    private final ModelRegistry registry;
+    private final BlobStore blobs;
+    private final BlobKeys blobKeys;
+    private final JsonCollection<EventRecord> events;
+    private final JsonCollection<PromotionMark> marks;
+    private final Clock clock;
+    private final EventRules rules;
+
+    public ModelEvents(ModelRegistry registry, BlobStore blobs, MetadataStore metadata, Clock clock, EventRules rules) {
+        this.registry = registry;
+        this.blobs = blobs;
+        this.blobKeys = blobs instanceof BlobKeys keys ? keys : null;
+        this.events = new JsonCollection<>(metadata, EventRecord.COLLECTION, EventRecord.class);
+        this.marks = new JsonCollection<>(metadata, PromotionMark.COLLECTION, PromotionMark.class);
+        this.clock = clock;
+        this.rules = rules;
+    }
+
+    /** Applies one delivery, unless it was received before. */
+    public Result handle(Delivery delivery) {
+        String key = delivery.source().json() + "/" + safeId(delivery.deliveryId());
+        Instant now = clock.instant();
+        EventRecord claim = new EventRecord(delivery.source().json(), delivery.deliveryId(), typeOf(delivery.event()),
+                EventOutcome.PROCESSING, null, null, null, delivery.time(), now);
+        long revision = -1;
+        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS && revision < 0; attempt++) {
+            Optional<Revisioned<EventRecord>> seen = events.get(key);
+            if (seen.isEmpty()) {
+                revision = events.create(key, claim) ? 1 : -1;
+            } else if (seen.get().value().outcome() != EventOutcome.PROCESSING
+                    || seen.get().value().receivedAt().plus(STALE_CLAIM).isAfter(now)) {
+                return new Result(seen.get().value(), true);
+            } else if (events.update(key, seen.get().revision(), claim)) {
+                revision = seen.get().revision() + 1;
+            }
+        }
+        if (revision < 0) {
+            throw new IllegalStateException("could not claim event " + key + " after " + MAX_WRITE_ATTEMPTS + " concurrent writes");
+        }
+        EventRecord done;
+        try {
+            done = apply(delivery, claim);
+        } catch (RuntimeException e) {
+            release(key);
+            throw e;
+        }
+        if (!events.update(key, revision, done)) {
+            LOG.log(Level.WARNING, "the audit record of " + key + " changed while it was handled; its outcome was " + done.outcome());
+        }
+        EventRecord logged = done;
+        LOG.log(Level.INFO, () -> "event " + key + " (" + logged.type() + "): " + logged.outcome().json()
+                + (logged.model() == null ? "" : " " + logged.model() + "/" + logged.version())
+                + (logged.reason() == null ? "" : ": " + logged.reason()));
+        return new Result(done, false);
+    }
+
+    /** The audit log, newest first; {@code source} null for every source. */
+    public List<EventRecord> list(EventSource source, int limit) {
+        return events.list(source == null ? "" : source.json() + "/").stream()
+                .map(Revisioned::value)
+                .sorted(Comparator.comparing(EventRecord::receivedAt, Comparator.nullsLast(Comparator.reverseOrder())))
+                .limit(limit)
+                .toList();
+    }
+
+    private EventRecord apply(Delivery delivery, EventRecord claim) {
+        try {
+            return switch (delivery.event()) {
+                case TagPushed pushed -> tagPushed(delivery, pushed, claim);
+                case VersionPublished published -> versionPublished(delivery, published, claim);
+                case AliasSet alias -> aliasSet(delivery, alias, claim);
+                case ArtifactDeleted deleted -> artifactDeleted(delivery, deleted, claim);
+                case BlobCreated blob -> blobCreated(delivery, blob, claim);
+                case Ignored ignored -> claim.finish(EventOutcome.IGNORED, null, null, ignored.reason());
+            };
+        } catch (VergeException e) {
+            if (e.kind().httpStatus() >= 500) {
+                throw e;
+            }
+            return claim.finish(EventOutcome.REJECTED, null, null, e.code() + ": " + e.getMessage());
+        }
+    }
+
+    // ---- the facts -----------------------------------------------------------------------------
+
+    private EventRecord tagPushed(Delivery delivery, TagPushed pushed, EventRecord claim) {
+        Target target = target(delivery.source(), pushed.repository());
+        if (target.model() == null) {
+            return claim.finish(EventOutcome.IGNORED, null, null, target.reason());
+        }
+        String model = target.model();
+        Optional<Stage> stage = target.rule().promotionOf(pushed.tag());
+        if (stage.isPresent()) {
+            String digest = pushed.artifact().digest();
+            if (digest == null) {
+                return claim.finish(EventOutcome.IGNORED, model, null, "tag " + pushed.tag() + " would promote to "
+                        + stage.get().json() + ", but the event names no digest, so the version cannot be told");
+            }
+            Optional<ModelVersion> version = registry.findByArtifactDigest(model, digest);
+            if (version.isEmpty()) {
+                return claim.finish(EventOutcome.IGNORED, model, null, "tag " + pushed.tag() + " points at " + digest
+                        + ", which no registered version of " + model + " has; push a version tag for it first");
+            }
+            return promote(delivery, model, version.get().version(), stage.get(), claim);
+        }
+        Optional<String> version = target.rule().versionOf(pushed.tag());
+        if (version.isEmpty()) {
+            return claim.finish(EventOutcome.IGNORED, model, null, "tag \"" + ModelNames.printable(pushed.tag())
+                    + "\" is neither a version tag (" + target.rule().versionTags() + ") nor a promotion tag "
+                    + target.rule().promote().keySet());
+        }
+        return register(delivery, model, version.get(), pushed.registry(), pushed.artifact(), claim);
+    }
+
+    private EventRecord versionPublished(Delivery delivery, VersionPublished published, EventRecord claim) {
+        Target target = target(delivery.source(), published.repository());
+        if (target.model() == null) {
+            return claim.finish(EventOutcome.IGNORED, null, null, target.reason());
+        }
+        if (!ModelNames.isValidVersion(published.version())) {
+            return claim.finish(EventOutcome.IGNORED, target.model(), null, "version \""
+                    + ModelNames.printable(published.version()) + "\" is not a valid Verge version");
+        }
+        return register(delivery, target.model(), published.version(), published.registry(), published.artifact(), claim);
+    }
+
+    private EventRecord aliasSet(Delivery delivery, AliasSet alias, EventRecord claim) {
+        Target target = target(delivery.source(), alias.repository());
+        if (target.model() == null) {
+            return claim.finish(EventOutcome.IGNORED, null, null, target.reason());
+        }
+        Optional<Stage> stage = target.rule().promotionOf(alias.alias());
+        if (stage.isEmpty()) {
+            return claim.finish(EventOutcome.IGNORED, target.model(), alias.version(), "alias \""
+                    + ModelNames.printable(alias.alias()) + "\" promotes to no stage; the rule promotes " + target.rule().promote().keySet());
+        }
+        if (!ModelNames.isValidVersion(alias.version())) {
+            return claim.finish(EventOutcome.IGNORED, target.model(), null, "version \""
+                    + ModelNames.printable(alias.version()) + "\" is not a valid Verge version");
+        }
+        return promote(delivery, target.model(), alias.version(), stage.get(), claim);
+    }
+
+    private EventRecord artifactDeleted(Delivery delivery, ArtifactDeleted deleted, EventRecord claim) {
+        Target target = target(delivery.source(), deleted.repository());
+        if (target.model() == null) {
+            return claim.finish(EventOutcome.IGNORED, null, null, target.reason());
+        }
+        Optional<ModelVersion> version = registry.findByArtifactDigest(target.model(), deleted.digest());
+        if (version.isEmpty()) {
+            return claim.finish(EventOutcome.IGNORED, target.model(), null, "no registered version of " + target.model()
+                    + " has the deleted digest " + deleted.digest());
+        }
+        ModelVersion v = version.get();
+        if (v.stage() == Stage.PRODUCTION) {
+            return claim.finish(EventOutcome.IGNORED, v.name(), v.version(), "the deleted artifact is the production version;"
+                    + " it is not archived automatically: promote another version first");
+        }
+        if (v.stage() == Stage.ARCHIVED) {
+            return claim.finish(EventOutcome.UNCHANGED, v.name(), v.version(), "already archived");
+        }
+        registry.changeStage(v.name(), v.version(), Stage.ARCHIVED, by(delivery), "deleted from " + deleted.registry());
+        return claim.finish(EventOutcome.ARCHIVED, v.name(), v.version(), null);
+    }
+
+    private EventRecord blobCreated(Delivery delivery, BlobCreated blob, EventRecord claim) {
+        Optional<String> resolved;
+        try {
+            resolved = blobKeys != null ? blobKeys.keyOf(blob.store(), blob.objectName())
+                    : Optional.of(blob.containerIsKeySegment() ? blob.store() + "/" + blob.objectName() : blob.objectName());
+        } catch (IllegalArgumentException notAContainerName) {
+            resolved = Optional.empty();
+        }
+        if (resolved.isEmpty()) {
+            return claim.finish(EventOutcome.IGNORED, null, null, blob.store() + " is not a bucket or container of this registry");
+        }
+        String key = resolved.get();
+        if (rules.blobRule(blob.store(), key).isEmpty()) {
+            return claim.finish(EventOutcome.IGNORED, null, null, "no blob rule matches " + blob.store() + " " + key);
+        }
+        String etag = blob.etag();
+        long size = blob.size();
+        if (etag.isEmpty() || size < 0) {
+            Optional<BlobInfo> head = blobs.head(key);
+            if (head.isEmpty()) {
+                return claim.finish(EventOutcome.IGNORED, null, null, key + " no longer exists");
+            }
+            etag = etag.isEmpty() ? head.get().etag() : etag;
+            size = size < 0 ? head.get().size() : size;
+        }
+        UploadOutcome outcome = registry.onPackageUploaded(key, etag, size, PackageSource.bucket(blob.store(), by(delivery)));
+        ModelVersion v = outcome.version();
+        EventOutcome result = switch (outcome.result()) {
+            case REGISTERED -> EventOutcome.REGISTERED;
+            case ALREADY_REGISTERED -> EventOutcome.UNCHANGED;
+            case REJECTED -> EventOutcome.REJECTED;
+            case IGNORED -> EventOutcome.IGNORED;
+        };
+        return claim.finish(result, v == null ? null : v.name(), v == null ? null : v.version(), outcome.reason());
+    }
+
+    // ---- registry actions ----------------------------------------------------------------------
+
+    private EventRecord register(Delivery delivery, String model, String version, String from, ArtifactRef artifact,
+                                 EventRecord claim) {
+        try {
+            Registration registration = registry.registerArtifact(model, version, artifact,
+                    PackageSource.registry(from, artifact.reference(), by(delivery)));
+            return claim.finish(registration.created() ? EventOutcome.REGISTERED : EventOutcome.UNCHANGED, model, version, null);
+        } catch (VersionConflictException e) {
+            return claim.finish(EventOutcome.REJECTED, model, version, model + "/" + version
+                    + " is already recorded with another artifact (" + e.existingSha256() + "); versions are immutable,"
+                    + " so " + artifact.reference() + (artifact.digest() == null ? "" : " " + artifact.digest())
+                    + " was not recorded: push it under a new version tag");
+        }
+    }
+
+    /** Moves the version to {@code stage} unless a newer event already set that stage. */
+    private EventRecord promote(Delivery delivery, String model, String version, Stage stage, EventRecord claim) {
+        ModelVersion current = registry.get(model, version);
+        String markKey = model + "/" + stage.json();
+        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+            Optional<Revisioned<PromotionMark>> mark = marks.get(markKey);
+            if (mark.isPresent() && mark.get().value().eventTime() != null && !delivery.time().isAfter(mark.get().value().eventTime())) {
+                PromotionMark newer = mark.get().value();
+                if (newer.version().equals(version)) {
+                    return claim.finish(EventOutcome.UNCHANGED, model, version, null);
+                }
+                return claim.finish(EventOutcome.IGNORED, model, version, "out of order: an event of " + newer.eventTime()
+                        + " (" + newer.source() + " " + newer.deliveryId() + ") already moved version " + newer.version()
+                        + " to " + stage.json() + ", and this one is from " + delivery.time());
+            }
+            PromotionMark next = new PromotionMark(model, stage.json(), version, delivery.time(), delivery.source().json(),
+                    delivery.deliveryId());
+            boolean written = mark.isEmpty() ? marks.create(markKey, next) : marks.update(markKey, mark.get().revision(), next);
+            if (written) {
+                if (current.stage() == stage) {
+                    return claim.finish(EventOutcome.UNCHANGED, model, version, null);
+                }
+                registry.changeStage(model, version, stage, by(delivery),
+                        "event " + delivery.source().json() + " " + delivery.deliveryId());
+                return claim.finish(EventOutcome.PROMOTED, model, version, "to " + stage.json());
+            }
+        }
+        throw new IllegalStateException("could not record the promotion of " + model + "/" + version + " after "
+                + MAX_WRITE_ATTEMPTS + " concurrent writes");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    private record Target(RepositoryRule rule, String model, String reason) {}
+
+    private Target target(EventSource source, String repository) {
+        Optional<RepositoryRule> rule = rules.repositoryRule(source, repository);
+        if (rule.isEmpty()) {
+            return new Target(null, null, "no rule in " + EventsConfig.RULES_VARIABLE + " matches repository \""
+                    + ModelNames.printable(repository) + "\" from " + source.json());
+        }
+        Optional<String> model = rule.get().modelFor(repository);
+        return model.map(m -> new Target(rule.get(), m, null))
+                .orElseGet(() -> new Target(rule.get(), null, "repository \"" + ModelNames.printable(repository)
+                        + "\" makes no valid model name with the rule's model \"" + rule.get().model() + "\""));
+    }
+
+    private static String by(Delivery delivery) {
+        return delivery.source().json() + ":" + ModelNames.printable(delivery.by() == null ? "unknown" : delivery.by());
+    }
+
+    private static String typeOf(ModelEvent event) {
+        return event.type();
+    }
+
+    private void release(String key) {
+        try {
+            events.delete(key);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not release the claim on event " + key + "; it is taken over after " + STALE_CLAIM, e);
+        }
+    }
+
+    /** Delivery ids become store keys: odd or long ones are replaced by their SHA-256. */
+    static String safeId(String deliveryId) {
+        return SAFE_ID.matcher(deliveryId).matches() ? deliveryId : "sha256-" + Fields.sha256(deliveryId);
+    }
+}
