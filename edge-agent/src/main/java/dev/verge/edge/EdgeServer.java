@@ -18,6 +18,20 @@ import java.util.concurrent.TimeUnit;
  * call on port 0 to reach the real routes over HTTP.
  */
 public final class EdgeServer implements AutoCloseable {
+    /**
+     * Seconds a client has to send its whole request before the JDK server closes the connection
+     * ({@code sun.net.httpserver.maxReqTime}, unset by default = forever): a camera that stops halfway
+     * through an upload must not hold a connection and a virtual thread for ever. Read once per JVM by
+     * the JDK, so it is set here, before the first server starts, unless the command line set it.
+     */
+    static final String MAX_REQUEST_SECONDS = "30";
+
+    static {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        }
+    }
+
     private final HttpServer http;
     private final ExecutorService executor;
     private final InferenceGate gate;
