@@ -27,7 +27,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -94,13 +93,22 @@ class LambdaRuntimeIT {
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("function.log").toFile());
         // what Lambda sets, and where the emulators are: the rest comes from the template
-        Set<String> runtimeAndEmulators = Set.of(AwsSettings.REGION, AwsSettings.S3_ENDPOINT, AwsSettings.DYNAMODB_ENDPOINT,
-                "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
-        Emulators.lambdaEnvironment(bucket, table, KEY).forEach((name, value) -> {
-            if (runtimeAndEmulators.contains(name)) {
-                builder.environment().put(name, value);
-            }
-        });
+        Map<String, String> emulators = Emulators.lambdaEnvironment(bucket, table, KEY);
+        for (String name : List.of(AwsSettings.REGION, AwsSettings.S3_ENDPOINT, AwsSettings.DYNAMODB_ENDPOINT)) {
+            builder.environment().put(name, emulators.get(name));
+        }
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_ACCESS_KEY") || name.startsWith("AWS_SECRET")
+                || name.startsWith("AWS_SESSION") || name.startsWith("AWS_CONTAINER"));
+        if (initializationType.equals("snap-start")) {
+            // SnapStart functions get no key variables: their credentials come from the container endpoint
+            String token = "container-token-" + System.nanoTime();
+            builder.environment().put("AWS_CONTAINER_CREDENTIALS_FULL_URI", runtimeApi.serveContainerCredentials(
+                    emulators.get("AWS_ACCESS_KEY_ID"), emulators.get("AWS_SECRET_ACCESS_KEY"), token));
+            builder.environment().put("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+        } else {
+            builder.environment().put("AWS_ACCESS_KEY_ID", emulators.get("AWS_ACCESS_KEY_ID"));
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", emulators.get("AWS_SECRET_ACCESS_KEY"));
+        }
         builder.environment().putAll(template.environment());
         builder.environment().putAll(Map.of(
                 "AWS_LAMBDA_RUNTIME_API", runtimeApi.address(),
@@ -157,7 +165,7 @@ class LambdaRuntimeIT {
         var testEvent = runtimeApi.invoke(S3NotificationTest.class.getResourceAsStream("/events/s3-test-event.json").readAllBytes());
         var garbage = runtimeApi.invoke("{\"Records\": [{\"eventName\": 42}]}".getBytes());
 
-        // as with SnapStart: the init phase also loads ONNX Runtime
+        // as with SnapStart: the init phase also loads ONNX Runtime, and credentials come from the container endpoint
         long start = startFunction("S3UploadFunction", "snap-start");
         Outcome answered = await(first);
         printColdStart("S3UploadFunction", "snap-start", start, runtimeApi.firstPoll().get(), answered);
