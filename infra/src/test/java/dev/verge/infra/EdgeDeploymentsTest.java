@@ -159,7 +159,14 @@ class EdgeDeploymentsTest {
 
     @Test
     void iotEdgeManifest_runsTheAgentWithRestartsOnPort80_andSetsAgentVariablesOnly() throws IOException {
-        JsonNode desired = JSON.readTree(edge("deployment.template.json").toFile()).at("/modulesContent/$edgeAgent/properties.desired");
+        String text = Files.readString(edge("deployment.template.json"));
+        Matcher placeholders = Pattern.compile("\\$\\{(\\w+)}").matcher(text);
+        Set<String> names = new TreeSet<>();
+        while (placeholders.find()) {
+            names.add(placeholders.group(1));
+        }
+        assertThat(names).as("the README renders the manifest with envsubst '$VERGE_EDGE_IMAGE'").containsExactly("VERGE_EDGE_IMAGE");
+        JsonNode desired = JSON.readTree(text).at("/modulesContent/$edgeAgent/properties.desired");
         assertThat(desired.path("schemaVersion").asText()).isEqualTo("1.1");
         assertThat(desired.at("/systemModules/edgeAgent/settings/image").asText()).startsWith("mcr.microsoft.com/azureiotedge-agent:");
         assertThat(desired.at("/systemModules/edgeHub/settings/image").asText()).startsWith("mcr.microsoft.com/azureiotedge-hub:");

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * One function of infra/aws/template.yaml as {@code sam local invoke} would run it: its handler, and its
  * environment (Globals plus its own) with every reference to a template resource (Ref, Fn::GetAtt, a
- * Secrets Manager dynamic reference, a name built with Fn::Sub) replaced by the local stand-in for it.
+ * Secrets Manager dynamic reference, a name built with Fn::Sub) replaced by the local stand-in for it, and
+ * every reference to a parameter by the parameter's default.
  */
 record SamFunction(String logicalId, String handler, Map<String, String> environment) {
     private static final Pattern SECRET = Pattern.compile("\\{\\{resolve:secretsmanager:\\$\\{(\\w+)}[^}]*}}");
@@ -43,6 +44,10 @@ record SamFunction(String logicalId, String handler, Map<String, String> environ
         String resource = null;
         if (value.has("Ref")) {
             resource = value.get("Ref").asText();
+            JsonNode parameter = root.path("Parameters").path(resource);
+            if (parameter.has("Default") && !locals.containsKey(resource)) {
+                return parameter.get("Default").asText();
+            }
         } else if (value.has("Fn::GetAtt")) {
             resource = value.get("Fn::GetAtt").get(0).asText();
         } else if (value.has("Fn::Sub")) {
