@@ -47,6 +47,10 @@ param maximumInstanceCount int = 40
 @allowed([2048, 4096])
 param instanceMemoryMB int = 2048
 
+@description('Redundancy of the storage account (ZRS where the region has zones)')
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS'])
+param storageSku string = 'Standard_LRS'
+
 @description('Days Log Analytics keeps the logs')
 @minValue(30)
 param logRetentionDays int = 30
@@ -86,7 +90,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   location: location
   kind: 'StorageV2'
   sku: {
-    name: 'Standard_ZRS'
+    name: storageSku
   }
   properties: {
     minimumTlsVersion: 'TLS1_2'
@@ -416,7 +420,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 // ------------------------------------------------------------------ Event Grid
-resource storageTopic 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = {
+resource storageTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   name: '${appName}-storage-events'
   location: location
   identity: {
@@ -438,7 +442,7 @@ resource storageTopicDeadLetters 'Microsoft.Authorization/roleAssignments@2022-0
   }
 }
 
-resource blobCreatedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = if (deployEventSubscriptions) {
+resource blobCreatedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = if (deployEventSubscriptions) {
   parent: storageTopic
   name: 'model-blob-created'
   properties: {
@@ -478,10 +482,10 @@ resource blobCreatedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscrip
 
 // only read when containerRegistryName is set (registryTopic has that condition)
 resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
-  name: containerRegistryName
+  name: empty(containerRegistryName) ? 'none' : containerRegistryName
 }
 
-resource registryTopic 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = if (!empty(containerRegistryName)) {
+resource registryTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = if (!empty(containerRegistryName)) {
   name: '${appName}-registry-events'
   location: location
   properties: {
@@ -490,7 +494,7 @@ resource registryTopic 'Microsoft.EventGrid/systemTopics@2024-06-01-preview' = i
   }
 }
 
-resource imagePushedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-06-01-preview' = if (deployEventSubscriptions && !empty(containerRegistryName)) {
+resource imagePushedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = if (deployEventSubscriptions && !empty(containerRegistryName)) {
   parent: registryTopic
   name: 'registry-image-pushed'
   properties: {

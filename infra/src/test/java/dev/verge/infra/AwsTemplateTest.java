@@ -340,6 +340,20 @@ class AwsTemplateTest {
         assertThat(SamTemplate.referencedResource(outputs.at("/SamplesBucketName/Value"))).isEqualTo("SamplesBucket");
     }
 
+    @Test
+    void samconfig_atTheRoot_buildsThisTemplate() throws IOException {
+        List<String> lines = java.nio.file.Files.readAllLines(Repository.root().resolve("samconfig.toml"));
+        int build = lines.indexOf("[default.build.parameters]");
+        assertThat(build).as("samconfig.toml has [default.build.parameters]").isNotNegative();
+        String templateFile = lines.stream().skip(build + 1).takeWhile(l -> !l.startsWith("["))
+                .filter(l -> l.startsWith("template_file")).findFirst().orElseThrow()
+                .replaceAll("^template_file\\s*=\\s*\"(.*)\"$", "$1");
+        assertThat(Repository.root().resolve(templateFile)).isEqualTo(template.file);
+        assertThat(lines).as("sam deploy must use the built template, so no template_file outside build/validate")
+                .filteredOn(l -> l.startsWith("template_file")).hasSize(2);
+        assertThat(lines).contains("capabilities = \"CAPABILITY_IAM\"");
+    }
+
     private static Set<String> jarEntries(Path jar) throws IOException {
         Set<String> names = new TreeSet<>();
         try (ZipFile zip = new ZipFile(jar.toFile())) {

@@ -323,4 +323,36 @@ class AzureTemplateTest {
         assertThat(JSON.readTree(staging().resolve("host.json").toFile())).as("the staging folder carries the repository's host.json")
                 .isEqualTo(host);
     }
+
+    @Test
+    void bicep_isBalanced_andEveryParentScopeAndDependencyIsADeclaredResource_andEveryParamAndVarIsUsed() {
+        // what a compiler would catch first, for a file no compiler reads in this build
+        String code = bicep.text.replaceAll("(?m)//.*$", "").replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''");
+        for (String pair : List.of("{}", "[]", "()")) {
+            int depth = 0;
+            for (char c : code.toCharArray()) {
+                depth += c == pair.charAt(0) ? 1 : c == pair.charAt(1) ? -1 : 0;
+                assertThat(depth).as("closing %s without an opening one", pair.charAt(1)).isNotNegative();
+            }
+            assertThat(depth).as("unbalanced " + pair).isZero();
+        }
+        Set<String> declared = bicep.resources().keySet();
+        Matcher references = Pattern.compile("(?m)^\\s+(?:parent|scope): (\\w+)$").matcher(code);
+        while (references.find()) {
+            assertThat(declared).contains(references.group(1));
+        }
+        Matcher dependsOn = Pattern.compile("dependsOn: \\[([^]]*)]").matcher(code);
+        while (dependsOn.find()) {
+            for (String name : dependsOn.group(1).strip().split("\\s+")) {
+                assertThat(declared).as("dependsOn " + name).contains(name);
+            }
+        }
+        String withInterpolations = bicep.text.replaceAll("(?m)//.*$", "");
+        Matcher names = Pattern.compile("(?m)^(?:param|var) (\\w+) ").matcher(code);
+        while (names.find()) {
+            String name = names.group(1);
+            assertThat(Pattern.compile("\\b" + name + "\\b").matcher(withInterpolations).results().count())
+                    .as("%s is declared and used", name).isGreaterThan(1);
+        }
+    }
 }
