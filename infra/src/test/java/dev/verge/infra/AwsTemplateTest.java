@@ -47,7 +47,7 @@ class AwsTemplateTest {
             "VERGE_TMPDIR", "java.io.tmpdir is /tmp on Lambda, which is what it should be");
 
     /** Variables whose value is a credential: they must come from Secrets Manager, never from the template. */
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(KEY|KEYS|SECRET|SECRETS|TOKEN|PASSWORD)$");
+    private static final Pattern SECRET_NAME = Pattern.compile("VERGE_.*_(KEY|KEYS|SECRET|SECRETS|TOKEN|PASSWORD)(_[A-Z0-9_]+)?");
 
     /** Event sources that invoke a function asynchronously: failures must end somewhere. */
     private static final Set<String> ASYNC_EVENTS = Set.of("S3", "EventBridgeRule", "CloudWatchEvent", "Schedule", "ScheduleV2", "SNS");
@@ -131,12 +131,11 @@ class AwsTemplateTest {
 
     @Test
     void environment_ofEveryFunction_setsEveryVariableTheCodeReads() {
-        Set<String> read = ClassConstants.vergeVariables(List.of(lambdaJar()));
-        assertThat(read).as("variables found in the jar").contains("VERGE_MODELS_BUCKET", "VERGE_API_KEYS");
+        CodeSettings read = CodeSettings.of(List.of(lambdaJar()));
+        assertThat(read.names()).as("variables found in the jar").contains("VERGE_MODELS_BUCKET", "VERGE_API_KEYS");
         for (var function : template.functions().entrySet()) {
-            Set<String> missing = new TreeSet<>(read);
-            missing.removeAll(template.environment(function.getValue()).keySet());
-            missing.removeAll(UNSET_ON_PURPOSE.keySet());
+            Set<String> set = template.environment(function.getValue()).keySet();
+            Set<String> missing = read.missing(set::contains, set, UNSET_ON_PURPOSE);
             assertThat(missing)
                     .as("%s: the Lambda jar reads these variables, which infra/aws/template.yaml does not set"
                             + " (set them under Globals.Function.Environment, or list them in UNSET_ON_PURPOSE with a reason)",
@@ -147,11 +146,10 @@ class AwsTemplateTest {
 
     @Test
     void environment_setsNoVergeVariableTheCodeDoesNotRead() {
-        Set<String> read = ClassConstants.vergeVariables(List.of(lambdaJar()));
+        CodeSettings read = CodeSettings.of(List.of(lambdaJar()));
         for (var function : template.functions().entrySet()) {
             Set<String> stale = new TreeSet<>(template.environment(function.getValue()).keySet());
-            stale.removeIf(name -> !name.startsWith("VERGE_"));
-            stale.removeAll(read);
+            stale.removeIf(name -> !name.startsWith("VERGE_") || read.reads(name));
             assertThat(stale).as("%s sets variables no class of the Lambda jar reads", function.getKey()).isEmpty();
             assertThat(template.environment(function.getValue()).keySet())
                     .as("set on purpose only where a deployment needs them").doesNotContainAnyElementsOf(UNSET_ON_PURPOSE.keySet());

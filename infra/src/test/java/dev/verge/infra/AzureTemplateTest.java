@@ -43,7 +43,7 @@ class AzureTemplateTest {
             "registryImagePushed", "ACR ImagePushed events: the Event Grid function comes with the registry events work;"
                     + " until it is merged deploy with containerRegistryName empty");
 
-    private static final Pattern SECRET_NAME = Pattern.compile(".*(KEY|KEYS|SECRET|SECRETS|TOKEN|PASSWORD)$");
+    private static final Pattern SECRET_NAME = Pattern.compile("VERGE_.*_(KEY|KEYS|SECRET|SECRETS|TOKEN|PASSWORD)(_[A-Z0-9_]+)?");
     private static final Set<String> BUILT_IN_BINDINGS = Set.of("httpTrigger", "http", "timerTrigger");
     private static final List<String> IDENTITY_SUFFIXES = List.of("__accountName", "__blobServiceUri", "__serviceUri");
 
@@ -111,14 +111,9 @@ class AzureTemplateTest {
 
     @Test
     void appSettings_setEverySettingTheCodeReads() throws IOException {
-        Set<String> read = ClassConstants.vergeVariables(stagingJars());
-        assertThat(read).contains("VERGE_STORAGE", "VERGE_API_KEYS");
-        Set<String> missing = new TreeSet<>();
-        for (String name : read) {
-            if (!connectionIsSet(name) && !UNSET_ON_PURPOSE.containsKey(name)) {
-                missing.add(name);
-            }
-        }
+        CodeSettings read = CodeSettings.of(stagingJars());
+        assertThat(read.names()).contains("VERGE_STORAGE", "VERGE_API_KEYS");
+        Set<String> missing = read.missing(this::connectionIsSet, bicep.appSettings().keySet(), UNSET_ON_PURPOSE);
         assertThat(missing)
                 .as("the classes of %s read these settings, which main.bicep's appSettings do not set"
                         + " (add them, or list them in UNSET_ON_PURPOSE with a reason)", STAGING)
@@ -128,6 +123,7 @@ class AzureTemplateTest {
     @Test
     void appSettings_setNoVergeSettingTheCodeDoesNotRead() throws IOException {
         Set<String> strings = ClassConstants.strings(stagingJars(), "dev/verge/");
+        CodeSettings read = CodeSettings.of(stagingJars());
         Set<String> stale = new TreeSet<>();
         for (String name : bicep.appSettings().keySet()) {
             if (!name.startsWith("VERGE_")) {
@@ -137,10 +133,10 @@ class AzureTemplateTest {
             // (javac keeps "\u0001__suffix" as the recipe of that concatenation)
             int split = name.indexOf("__");
             String suffix = split < 0 ? null : name.substring(split);
-            boolean read = split < 0
-                    ? strings.contains(name)
+            boolean isRead = split < 0
+                    ? read.reads(name)
                     : strings.contains(name.substring(0, split)) && strings.stream().anyMatch(s -> s.endsWith(suffix));
-            if (!read) {
+            if (!isRead) {
                 stale.add(name);
             }
         }
@@ -164,7 +160,7 @@ class AzureTemplateTest {
             secrets++;
         }
         assertThat(secrets).as("VERGE_API_KEYS at least").isPositive();
-        bicep.params().stream().filter(p -> SECRET_NAME.matcher(p.name().toUpperCase()).matches() || p.name().endsWith("Secrets"))
+        bicep.params().stream().filter(p -> p.name().matches("(?i).*(key|keys|secret|secrets|token|password)"))
                 .forEach(p -> assertThat(p.secure()).as("param " + p.name() + " is @secure()").isTrue());
         assertThat(bicep.text).doesNotContain("listKeys(").doesNotContain("AccountKey=");
         assertThat(bicep.resourceBody("storage")).contains("allowSharedKeyAccess: false");

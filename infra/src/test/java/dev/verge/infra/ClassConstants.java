@@ -63,9 +63,33 @@ final class ClassConstants {
 
     /** The environment variable names among them: VERGE_ and upper case, digits, underscores. */
     static Set<String> vergeVariables(List<Path> jarsOrFolders) {
+        return vergeVariables(strings(jarsOrFolders, "dev/verge/"));
+    }
+
+    static Set<String> vergeVariables(Set<String> constants) {
         Set<String> names = new TreeSet<>();
-        strings(jarsOrFolders, "dev/verge/").stream().filter(isVergeVariable()).forEach(names::add);
+        constants.stream().filter(isVergeVariable()).forEach(names::add);
         return names;
+    }
+
+    /**
+     * Prefixes of variable names the code composes at run time, e.g. {@code "VERGE_WEBHOOK_SECRET_" + source}:
+     * javac keeps such a concatenation as the recipe {@code "VERGE_WEBHOOK_SECRET_\u0001"}, a constant folded
+     * prefix stays a literal ending in '_'.
+     */
+    static Set<String> vergeVariablePrefixes(List<Path> jarsOrFolders) {
+        return vergeVariablePrefixes(strings(jarsOrFolders, "dev/verge/"));
+    }
+
+    static Set<String> vergeVariablePrefixes(Set<String> constants) {
+        Set<String> prefixes = new TreeSet<>();
+        for (String s : constants) {
+            String head = s.contains("\u0001") ? s.substring(0, s.indexOf('\u0001')) : s;
+            if (head.matches("VERGE_[A-Z0-9_]*_") && !head.contains("__")) {
+                prefixes.add(head);
+            }
+        }
+        return prefixes;
     }
 
     static Predicate<String> isVergeVariable() {
