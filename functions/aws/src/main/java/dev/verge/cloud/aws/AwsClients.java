@@ -3,6 +3,8 @@ package dev.verge.cloud.aws;
 import java.net.URI;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -16,24 +18,34 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Builds the SDK clients once per container. Choices made for cold start: the JDK's
- * URLConnection HTTP client (no Apache or Netty), region and credentials read straight from the
- * variables Lambda sets (no provider-chain search, no profile files).
+ * URLConnection HTTP client (no Apache or Netty), region and credentials read straight from what
+ * Lambda sets (no search of profile files or instance metadata).
  */
 public final class AwsClients {
 
     private AwsClients() {}
 
-    /** Clients for a Lambda container: credentials from {@code AWS_ACCESS_KEY_ID} and friends. */
+    /** Clients for a Lambda container, with {@link #lambdaCredentials()}. */
     public static S3Client s3(AwsSettings settings) {
-        return s3(settings.region(), settings.s3Endpoint(), EnvironmentVariableCredentialsProvider.create());
+        return s3(settings.region(), settings.s3Endpoint(), lambdaCredentials());
     }
 
     public static S3Presigner s3Presigner(AwsSettings settings) {
-        return s3Presigner(settings.region(), settings.s3Endpoint(), EnvironmentVariableCredentialsProvider.create());
+        return s3Presigner(settings.region(), settings.s3Endpoint(), lambdaCredentials());
     }
 
     public static DynamoDbClient dynamo(AwsSettings settings) {
-        return dynamo(settings.region(), settings.dynamoEndpoint(), EnvironmentVariableCredentialsProvider.create());
+        return dynamo(settings.region(), settings.dynamoEndpoint(), lambdaCredentials());
+    }
+
+    /**
+     * The function's role credentials: Lambda puts them in {@code AWS_ACCESS_KEY_ID} and friends, except
+     * for a SnapStart function, which gets none of those and reads them from the container credentials
+     * endpoint ({@code AWS_CONTAINER_CREDENTIALS_FULL_URI} + {@code AWS_CONTAINER_AUTHORIZATION_TOKEN})
+     * after each restore. Resolved at the first call, never during init, so no snapshot holds them.
+     */
+    public static AwsCredentialsProvider lambdaCredentials() {
+        return AwsCredentialsProviderChain.of(EnvironmentVariableCredentialsProvider.create(), ContainerCredentialsProvider.create());
     }
 
     /**

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployment jar as Lambda runs it: a fresh JVM running the runtime interface client with the
- * handler name from the SAM template, against a local Runtime API and the emulators. Prints how
- * long a fresh JVM takes until its first event is answered (no assertion on time).
+ * handler and the environment that infra/aws/template.yaml gives the function (as {@code sam local invoke}
+ * would, its resources replaced by the emulators' bucket and table and a test key), against a local
+ * Runtime API. Prints how long a fresh JVM takes until its first event is answered (no assertion on time).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LambdaRuntimeIT {
@@ -74,8 +75,10 @@ class LambdaRuntimeIT {
         runtimeApi.close();
     }
 
-    /** Starts the function as Lambda's java21 runtime would; returns System.nanoTime() just before. */
-    private long startFunction(String handler, String initializationType) throws IOException, URISyntaxException {
+    /** Starts the template's function as Lambda's java21 runtime would; returns System.nanoTime() just before. */
+    private long startFunction(String logicalId, String initializationType) throws IOException, URISyntaxException {
+        SamFunction template = SamFunction.load(logicalId, Map.of("ModelsBucket", bucket, "MetadataTable", table, "ApiKeysSecret", KEY));
+        String handler = template.handler();
         Path jar = Path.of(System.getProperty("verge.aws.lambdaJar", "target/verge-functions-aws.jar"));
         assertThat(jar).as("the shaded jar is built in the package phase").exists();
         String classPath = String.join(File.pathSeparator, jar.toString(), jarOf(AWSLambda.class), jarOf(PojoSerializer.class));
@@ -89,7 +92,24 @@ class LambdaRuntimeIT {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("function.log").toFile());
-        builder.environment().putAll(Emulators.lambdaEnvironment(bucket, table, KEY));
+        // what Lambda sets, and where the emulators are: the rest comes from the template
+        Map<String, String> emulators = Emulators.lambdaEnvironment(bucket, table, KEY);
+        for (String name : List.of(AwsSettings.REGION, AwsSettings.S3_ENDPOINT, AwsSettings.DYNAMODB_ENDPOINT)) {
+            builder.environment().put(name, emulators.get(name));
+        }
+        builder.environment().keySet().removeIf(name -> name.startsWith("AWS_ACCESS_KEY") || name.startsWith("AWS_SECRET")
+                || name.startsWith("AWS_SESSION") || name.startsWith("AWS_CONTAINER"));
+        if (initializationType.equals("snap-start")) {
+            // SnapStart functions get no key variables: their credentials come from the container endpoint
+            String token = "container-token-" + System.nanoTime();
+            builder.environment().put("AWS_CONTAINER_CREDENTIALS_FULL_URI", runtimeApi.serveContainerCredentials(
+                    emulators.get("AWS_ACCESS_KEY_ID"), emulators.get("AWS_SECRET_ACCESS_KEY"), token));
+            builder.environment().put("AWS_CONTAINER_AUTHORIZATION_TOKEN", token);
+        } else {
+            builder.environment().put("AWS_ACCESS_KEY_ID", emulators.get("AWS_ACCESS_KEY_ID"));
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", emulators.get("AWS_SECRET_ACCESS_KEY"));
+        }
+        builder.environment().putAll(template.environment());
         builder.environment().putAll(Map.of(
                 "AWS_LAMBDA_RUNTIME_API", runtimeApi.address(),
                 "AWS_LAMBDA_FUNCTION_NAME", "verge-test",
@@ -138,18 +158,17 @@ class LambdaRuntimeIT {
     }
 
     @Test
-    void s3UploadHandler_underRuntimeClient_registersUploadedPackage() throws Exception {
-        String handler = "dev.verge.cloud.aws.S3UploadHandler::handleRequest";
+    void s3UploadFunction_ofTheTemplate_underRuntimeClient_registersUploadedPackage() throws Exception {
         BlobInfo blob = putPackage("models/fruit-quality/1/package.zip", "1");
         var first = runtimeApi.invoke(s3Event("models/fruit-quality/1/package.zip", blob));
         var redelivered = runtimeApi.invoke(s3Event("models/fruit-quality/1/package.zip", blob));
         var testEvent = runtimeApi.invoke(S3NotificationTest.class.getResourceAsStream("/events/s3-test-event.json").readAllBytes());
         var garbage = runtimeApi.invoke("{\"Records\": [{\"eventName\": 42}]}".getBytes());
 
-        // as with SnapStart: the init phase also loads ONNX Runtime
-        long start = startFunction(handler, "snap-start");
+        // as with SnapStart: the init phase also loads ONNX Runtime, and credentials come from the container endpoint
+        long start = startFunction("S3UploadFunction", "snap-start");
         Outcome answered = await(first);
-        printColdStart(handler, "snap-start", start, runtimeApi.firstPoll().get(), answered);
+        printColdStart("S3UploadFunction", "snap-start", start, runtimeApi.firstPoll().get(), answered);
 
         assertThat(answered.error()).as(answered.body()).isFalse();
         assertThat(JSON.readTree(answered.body()).at("/records/0/result").asText()).isEqualTo("REGISTERED");
@@ -162,8 +181,7 @@ class LambdaRuntimeIT {
     }
 
     @Test
-    void apiHandler_underRuntimeClient_answersBothPayloadFormats() throws Exception {
-        String handler = "dev.verge.cloud.aws.ApiHandler::handleRequest";
+    void apiFunction_ofTheTemplate_underRuntimeClient_answersBothPayloadFormats() throws Exception {
         BlobInfo blob = putPackage("models/fruit-quality/2/package.zip", "2");
         services.registry().onPackageUploaded(blob.key(), blob.etag(), blob.size(), PackageSource.bucket(bucket, "it"));
         ApiRequest get = ApiRequest.of("GET", "/api/models/fruit-quality/versions/2", Map.of("x-api-key", List.of(KEY)), null);
@@ -173,9 +191,9 @@ class LambdaRuntimeIT {
         var noKey = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2,
                 ApiRequest.of("GET", "/api/models", Map.of(), null)));
 
-        long start = startFunction(handler, "on-demand");
+        long start = startFunction("ApiFunction", "on-demand");
         Outcome answered = await(v2);
-        printColdStart(handler, "on-demand", start, runtimeApi.firstPoll().get(), answered);
+        printColdStart("ApiFunction", "on-demand", start, runtimeApi.firstPoll().get(), answered);
 
         ApiResponse response = ApiGatewayProxyEvents.response(answered.body().getBytes());
         assertThat(response.status()).as(answered.body()).isEqualTo(200);

@@ -56,6 +56,30 @@ final class LocalRuntimeApi implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Serves the function's role credentials the way Lambda does for SnapStart functions, which get no
+     * {@code AWS_ACCESS_KEY_ID}: returns the value for {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}; requests
+     * must carry {@code token} (AWS_CONTAINER_AUTHORIZATION_TOKEN) in their Authorization header.
+     */
+    String serveContainerCredentials(String accessKeyId, String secretAccessKey, String token) {
+        server.createContext("/credentials", exchange -> {
+            boolean authorized = token.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            // Lambda's answer also has a session "Token"; left out because s3proxy refuses x-amz-security-token
+            byte[] body = ("{\"AccessKeyId\": \"" + accessKeyId + "\", \"SecretAccessKey\": \"" + secretAccessKey
+                    + "\", \"Expiration\": \"2099-01-01T00:00:00Z\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            if (!authorized) {
+                exchange.sendResponseHeaders(403, -1);
+            } else {
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+            exchange.close();
+        });
+        return "http://" + address() + "/credentials";
+    }
+
     /** {@code host:port}, as AWS_LAMBDA_RUNTIME_API holds it. */
     String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
