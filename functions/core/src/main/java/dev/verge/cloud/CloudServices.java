@@ -1,5 +1,6 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
@@ -8,7 +9,9 @@ import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
+import dev.verge.cloud.telemetry.TemporaryDeviceKeys;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +34,7 @@ public final class CloudServices {
     private final Clock clock;
     private final CloudConfig config;
     private final ModelRegistry registry;
+    private final AnalyticsServices analytics;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -40,6 +44,9 @@ public final class CloudServices {
         this.config = config;
         this.registry = new ModelRegistry(blobs, metadata, clock, config.registry());
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
+        // TEMPORARY device keys from VERGE_DEVICE_KEYS: the lead replaces them with the device registry at merge
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()),
+                TemporaryDeviceKeys.fromEnvironment(), auth);
         this.api = new CloudApi(routeGroups(), auth);
     }
 
@@ -48,11 +55,18 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()));
+        List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery())));
+        groups.addAll(analytics.routeGroups());
+        return groups;
     }
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    /** Telemetry ingest, samples, rollups, drift ({@code analytics().driftSource()}), analytics and the dashboard. */
+    public AnalyticsServices analytics() {
+        return analytics;
     }
 
     /** The HTTP API every runtime adapts its requests to. */
