@@ -24,7 +24,8 @@ public final class RollupStore {
     private final JsonCollection<Rollup> groupRollups;
     private final JsonCollection<Rollup> deviceRollups;
     private final RetryPolicy<Boolean> onConflict = RetryPolicy.<Boolean>builder()
-            .handleResult(false)
+            // only lost races are retried; a failing store is the caller's to see
+            .handleIf((written, failure) -> failure == null && Boolean.FALSE.equals(written))
             .withMaxRetries(200)
             .withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
             .withJitter(0.5)

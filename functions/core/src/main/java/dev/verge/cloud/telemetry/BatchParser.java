@@ -3,7 +3,9 @@ package dev.verge.cloud.telemetry;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.verge.cloud.api.CloudJson;
 import dev.verge.cloud.registry.ModelNames;
 import dev.verge.error.ErrorKind;
@@ -23,6 +25,9 @@ import java.util.regex.Pattern;
  * with its path, for example {@code records[3].status: expected an HTTP status from 100 to 599, found "abc"}.
  */
 final class BatchParser {
+    // records are read one by one from the middle of the stream, so what follows one is not an error
+    private static final ObjectReader RECORDS = CloudJson.mapper().readerFor(JsonNode.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     /** The batch without its records. */
@@ -31,7 +36,7 @@ final class BatchParser {
     private BatchParser() {}
 
     static Header parse(InputStream in, int maxRecords, Instant now, Consumer<TelemetryRecord> records) {
-        try (JsonParser p = CloudJson.mapper().createParser(in)) {
+        try (JsonParser p = RECORDS.createParser(in)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw invalid("(body)", "expected a JSON object with batchId, deviceId and records, found "
@@ -89,7 +94,7 @@ final class BatchParser {
                 throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "batch_too_large",
                         "expected at most " + maxRecords + " records in one batch, found more; send smaller batches");
             }
-            JsonNode node = p.readValueAsTree();
+            JsonNode node = RECORDS.readTree(p);
             sink.accept(TelemetryRecord.parse(node, "records[" + index + "]", now));
             index++;
         }
