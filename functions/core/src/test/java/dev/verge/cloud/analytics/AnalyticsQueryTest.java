@@ -87,7 +87,7 @@ class AnalyticsQueryTest {
         // cam-1's latencies (decode 1.0 + preprocess 0.5 + infer): 2.5 for the error, 3.5 ... 11.5 for i = 1..9;
         // the median of those ten is the 5th, 6.5 (within the sketch's 1%)
         assertThat(totals.get("latencyMs").get("p50").asDouble()).isBetween(6.43, 6.57);
-        assertThat(totals.get("inferMs").get("p99").asDouble()).isBetween(9.9, 10.1);
+        assertThat(totals.get("inferMs").get("p99").asDouble()).as("infer 1 ... 10: the 9th").isBetween(8.91, 9.09);
         assertThat(totals.get("labels")).isEqualTo(cloud.analytics("device=cam-1").get("totals").get("labels"));
         assertThat(totals.get("labels").get("ripe").asLong() + totals.get("labels").get("unripe").asLong()).isEqualTo(9);
         assertThat(totals.get("confidence").get(9).asLong()).isEqualTo(9);
