@@ -71,7 +71,7 @@ final class DashboardPage {
             List<String> names = new ArrayList<>(t.labels().keySet());
             double[] counts = names.stream().mapToDouble(n -> t.labels().get(n)).toArray();
             List<String> texts = names.stream().map(n -> t.labels().get(n) + " (" + Html.percent((double) t.labels().get(n) / labelled) + ")").toList();
-            h.append(SvgCharts.hbars("chart-labels", "label mix", names, counts, texts));
+            h.append(SvgCharts.hbars("chart-labels", "label mix", names, counts, texts, false));
             h.append("<table class=\"small\"><tr><th>label</th><th>predictions</th><th>share</th></tr>");
             for (String name : names) {
                 h.append("<tr><td>").append(esc(name)).append("</td><td class=\"num\" id=\"label-").append(esc(idSafe(name))).append("\">")
@@ -89,7 +89,7 @@ final class DashboardPage {
             binCounts[i] = t.confidence().get(i);
             binTexts.add(Long.toString(t.confidence().get(i)));
         }
-        h.append(SvgCharts.hbars("chart-confidence", "confidence histogram", bins, binCounts, binTexts)).append("</div></section>");
+        h.append(SvgCharts.hbars("chart-confidence", "confidence histogram", bins, binCounts, binTexts, true)).append("</div></section>");
 
         h.append("<section class=\"card\"><h2>Drift per model version</h2>");
         if (r.drift().isEmpty()) {

@@ -94,8 +94,8 @@ final class SvgCharts {
         return svg.append("</svg>").toString();
     }
 
-    /** Horizontal bars with their label and value, for a label mix or a histogram. */
-    static String hbars(String id, String title, List<String> labels, double[] values, List<String> valueTexts) {
+    /** Horizontal bars with their label and value: one colour per category, or one for all (a histogram). */
+    static String hbars(String id, String title, List<String> labels, double[] values, List<String> valueTexts, boolean oneColour) {
         int rowHeight = 22;
         int height = Math.max(1, labels.size()) * rowHeight + 8;
         double max = 0;
@@ -115,7 +115,7 @@ final class SvgCharts {
                     .append("\" text-anchor=\"end\" font-size=\"12\">").append(Html.esc(labels.get(i))).append("</text>")
                     .append("<rect x=\"").append(labelWidth).append("\" y=\"").append(y + 3).append("\" width=\"")
                     .append(Html.num(Math.max(w, values[i] > 0 ? 1 : 0))).append("\" height=\"16\" fill=\"")
-                    .append(PALETTE.get(i % PALETTE.size())).append("\"/>")
+                    .append(PALETTE.get(oneColour ? 0 : i % PALETTE.size())).append("\"/>")
                     .append("<text x=\"").append(Html.num(labelWidth + w + 6)).append("\" y=\"").append(y + 15)
                     .append("\" font-size=\"12\">").append(Html.esc(valueTexts.get(i))).append("</text>");
         }
