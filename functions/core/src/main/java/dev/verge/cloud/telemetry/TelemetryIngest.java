@@ -27,18 +27,19 @@ import java.util.function.Consumer;
  * Raw records are never stored; the batch is aggregated while it is read (see {@link BatchParser}),
  * checked whole, and only then applied, so a malformed record anywhere changes nothing.
  *
- * <p>Exactly once: the batch's marker is created (atomically: a second create of the same key fails)
- * with the batch's rollup deltas, then each delta is merged into its rollup with a conditional write
- * and struck off the marker. A repeated batch id finds the marker and answers {@code duplicate}; one
- * whose first attempt died half-way (marker still {@code APPLYING} after {@link #CLAIM_AFTER}) is
- * finished from the deltas left in the marker. The one window left is a crash between a rollup write
- * and striking it off, which would count that one delta twice on retry.
+ * <p>Exactly once: the batch's marker is created (atomically: a second create of the same key fails),
+ * then each rollup delta is merged into its rollup with a conditional write and listed in the marker.
+ * A repeated batch id finds the marker and answers {@code duplicate}; one whose first attempt died
+ * half-way (marker still {@code APPLYING} after {@link #CLAIM_AFTER}) is finished by the retry, which
+ * carries the same records, merging only the rollups the marker does not list. The one window left
+ * is a crash between a rollup write and listing it, which would count that one delta twice.
  */
 public final class TelemetryIngest {
     public static final String BATCHES = "telemetry-batches";
     public static final String DEVICES_SEEN = "telemetry-devices";
     /** How long an unfinished batch belongs to the attempt that started it before a retry takes it over. */
     static final Duration CLAIM_AFTER = Duration.ofMinutes(2);
+    private static final String SEEN = "seen";
 
     private final RollupStore rollups;
     private final JsonCollection<BatchMarker> markers;
@@ -70,24 +71,30 @@ public final class TelemetryIngest {
                     "expected deviceId \"" + device.deviceId() + "\" (the X-Device-Id that authenticated), found \""
                             + header.deviceId() + "\"");
         }
+        List<Rollup> rollupDeltas = deltas.rollups();
         DeviceSeen seen = deltas.seen(now, header);
-        BatchMarker marker = new BatchMarker(header.batchId(), device.deviceId(), BatchMarker.State.APPLYING, now, 1,
-                header.records(), header.dropped(), deltas.rollups(), seen);
         String key = UriPaths.encodeSegment(device.deviceId()) + "/" + header.batchId();
+        BatchMarker marker = new BatchMarker(header.batchId(), device.deviceId(), BatchMarker.State.APPLYING, now, 1,
+                header.records(), header.dropped(), List.of());
         if (markers.create(key, marker)) {
-            apply(key, 1, marker);
+            apply(key, 1, marker, rollupDeltas, seen);
             return new IngestResult(header.batchId(), header.records(), false);
         }
-        return again(key, now);
+        return again(key, now, header, rollupDeltas, seen);
     }
 
     /** A batch id seen before: a duplicate, or an attempt that died half-way and is finished now. */
-    private IngestResult again(String key, Instant now) {
+    private IngestResult again(String key, Instant now, BatchParser.Header header, List<Rollup> rollupDeltas, DeviceSeen seen) {
         JsonCollection.Revisioned<BatchMarker> existing = markers.get(key).orElseThrow(() -> new VergeException(
                 ErrorKind.CONFLICT, "batch_in_progress", "the batch was being recorded a moment ago; send it again"));
         BatchMarker marker = existing.value();
         if (marker.state() == BatchMarker.State.APPLIED) {
             return new IngestResult(marker.batchId(), marker.accepted(), true);
+        }
+        if (marker.accepted() != header.records() || marker.dropped() != header.dropped()) {
+            throw new VergeException(ErrorKind.CONFLICT, "batch_conflict",
+                    "expected batch " + marker.batchId() + " again with its " + marker.accepted() + " records, found "
+                            + header.records() + "; a batch id must not be reused for other records");
         }
         if (marker.receivedAt().plus(CLAIM_AFTER).isAfter(now)) {
             throw new VergeException(ErrorKind.CONFLICT, "batch_in_progress",
@@ -99,27 +106,30 @@ public final class TelemetryIngest {
             throw new VergeException(ErrorKind.CONFLICT, "batch_in_progress",
                     "another attempt took batch " + marker.batchId() + " over just now; send it again in a few seconds");
         }
-        apply(key, existing.revision() + 1, claimed);
+        apply(key, existing.revision() + 1, claimed, rollupDeltas, seen);
         // the attempt that started it never answered, so to the device this is the first acceptance
         return new IngestResult(marker.batchId(), marker.accepted(), false);
     }
 
-    private void apply(String key, long revision, BatchMarker marker) {
-        List<Rollup> pending = new ArrayList<>(marker.pending());
-        DeviceSeen seen = marker.seen();
-        while (!pending.isEmpty()) {
-            Rollup delta = pending.getFirst();
+    private void apply(String key, long revision, BatchMarker marker, List<Rollup> rollupDeltas, DeviceSeen seen) {
+        for (Rollup delta : rollupDeltas) {
+            String id = delta.key().scope() + ":" + delta.key().id();
+            if (marker.applied().contains(id)) {
+                continue;
+            }
             rollups.add(delta.key(), delta.aggregate());
-            pending.removeFirst();
-            revision = strikeOff(key, revision, marker.withPending(List.copyOf(pending), seen));
+            marker = marker.with(id);
+            revision = strikeOff(key, revision, marker);
             if (delta.deviceId() == null) {
                 onApplied.accept(delta);
             }
         }
-        if (seen != null) {
+        if (!marker.applied().contains(SEEN)) {
             recordSeen(seen);
+            marker = marker.with(SEEN);
+            revision = strikeOff(key, revision, marker);
         }
-        strikeOff(key, revision, marker.applied());
+        strikeOff(key, revision, marker.done());
     }
 
     private long strikeOff(String key, long revision, BatchMarker next) {
