@@ -40,6 +40,7 @@ public final class TelemetryIngest {
     /** How long an unfinished batch belongs to the attempt that started it before a retry takes it over. */
     static final Duration CLAIM_AFTER = Duration.ofMinutes(2);
     private static final String SEEN = "seen";
+    private static final System.Logger LOG = System.getLogger(TelemetryIngest.class.getName());
 
     private final RollupStore rollups;
     private final JsonCollection<BatchMarker> markers;
@@ -49,7 +50,7 @@ public final class TelemetryIngest {
     private final Consumer<Rollup> onApplied;
 
     /**
-     * @param onApplied told of every group rollup delta once it is merged (drift checks hang here)
+     * @param onApplied told of every group rollup delta once its batch is recorded (drift checks hang here)
      */
     public TelemetryIngest(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config,
                            Consumer<Rollup> onApplied) {
@@ -120,9 +121,6 @@ public final class TelemetryIngest {
             rollups.add(delta.key(), delta.aggregate());
             marker = marker.with(id);
             revision = strikeOff(key, revision, marker);
-            if (delta.deviceId() == null) {
-                onApplied.accept(delta);
-            }
         }
         if (!marker.applied().contains(SEEN)) {
             recordSeen(seen);
@@ -130,6 +128,16 @@ public final class TelemetryIngest {
             revision = strikeOff(key, revision, marker);
         }
         strikeOff(key, revision, marker.done());
+        // after the batch is safe: a failing drift check must not make the device send it again
+        for (Rollup delta : rollupDeltas) {
+            if (delta.deviceId() == null) {
+                try {
+                    onApplied.accept(delta);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "after batch " + marker.batchId() + ": " + e, e);
+                }
+            }
+        }
     }
 
     private long strikeOff(String key, long revision, BatchMarker next) {
