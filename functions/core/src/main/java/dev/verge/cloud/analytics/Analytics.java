@@ -9,7 +9,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -49,8 +48,10 @@ public final class Analytics {
 
     public AnalyticsReport query(AnalyticsQuery q) {
         boolean byDevice = q.device() != null;
-        List<Rollup> matching = (byDevice ? rollups.deviceRollups(q.device()) : rollups.groupRollups(q.model(), q.version()))
-                .stream()
+        List<Rollup> candidates = byDevice ? rollups.deviceRollups(q.device())
+                : q.model() != null && q.version() != null ? rollups.groupRollups(q.model(), q.version(), q.from(), q.to())
+                : rollups.groupRollups(q.model(), q.version());
+        List<Rollup> matching = candidates.stream()
                 .filter(r -> !r.hour().isBefore(q.from()) && r.hour().isBefore(q.to()))
                 .filter(r -> q.model() == null || q.model().equals(r.model()))
                 .filter(r -> q.version() == null || q.version().equals(r.version()))
@@ -88,6 +89,6 @@ public final class Analytics {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : Objects.requireNonNull(s).strip();
+        return s == null || s.isBlank() ? null : s.strip();
     }
 }

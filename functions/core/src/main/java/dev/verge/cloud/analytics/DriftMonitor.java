@@ -55,12 +55,12 @@ public final class DriftMonitor implements DriftSource {
         ModelNames.checkName(model);
         ModelNames.checkVersion(version);
         Instant now = clock.instant();
-        List<Rollup> all = rollups.groupRollups(model, version);
         Instant windowTo = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         Instant windowFrom = windowTo.minus(Duration.ofHours(config.driftWindowHours()));
-        Optional<Baseline> baseline = baseline(model, version, all, now);
+        Optional<Baseline> baseline = baseline(model, version, now);
         if (baseline.isEmpty()) {
-            return reading(model, version, all.isEmpty() ? DriftReading.NO_DATA : DriftReading.BASELINE_PENDING,
+            boolean none = rollups.groupRollups(model, version).isEmpty();
+            return reading(model, version, none ? DriftReading.NO_DATA : DriftReading.BASELINE_PENDING,
                     null, null, null, windowFrom, windowTo, 0);
         }
         Baseline base = baseline.get();
@@ -68,10 +68,8 @@ public final class DriftMonitor implements DriftSource {
             windowFrom = base.to();
         }
         Aggregate recent = new Aggregate();
-        for (Rollup r : all) {
-            if (!r.hour().isBefore(windowFrom) && r.hour().isBefore(windowTo)) {
-                recent.merge(r.aggregate());
-            }
+        if (windowFrom.isBefore(windowTo)) {
+            rollups.groupRollups(model, version, windowFrom, windowTo).forEach(r -> recent.merge(r.aggregate()));
         }
         long recentCount = Math.max(recent.labels().values().stream().mapToLong(Long::longValue).sum(),
                 java.util.Arrays.stream(recent.confidence()).sum());
@@ -142,12 +140,15 @@ public final class DriftMonitor implements DriftSource {
         return out;
     }
 
-    private Optional<Baseline> baseline(String model, String version, List<Rollup> all, Instant now) {
+    /** The stored baseline, or the first-hours one computed and stored now that those hours are over. */
+    private Optional<Baseline> baseline(String model, String version, Instant now) {
         String key = key(model, version);
         Optional<Revisioned<Baseline>> stored = baselines.get(key);
         if (stored.isPresent()) {
             return Optional.of(stored.get().value());
         }
+        // scans the version's rollups, but only until its baseline exists (its first hours)
+        List<Rollup> all = rollups.groupRollups(model, version);
         Optional<Instant> first = all.stream().map(Rollup::hour).min(Comparator.naturalOrder());
         if (first.isEmpty()) {
             return Optional.empty();

@@ -9,6 +9,9 @@ import dev.verge.cloud.port.MetadataStore;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +23,7 @@ import java.util.List;
 public final class RollupStore {
     public static final String GROUP_ROLLUPS = "rollups-group";
     public static final String DEVICE_ROLLUPS = "rollups-device";
+    private static final long HOURLY_LISTING_UP_TO = 72;
 
     private final JsonCollection<Rollup> groupRollups;
     private final JsonCollection<Rollup> deviceRollups;
@@ -61,6 +65,24 @@ public final class RollupStore {
     public List<Rollup> groupRollups(String model, String version) {
         String prefix = model == null ? "" : version == null ? model + "/" : model + "/" + version + "/";
         return groupRollups.list(prefix).stream().map(Revisioned::value).toList();
+    }
+
+    /**
+     * Group rollups of one model version in the hours [{@code from}, {@code to}): a listing per hour for
+     * short ranges (drift windows, the dashboard's day), so the cost does not grow with the version's age.
+     */
+    public List<Rollup> groupRollups(String model, String version, Instant from, Instant to) {
+        Instant start = from.truncatedTo(ChronoUnit.HOURS);
+        if (Duration.between(start, to).toHours() > HOURLY_LISTING_UP_TO) {
+            return groupRollups(model, version).stream()
+                    .filter(r -> !r.hour().isBefore(start) && r.hour().isBefore(to))
+                    .toList();
+        }
+        List<Rollup> out = new ArrayList<>();
+        for (Instant hour = start; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
+            groupRollups.list(model + "/" + version + "/" + hour + "/").forEach(r -> out.add(r.value()));
+        }
+        return out;
     }
 
     /** Rollups of one device, across model versions. */
