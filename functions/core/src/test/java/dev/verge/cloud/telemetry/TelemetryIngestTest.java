@@ -128,6 +128,27 @@ class TelemetryIngestTest {
     }
 
     @Test
+    void ingest_unfinishedBatchIdReusedForOtherRecords_is409AndChangesNothing() {
+        AtomicBoolean crash = new AtomicBoolean(true);
+        MetadataStore crashing = new CrashingStore(new InMemoryMetadataStore(), collection -> {
+            if (crash.get() && collection.equals(RollupStore.GROUP_ROLLUPS)) {
+                crash.set(false);
+                throw new IllegalStateException("the function was killed");
+            }
+        });
+        AnalyticsHarness flaky = new AnalyticsHarness(clock, AnalyticsConfig.defaults(), crashing);
+        String id = newBatchId();
+        assertThat(flaky.postBatch("cam-1", batch(id, "cam-1", 0, threeRecords())).status()).isEqualTo(500);
+        clock.advance(Duration.ofMinutes(3));
+
+        ApiResponse other = flaky.postBatch("cam-1", batch(id, "cam-1", 0, threeRecords().subList(0, 2)));
+
+        assertThat(other.status()).isEqualTo(409);
+        assertThat(AnalyticsHarness.json(other).get("error").asText()).isEqualTo("batch_conflict");
+        assertThat(flaky.analytics("").get("totals").get("requests").asLong()).isZero();
+    }
+
+    @Test
     void ingest_gzipBody_isAccepted() {
         byte[] gz = TelemetryBatches.gzip(TelemetryBatches.json(batch(newBatchId(), "cam-1", 0, threeRecords())));
         ApiResponse response = cloud.post("/api/telemetry", "cam-1", gz,
