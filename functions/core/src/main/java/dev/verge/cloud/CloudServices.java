@@ -1,5 +1,6 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
@@ -18,11 +19,13 @@ import dev.verge.cloud.registry.RegistryRoutes;
 import dev.verge.cloud.rollout.Deployments;
 import dev.verge.cloud.rollout.DeviceSync;
 import dev.verge.cloud.rollout.HealthSource;
+import dev.verge.cloud.rollout.PredictionDrift;
 import dev.verge.cloud.rollout.PackageSigner;
 import dev.verge.cloud.rollout.RolloutController;
 import dev.verge.cloud.rollout.RolloutRoutes;
 import dev.verge.cloud.rollout.StatusReportHealth;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,6 +59,7 @@ public final class CloudServices {
     private final DeviceSync deviceSync;
     private final ModelEvents events;
     private final EventIntake eventIntake;
+    private final AnalyticsServices analytics;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -68,12 +72,15 @@ public final class CloudServices {
         this.devices = new DeviceRegistry(metadata, clock);
         this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
-        // each health figure from the first source that knows it; a drift source from analytics goes after the status reports
-        this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(new StatusReportHealth(devices))));
+        ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices, auth);
+        // each health figure from the first source that knows it: errors and latency from the status reports,
+        // drift from the predictions the agents' telemetry brought in
+        this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
+                new StatusReportHealth(devices), new PredictionDrift(analytics.rollups(), clock))));
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
-        ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
 
@@ -82,9 +89,11 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        return List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
+        List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
                 new PredictRoutes(loadedModels, config.predict()), new DeviceRoutes(devices),
-                new RolloutRoutes(deployments, rollout, deviceSync, devices, signer), new EventRoutes(eventIntake, events));
+                new RolloutRoutes(deployments, rollout, deviceSync, devices, signer), new EventRoutes(eventIntake, events)));
+        groups.addAll(analytics.routeGroups());
+        return groups;
     }
 
     /** Webhooks and cloud events (Event Grid trigger, EventBridge) turned into registry actions. */
@@ -122,6 +131,11 @@ public final class CloudServices {
     /** The key packages are signed with for devices; null when none is configured. */
     public PackageSigner signer() {
         return signer;
+    }
+
+    /** Telemetry ingest, samples, rollups, drift ({@code analytics().driftSource()}), analytics and the dashboard. */
+    public AnalyticsServices analytics() {
+        return analytics;
     }
 
     /** The HTTP API every runtime adapts its requests to. */

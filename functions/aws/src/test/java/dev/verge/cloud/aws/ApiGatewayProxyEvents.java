@@ -43,7 +43,8 @@ final class ApiGatewayProxyEvents {
     static byte[] event(PayloadFormat format, ApiRequest request) {
         byte[] body = readAll(request.body());
         String contentType = request.header("Content-Type").orElse("");
-        boolean binary = body.length > 0 && !isText(contentType);
+        // a compressed body is bytes whatever its type says (binary media types */* on REST APIs)
+        boolean binary = body.length > 0 && (!isText(contentType) || request.header("Content-Encoding").isPresent());
         ObjectNode event = switch (format) {
             case REST_V1 -> v1(request);
             case HTTP_V2 -> v2(request);

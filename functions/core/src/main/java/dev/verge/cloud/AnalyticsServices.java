@@ -1,0 +1,79 @@
+package dev.verge.cloud;
+
+import dev.verge.cloud.analytics.Analytics;
+import dev.verge.cloud.analytics.AnalyticsConfig;
+import dev.verge.cloud.analytics.AnalyticsRoutes;
+import dev.verge.cloud.analytics.DriftMonitor;
+import dev.verge.cloud.analytics.DriftSource;
+import dev.verge.cloud.analytics.Rollup;
+import dev.verge.cloud.analytics.RollupStore;
+import dev.verge.cloud.api.ApiKeyAuth;
+import dev.verge.cloud.api.DeviceAuthenticator;
+import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.dashboard.DashboardRoutes;
+import dev.verge.cloud.port.BlobStore;
+import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.telemetry.Samples;
+import dev.verge.cloud.telemetry.TelemetryIngest;
+import dev.verge.cloud.telemetry.TelemetryRoutes;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Telemetry and what is made of it: ingest into rollups, samples for retraining, drift, the
+ * analytics API and the dashboard. Built by {@link CloudServices}; its route groups join the API.
+ */
+public final class AnalyticsServices {
+    private final RollupStore rollups;
+    private final DriftMonitor drift;
+    private final Analytics analytics;
+    private final TelemetryIngest ingest;
+    private final Samples samples;
+    private final List<RouteGroup> routeGroups;
+
+    public AnalyticsServices(BlobStore blobs, MetadataStore metadata, Clock clock, AnalyticsConfig config,
+                             DeviceAuthenticator devices, ApiKeyAuth apiKeys) {
+        this.rollups = new RollupStore(metadata);
+        this.drift = new DriftMonitor(metadata, rollups, clock, config);
+        this.analytics = new Analytics(rollups, drift, clock);
+        this.ingest = new TelemetryIngest(metadata, rollups, clock, config, this::afterRollup);
+        this.samples = new Samples(blobs, metadata, clock, config.maxSampleBytes());
+        this.routeGroups = List.of(
+                new TelemetryRoutes(devices, ingest, samples, config.maxBatchBytes()),
+                new AnalyticsRoutes(analytics, drift),
+                new DashboardRoutes(analytics, drift, ingest, metadata, apiKeys, clock));
+    }
+
+    private void afterRollup(Rollup delta) {
+        drift.recheck(delta.model(), delta.version());
+    }
+
+    public List<RouteGroup> routeGroups() {
+        return routeGroups;
+    }
+
+    public TelemetryIngest ingest() {
+        return ingest;
+    }
+
+    public Samples samples() {
+        return samples;
+    }
+
+    public Analytics analytics() {
+        return analytics;
+    }
+
+    /** What the rollout controller reads for its drift health rule. */
+    public DriftSource driftSource() {
+        return drift;
+    }
+
+    public DriftMonitor drift() {
+        return drift;
+    }
+
+    public RollupStore rollups() {
+        return rollups;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.verge.cloud.analytics;
+
+import dev.verge.cloud.port.JsonCollection;
+import dev.verge.cloud.port.JsonCollection.Revisioned;
+import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.registry.ModelNames;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Drift per model version, from the group rollups: the baseline is the version's first N hours of
+ * data (frozen once those hours are over) or a reference uploaded for it, and the drift is the PSI of
+ * the last hours' label mix and confidence histogram against it. When the PSI crosses the threshold
+ * (or falls back under it) one {@link DriftAlert} is stored: the crossing is recorded with a
+ * conditional write on the version's state, so concurrent checks store it once.
+ */
+public final class DriftMonitor implements DriftSource {
+    public static final String BASELINES = "drift-baselines";
+    public static final String STATES = "drift-states";
+    public static final String ALERTS = "drift-alerts";
+    /** After an ingest, a version is checked again only when its last check is older than this. */
+    static final Duration CHECK_EVERY = Duration.ofMinutes(1);
+
+    /** The last check of a model version, and whether it was alerting. */
+    public record DriftState(String model, String version, boolean alerting, Double psi, Instant checkedAt, Instant since) {}
+
+    private final RollupStore rollups;
+    private final JsonCollection<Baseline> baselines;
+    private final JsonCollection<DriftState> states;
+    private final JsonCollection<DriftAlert> alerts;
+    private final Clock clock;
+    private final AnalyticsConfig config;
+
+    public DriftMonitor(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config) {
+        this.rollups = rollups;
+        this.baselines = new JsonCollection<>(metadata, BASELINES, Baseline.class);
+        this.states = new JsonCollection<>(metadata, STATES, DriftState.class);
+        this.alerts = new JsonCollection<>(metadata, ALERTS, DriftAlert.class);
+        this.clock = clock;
+        this.config = config;
+    }
+
+    @Override
+    public DriftReading drift(String model, String version) {
+        ModelNames.checkName(model);
+        ModelNames.checkVersion(version);
+        Instant now = clock.instant();
+        Instant windowTo = now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        Instant windowFrom = windowTo.minus(Duration.ofHours(config.driftWindowHours()));
+        Optional<Baseline> baseline = baseline(model, version, now);
+        if (baseline.isEmpty()) {
+            boolean none = rollups.groupRollups(model, version).isEmpty();
+            return reading(model, version, none ? DriftReading.NO_DATA : DriftReading.BASELINE_PENDING,
+                    null, null, null, windowFrom, windowTo, 0);
+        }
+        Baseline base = baseline.get();
+        if (base.to() != null && base.to().isAfter(windowFrom)) {
+            windowFrom = base.to();
+        }
+        Aggregate recent = new Aggregate();
+        if (windowFrom.isBefore(windowTo)) {
+            rollups.groupRollups(model, version, windowFrom, windowTo).forEach(r -> recent.merge(r.aggregate()));
+        }
+        long recentCount = Math.max(recent.labels().values().stream().mapToLong(Long::longValue).sum(),
+                java.util.Arrays.stream(recent.confidence()).sum());
+        if (recentCount == 0 || recentCount < config.driftMinCount()) {
+            return record(reading(model, version, DriftReading.INSUFFICIENT_DATA, null, null, null, windowFrom, windowTo,
+                    recentCount), base, now);
+        }
+        Double labelPsi = base.labels() == null ? null : Psi.of(base.labels(), recent.labels());
+        double[] observed = java.util.Arrays.stream(recent.confidence()).asDoubleStream().toArray();
+        Double confidencePsi = Psi.of(base.confidenceArray(), observed);
+        Double psi = labelPsi == null ? confidencePsi : confidencePsi == null ? labelPsi : Math.max(labelPsi, confidencePsi);
+        String status = psi == null ? DriftReading.INSUFFICIENT_DATA
+                : psi >= config.driftThreshold() ? DriftReading.DRIFTING : DriftReading.OK;
+        return record(reading(model, version, status, psi, labelPsi, confidencePsi, windowFrom, windowTo, recentCount), base, now);
+    }
+
+    /** Checks a model version again after new data, unless it was checked within {@link #CHECK_EVERY}. */
+    public void recheck(String model, String version) {
+        Instant now = clock.instant();
+        Optional<Revisioned<DriftState>> state = states.get(key(model, version));
+        if (state.isPresent() && state.get().value().checkedAt().plus(CHECK_EVERY).isAfter(now)) {
+            return;
+        }
+        drift(model, version);
+    }
+
+    /** Uploads the reference a version's recent data is compared with, replacing the first-hours baseline. */
+    public Baseline putBaseline(String model, String version, Map<String, Double> labels, List<Double> confidence) {
+        ModelNames.checkName(model);
+        ModelNames.checkVersion(version);
+        boolean noLabels = labels == null || labels.isEmpty();
+        boolean noConfidence = confidence == null || confidence.isEmpty();
+        if (noLabels && noConfidence) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "baseline_invalid",
+                    "expected \"labels\" (label -> count or share) and/or \"confidence\" (" + Aggregate.CONFIDENCE_BINS
+                            + " bin counts for [0,0.1) ... [0.9,1]), found neither");
+        }
+        if (!noConfidence && confidence.size() != Aggregate.CONFIDENCE_BINS) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "baseline_invalid",
+                    "expected \"confidence\" to hold " + Aggregate.CONFIDENCE_BINS + " bin counts, found " + confidence.size());
+        }
+        if ((!noLabels && labels.values().stream().anyMatch(v -> v == null || v < 0 || v.isNaN()))
+                || (!noConfidence && confidence.stream().anyMatch(v -> v == null || v < 0 || v.isNaN()))) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "baseline_invalid",
+                    "expected counts or shares >= 0, found a negative or missing value");
+        }
+        Baseline baseline = new Baseline(model, version, Baseline.UPLOADED, null, null,
+                noLabels ? null : new TreeMap<>(labels), noConfidence ? null : List.copyOf(confidence), clock.instant());
+        String key = key(model, version);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Optional<Revisioned<Baseline>> existing = baselines.get(key);
+            if (existing.isEmpty() ? baselines.create(key, baseline) : baselines.update(key, existing.get().revision(), baseline)) {
+                return baseline;
+            }
+        }
+        throw new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline kept changing; send it again");
+    }
+
+    public Optional<Baseline> storedBaseline(String model, String version) {
+        return baselines.get(key(model, version)).map(Revisioned::value);
+    }
+
+    /** Drift alerts of a model (every model when null), and of one version when given, oldest first. */
+    public List<DriftAlert> alerts(String model, String version) {
+        String prefix = model == null ? "" : version == null ? model + "/" : key(model, version) + "/";
+        List<DriftAlert> out = new ArrayList<>(alerts.list(prefix).stream().map(Revisioned::value).toList());
+        out.sort(Comparator.comparing(DriftAlert::at));
+        return out;
+    }
+
+    /** The stored baseline, or the first-hours one computed and stored now that those hours are over. */
+    private Optional<Baseline> baseline(String model, String version, Instant now) {
+        String key = key(model, version);
+        Optional<Revisioned<Baseline>> stored = baselines.get(key);
+        if (stored.isPresent()) {
+            return Optional.of(stored.get().value());
+        }
+        // scans the version's rollups, but only until its baseline exists (its first hours)
+        List<Rollup> all = rollups.groupRollups(model, version);
+        Optional<Instant> first = all.stream().map(Rollup::hour).min(Comparator.naturalOrder());
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant end = first.get().plus(Duration.ofHours(config.baselineHours()));
+        if (now.isBefore(end)) {
+            return Optional.empty();
+        }
+        Aggregate sum = new Aggregate();
+        all.stream().filter(r -> r.hour().isBefore(end)).forEach(r -> sum.merge(r.aggregate()));
+        Map<String, Double> labels = new TreeMap<>();
+        sum.labels().forEach((label, n) -> labels.put(label, n.doubleValue()));
+        List<Double> confidence = java.util.Arrays.stream(sum.confidence()).mapToDouble(n -> n).boxed().toList();
+        Baseline computed = new Baseline(model, version, Baseline.FIRST_HOURS, first.get(), end, labels, confidence, now);
+        if (baselines.create(key, computed)) {
+            return Optional.of(computed);
+        }
+        return baselines.get(key).map(Revisioned::value);
+    }
+
+    private DriftReading reading(String model, String version, String status, Double psi, Double labelPsi,
+                                 Double confidencePsi, Instant from, Instant to, long recentCount) {
+        return new DriftReading(model, version, status, psi, labelPsi, confidencePsi, config.driftThreshold(), null, from, to,
+                recentCount);
+    }
+
+    /** Stores the check, and an alert when it crossed the threshold either way; returns the reading with its baseline. */
+    private DriftReading record(DriftReading r, Baseline base, Instant now) {
+        DriftReading reading = new DriftReading(r.model(), r.version(), r.status(), r.psi(), r.labelPsi(), r.confidencePsi(),
+                r.threshold(), base.source(), r.windowFrom(), r.windowTo(), r.recentCount());
+        String key = key(r.model(), r.version());
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Optional<Revisioned<DriftState>> state = states.get(key);
+            boolean wasAlerting = state.map(s -> s.value().alerting()).orElse(false);
+            // without a judgement (too little data) the version keeps the state it had
+            boolean alerting = reading.drifting() || (!DriftReading.OK.equals(reading.status()) && wasAlerting);
+            Instant since = alerting != wasAlerting || state.isEmpty() ? now : state.get().value().since();
+            DriftState next = new DriftState(r.model(), r.version(), alerting, reading.psi(), now, since);
+            boolean written = state.isEmpty() ? states.create(key, next) : states.update(key, state.get().revision(), next);
+            if (!written) {
+                continue;
+            }
+            if (alerting != wasAlerting) {
+                alerts.create(key + "/" + now, new DriftAlert(alerting ? DriftAlert.DETECTED : DriftAlert.RESOLVED,
+                        r.model(), r.version(), reading.psi(), reading.labelPsi(), reading.confidencePsi(), reading.threshold(), now));
+            }
+            return reading;
+        }
+        return reading;
+    }
+
+    private static String key(String model, String version) {
+        return model + "/" + version;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.verge.cloud.analytics;
+
+import dev.verge.cloud.api.UriPaths;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Which rollup a request counts in: per model version x device group x hour, or per device x hour
+ * (and model version, so a device's numbers can be filtered by model too). Keys sort by time within
+ * a model version (group rollups) or a device (device rollups), so a query lists one prefix.
+ *
+ * @param group    the device's group; null for a device in no group
+ * @param deviceId null for group rollups
+ */
+public record RollupKey(Scope scope, String model, String version, String group, String deviceId, Instant hour) {
+
+    /** The two kinds of rollup. */
+    public enum Scope { GROUP, DEVICE }
+
+    /** Stands for "no group" in keys; an encoded group name never contains '%' followed by 'n'. */
+    static final String NO_GROUP = "%none";
+
+    public RollupKey {
+        hour = hour.truncatedTo(ChronoUnit.HOURS);
+    }
+
+    public static RollupKey group(String model, String version, String group, Instant time) {
+        return new RollupKey(Scope.GROUP, model, version, group, null, time);
+    }
+
+    public static RollupKey device(String deviceId, String group, String model, String version, Instant time) {
+        return new RollupKey(Scope.DEVICE, model, version, group, deviceId, time);
+    }
+
+    /** The document key inside the scope's collection. */
+    public String id() {
+        return switch (scope) {
+            case GROUP -> model + "/" + version + "/" + hour + "/" + groupSegment(group);
+            case DEVICE -> UriPaths.encodeSegment(deviceId) + "/" + hour + "/" + model + "/" + version;
+        };
+    }
+
+    static String groupSegment(String group) {
+        return group == null ? NO_GROUP : UriPaths.encodeSegment(group);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.verge.cloud.dashboard;
+
+import dev.verge.cloud.analytics.AnalyticsReport;
+import dev.verge.cloud.analytics.DriftAlert;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything one dashboard page shows.
+ *
+ * @param devices  one row per device known to the device registry or to telemetry
+ * @param rollouts the most recent deployments, newest first (empty until deployments exist)
+ */
+record DashboardData(Instant now, AnalyticsReport report, List<DeviceRow> devices, List<RolloutRow> rollouts,
+                     List<DriftAlert> alerts) {
+
+    /**
+     * @param version        the model version the device registry says it runs (null when unknown)
+     * @param seenVersion    the model version of its latest telemetry record
+     */
+    record DeviceRow(String id, String group, String version, String seenVersion, Instant lastSeen, long records, long dropped) {}
+
+    record RolloutRow(String id, String model, String version, String group, String strategy, String state, String at) {}
+}

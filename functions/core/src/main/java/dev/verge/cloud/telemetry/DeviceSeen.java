@@ -1,0 +1,26 @@
+package dev.verge.cloud.telemetry;
+
+import java.time.Instant;
+
+/**
+ * What telemetry says about one device (collection {@value TelemetryIngest#DEVICES_SEEN}): when it
+ * last sent, how much, what the agent's journal dropped, and the model version of its latest record.
+ * Merges like a rollup (sums and maxima), so it is updated exactly once per batch as well.
+ */
+public record DeviceSeen(String deviceId, String group, Instant lastSeen, Instant lastRecordAt, String model, String version,
+                         long batches, long records, long dropped) {
+
+    DeviceSeen merge(DeviceSeen newer) {
+        boolean newerRecord = newer.lastRecordAt != null && (lastRecordAt == null || newer.lastRecordAt.isAfter(lastRecordAt));
+        return new DeviceSeen(deviceId, newer.group != null ? newer.group : group,
+                max(lastSeen, newer.lastSeen),
+                newerRecord ? newer.lastRecordAt : lastRecordAt,
+                newerRecord ? newer.model : model,
+                newerRecord ? newer.version : version,
+                batches + newer.batches, records + newer.records, dropped + newer.dropped);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.verge.cloud.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.api.ApiRequest;
+import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.testing.TelemetryBatches;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The telemetry, samples, analytics and dashboard routes every runtime must serve identically (local
+ * server, API Gateway + Lambda, Azure HttpTrigger), as {@code CloudApiContract} does for the registry.
+ * To run it, extend it like {@code CloudApiContract}, and build the runtime's services after setting
+ * the system property {@code verge.deviceKeys} to {@link #DEVICE_KEYS} (TEMPORARY device keys, see
+ * {@link TemporaryDeviceKeys}). Each test uses its own model name, so runtimes may share one store.
+ */
+@Timeout(120)
+public abstract class TelemetryApiContract {
+    /** The devices the runtime under test must accept. */
+    public static final String DEVICE_KEYS = "cam-c1@line-c=key-c1,cam-c2=key-c2";
+    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
+
+    protected abstract ApiResponse send(ApiRequest request) throws Exception;
+
+    protected abstract String apiKey();
+
+    private final String model = "tm-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private ApiResponse post(String path, String device, byte[] body, Map<String, String> headers) throws Exception {
+        Map<String, List<String>> h = new HashMap<>();
+        h.put("X-Device-Id", List.of(device));
+        h.put("X-Device-Key", List.of(device.equals("cam-c1") ? "key-c1" : "key-c2"));
+        headers.forEach((k, v) -> h.put(k, List.of(v)));
+        return send(ApiRequest.of("POST", path, h, new ByteArrayInputStream(body)));
+    }
+
+    private ApiResponse postBatch(String device, ObjectNode batch, boolean gzip) throws Exception {
+        byte[] json = TelemetryBatches.json(batch);
+        return gzip
+                ? post("/api/telemetry", device, TelemetryBatches.gzip(json), Map.of("Content-Type", "application/json", "Content-Encoding", "gzip"))
+                : post("/api/telemetry", device, json, Map.of("Content-Type", "application/json"));
+    }
+
+    private ObjectNode batch(String device, int records, String version) {
+        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        return TelemetryBatches.batch(TelemetryBatches.newBatchId(), device, 0,
+                TelemetryBatches.records(records, records, hour, 0, model, version, 0.7, 10));
+    }
+
+    private JsonNode analytics(String query) throws Exception {
+        ApiResponse response = send(ApiRequest.of("GET", "/api/analytics?" + query, Map.of("x-api-key", List.of(apiKey())), null));
+        assertThat(response.status()).as(text(response)).isEqualTo(200);
+        return json(response);
+    }
+
+    private static JsonNode json(ApiResponse response) throws Exception {
+        return CloudJson.mapper().readTree(response.bodyBytes());
+    }
+
+    private static String text(ApiResponse response) {
+        return new String(response.bodyBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void telemetry_batchThenItsDuplicate_isCountedOnce() throws Exception {
+        ObjectNode batch = batch("cam-c1", 50, "1");
+        ApiResponse first = postBatch("cam-c1", batch, false);
+        ApiResponse again = postBatch("cam-c1", batch, false);
+
+        assertThat(first.status()).as(text(first)).isEqualTo(200);
+        assertThat(json(first).get("accepted").asInt()).isEqualTo(50);
+        assertThat(json(again).get("duplicate").asBoolean()).isTrue();
+        JsonNode totals = analytics("model=" + model).get("totals");
+        assertThat(totals.get("requests").asLong()).isEqualTo(50);
+        assertThat(totals.get("errors").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void telemetry_gzipBatch_isAccepted() throws Exception {
+        ApiResponse response = postBatch("cam-c2", batch("cam-c2", 30, "2"), true);
+        assertThat(response.status()).as(text(response)).isEqualTo(200);
+        assertThat(analytics("model=" + model + "&version=2").get("totals").get("requests").asLong()).isEqualTo(30);
+    }
+
+    @Test
+    void telemetry_malformedRecord_is400NamingIt() throws Exception {
+        ObjectNode batch = batch("cam-c1", 3, "1");
+        ((ObjectNode) batch.get("records").get(1)).put("status", "abc");
+        ApiResponse response = postBatch("cam-c1", batch, false);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(json(response).get("message").asText()).startsWith("records[1].status");
+        assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isZero();
+    }
+
+    @Test
+    void telemetry_wrongDeviceKey_is401() throws Exception {
+        ApiResponse response = send(ApiRequest.of("POST", "/api/telemetry",
+                Map.of("X-Device-Id", List.of("cam-c1"), "X-Device-Key", List.of("key-c2"), "Content-Type", List.of("application/json")),
+                new ByteArrayInputStream(TelemetryBatches.json(batch("cam-c1", 1, "1")))));
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(json(response).get("error").asText()).isEqualTo("device_unauthorized");
+    }
+
+    @Test
+    void analytics_byGroupAndDevice_countsOnlyThose() throws Exception {
+        postBatch("cam-c1", batch("cam-c1", 20, "1"), false);
+        postBatch("cam-c2", batch("cam-c2", 10, "1"), false);
+
+        assertThat(analytics("model=" + model + "&group=line-c").get("totals").get("requests").asLong()).isEqualTo(20);
+        assertThat(analytics("model=" + model + "&device=cam-c2").get("totals").get("requests").asLong()).isEqualTo(10);
+        assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isEqualTo(30);
+    }
+
+    @Test
+    void samples_uploadThenAgain_is201Then200() throws Exception {
+        String id = UUID.randomUUID().toString();
+        String path = "/api/samples?model=" + model + "&version=1&label=ripe&probability=0.3&sampleId=" + id;
+        ApiResponse first = post(path, "cam-c1", PNG, Map.of("Content-Type", "image/png"));
+        ApiResponse again = post(path, "cam-c1", PNG, Map.of("Content-Type", "image/png"));
+
+        assertThat(first.status()).as(text(first)).isEqualTo(201);
+        assertThat(json(first).get("key").asText()).startsWith("samples/" + model + "/1/").endsWith("/" + id + ".png");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(json(again).get("key").asText()).isEqualTo(json(first).get("key").asText());
+    }
+
+    @Test
+    void dashboard_withTheKeyCookie_isHtmlWithTheTotals() throws Exception {
+        postBatch("cam-c1", batch("cam-c1", 10, "1"), false);
+        ApiResponse page = send(ApiRequest.of("GET", "/dashboard?model=" + model,
+                Map.of("Cookie", List.of("verge_key=" + apiKey())), null));
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(text(page)).contains("id=\"total-requests\">10<");
+        ApiResponse login = send(ApiRequest.of("GET", "/dashboard", Map.of(), null));
+        assertThat(login.status()).isEqualTo(401);
+    }
+}
