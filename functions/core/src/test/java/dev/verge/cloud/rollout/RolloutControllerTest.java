@@ -195,6 +195,57 @@ class RolloutControllerTest {
         assertThat(last(after).reason()).contains(d.canaryDevices().get(0)).contains("package_signature_invalid");
     }
 
+    /** What the group's agents' telemetry brought in: {@code count} answers of {@code version}, {@code unripe} of them "unripe". */
+    private void answered(String version, int count, int unripe) {
+        dev.verge.cloud.analytics.Aggregate aggregate = new dev.verge.cloud.analytics.Aggregate();
+        for (int i = 0; i < count; i++) {
+            aggregate.add(new dev.verge.cloud.analytics.Observation(200, i < unripe ? "unripe" : "ripe", 0.9, 5.0, 1.0));
+        }
+        f.services.analytics().rollups().add(
+                dev.verge.cloud.analytics.RollupKey.group(RolloutFixture.MODEL, version, GROUP, f.now()), aggregate);
+    }
+
+    @Test
+    void drift_canaryAnswersUnripeForEverything_rollsBackOnPredictionDrift() {
+        answered("1", 40, 20);
+        Deployment d = canary(30);
+        for (String id : d.canaryDevices()) {
+            f.report(id, f.serving("2", 20, 0, 10.0));
+        }
+
+        answered("2", 40, 40);
+        Deployment after = f.services.rollout().evaluate(d.id(), f.now());
+
+        assertThat(after.state()).isEqualTo(DeploymentState.ROLLED_BACK);
+        assertThat(last(after).reason()).contains("prediction drift").contains("above maxDrift 0.2");
+    }
+
+    @Test
+    void drift_canaryAnswersLikeLastGood_isPromotedAfterBake() {
+        answered("1", 40, 20);
+        Deployment d = canary(1);
+        for (String id : d.canaryDevices()) {
+            f.report(id, f.serving("2", 20, 0, 10.0));
+        }
+        answered("2", 40, 21);
+        f.clock.advance(java.time.Duration.ofMinutes(2));
+
+        Deployment after = f.services.rollout().evaluate(d.id(), f.now());
+
+        assertThat(after.state()).isEqualTo(DeploymentState.PROMOTED);
+    }
+
+    @Test
+    void drift_tooFewCanaryAnswers_isNotJudged() {
+        answered("1", 40, 20);
+        Deployment d = canary(30);
+        answered("2", 5, 5);
+
+        Deployment after = f.services.rollout().evaluate(d.id(), f.now());
+
+        assertThat(after.state()).isNotEqualTo(DeploymentState.ROLLED_BACK);
+    }
+
     @Test
     void drift_fromAnotherHealthSource_rollsBack() {
         Deployment d = canary(30);
