@@ -20,9 +20,11 @@ import java.util.Map;
  * @param predict         limits and threads of the cloud prediction endpoint
  * @param signingKey      the Ed25519 private key packages are signed with for devices (Base64 PKCS#8 or
  *                        PEM); null: deployments are refused (the local cloud makes and keeps its own)
+ * @param devicePollSeconds how often agents are told to ask for their desired state (default 30)
  */
 public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
-                          PredictConfig predict, String signingKey) {
+                          PredictConfig predict, String signingKey, Integer devicePollSeconds) {
+    public static final int DEFAULT_DEVICE_POLL_SECONDS = 30;
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -37,6 +39,15 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         packageDelivery = packageDelivery == null ? PackageDelivery.STREAM : packageDelivery;
         predict = predict == null ? PredictConfig.defaults() : predict;
         signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
+        devicePollSeconds = devicePollSeconds == null ? DEFAULT_DEVICE_POLL_SECONDS : devicePollSeconds;
+        if (devicePollSeconds < 1) {
+            throw new IllegalArgumentException("expected a device poll interval of 1 second or more, found " + devicePollSeconds);
+        }
+    }
+
+    public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
+                       PredictConfig predict, String signingKey) {
+        this(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, null);
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
@@ -76,19 +87,24 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, devicePollSeconds);
     }
 
     public CloudConfig withPredict(PredictConfig predictConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, devicePollSeconds);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, devicePollSeconds);
     }
 
     public CloudConfig withSigningKey(String privateKey) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, devicePollSeconds);
+    }
+
+    /** Agents told to poll this often (the local demo polls every second to show a rollout in seconds). */
+    public CloudConfig withDevicePollSeconds(int seconds) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, seconds);
     }
 
     @Override

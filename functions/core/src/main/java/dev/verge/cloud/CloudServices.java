@@ -37,9 +37,6 @@ import java.util.List;
  * {@link RouteGroup} to {@link #routeGroups}, and every runtime serves them without change.
  */
 public final class CloudServices {
-    /** How often agents are told to poll for their desired state. */
-    private static final int POLL_SECONDS = 30;
-
     private final BlobStore blobs;
     private final MetadataStore metadata;
     private final Clock clock;
@@ -65,7 +62,7 @@ public final class CloudServices {
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         // each health figure from the first source that knows it; a drift source from analytics goes after the status reports
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(new StatusReportHealth(devices))));
-        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
+        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds());
         ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.api = new CloudApi(routeGroups(), auth);
     }
