@@ -20,7 +20,8 @@ final class ClassificationTable {
 
         @Override
         public String toString() {
-            return right + " right, " + wrong + " wrong, " + failed + " failed (version " + String.join(", ", versions) + ")";
+            return right + " right, " + wrong + " wrong, " + failed + " failed"
+                    + (versions.isEmpty() ? "" : " (version " + String.join(", ", versions) + ")");
         }
     }
 

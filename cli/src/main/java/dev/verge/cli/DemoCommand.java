@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "60", description = "Longest wait for any one step (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
-    @Option(names = "--drift-wait-seconds", defaultValue = "15", description = "How long the always-unripe version gets to be rolled back by the drift rule before the demo falls back to a version that fails outright (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drift-wait-seconds", defaultValue = "10", description = "How long the always-unripe version gets to be rolled back by the drift rule before the demo falls back to a version that fails outright (default: ${DEFAULT-VALUE}).")
     long driftWaitSeconds;
 
     @Option(names = "--expect-drift", defaultValue = "false", description = "Fail unless the drift rule rolls back the always-unripe version (no fallback).")
@@ -101,10 +101,9 @@ final class DemoCommand implements Callable<Integer> {
                         throw new DemoFailure("version 2 answers unripe for everything and was not rolled back by the drift"
                                 + " rule within " + timeoutSeconds + " s");
                     }
-                    out.printf("waiting for drift: after %d s the rollout controller still sees no prediction drift; this"
-                            + " build has no drift source yet (the analytics of the agents' telemetry adds one through"
-                            + " HealthSource). Version 2 stays on its canary until a newer deployment replaces it.%n",
-                            driftWaitSeconds);
+                    out.printf("no drift after %d s: the rollout controller of this build has no prediction-drift source yet"
+                            + " (the analytics of the agents' telemetry adds one through HealthSource). Version 2 stays on"
+                            + " its canary until a newer deployment replaces it.%n", driftWaitSeconds);
                     out.printf("%n== 2b. fallback: a version 3 that fails outright, as a canary ==%n");
                     rollback = story.canary(BadVersion.FAILS_ON_BRIGHT_PICTURES, "1", timeout);
                     if (rollback.isEmpty()) {

@@ -42,7 +42,13 @@ final class DemoLogs implements AutoCloseable {
             String component = logger.substring(logger.lastIndexOf('.') + 1);
             Throwable thrown = record.getThrown();
             return String.format("  [%s %s] %s%s%n", record.getLevel().getName().toLowerCase(java.util.Locale.ROOT), component,
-                    formatMessage(record), thrown == null ? "" : " (" + thrown + ")");
+                    formatMessage(record), thrown == null ? "" : " (" + firstLine(thrown.toString()) + ")");
+        }
+
+        /** ONNX Runtime's messages run over several long lines; the first 200 characters say what failed. */
+        private static String firstLine(String text) {
+            String line = text.lines().findFirst().orElse("");
+            return line.length() <= 200 ? line : line.substring(0, 200) + "...";
         }
     }
 }

@@ -98,8 +98,8 @@ final class RolloutStory {
             }
         });
 
-        out.printf("%nwaiting up to %d s for the rollout controller to roll %s back (the line keeps sending pictures)%n",
-                wait.toSeconds(), bad.version);
+        out.printf("%nwaiting for %s: up to %d s for the rollout controller to roll %s back by %s (the line keeps sending"
+                + " pictures)%n", bad.signal, wait.toSeconds(), bad.version, bad.rule);
         DemoCloud.Deployment after;
         try {
             after = cloud.awaitState(d.id(), Set.of("rolled-back"), wait, lineTraffic());

@@ -54,7 +54,8 @@ class DemoCommandTest {
                 .containsPattern("all 2 agents serve fruit-quality 1 again")
                 .contains("demo: every step went as expected");
         // until a drift source exists the always-unripe version 2 is not rolled back and the demo says so
-        assertThat(printed).containsAnyOf("waiting for drift", "rolled back by maxDrift");
+        assertThat(printed).contains("waiting for drift: up to 2 s for the rollout controller to roll 2 back by maxDrift")
+                .containsAnyOf("no drift after 2 s", "rolled back by maxDrift");
     }
 
     @Test
