@@ -71,7 +71,9 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(Path dir) throws IOException, InterruptedException {
         Duration timeout = Duration.ofSeconds(timeoutSeconds);
-        String apiKey = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        String apiKey = HexFormat.of().formatHex(secret);
         LocalCloud.Settings settings = LocalCloud.Settings.of(dir.resolve("cloud"), CloudConfig.withApiKeys(apiKey)
                         .withDevicePollSeconds(1))
                 .withRolloutTick(Duration.ofMillis(200));
@@ -88,31 +90,13 @@ final class DemoCommand implements Callable<Integer> {
                 expectNoModelYet(fleet, samples.values().iterator().next());
 
                 RolloutStory story = new RolloutStory(out, cloud, fleet, samples, dir.resolve("packages"),
-                        new RolloutStory.Timings(timeout, Duration.ofSeconds(driftWaitSeconds)), GROUP);
+                        timeout, GROUP);
                 out.printf("%n== 1. deploy %s 1 to %s ==%n", RolloutStory.MODEL, GROUP);
                 Duration firstRollout = story.deployGood("1");
                 out.printf("%nlatency over %s%n", latency(fleet, samples));
 
-                out.printf("%n== 2. a bad version 2 as a canary ==%n");
-                Optional<RolloutStory.Rollback> rollback = story.canary(BadVersion.ALWAYS_UNRIPE, "1",
-                        expectDrift ? timeout : Duration.ofSeconds(driftWaitSeconds));
-                if (rollback.isEmpty()) {
-                    if (expectDrift) {
-                        throw new DemoFailure("version 2 answers unripe for everything and was not rolled back by the drift"
-                                + " rule within " + timeoutSeconds + " s");
-                    }
-                    out.printf("no drift after %d s: the rollout controller of this build has no prediction-drift source yet"
-                            + " (the analytics of the agents' telemetry adds one through HealthSource). Version 2 stays on"
-                            + " its canary until a newer deployment replaces it.%n", driftWaitSeconds);
-                    out.printf("%n== 2b. fallback: a version 3 that fails outright, as a canary ==%n");
-                    rollback = story.canary(BadVersion.FAILS_ON_BRIGHT_PICTURES, "1", timeout);
-                    if (rollback.isEmpty()) {
-                        throw new DemoFailure("version 3 fails on every picture and was not rolled back within " + timeoutSeconds + " s");
-                    }
-                }
+                RolloutStory.Rollback done = rollBackABadCanary(story, timeout);
                 story.printHistory();
-
-                RolloutStory.Rollback done = rollback.get();
                 out.printf("%nsummary%n");
                 out.printf("  %s 1 reached all %d agents %s after POST /api/deployments%n", RolloutStory.MODEL, DEVICES.size(),
                         RolloutStory.seconds(firstRollout));
@@ -123,6 +107,30 @@ final class DemoCommand implements Callable<Integer> {
                 return 0;
             }
         }
+    }
+
+    /**
+     * Version 2 (always unripe) as a canary, rolled back by the drift rule; on a build whose controller
+     * knows no drift yet, version 3 (fails on the line's pictures) after {@code --drift-wait-seconds},
+     * rolled back by the error-rate rule.
+     */
+    private RolloutStory.Rollback rollBackABadCanary(RolloutStory story, Duration timeout) throws IOException, InterruptedException {
+        out.printf("%n== 2. a bad version 2 as a canary ==%n");
+        Optional<RolloutStory.Rollback> rollback = story.canary(BadVersion.ALWAYS_UNRIPE, "1",
+                expectDrift ? timeout : Duration.ofSeconds(driftWaitSeconds));
+        if (rollback.isPresent()) {
+            return rollback.get();
+        }
+        if (expectDrift) {
+            throw new DemoFailure("version 2 answers unripe for everything and was not rolled back by the drift rule within "
+                    + timeoutSeconds + " s");
+        }
+        out.printf("no drift after %d s: the rollout controller of this build has no prediction-drift source yet"
+                + " (the analytics of the agents' telemetry adds one through HealthSource). Version 2 stays on"
+                + " its canary until a newer deployment replaces it.%n", driftWaitSeconds);
+        out.printf("%n== 2b. fallback: a version 3 that fails outright, as a canary ==%n");
+        return story.canary(BadVersion.FAILS_ON_BRIGHT_PICTURES, "1", timeout).orElseThrow(() -> new DemoFailure(
+                "version 3 fails on every picture and was not rolled back within " + timeoutSeconds + " s"));
     }
 
     private static DemoCloud.Device createDevice(DemoCloud cloud, String id) {

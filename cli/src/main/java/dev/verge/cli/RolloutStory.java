@@ -22,9 +22,6 @@ final class RolloutStory {
     static final String MODEL = DemoModels.NAME;
     private static final Duration LINE_EVERY = Duration.ofMillis(500);
 
-    /** How long the demo waits for each thing, and how long it gives drift before falling back. */
-    record Timings(Duration timeout, Duration driftWait) {}
-
     /** What a rollback took, from {@code POST /api/deployments} of the bad version. */
     record Rollback(BadVersion version, String reason, Duration toRolledBack, Duration toAllOnGood) {}
 
@@ -33,17 +30,18 @@ final class RolloutStory {
     private final EdgeFleet fleet;
     private final Map<String, byte[]> samples;
     private final Path packages;
-    private final Timings timings;
+    /** The longest wait for any one step. */
+    private final Duration timeout;
     private final String group;
 
     RolloutStory(PrintStream out, DemoCloud cloud, EdgeFleet fleet, Map<String, byte[]> samples, Path packages,
-                 Timings timings, String group) {
+                 Duration timeout, String group) {
         this.out = out;
         this.cloud = cloud;
         this.fleet = fleet;
         this.samples = samples;
         this.packages = packages;
-        this.timings = timings;
+        this.timeout = timeout;
         this.group = group;
     }
 
@@ -53,10 +51,10 @@ final class RolloutStory {
         long posted = System.nanoTime();
         DemoCloud.Deployment d = cloud.deploy(group, MODEL, version, text("all-at-once"), json("{}"));
         out.printf("deployment %s: %s/%s to %s, all at once%n", d.id(), MODEL, version, group);
-        fleet.awaitServing(MODEL, version, deviceIds(), timings.timeout(), () -> {});
+        fleet.awaitServing(MODEL, version, deviceIds(), timeout, () -> {});
         Duration serving = since(posted);
         out.printf("all %d agents serve %s %s %s after POST /api/deployments%n", deviceIds().size(), MODEL, version, seconds(serving));
-        d = cloud.awaitState(d.id(), Set.of("promoted"), timings.timeout(), () -> {});
+        d = cloud.awaitState(d.id(), Set.of("promoted"), timeout, () -> {});
         out.printf("deployment %s: %s (%s)%n%n", d.id(), d.state(), d.lastReason());
         expectAllRight(ClassificationTable.classify(out, samples, fleet.members()), version);
         return serving;
@@ -81,9 +79,9 @@ final class RolloutStory {
         String canary = canaries.get(0);
         out.printf("deployment %s: %s/%s (%s) as a canary on %s; health rules maxErrorRate 0.05, maxDrift 0.2"
                 + " (from 16 requests)%n", d.id(), MODEL, bad.version, bad.flaw, canary);
-        fleet.awaitServing(MODEL, bad.version, List.of(canary), timings.timeout(), () -> {});
+        fleet.awaitServing(MODEL, bad.version, List.of(canary), timeout, () -> {});
         // a device that was the canary of an earlier, replaced deployment goes back to the good version
-        fleet.awaitServing(MODEL, good, deviceIds().stream().filter(id -> !id.equals(canary)).toList(), timings.timeout(), () -> {});
+        fleet.awaitServing(MODEL, good, deviceIds().stream().filter(id -> !id.equals(canary)).toList(), timeout, () -> {});
         out.printf("the canary %s serves %s %s after POST /api/deployments%n%n", canary, bad.version, seconds(since(posted)));
 
         Map<String, ClassificationTable.Tally> tallies = ClassificationTable.classify(out, samples, fleet.members());
@@ -115,7 +113,7 @@ final class RolloutStory {
                     + after.lastReason());
         }
         out.printf("deployment %s: rolled-back %s after POST /api/deployments: %s%n", d.id(), seconds(rolledBack), after.lastReason());
-        fleet.awaitServing(MODEL, good, deviceIds(), timings.timeout(), () -> {});
+        fleet.awaitServing(MODEL, good, deviceIds(), timeout, () -> {});
         Duration allGood = since(posted);
         out.printf("all %d agents serve %s %s again %s after POST /api/deployments%n%n", deviceIds().size(), MODEL, good,
                 seconds(allGood));
