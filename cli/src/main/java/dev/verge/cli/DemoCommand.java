@@ -1,66 +1,176 @@
 package dev.verge.cli;
 
-import dev.verge.demo.DemoModels;
+import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.local.LocalCloud;
 import dev.verge.demo.SampleImages;
-import dev.verge.edge.AgentSettings;
-import dev.verge.edge.EdgeAgent;
+import dev.verge.edge.sync.SyncSettings;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The whole story on one machine: build the demo model, start an edge agent on it, and classify the
- * sample pictures over HTTP the way a camera on the sorting line does.
+ * The whole loop on one machine: a local cloud, two edge agents of one device group following it, a good
+ * model version deployed and classifying the sample pictures, then a bad version rolled out as a canary
+ * and rolled back by the rollout controller, with the deployment history printed at the end.
  */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Build the fruit-quality model, serve it on an edge agent, classify sample pictures over HTTP.",
-        footer = {"", "Exit status: 0 when every sample is classified as expected, 1 otherwise."})
+        description = {
+            "Start a local cloud and two edge agents, deploy the fruit-quality model and classify sample pictures,",
+            "then roll out a bad version as a canary and watch the rollout controller roll it back."},
+        footer = {"", "Exit status: 0 when every step went as expected, 1 otherwise (the reason is printed)."})
 final class DemoCommand implements Callable<Integer> {
+    static final String GROUP = "demo-line";
+    static final List<String> DEVICES = List.of("demo-cam-1", "demo-cam-2");
 
-    @Option(names = "--rounds", defaultValue = "30", description = "Times each sample is sent for the latency summary (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "10", description = "Times each sample is sent to each agent for the latency summary (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--work-dir", description = "Where the model package is written (default: a new temporary folder).")
+    @Option(names = "--work-dir", description = "Where packages, the cloud's data and the agents' state go (default: a temporary folder, deleted at the end).")
     Path workDir;
 
+    @Option(names = "--timeout-seconds", defaultValue = "60", description = "Longest wait for any one step (default: ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--drift-wait-seconds", defaultValue = "10", description = "How long the always-unripe version gets to be rolled back by the drift rule before the demo falls back to a version that fails outright (default: ${DEFAULT-VALUE}).")
+    long driftWaitSeconds;
+
+    @Option(names = "--expect-drift", defaultValue = "false", description = "Fail unless the drift rule rolls back the always-unripe version (no fallback).")
+    boolean expectDrift;
+
     private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
 
     @Override
     public Integer call() throws Exception {
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("verge-demo");
-        Path modelPackage = DemoModels.fruitQuality(dir.resolve("packages"), "1");
-        out.printf("model package: %s%n", modelPackage);
-
-        Map<String, byte[]> samples = SampleImages.samples();
-        try (EdgeAgent agent = EdgeAgent.start(AgentSettings.defaults(modelPackage).withHost("127.0.0.1").withPort(0))) {
-            Camera camera = new Camera("http://127.0.0.1:" + agent.port());
-            out.printf("edge agent: http://127.0.0.1:%d/image%n%n", agent.port());
-
-            int wrong = 0;
-            for (Map.Entry<String, byte[]> sample : samples.entrySet()) {
-                Camera.Answer answer = camera.post(sample.getValue());
-                String expected = SampleImages.expectedLabel(sample.getKey());
-                boolean right = expected.equals(answer.tagName());
-                wrong += right ? 0 : 1;
-                out.printf("  %-28s -> %-8s %.3f  (expected %s%s)  %5.1f ms%n", sample.getKey(), answer.tagName(),
-                        answer.probability(), expected, right ? "" : ", WRONG", answer.millis());
+        try (DemoLogs logs = DemoLogs.oneLinePerRecord()) {
+            return run(dir);
+        } catch (DemoFailure e) {
+            err.println("demo failed: " + e.getMessage());
+            return 1;
+        } finally {
+            if (workDir == null) {
+                deleteQuietly(dir);
             }
+        }
+    }
 
-            LatencySummary latency = new LatencySummary();
-            for (int round = 0; round < rounds; round++) {
+    private int run(Path dir) throws IOException, InterruptedException {
+        Duration timeout = Duration.ofSeconds(timeoutSeconds);
+        byte[] secret = new byte[16];
+        new SecureRandom().nextBytes(secret);
+        String apiKey = HexFormat.of().formatHex(secret);
+        LocalCloud.Settings settings = LocalCloud.Settings.of(dir.resolve("cloud"), CloudConfig.withApiKeys(apiKey)
+                        .withDevicePollSeconds(1))
+                .withRolloutTick(Duration.ofMillis(200));
+        try (LocalCloud localCloud = LocalCloud.start(settings)) {
+            out.printf("local cloud: %s (data %s)%n", localCloud.baseUri(), dir.resolve("cloud"));
+            DemoCloud cloud = new DemoCloud(localCloud.baseUri().toString(), apiKey);
+            List<DemoCloud.Device> devices = DEVICES.stream().map(id -> createDevice(cloud, id)).toList();
+            String signingKey = cloud.signingKey();
+            out.printf("devices %s in group %s; agents trust the cloud's signing key %s%n", DEVICES, GROUP, signingKey);
+
+            try (EdgeFleet fleet = EdgeFleet.start(localCloud.baseUri(), devices, SyncSettings.trustedKey(signingKey),
+                    dir.resolve("agents"), Duration.ofMillis(300))) {
+                Map<String, byte[]> samples = SampleImages.samples();
+                expectNoModelYet(fleet, samples.values().iterator().next());
+
+                RolloutStory story = new RolloutStory(out, cloud, fleet, samples, dir.resolve("packages"),
+                        timeout, GROUP);
+                out.printf("%n== 1. deploy %s 1 to %s ==%n", RolloutStory.MODEL, GROUP);
+                Duration firstRollout = story.deployGood("1");
+                out.printf("%nlatency over %s%n", latency(fleet, samples));
+
+                RolloutStory.Rollback done = rollBackABadCanary(story, timeout);
+                story.printHistory();
+                out.printf("%nsummary%n");
+                out.printf("  %s 1 reached all %d agents %s after POST /api/deployments%n", RolloutStory.MODEL, DEVICES.size(),
+                        RolloutStory.seconds(firstRollout));
+                out.printf("  bad version %s (%s) rolled back by %s %s after POST /api/deployments;"
+                                + " all agents serve 1 again after %s%n", done.version().version, done.version().flaw,
+                        done.version().rule, RolloutStory.seconds(done.toRolledBack()), RolloutStory.seconds(done.toAllOnGood()));
+                out.println("demo: every step went as expected");
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Version 2 (always unripe) as a canary, rolled back by the drift rule; on a build whose controller
+     * knows no drift yet, version 3 (fails on the line's pictures) after {@code --drift-wait-seconds},
+     * rolled back by the error-rate rule.
+     */
+    private RolloutStory.Rollback rollBackABadCanary(RolloutStory story, Duration timeout) throws IOException, InterruptedException {
+        out.printf("%n== 2. a bad version 2 as a canary ==%n");
+        Optional<RolloutStory.Rollback> rollback = story.canary(BadVersion.ALWAYS_UNRIPE, "1",
+                expectDrift ? timeout : Duration.ofSeconds(driftWaitSeconds));
+        if (rollback.isPresent()) {
+            return rollback.get();
+        }
+        if (expectDrift) {
+            throw new DemoFailure("version 2 answers unripe for everything and was not rolled back by the drift rule within "
+                    + timeoutSeconds + " s");
+        }
+        out.printf("no drift after %d s: the rollout controller of this build has no prediction-drift source yet"
+                + " (the analytics of the agents' telemetry adds one through HealthSource). Version 2 stays on"
+                + " its canary until a newer deployment replaces it.%n", driftWaitSeconds);
+        out.printf("%n== 2b. fallback: a version 3 that fails outright, as a canary ==%n");
+        return story.canary(BadVersion.FAILS_ON_BRIGHT_PICTURES, "1", timeout).orElseThrow(() -> new DemoFailure(
+                "version 3 fails on every picture and was not rolled back within " + timeoutSeconds + " s"));
+    }
+
+    private static DemoCloud.Device createDevice(DemoCloud cloud, String id) {
+        try {
+            return cloud.createDevice(id, GROUP);
+        } catch (IOException e) {
+            throw new DemoFailure("cannot create device " + id + ": " + e);
+        }
+    }
+
+    /** Before the first deployment an agent following the cloud has nothing to serve: 503. */
+    private void expectNoModelYet(EdgeFleet fleet, byte[] picture) throws IOException, InterruptedException {
+        for (EdgeFleet.Member member : fleet.members()) {
+            Camera.Reply reply = member.camera().ask(picture);
+            if (reply.status() != 503) {
+                throw new DemoFailure("expected " + member.deviceId() + " to answer 503 before the first deployment, found "
+                        + reply.status());
+            }
+            out.printf("agent %s: http://127.0.0.1:%d/image answers %d %s until the first deployment%n", member.deviceId(),
+                    member.agent().port(), reply.status(), reply.error());
+        }
+    }
+
+    private LatencySummary latency(EdgeFleet fleet, Map<String, byte[]> samples) throws IOException, InterruptedException {
+        LatencySummary latency = new LatencySummary();
+        for (int round = 0; round < rounds; round++) {
+            for (EdgeFleet.Member member : fleet.members()) {
                 for (byte[] image : samples.values()) {
-                    latency.add(camera.post(image).millis());
+                    latency.add(member.camera().post(image).millis());
                 }
             }
-            out.printf("%nlatency over %s%n", latency);
-            out.printf("%n%d of %d samples classified as expected%n", samples.size() - wrong, samples.size());
-            return wrong == 0 ? 0 : 1;
+        }
+        return latency;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // a temporary folder left behind is harmless
         }
     }
 }

@@ -43,6 +43,14 @@ public final class DemoModels {
         return write(dir.resolve(NAME + "-always-unripe-" + version), version, FruitQualityGraph.alwaysUnripe());
     }
 
+    /**
+     * A deliberately bad model that passes the registry's smoke test but fails to run on bright pictures
+     * (fruit on a light background, as on the line): every such request is an error.
+     */
+    public static Path fruitQualityFailingOnBrightPictures(Path dir, String version) {
+        return write(dir.resolve(NAME + "-fails-on-bright-" + version), version, FruitQualityGraph.failsOnBrightPictures());
+    }
+
     /** The working classifier stamped with another opset, e.g. 99, which ONNX Runtime refuses to load. */
     public static Path fruitQualityWithOpset(Path dir, String version, int opset) {
         return write(dir.resolve(NAME + "-opset" + opset + "-" + version), version,

@@ -26,6 +26,11 @@ final class FruitQualityGraph {
     static final double GAIN = 200.0;
     /** Where the decision flips: 0 means a grey picture is a coin toss. */
     static final double BIAS = 0.0;
+    /**
+     * Mean blue (0..255) above which {@link #failsOnBrightPictures} fails: above the ImageNet mean (103.5, an
+     * all-zero input tensor) and the smoke test's gradient (65), below the samples' light background.
+     */
+    static final double BRIGHT_BLUE = 110;
 
     private FruitQualityGraph() {}
 
@@ -49,6 +54,36 @@ final class FruitQualityGraph {
     /** A deliberately bad classifier that answers unripe (p ~ 0.9997) whatever it sees. */
     static OnnxMl.ModelProto alwaysUnripe() {
         return model(new float[6], new float[] {-4f, 4f}, OPSET, "fruit-quality (broken on purpose): always unripe");
+    }
+
+    /**
+     * A deliberately bad classifier that fails to run on bright pictures: its last step reshapes the two
+     * probabilities to {@code [1, 3]} when the mean blue of the picture is above {@link #BRIGHT_BLUE}, which
+     * ONNX Runtime refuses at run time. The registry's smoke test (a dark red-to-green gradient) passes; the
+     * line's pictures (fruit on a light background) all fail, as a model whose post-processing was only
+     * tried on one kind of picture does.
+     */
+    static OnnxMl.ModelProto failsOnBrightPictures() {
+        OnnxMl.ModelProto working = colourClassifier(OPSET);
+        float blueThreshold = (float) ((BRIGHT_BLUE / 255.0 - MEAN[2]) / STD[2]);
+        OnnxMl.GraphProto.Builder graph = working.getGraph().toBuilder();
+        // the working graph's Softmax now writes "scores"; the reshape below writes the output
+        OnnxMl.NodeProto softmax = graph.getNode(graph.getNodeCount() - 1);
+        graph.setNode(graph.getNodeCount() - 1, softmax.toBuilder().setOutput(0, "scores").build());
+        graph.addInitializer(int64Tensor("blue_index", new long[] {2}))
+                .addInitializer(floatTensor("blue_threshold", new float[] {blueThreshold}, 1))
+                .addInitializer(int64Tensor("shape_step", new long[] {0, 1}, 2))
+                .addInitializer(int64Tensor("shape_base", new long[] {1, LABELS.size()}, 2))
+                .addNode(node("Gather", "blue", List.of("features", "blue_index"), "mean_blue").toBuilder()
+                        .addAttribute(intAttribute("axis", 1)).build())
+                .addNode(node("Greater", "bright", List.of("mean_blue", "blue_threshold"), "is_bright"))
+                .addNode(node("Cast", "bright_as_int", List.of("is_bright"), "bright_int").toBuilder()
+                        .addAttribute(intAttribute("to", OnnxMl.TensorProto.DataType.INT64.getNumber())).build())
+                .addNode(node("Mul", "extra", List.of("bright_int", "shape_step"), "shape_extra"))
+                .addNode(node("Add", "shape", List.of("shape_base", "shape_extra"), "out_shape"))
+                .addNode(node("Reshape", "broken_reshape", List.of("scores", "out_shape"), OUTPUT));
+        return working.toBuilder().setDocString("fruit-quality (broken on purpose): fails on bright pictures")
+                .setGraph(graph).build();
     }
 
     private static OnnxMl.ModelProto model(float[] weights, float[] bias, int opset, String doc) {
@@ -95,6 +130,19 @@ final class FruitQualityGraph {
         }
         for (float v : values) {
             tensor.addFloatData(v);
+        }
+        return tensor.build();
+    }
+
+    private static OnnxMl.TensorProto int64Tensor(String name, long[] values, long... dims) {
+        OnnxMl.TensorProto.Builder tensor = OnnxMl.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.INT64.getNumber());
+        for (long d : dims) {
+            tensor.addDims(d);
+        }
+        for (long v : values) {
+            tensor.addInt64Data(v);
         }
         return tensor.build();
     }

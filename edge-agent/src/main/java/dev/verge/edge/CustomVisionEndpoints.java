@@ -53,6 +53,8 @@ final class CustomVisionEndpoints {
             return attempt.succeeded(image(request, attempt));
         } catch (VergeException e) {
             throw attempt.failed(e);
+        } catch (RuntimeException e) {
+            throw attempt.failedUnexpectedly(e);
         }
     }
 
@@ -62,6 +64,8 @@ final class CustomVisionEndpoints {
             return attempt.succeeded(url(request, attempt));
         } catch (VergeException e) {
             throw attempt.failed(e);
+        } catch (RuntimeException e) {
+            throw attempt.failedUnexpectedly(e);
         }
     }
 
@@ -115,6 +119,12 @@ final class CustomVisionEndpoints {
 
         VergeException failed(VergeException e) {
             listener.onPrediction(new PredictionEvent(time, route, model, null, e.kind().httpStatus(), e.code(), image));
+            return e;
+        }
+
+        /** The model failed to run (the Router logs it and answers 500 internal_error): an error the status report counts. */
+        RuntimeException failedUnexpectedly(RuntimeException e) {
+            listener.onPrediction(new PredictionEvent(time, route, model, null, 500, "internal_error", image));
             return e;
         }
     }

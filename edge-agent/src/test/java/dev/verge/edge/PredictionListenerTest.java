@@ -75,6 +75,29 @@ class PredictionListenerTest {
     }
 
     @Test
+    void image_modelFailsToRun_answers500AndListenerGetsTheError(@TempDir Path directory) {
+        try (ModelPackage pkg = ModelPackage.open(DemoModels.fruitQualityFailingOnBrightPictures(directory, "8"))) {
+            slot.swap(Model.load(pkg, new ThreadSettings(1, 1)));
+        }
+        try {
+            EVENTS.clear();
+
+            assertThat(client.post("/image", "image/jpeg", TestImages.appleJpeg()).status()).isEqualTo(500);
+
+            assertThat(EVENTS).singleElement().satisfies(event -> {
+                assertThat(event.succeeded()).isFalse();
+                assertThat(event.status()).isEqualTo(500);
+                assertThat(event.errorCode()).isEqualTo("internal_error");
+                assertThat(event.model().version()).isEqualTo("8");
+            });
+        } finally {
+            try (ModelPackage pkg = ModelPackage.open(DemoModels.fruitQuality(directory, "7"))) {
+                slot.swap(Model.load(pkg, new ThreadSettings(1, 1)));
+            }
+        }
+    }
+
+    @Test
     void url_badJson_listenerGetsFailure() {
         EVENTS.clear();
 

@@ -22,9 +22,12 @@ import java.util.Map;
  * @param signingKey      the Ed25519 private key packages are signed with for devices (Base64 PKCS#8 or
  *                        PEM); null: deployments are refused (the local cloud makes and keeps its own)
  * @param events          webhook secrets and event mapping rules ({@link EventsConfig})
+ * @param devicePollSeconds how often agents are told to ask for their desired state (default 30;
+ *                        {@code VERGE_DEVICE_POLL_SECONDS})
  */
 public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
-                          PredictConfig predict, String signingKey, EventsConfig events) {
+                          PredictConfig predict, String signingKey, EventsConfig events, Integer devicePollSeconds) {
+    public static final int DEFAULT_DEVICE_POLL_SECONDS = 30;
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -40,10 +43,14 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         predict = predict == null ? PredictConfig.defaults() : predict;
         signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
         events = events == null ? EventsConfig.defaults() : events;
+        devicePollSeconds = devicePollSeconds == null ? DEFAULT_DEVICE_POLL_SECONDS : devicePollSeconds;
+        if (devicePollSeconds < 1) {
+            throw new IllegalArgumentException("expected a device poll interval of 1 second or more, found " + devicePollSeconds);
+        }
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
-        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null);
+        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -61,7 +68,8 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), {@code VERGE_SIGNING_KEY} (the
      * Ed25519 private key that signs packages for devices, Base64 PKCS#8 or PEM; keep it in the secret
      * store; {@code openssl genpkey -algorithm ed25519} makes one), the prediction endpoint's settings
-     * ({@link PredictConfig#fromEnv}) and the webhook secrets and event rules ({@link EventsConfig#fromEnv}).
+     * ({@link PredictConfig#fromEnv}), the webhook secrets and event rules ({@link EventsConfig#fromEnv}) and
+     * {@code VERGE_DEVICE_POLL_SECONDS}.
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
         List<String> keys = Arrays.stream(env.getOrDefault("VERGE_API_KEYS", "").split(",")).toList();
@@ -75,28 +83,33 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
+        Integer poll = env.containsKey("VERGE_DEVICE_POLL_SECONDS") ? Integer.valueOf(env.get("VERGE_DEVICE_POLL_SECONDS").strip()) : null;
         return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
-                EventsConfig.fromEnv(env));
+                EventsConfig.fromEnv(env), poll);
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events, devicePollSeconds);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events, devicePollSeconds);
     }
 
     public CloudConfig withPredict(PredictConfig predictConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events, devicePollSeconds);
     }
 
     public CloudConfig withSigningKey(String privateKey) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events, devicePollSeconds);
     }
 
     public CloudConfig withEvents(EventsConfig eventsConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig, devicePollSeconds);
+    }
+
+    public CloudConfig withDevicePollSeconds(int seconds) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, seconds);
     }
 
     @Override
@@ -104,6 +117,7 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         // never print the keys themselves
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
                 + ", packageDelivery=" + packageDelivery + ", predict=" + predict
-                + ", signingKey=" + (signingKey == null ? "none" : "set") + ", events=" + events + "]";
+                + ", signingKey=" + (signingKey == null ? "none" : "set") + ", events=" + events
+                + ", devicePollSeconds=" + devicePollSeconds + "]";
     }
 }

@@ -43,9 +43,6 @@ import java.util.List;
  * {@link RouteGroup} to {@link #routeGroups}, and every runtime serves them without change.
  */
 public final class CloudServices {
-    /** How often agents are told to poll for their desired state. */
-    private static final int POLL_SECONDS = 30;
-
     private final BlobStore blobs;
     private final MetadataStore metadata;
     private final Clock clock;
@@ -78,7 +75,7 @@ public final class CloudServices {
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
                 new StatusReportHealth(devices), new PredictionDrift(analytics.rollups(), clock))));
-        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, POLL_SECONDS);
+        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds());
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
         this.api = new CloudApi(routeGroups(), auth);

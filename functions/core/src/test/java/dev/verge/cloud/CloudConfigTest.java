@@ -37,4 +37,15 @@ class CloudConfigTest {
         assertThatThrownBy(() -> CloudConfig.fromEnv(Map.of("VERGE_API_KEYS", "k", "VERGE_INSECURE_LOCAL", "true")))
                 .hasMessageContaining("both");
     }
+
+    @Test
+    void devicePollSeconds_defaultsTo30_keptByWithers_belowOneRefused() {
+        CloudConfig config = CloudConfig.withApiKeys("k");
+        assertThat(config.devicePollSeconds()).isEqualTo(30);
+
+        CloudConfig fast = config.withDevicePollSeconds(1).withSigningKey("key").withPackageDelivery(PackageDelivery.REDIRECT);
+
+        assertThat(fast.devicePollSeconds()).isEqualTo(1);
+        assertThatThrownBy(() -> config.withDevicePollSeconds(0)).hasMessageContaining("1 second or more");
+    }
 }

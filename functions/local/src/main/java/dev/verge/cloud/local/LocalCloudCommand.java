@@ -84,7 +84,7 @@ final class LocalCloudCommand implements Callable<Integer> {
         RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
         // prediction limits, webhook secrets and event rules come from the environment, as in the cloud
         CloudConfig config = new CloudConfig(keys, insecureLocal, registry, null, PredictConfig.fromEnv(System.getenv()),
-                System.getenv("VERGE_SIGNING_KEY"), EventsConfig.fromEnv(System.getenv()));
+                System.getenv("VERGE_SIGNING_KEY"), EventsConfig.fromEnv(System.getenv()), null);
         String bindTo = host != null ? host : insecureLocal ? "127.0.0.1" : "0.0.0.0";
         LocalCloud.Settings settings = new LocalCloud.Settings(bindTo, port, data, config, publicUrl,
                 Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, rolloutTickSeconds)));
