@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -44,12 +43,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--timeout-seconds", defaultValue = "60", description = "Longest wait for any one step (default: ${DEFAULT-VALUE}).")
     long timeoutSeconds;
-
-    @Option(names = "--drift-wait-seconds", defaultValue = "10", description = "How long the always-unripe version gets to be rolled back by the drift rule before the demo falls back to a version that fails outright (default: ${DEFAULT-VALUE}).")
-    long driftWaitSeconds;
-
-    @Option(names = "--expect-drift", defaultValue = "false", description = "Fail unless the drift rule rolls back the always-unripe version (no fallback).")
-    boolean expectDrift;
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
@@ -95,14 +88,16 @@ final class DemoCommand implements Callable<Integer> {
                 Duration firstRollout = story.deployGood("1");
                 out.printf("%nlatency over %s%n", latency(fleet, samples));
 
-                RolloutStory.Rollback done = rollBackABadCanary(story, timeout);
+                List<RolloutStory.Rollback> rollbacks = rollBackBadCanaries(story);
                 story.printHistory();
                 out.printf("%nsummary%n");
                 out.printf("  %s 1 reached all %d agents %s after POST /api/deployments%n", RolloutStory.MODEL, DEVICES.size(),
                         RolloutStory.seconds(firstRollout));
-                out.printf("  bad version %s (%s) rolled back by %s %s after POST /api/deployments;"
-                                + " all agents serve 1 again after %s%n", done.version().version, done.version().flaw,
-                        done.version().rule, RolloutStory.seconds(done.toRolledBack()), RolloutStory.seconds(done.toAllOnGood()));
+                for (RolloutStory.Rollback done : rollbacks) {
+                    out.printf("  bad version %s (%s) rolled back by %s %s after POST /api/deployments;"
+                                    + " all agents serve 1 again after %s%n", done.version().version, done.version().flaw,
+                            done.version().rule, RolloutStory.seconds(done.toRolledBack()), RolloutStory.seconds(done.toAllOnGood()));
+                }
                 out.println("demo: every step went as expected");
                 return 0;
             }
@@ -110,27 +105,19 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Version 2 (always unripe) as a canary, rolled back by the drift rule; on a build whose controller
-     * knows no drift yet, version 3 (fails on the line's pictures) after {@code --drift-wait-seconds},
-     * rolled back by the error-rate rule.
+     * Two bad versions as canaries, each caught by a different health rule: version 2 answers "unripe"
+     * for every picture (no error, no slow answer: only prediction drift tells it apart), version 3
+     * passes the registry's smoke test but fails to run on the line's bright pictures (error rate).
      */
-    private RolloutStory.Rollback rollBackABadCanary(RolloutStory story, Duration timeout) throws IOException, InterruptedException {
-        out.printf("%n== 2. a bad version 2 as a canary ==%n");
-        Optional<RolloutStory.Rollback> rollback = story.canary(BadVersion.ALWAYS_UNRIPE, "1",
-                expectDrift ? timeout : Duration.ofSeconds(driftWaitSeconds));
-        if (rollback.isPresent()) {
-            return rollback.get();
+    private List<RolloutStory.Rollback> rollBackBadCanaries(RolloutStory story)
+            throws IOException, InterruptedException {
+        List<RolloutStory.Rollback> rollbacks = new java.util.ArrayList<>();
+        int step = 2;
+        for (BadVersion bad : List.of(BadVersion.ALWAYS_UNRIPE, BadVersion.FAILS_ON_BRIGHT_PICTURES)) {
+            out.printf("%n== %d. a bad version %s (%s) as a canary ==%n", step++, bad.version, bad.flaw);
+            rollbacks.add(story.canary(bad, "1"));
         }
-        if (expectDrift) {
-            throw new DemoFailure("version 2 answers unripe for everything and was not rolled back by the drift rule within "
-                    + timeoutSeconds + " s");
-        }
-        out.printf("no drift after %d s: the rollout controller of this build has no prediction-drift source yet"
-                + " (the analytics of the agents' telemetry adds one through HealthSource). Version 2 stays on"
-                + " its canary until a newer deployment replaces it.%n", driftWaitSeconds);
-        out.printf("%n== 2b. fallback: a version 3 that fails outright, as a canary ==%n");
-        return story.canary(BadVersion.FAILS_ON_BRIGHT_PICTURES, "1", timeout).orElseThrow(() -> new DemoFailure(
-                "version 3 fails on every picture and was not rolled back within " + timeoutSeconds + " s"));
+        return rollbacks;
     }
 
     private static DemoCloud.Device createDevice(DemoCloud cloud, String id) {

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -62,10 +61,10 @@ final class RolloutStory {
 
     /**
      * Rolls {@code bad} out to half of the group as a canary with health rules (error rate, drift) and
-     * waits up to {@code wait} for the controller to roll it back. Empty when it did not within
-     * {@code wait} (the deployment is then still baking); a failure when anything else happens.
+     * waits for the controller to roll it back; a {@link DemoFailure} when it does not, or anything
+     * else goes differently.
      */
-    Optional<Rollback> canary(BadVersion bad, String good, Duration wait) throws IOException, InterruptedException {
+    Rollback canary(BadVersion bad, String good) throws IOException, InterruptedException {
         register(bad.write(packages));
         long posted = System.nanoTime();
         // a long bake: a bad canary must be caught by a rule, never promoted because the demo ran long
@@ -97,16 +96,8 @@ final class RolloutStory {
         });
 
         out.printf("%nwaiting for %s: up to %d s for the rollout controller to roll %s back by %s (the line keeps sending"
-                + " pictures)%n", bad.signal, wait.toSeconds(), bad.version, bad.rule);
-        DemoCloud.Deployment after;
-        try {
-            after = cloud.awaitState(d.id(), Set.of("rolled-back"), wait, lineTraffic());
-        } catch (DemoFailure stillBaking) {
-            if (!cloud.deployment(d.id()).state().equals("baking")) {
-                throw stillBaking;
-            }
-            return Optional.empty();
-        }
+                + " pictures)%n", bad.signal, timeout.toSeconds(), bad.version, bad.rule);
+        DemoCloud.Deployment after = cloud.awaitState(d.id(), Set.of("rolled-back"), timeout, lineTraffic());
         Duration rolledBack = since(posted);
         if (!after.lastReason().contains(bad.rule)) {
             throw new DemoFailure("expected " + bad.version + " to be rolled back by rule " + bad.rule + ", found: "
@@ -118,7 +109,7 @@ final class RolloutStory {
         out.printf("all %d agents serve %s %s again %s after POST /api/deployments%n%n", deviceIds().size(), MODEL, good,
                 seconds(allGood));
         expectAllRight(ClassificationTable.classify(out, samples, fleet.members()), good);
-        return Optional.of(new Rollback(bad, after.lastReason(), rolledBack, allGood));
+        return new Rollback(bad, after.lastReason(), rolledBack, allGood);
     }
 
     /** Prints the group's deployments, oldest first, each with every recorded step and its reason. */

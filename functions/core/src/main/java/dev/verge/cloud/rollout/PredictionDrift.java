@@ -47,8 +47,18 @@ public final class PredictionDrift implements HealthSource {
         }
         Double labels = Psi.of(reference.labels(), canary.labels());
         Double confidence = Psi.of(toDoubles(reference.confidence()), toDoubles(canary.confidence()));
-        Double drift = labels == null ? confidence : confidence == null ? labels : Math.max(labels, confidence);
-        return new HealthFigures(null, null, null, null, drift);
+        return new HealthFigures(null, null, null, null, larger(labels, confidence));
+    }
+
+    /** The larger of two figures either of which may be unknown (a canary whose every answer failed has neither). */
+    private static Double larger(Double a, Double b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        return Math.max(a, b);
     }
 
     /** Everything {@code version} answered in the deployment's group in [from, to). */

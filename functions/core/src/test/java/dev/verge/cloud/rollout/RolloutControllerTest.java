@@ -236,6 +236,26 @@ class RolloutControllerTest {
     }
 
     @Test
+    void drift_canaryAnswersOnlyErrors_isJudgedByErrorRateNotDrift() {
+        answered("1", 40, 20);
+        Deployment d = canary(30);
+        dev.verge.cloud.analytics.Aggregate failures = new dev.verge.cloud.analytics.Aggregate();
+        for (int i = 0; i < 40; i++) {
+            failures.add(new dev.verge.cloud.analytics.Observation(500, null, null, 5.0, null));
+        }
+        f.services.analytics().rollups().add(
+                dev.verge.cloud.analytics.RollupKey.group(RolloutFixture.MODEL, "2", GROUP, f.now()), failures);
+
+        for (String id : d.canaryDevices()) {
+            f.report(id, f.serving("2", 20, 20, 10.0));
+        }
+
+        Deployment after = f.services.deployments().get(d.id());
+        assertThat(after.state()).isEqualTo(DeploymentState.ROLLED_BACK);
+        assertThat(last(after).reason()).contains("error rate");
+    }
+
+    @Test
     void drift_tooFewCanaryAnswers_isNotJudged() {
         answered("1", 40, 20);
         Deployment d = canary(30);
