@@ -118,7 +118,8 @@ public final class ModelSync implements AutoCloseable {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "sync: following " + settings.cloud() + " as device " + settings.deviceId()
-                + ", state in " + settings.stateDir());
+                + ", state in " + settings.stateDir()
+                + (settings.cloudFallback() ? "; while no model is loaded the cloud answers (--cloud-fallback)" : ""));
         thread = Thread.ofPlatform().daemon().name("verge-sync").start(this::run);
     }
 
