@@ -2,6 +2,8 @@ package dev.verge.edge;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verge.edge.sync.CloudFallback;
+import dev.verge.edge.sync.SyncException;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.inference.image.ImageLimits;
@@ -11,6 +13,7 @@ import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.request.ImageRequestReader;
 import dev.verge.inference.runtime.ModelSlot;
 import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.inference.runtime.ModelNotReadyException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Set;
@@ -18,12 +21,15 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /image} and {@code POST /url}, answered like the Custom Vision export container so
- * device code written for it works unchanged, on the container's path aliases too.
+ * device code written for it works unchanged, on the container's path aliases too. With the cloud
+ * fallback on, a request that finds no model is read as usual and then forwarded to the cloud; the
+ * header {@code X-Verge-Served-By} says who answered ({@code edge} or {@code cloud}).
  */
 final class CustomVisionEndpoints {
     /** /image, /{project}/image, /{project}/classify/iterations/{name}/image, each also with /nostore. */
     static final Pattern IMAGE_PATHS = aliases("image");
     static final Pattern URL_PATHS = aliases("url");
+    static final String SERVED_BY_HEADER = "X-Verge-Served-By";
 
     private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
     /** What /url accepts: JSON, and what curl -d and hand-written clients send for it. */
@@ -36,15 +42,17 @@ final class CustomVisionEndpoints {
     private final UrlImageFetcher fetcher;
     private final AgentMetrics metrics;
     private final PredictionListener listener;
+    private final CloudFallback fallback; // null when off
 
     CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits, UrlImageFetcher fetcher,
-            AgentMetrics metrics, PredictionListener listener) {
+            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback) {
         this.slot = slot;
         this.gate = gate;
         this.limits = limits;
         this.fetcher = fetcher;
         this.metrics = metrics;
         this.listener = listener;
+        this.fallback = fallback;
     }
 
     Reply image(Request request) throws IOException {
@@ -70,11 +78,11 @@ final class CustomVisionEndpoints {
     }
 
     private Reply image(Request request, Attempt attempt) throws IOException {
-        try (ModelSlot.Lease lease = slot.acquire()) {
-            attempt.model = lease.model().info();
+        try (ModelSlot.Lease lease = leaseOrFallback()) {
+            attempt.model = lease == null ? null : lease.model().info();
             attempt.image = ImageRequestReader.readPredictionBody(
                     request.contentType(), request.contentLength().orElse(-1), request.body(), limits);
-            return predict(lease, attempt);
+            return lease == null ? forward(attempt) : predict(lease, attempt);
         }
     }
 
@@ -84,12 +92,38 @@ final class CustomVisionEndpoints {
             throw new VergeException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "POST /url expects Content-Type application/json with {\"url\": \"http://...\"}, found " + request.contentType());
         }
-        try (ModelSlot.Lease lease = slot.acquire()) {
-            attempt.model = lease.model().info();
+        try (ModelSlot.Lease lease = leaseOrFallback()) {
+            attempt.model = lease == null ? null : lease.model().info();
             String url = imageUrl(BodyLimits.readAtMost(request, URL_REQUEST_MAX_BYTES, "the JSON body of POST /url"));
             attempt.image = fetcher.fetch(url);
-            return predict(lease, attempt);
+            return lease == null ? forward(attempt) : predict(lease, attempt);
         }
+    }
+
+    /** A lease on the model; null when there is none and the cloud fallback answers instead (else the usual 503). */
+    private ModelSlot.Lease leaseOrFallback() {
+        try {
+            return slot.acquire();
+        } catch (ModelNotReadyException e) {
+            if (fallback == null) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** The cloud's answer, or the usual 503 saying why the cloud could not give one. */
+    private Reply forward(Attempt attempt) {
+        CloudFallback.Answer answer;
+        try {
+            answer = fallback.predict(attempt.image);
+        } catch (SyncException e) {
+            throw new VergeException(ErrorKind.NOT_READY, "model_not_ready", "no model is loaded yet and the cloud fallback"
+                    + " failed: " + e.getMessage() + " (" + e.code() + "); retry when /v2/health/ready answers 200", e);
+        }
+        attempt.errorCode = answer.errorCode();
+        Reply reply = new Reply(answer.status(), Reply.JSON, answer.body()).withHeader(SERVED_BY_HEADER, "cloud");
+        return answer.modelVersion() == null ? reply : reply.withHeader(CloudFallback.MODEL_VERSION_HEADER, answer.modelVersion());
     }
 
     private Reply predict(ModelSlot.Lease lease, Attempt attempt) {
@@ -97,7 +131,9 @@ final class CustomVisionEndpoints {
         Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
         metrics.predicted(prediction.timings());
         attempt.prediction = prediction;
-        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()));
+        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()))
+                .withHeader(SERVED_BY_HEADER, "edge")
+                .withHeader(CloudFallback.MODEL_VERSION_HEADER, lease.model().info().version());
     }
 
     /** What one request got to before it was answered, for the {@link PredictionListener}. */
@@ -107,13 +143,14 @@ final class CustomVisionEndpoints {
         private ModelInfo model;
         private byte[] image;
         private Prediction prediction;
+        private String errorCode; // of an answer the cloud gave
 
         Attempt(String route) {
             this.route = route;
         }
 
         Reply succeeded(Reply reply) {
-            listener.onPrediction(new PredictionEvent(time, route, model, prediction, reply.status(), null, image));
+            listener.onPrediction(new PredictionEvent(time, route, model, prediction, reply.status(), errorCode, image));
             return reply;
         }
 

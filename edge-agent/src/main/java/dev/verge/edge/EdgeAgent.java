@@ -57,7 +57,8 @@ public final class EdgeAgent implements AutoCloseable {
             if (telemetry != null) {
                 listeners.add(telemetry.listener());
             }
-            server = EdgeServer.start(settings, slot, PredictionListener.all(listeners), registry);
+            server = EdgeServer.start(settings, slot, PredictionListener.all(listeners), registry,
+                    sync == null ? null : sync.cloudFallback().orElse(null));
         } catch (RuntimeException e) {
             if (sync != null) {
                 sync.close();

@@ -1,6 +1,7 @@
 package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.verge.edge.sync.CloudFallback;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -60,10 +61,19 @@ public final class EdgeServer implements AutoCloseable {
      */
     public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener,
             PrometheusRegistry registry) {
+        return start(settings, slot, listener, registry, null);
+    }
+
+    /**
+     * As {@link #start(AgentSettings, ModelSlot, PredictionListener, PrometheusRegistry)}; while {@code slot} is
+     * empty, {@code /image} and {@code /url} are answered by {@code fallback} (null: 503 at once).
+     */
+    public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener,
+            PrometheusRegistry registry, CloudFallback fallback) {
         AgentMetrics metrics = new AgentMetrics(slot, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener);
+                slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback);
         OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),

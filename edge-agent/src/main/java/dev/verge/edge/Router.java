@@ -98,6 +98,7 @@ final class Router implements HttpHandler {
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
         try (exchange) {
             exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -50,12 +50,16 @@ final class SyncOptions {
             description = "Longest wait between failed polls, before +-25% jitter (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BACKOFF + ".")
     Duration maxBackoff;
 
+    @Option(names = "--cloud-fallback", defaultValue = "${env:" + ENV_CLOUD_FALLBACK + ":-" + DEFAULT_CLOUD_FALLBACK + "}",
+            description = "While no model is loaded, forward POST /image and /url to the cloud's predict route for the model the desired state names (needs --cloud; default: ${DEFAULT-VALUE}). Env: " + ENV_CLOUD_FALLBACK + ".")
+    boolean cloudFallback;
+
     /** Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for. */
     SyncSettings settings() {
         if (cloud == null || cloud.isBlank()) {
-            if (deviceId != null || deviceKey != null || trustedKey != null) {
-                throw new IllegalArgumentException("--device-id, --device-key and --trusted-key need --cloud <url> (or "
-                        + ENV_CLOUD + ")");
+            if (deviceId != null || deviceKey != null || trustedKey != null || cloudFallback) {
+                throw new IllegalArgumentException("--device-id, --device-key, --trusted-key and --cloud-fallback need"
+                        + " --cloud <url> (or " + ENV_CLOUD + ")");
             }
             return null;
         }
@@ -66,6 +70,6 @@ final class SyncOptions {
             throw new IllegalArgumentException("expected the cloud as an http:// or https:// URL, found '" + cloud + "'");
         }
         return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKey(trustedKey), SyncSettings.path(stateDir),
-                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES);
+                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES, cloudFallback);
     }
 }

@@ -186,6 +186,24 @@ class MainTest {
         assertThat(settings.sync().stateDir()).isEqualTo(dir.resolve("state"));
         assertThat(settings.sync().pollInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.sync().maxBackoff()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.sync().cloudFallback()).as("off unless asked for").isFalse();
+    }
+
+    @Test
+    void settings_cloudFallbackWithCloud_isOn() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1", "--device-key", "k1",
+                "--trusted-key", PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()), "--cloud-fallback");
+
+        assertThat(main.settings().sync().cloudFallback()).isTrue();
+    }
+
+    @Test
+    void settings_cloudFallbackWithoutCloud_refused() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--cloud-fallback");
+        assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--cloud-fallback").hasMessageContaining("--cloud <url>");
     }
 
     @Test

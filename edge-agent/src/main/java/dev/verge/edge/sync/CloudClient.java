@@ -33,9 +33,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The device's side of the cloud API (contracts.md): the status report, the desired state and the package
- * download. Every call is bounded: a connect timeout, a time limit per call (a download instead may not
- * stall longer than that), and a size limit on every answer. Every failure is a {@link SyncException}.
+ * The device's side of the cloud API (contracts.md): the status report, the desired state, the package
+ * download, and the predictions of the cloud fallback. Every call is bounded: a connect timeout, a time
+ * limit per call (a download instead may not stall longer than that), and a size limit on every answer.
+ * Every failure is a {@link SyncException}.
  */
 final class CloudClient implements AutoCloseable {
     static final String DEVICE_ID_HEADER = "X-Device-Id";
@@ -57,7 +58,7 @@ final class CloudClient implements AutoCloseable {
         this.settings = settings;
         String text = settings.cloud().toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-        this.devicePath = "/api/devices/" + URLEncoder.encode(settings.deviceId(), StandardCharsets.UTF_8).replace("+", "%20");
+        this.devicePath = "/api/devices/" + segment(settings.deviceId());
         this.cloud = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         this.elsewhere = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
@@ -85,6 +86,21 @@ final class CloudClient implements AutoCloseable {
             throw unexpected("the desired state", answer);
         }
         return DesiredState.parse(answer.body());
+    }
+
+    /**
+     * {@code POST /api/models/{model}/versions/{version}/predict} with the device's credentials and the image as
+     * raw bytes; the answer whatever its status (the caller judges it), bounded like every call here.
+     */
+    Answer predict(String model, String version, byte[] image) {
+        URI uri = URI.create(base + "/api/models/" + segment(model) + "/versions/" + segment(version) + "/predict");
+        return call(deviceRequest(uri)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image)), "forwarded prediction");
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /**
@@ -225,7 +241,7 @@ final class CloudClient implements AutoCloseable {
         BoundedBody body = new BoundedBody(Channels.newChannel(out), MAX_ANSWER_BYTES);
         HttpResponse<Long> response = await(cloud.sendAsync(request.build(), info -> body), body::written,
                 settings.timeout(), "the " + what, "cloud_unreachable");
-        return new Answer(response.statusCode(), out.toByteArray());
+        return new Answer(response.statusCode(), out.toByteArray(), response.headers());
     }
 
     /**
@@ -293,7 +309,7 @@ final class CloudClient implements AutoCloseable {
         return cause.getClass().getSimpleName() + (message == null ? "" : " " + message);
     }
 
-    private static SyncException unexpected(String what, Answer answer) {
+    static SyncException unexpected(String what, Answer answer) {
         if (answer.status() == 401 || answer.status() == 403) {
             return SyncException.transientFailure("device_unauthorized", "the cloud refused this device's id or key for "
                     + what + " (" + answer.status() + "): " + snippet(answer.body()));
@@ -319,5 +335,5 @@ final class CloudClient implements AutoCloseable {
         elsewhere.shutdownNow();
     }
 
-    private record Answer(int status, byte[] body) {}
+    record Answer(int status, byte[] body, HttpHeaders headers) {}
 }

@@ -39,6 +39,10 @@ public final class ModelSync implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean closed;
 
+    // what the last desired state named; null before the first answer or when nothing is deployed. Written by the
+    // sync thread, read by requests that find no model (the cloud fallback)
+    private volatile PackageRef wanted;
+
     // only the sync thread touches these after start
     private volatile SyncError lastError;
     private Target attempting; // the target of the poll in progress, for the error report
@@ -46,7 +50,6 @@ public final class ModelSync implements AutoCloseable {
     private SyncError failedBecause;
     private Duration pollInterval;
     private boolean pollSoon;
-    private boolean wantsModel;
     private int failedPolls;
 
     private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, ModelInstaller installer,
@@ -94,6 +97,16 @@ public final class ModelSync implements AutoCloseable {
         return installer.serving() != null;
     }
 
+    /** The package the cloud's last desired state named (served or not yet); empty before the first answer or when nothing is deployed. */
+    public Optional<PackageRef> wanted() {
+        return Optional.ofNullable(wanted);
+    }
+
+    /** The cloud fallback for requests that find no model, when {@code --cloud-fallback} is on. */
+    public Optional<CloudFallback> cloudFallback() {
+        return settings.cloudFallback() ? Optional.of(new CloudFallback(this::wanted, client)) : Optional.empty();
+    }
+
     /** The listener that counts the agent's answers for the status report. */
     public HealthWindow health() {
         return health;
@@ -105,7 +118,8 @@ public final class ModelSync implements AutoCloseable {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "sync: following " + settings.cloud() + " as device " + settings.deviceId()
-                + ", state in " + settings.stateDir());
+                + ", state in " + settings.stateDir()
+                + (settings.cloudFallback() ? "; while no model is loaded the cloud answers (--cloud-fallback)" : ""));
         thread = Thread.ofPlatform().daemon().name("verge-sync").start(this::run);
     }
 
@@ -164,7 +178,7 @@ public final class ModelSync implements AutoCloseable {
             failedPolls = 0;
         }
         Optional<Target> target = desired.target();
-        wantsModel = target.isPresent();
+        wanted = target.map(Target::ref).orElse(null);
         if (target.isEmpty() || target.get().ref().equals(installer.serving())) {
             forgetFailure(); // nothing deployed (keep serving what is here), or served already
             lastError = null;
@@ -218,7 +232,7 @@ public final class ModelSync implements AutoCloseable {
 
     StatusReport report(HealthWindow.Window window) {
         Optional<ModelInfo> info = slot.current();
-        String state = info.isPresent() ? "serving" : wantsModel ? "loading" : "no-model";
+        String state = info.isPresent() ? "serving" : wanted != null ? "loading" : "no-model";
         return new StatusReport(
                 info.map(ModelInfo::name).orElse(null),
                 info.map(ModelInfo::version).orElse(null),

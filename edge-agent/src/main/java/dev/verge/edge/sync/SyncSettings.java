@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param retryDelay      first wait after a failed poll; each further failure doubles it
  * @param maxBackoff      the longest wait between failed polls (before jitter)
  * @param maxPackageBytes largest package the agent downloads
+ * @param cloudFallback   while no model is loaded, forward {@code /image} and {@code /url} to the cloud's predict
+ *                        route for the model the desired state names (instead of answering 503 at once)
  */
 public record SyncSettings(
         URI cloud,
@@ -35,7 +37,8 @@ public record SyncSettings(
         Duration timeout,
         Duration retryDelay,
         Duration maxBackoff,
-        long maxPackageBytes) {
+        long maxPackageBytes,
+        boolean cloudFallback) {
 
     public static final String ENV_CLOUD = "VERGE_CLOUD";
     public static final String ENV_DEVICE_ID = "VERGE_DEVICE_ID";
@@ -46,6 +49,7 @@ public record SyncSettings(
     public static final String ENV_TIMEOUT = "VERGE_SYNC_TIMEOUT";
     public static final String ENV_RETRY_DELAY = "VERGE_SYNC_RETRY_DELAY";
     public static final String ENV_MAX_BACKOFF = "VERGE_SYNC_MAX_BACKOFF";
+    public static final String ENV_CLOUD_FALLBACK = "VERGE_CLOUD_FALLBACK";
 
     /** XDG's place for state that outlives restarts; systemd units set VERGE_STATE_DIR=/var/lib/verge instead. */
     public static final String DEFAULT_STATE_DIR = "~/.local/state/verge";
@@ -53,6 +57,7 @@ public record SyncSettings(
     public static final String DEFAULT_TIMEOUT = "10s";
     public static final String DEFAULT_RETRY_DELAY = "1s";
     public static final String DEFAULT_MAX_BACKOFF = "5m";
+    public static final String DEFAULT_CLOUD_FALLBACK = "false";
     /** As large as a package the cloud registers ({@code ZipLimits.defaults()}). */
     public static final long DEFAULT_MAX_PACKAGE_BYTES = 512L * 1024 * 1024;
 
@@ -89,22 +94,27 @@ public record SyncSettings(
     /** The documented defaults for everything but the cloud, the device and the key. */
     public static SyncSettings of(URI cloud, String deviceId, String deviceKey, PublicKey trustedKey, Path stateDir) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, stateDir, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES);
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES, false);
     }
 
     public SyncSettings withTimings(Duration newPollInterval, Duration newTimeout, Duration newRetryDelay, Duration newMaxBackoff) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, stateDir, newPollInterval, newTimeout,
-                newRetryDelay, newMaxBackoff, maxPackageBytes);
+                newRetryDelay, newMaxBackoff, maxPackageBytes, cloudFallback);
     }
 
     public SyncSettings withCloud(URI newCloud) {
         return new SyncSettings(newCloud, deviceId, deviceKey, trustedKey, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes);
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback);
+    }
+
+    public SyncSettings withCloudFallback(boolean on) {
+        return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, on);
     }
 
     public SyncSettings withStateDir(Path newStateDir) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, newStateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes);
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback);
     }
 
     /**

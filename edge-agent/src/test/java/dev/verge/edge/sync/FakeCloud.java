@@ -31,12 +31,17 @@ import java.util.regex.Pattern;
  * The cloud's device API as contracts.md fixes it, on 127.0.0.1: {@code GET /api/devices/{id}/desired},
  * {@code POST /api/devices/{id}/status} and package downloads (with HTTP Range), behind the device headers.
  * It can also misbehave: answer garbage, answer 500, answer slowly, break a download halfway, and serve
- * packages whose bytes or announcement were tampered with.
+ * packages whose bytes or announcement were tampered with. {@code POST /api/models/{name}/versions/{v}/predict}
+ * answers like the real cloud (Custom Vision JSON, {@code X-Verge-Model-Version}; 400 for bytes that are no
+ * JPEG) with the tag {@link #CLOUD_TAG}, and misbehaves on its own ({@link #predictMode}). It serves the apple
+ * at {@code /apple.jpg} for {@code POST /url}.
  */
 final class FakeCloud implements AutoCloseable {
     static final String DEVICE_ID = "cam-1";
     static final String DEVICE_KEY = "primary-key-1";
+    static final String CLOUD_TAG = "ripe-from-the-cloud";
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
+    private static final Pattern PREDICT = Pattern.compile("/api/models/([^/]+)/versions/([^/]+)/predict");
 
     enum Mode { OK, GARBAGE, ERROR, SLOW }
 
@@ -51,11 +56,14 @@ final class FakeCloud implements AutoCloseable {
     private volatile ObjectNode desired; // null: nothing deployed
     private volatile boolean presign;
     private volatile long cutNextDownloadAfter = -1;
+    private volatile Mode predictMode = Mode.OK;
 
     final List<JsonNode> reports = new CopyOnWriteArrayList<>();
     /** The Range header of every package download ("" without one). */
     final List<String> downloads = new CopyOnWriteArrayList<>();
     final AtomicInteger desiredCalls = new AtomicInteger();
+    /** The path of every prediction asked for, with the bytes it carried. */
+    final List<Map.Entry<String, byte[]>> predictions = new CopyOnWriteArrayList<>();
 
     private FakeCloud(HttpServer http) {
         this.http = http;
@@ -88,6 +96,11 @@ final class FakeCloud implements AutoCloseable {
 
     void mode(Mode newMode) {
         mode = newMode;
+    }
+
+    /** How the predict route behaves (the device routes keep their own mode). */
+    void predictMode(Mode newMode) {
+        predictMode = newMode;
     }
 
     void slowness(Duration delay) {
@@ -180,8 +193,15 @@ final class FakeCloud implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            Matcher predict = PREDICT.matcher(path);
             if (path.startsWith("/api/devices/")) {
                 device(exchange, path);
+            } else if (predict.matches() && exchange.getRequestMethod().equals("POST")) {
+                predict(exchange, path, predict.group(1), predict.group(2));
+            } else if (path.equals("/apple.jpg")) {
+                exchange.getResponseHeaders().set("Content-Type", "image/jpeg");
+                exchange.sendResponseHeaders(200, SyncedAgent.APPLE.length);
+                exchange.getResponseBody().write(SyncedAgent.APPLE);
             } else if (redirects.containsKey(path) && authorized(exchange)) {
                 exchange.getResponseHeaders().set("Location", redirects.get(path));
                 exchange.sendResponseHeaders(302, -1);
@@ -223,6 +243,35 @@ final class FakeCloud implements AutoCloseable {
             send(exchange, 200, now == Mode.GARBAGE ? "{\"model\": \"fruit-quality\", \"version\": [1, 2" : desiredJson());
         } else {
             send(exchange, 404, "{\"error\": \"not_found\", \"message\": \"no route " + path + "\"}");
+        }
+    }
+
+    private void predict(HttpExchange exchange, String path, String model, String version) throws IOException {
+        if (!authorized(exchange)) {
+            send(exchange, 401, "{\"error\": \"device_unauthorized\", \"message\": \"bad device id or key\"}");
+            return;
+        }
+        byte[] image = exchange.getRequestBody().readAllBytes();
+        predictions.add(Map.entry(path, image));
+        Mode now = predictMode;
+        if (now == Mode.SLOW) {
+            try {
+                closing.await(slowness.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (now == Mode.ERROR) {
+            send(exchange, 500, "{\"error\": \"internal\", \"message\": \"the cloud is broken\"}");
+        } else if (now == Mode.GARBAGE) {
+            send(exchange, 200, "<html>gateway says hi");
+        } else if (image.length < 2 || (image[0] & 0xff) != 0xff || (image[1] & 0xff) != 0xd8) {
+            send(exchange, 400, "{\"error\": \"image_invalid\", \"message\": \"not a JPEG\"}");
+        } else {
+            exchange.getResponseHeaders().set("X-Verge-Model-Version", version);
+            send(exchange, 200, "{\"created\": \"2026-12-02T10:00:00Z\", \"id\": \"c0ffee00-0000-0000-0000-000000000000\","
+                    + " \"iteration\": \"" + version + "\", \"project\": \"" + model + "\", \"predictions\": [{\"probability\": 0.99,"
+                    + " \"tagId\": \"0\", \"tagName\": \"" + CLOUD_TAG + "\", \"boundingBox\": null}]}");
         }
     }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.demo.SampleImages;
 import dev.verge.edge.AgentSettings;
 import dev.verge.edge.EdgeServer;
+import dev.verge.edge.PredictionEvent;
+import dev.verge.edge.PredictionListener;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelSlot;
@@ -13,12 +15,19 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-/** An agent with sync on: the slot, the sync and the real HTTP server, on 127.0.0.1, as EdgeAgent wires them. */
+/**
+ * An agent with sync on: the slot, the sync and the real HTTP server, on 127.0.0.1, as EdgeAgent wires them
+ * (with the cloud fallback when the settings turn it on). Every answered image is kept in {@link #events}.
+ */
 final class SyncedAgent implements AutoCloseable {
     static final byte[] APPLE = SampleImages.jpeg("ripe-red-apple");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -26,11 +35,13 @@ final class SyncedAgent implements AutoCloseable {
     final ModelSlot slot;
     final ModelSync sync;
     final EdgeServer server;
+    final List<PredictionEvent> events;
 
-    private SyncedAgent(ModelSlot slot, ModelSync sync, EdgeServer server) {
+    private SyncedAgent(ModelSlot slot, ModelSync sync, EdgeServer server, List<PredictionEvent> events) {
         this.slot = slot;
         this.sync = sync;
         this.server = server;
+        this.events = events;
     }
 
     /** Quick polls and short backoff, so tests see several polls in well under a second. */
@@ -47,12 +58,14 @@ final class SyncedAgent implements AutoCloseable {
         ModelSlot slot = new ModelSlot();
         ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot);
         sync.serveLastGood();
+        List<PredictionEvent> events = new CopyOnWriteArrayList<>();
         EdgeServer server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0),
-                slot, sync.health());
+                slot, PredictionListener.all(List.of(sync.health(), events::add)), new PrometheusRegistry(),
+                sync.cloudFallback().orElse(null));
         if (poll) {
             sync.start();
         }
-        return new SyncedAgent(slot, sync, server);
+        return new SyncedAgent(slot, sync, server, events);
     }
 
     String servedVersion() {
@@ -65,14 +78,19 @@ final class SyncedAgent implements AutoCloseable {
     }
 
     static Answer post(int port, byte[] image) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/image"))
+        return send(port, "/image", "application/octet-stream", image);
+    }
+
+    /** POST {@code path} with this body; the status, the JSON answer and the headers. */
+    static Answer send(int port, String path, String contentType, byte[] body) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         try {
             HttpResponse<byte[]> response = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), Json.mapper().readTree(response.body()));
+            return new Answer(response.statusCode(), Json.mapper().readTree(response.body()), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -81,9 +99,14 @@ final class SyncedAgent implements AutoCloseable {
         }
     }
 
-    record Answer(int status, JsonNode json) {
+    record Answer(int status, JsonNode json, HttpHeaders headers) {
         String iteration() {
             return json.path("iteration").asText();
+        }
+
+        /** {@code X-Verge-Served-By}: edge or cloud; "" when absent. */
+        String servedBy() {
+            return headers.firstValue("X-Verge-Served-By").orElse("");
         }
     }
 

@@ -57,6 +57,7 @@ public final class CloudServices {
     private final ModelEvents events;
     private final EventIntake eventIntake;
     private final AnalyticsServices analytics;
+    private final ApiKeyAuth apiKeyAuth;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -78,6 +79,7 @@ public final class CloudServices {
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds());
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
+        this.apiKeyAuth = auth;
         this.api = new CloudApi(routeGroups(), auth);
     }
 
@@ -87,7 +89,7 @@ public final class CloudServices {
 
     private List<RouteGroup> routeGroups() {
         List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
-                new PredictRoutes(loadedModels, config.predict()), new DeviceRoutes(devices),
+                new PredictRoutes(loadedModels, config.predict(), apiKeyAuth, devices), new DeviceRoutes(devices),
                 new RolloutRoutes(deployments, rollout, deviceSync, devices, signer), new EventRoutes(eventIntake, events)));
         groups.addAll(analytics.routeGroups());
         return groups;

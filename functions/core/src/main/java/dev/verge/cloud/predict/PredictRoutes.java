@@ -1,9 +1,12 @@
 package dev.verge.cloud.predict;
 
 import dev.verge.cloud.api.ApiCall;
+import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
+import dev.verge.cloud.api.Routes.Access;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.inference.predict.CustomVisionResponse;
@@ -28,23 +31,43 @@ import java.util.Optional;
  * GET  /api/v2/models/{name}                            OIP v2 model metadata
  * </pre>
  * Answers carry {@code Server-Timing} (decode, preprocess, infer, in ms) and {@code X-Verge-Model-Version}.
+ * The two predict routes also take a device's credentials ({@code X-Device-Id}, {@code X-Device-Key}).
  */
 public final class PredictRoutes implements RouteGroup {
     private final LoadedModels models;
     private final PredictConfig config;
+    private final ApiKeyAuth apiKeys;
+    private final DeviceAuthenticator devices;
 
-    public PredictRoutes(LoadedModels models, PredictConfig config) {
+    public PredictRoutes(LoadedModels models, PredictConfig config, ApiKeyAuth apiKeys, DeviceAuthenticator devices) {
         this.models = models;
         this.config = config;
+        this.apiKeys = apiKeys;
+        this.devices = devices;
     }
 
     @Override
     public void addTo(Routes routes) {
-        routes.post("/api/models/{name}/predict", call -> predict(call, Optional.empty()))
-                .post("/api/models/{name}/versions/{version}/predict", call -> predict(call, Optional.of(call.path("version"))))
+        routes.route("POST", "/api/models/{name}/predict", Access.PUBLIC,
+                        call -> predict(authorized(call), Optional.empty()))
+                .route("POST", "/api/models/{name}/versions/{version}/predict", Access.PUBLIC,
+                        call -> predict(authorized(call), Optional.of(call.path("version"))))
                 .post("/api/v2/models/{name}/infer", call -> infer(call, Optional.empty()))
                 .post("/api/v2/models/{name}/versions/{version}/infer", call -> infer(call, Optional.of(call.path("version"))))
                 .get("/api/v2/models/{name}", this::metadata);
+    }
+
+    /**
+     * Predictions take the API key, or a device's own credentials: an edge agent that has no model yet
+     * forwards its cameras' pictures here ({@code --cloud-fallback}) with the key it syncs with.
+     */
+    private ApiCall authorized(ApiCall call) {
+        if (call.header(DeviceAuthenticator.DEVICE_ID_HEADER).isPresent()) {
+            devices.authenticate(call);
+        } else {
+            apiKeys.authenticate(call.request());
+        }
+        return call;
     }
 
     private ApiResponse predict(ApiCall call, Optional<String> version) {

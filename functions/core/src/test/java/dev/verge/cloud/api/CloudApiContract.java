@@ -578,4 +578,23 @@ public abstract class CloudApiContract {
         assertError(call("POST", "/api/v2/models/" + model + "/infer", "{".getBytes(StandardCharsets.UTF_8),
                 Map.of("x-api-key", apiKey(), "Content-Type", "application/json")), 400, "infer_request_invalid");
     }
+
+    @Test
+    void predict_withDeviceCredentials_isAnsweredAndWrongDeviceKeyIs401() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        String device = "cam-" + model;
+        ApiResponse created = call("POST", "/api/devices", ("{\"id\": \"" + device + "\", \"group\": \"g-" + model + "\"}")
+                .getBytes(StandardCharsets.UTF_8), Map.of("x-api-key", apiKey(), "Content-Type", "application/json"));
+        assertThat(created.status()).isEqualTo(201);
+        String key = json(created).path("primaryKey").asText();
+        byte[] apple = dev.verge.demo.SampleImages.jpeg("ripe-red-apple");
+        String path = "/api/models/" + model + "/versions/1/predict";
+
+        ApiResponse answer = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device, "X-Device-Key", key));
+        ApiResponse refused = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device, "X-Device-Key", "wrong"));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(json(answer).path("iteration").asText()).isEqualTo("1");
+        assertError(refused, 401, "device_unauthorized");
+    }
 }
