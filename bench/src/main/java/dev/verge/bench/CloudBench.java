@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.api.client.AWSLambda;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.aws.LocalRuntimeApi;
 import dev.verge.demo.DemoModels;
 import dev.verge.inference.json.Json;
 import java.io.File;

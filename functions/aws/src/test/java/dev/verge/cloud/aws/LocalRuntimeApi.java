@@ -24,11 +24,11 @@ import java.util.concurrent.TimeUnit;
  * every pending event. A SnapStart init ({@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start}) is
  * "restored" as soon as it asks, so no snapshot is really taken.
  */
-final class LocalRuntimeApi implements AutoCloseable {
+public final class LocalRuntimeApi implements AutoCloseable {
     private static final String BASE = "/2018-06-01/runtime";
 
     /** What the function answered to one event. */
-    record Outcome(boolean error, String body, long nanoTime) {}
+    public record Outcome(boolean error, String body, long nanoTime) {}
 
     private record Pending(String requestId, byte[] event) {}
 
@@ -42,7 +42,7 @@ final class LocalRuntimeApi implements AutoCloseable {
     private final Map<String, CompletableFuture<Outcome>> outcomes = new ConcurrentHashMap<>();
     private final CompletableFuture<Long> firstPoll = new CompletableFuture<>();
 
-    LocalRuntimeApi() throws IOException {
+    public LocalRuntimeApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext(BASE + "/invocation/next", this::next);
@@ -61,7 +61,7 @@ final class LocalRuntimeApi implements AutoCloseable {
      * {@code AWS_ACCESS_KEY_ID}: returns the value for {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}; requests
      * must carry {@code token} (AWS_CONTAINER_AUTHORIZATION_TOKEN) in their Authorization header.
      */
-    String serveContainerCredentials(String accessKeyId, String secretAccessKey, String token) {
+    public String serveContainerCredentials(String accessKeyId, String secretAccessKey, String token) {
         server.createContext("/credentials", exchange -> {
             boolean authorized = token.equals(exchange.getRequestHeaders().getFirst("Authorization"));
             // Lambda's answer also has a session "Token"; left out because s3proxy refuses x-amz-security-token
@@ -81,12 +81,12 @@ final class LocalRuntimeApi implements AutoCloseable {
     }
 
     /** {@code host:port}, as AWS_LAMBDA_RUNTIME_API holds it. */
-    String address() {
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Queues an event; the future completes with the function's answer. */
-    CompletableFuture<Outcome> invoke(byte[] event) {
+    public CompletableFuture<Outcome> invoke(byte[] event) {
         String id = UUID.randomUUID().toString();
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         outcomes.put(id, outcome);
@@ -95,7 +95,7 @@ final class LocalRuntimeApi implements AutoCloseable {
     }
 
     /** When the function first asked for an event: its init phase was over. */
-    CompletableFuture<Long> firstPoll() {
+    public CompletableFuture<Long> firstPoll() {
         return firstPoll;
     }
 
