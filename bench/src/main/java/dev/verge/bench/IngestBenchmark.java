@@ -2,10 +2,9 @@ package dev.verge.bench;
 
 import dev.verge.cloud.AnalyticsServices;
 import dev.verge.cloud.analytics.AnalyticsConfig;
-import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.telemetry.IngestResult;
-import dev.verge.cloud.telemetry.TemporaryDeviceKeys;
 import dev.verge.cloud.testing.InMemoryBlobStore;
 import dev.verge.cloud.testing.InMemoryMetadataStore;
 import dev.verge.cloud.testing.TelemetryBatches;
@@ -14,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,8 +56,10 @@ public class IngestBenchmark {
     @Setup
     public void setUp() {
         Clock clock = Clock.fixed(START.plusSeconds(hours * 3600L), ZoneOffset.UTC);
-        services = new AnalyticsServices(new InMemoryBlobStore(clock), new InMemoryMetadataStore(), clock,
-                AnalyticsConfig.defaults(), TemporaryDeviceKeys.parse("cam-1@line-1=key"), ApiKeyAuth.requireKeys(List.of("k")));
+        InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+        // the benchmark calls ingest with an authenticated device, so the registry is never asked
+        services = new AnalyticsServices(new InMemoryBlobStore(clock), metadata, clock, AnalyticsConfig.defaults(),
+                new DeviceRegistry(metadata, clock));
         device = new AuthenticatedDevice("cam-1", "line-1");
         String json = TelemetryBatches.batch("BATCH-ID", "cam-1", 0,
                 TelemetryBatches.records(7, RECORDS, START, hours, "fruit-quality", "1", 0.7, 50)).toString();

@@ -1,6 +1,8 @@
 package dev.verge.edge;
 
 import dev.verge.edge.sync.ModelSync;
+import dev.verge.edge.telemetry.SampleCapture;
+import dev.verge.edge.telemetry.SamplingPolicy;
 import dev.verge.edge.telemetry.Telemetry;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.runtime.Model;
@@ -50,6 +52,9 @@ public final class EdgeAgent implements AutoCloseable {
             if (settings.telemetry().enabled()) {
                 telemetry = Telemetry.start(settings.telemetry(), registry);
             }
+            if (sync != null && telemetry != null) {
+                followSampling(sync, telemetry.samples(), settings.telemetry().sampling());
+            }
             List<PredictionListener> listeners = new ArrayList<>();
             if (sync != null) {
                 listeners.add(sync.health());
@@ -80,6 +85,23 @@ public final class EdgeAgent implements AutoCloseable {
             sync.start();
         }
         return new EdgeAgent(slot, server, sync, telemetry);
+    }
+
+    /**
+     * Sample capture follows the deployment (its {@code sampling} object in the desired state, which the cloud
+     * sends with every answer); the agent's own sampling settings apply only while the cloud sends none.
+     */
+    private static void followSampling(ModelSync sync, SampleCapture capture, SamplingPolicy configured) {
+        sync.onSampling(sampling -> {
+            SamplingPolicy policy = SamplingPolicy.fromDesiredState(sampling, configured);
+            if (!policy.equals(capture.policy())) {
+                LOG.log(System.Logger.Level.INFO, "samples: " + (policy.enabled() ? String.format(
+                        "images below probability %s and %s of the rest are kept, at most %d an hour",
+                        policy.belowProbability(), policy.randomFraction(), policy.maxPerHour()) : "off")
+                        + (sampling == null ? " (the agent's own settings)" : " (from the deployment)"));
+                capture.update(policy);
+            }
+        });
     }
 
     /**

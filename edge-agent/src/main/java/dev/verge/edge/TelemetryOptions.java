@@ -46,7 +46,8 @@ final class TelemetryOptions {
     Duration interval;
 
     @Option(names = "--samples-below", paramLabel = "<probability>", defaultValue = "${env:" + ENV_SAMPLES_BELOW + "}",
-            description = "Keep images whose top probability is below this for retraining and upload them (off unless given). Env: " + ENV_SAMPLES_BELOW + ".")
+            description = "Keep images whose top probability is below this for retraining and upload them (off unless given;"
+                    + " with sync, the deployment's sampling settings replace these). Env: " + ENV_SAMPLES_BELOW + ".")
     Double samplesBelow;
 
     @Option(names = "--samples-fraction", paramLabel = "<0..1>", defaultValue = "${env:" + ENV_SAMPLES_FRACTION + ":-" + DEFAULT_SAMPLES_FRACTION + "}",

@@ -2,6 +2,7 @@ package dev.verge.edge.sync;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.inference.json.Json;
 import java.io.IOException;
 import java.time.Duration;
@@ -13,6 +14,9 @@ import java.util.regex.Pattern;
  * The answer of {@code GET /api/devices/{id}/desired}: what this device should run. Read with Jackson and
  * then checked as a whole, so an answer that parses but makes no sense (a package without a sha256, a
  * version without a package) is refused like garbage is.
+ *
+ * @param sampling the deployment's sample capture settings, passed on as sent ({@link ModelSync#onSampling}); a
+ *                 sampling object the agent cannot use does not make the rest of the answer invalid
  */
 public record DesiredState(
         String deviceId,
@@ -21,6 +25,7 @@ public record DesiredState(
         String model,
         String version,
         @JsonProperty("package") PackageLocation packageLocation,
+        JsonNode sampling,
         Integer pollSeconds) {
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");

@@ -1,5 +1,6 @@
 package dev.verge.edge.sync;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.verge.edge.sync.DesiredState.Target;
@@ -10,6 +11,7 @@ import dev.verge.inference.runtime.ThreadSettings;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -36,6 +38,7 @@ public final class ModelSync implements AutoCloseable {
     private final Clock clock;
     private final RetryPolicy<Object> retry;
     private volatile Consumer<Duration> backoffListener = delay -> {};
+    private volatile Consumer<JsonNode> samplingListener = sampling -> {};
     private volatile Thread thread;
     private volatile boolean closed;
 
@@ -51,6 +54,8 @@ public final class ModelSync implements AutoCloseable {
     private Duration pollInterval;
     private boolean pollSoon;
     private int failedPolls;
+    private boolean samplingHandedOver;
+    private JsonNode sampling; // the desired state's sampling object last handed over; null: none
 
     private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, ModelInstaller installer,
                       Clock clock) {
@@ -172,6 +177,7 @@ public final class ModelSync implements AutoCloseable {
             throw e;
         }
         DesiredState desired = client.desired();
+        handOver(desired.sampling());
         pollInterval = desired.pollInterval(settings.pollInterval());
         if (failedPolls > 0) {
             LOG.log(System.Logger.Level.INFO, "sync: the cloud answers again after " + failedPolls + " failed poll(s)");
@@ -221,6 +227,22 @@ public final class ModelSync implements AutoCloseable {
         failedBecause = null;
     }
 
+    /** Passes the desired state's sampling object on, the first time and whenever it changes; it never fails the poll. */
+    private void handOver(JsonNode next) {
+        JsonNode given = next == null || next.isNull() || next.isMissingNode() ? null : next;
+        if (samplingHandedOver && Objects.equals(given, sampling)) {
+            return;
+        }
+        samplingHandedOver = true;
+        sampling = given;
+        try {
+            samplingListener.accept(given);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "sync: the desired state's sampling " + given + " was not taken, sampling"
+                    + " stays as it was: " + e.getMessage());
+        }
+    }
+
     private void pollFailed(Throwable e) {
         failedPolls++;
         String code = e instanceof SyncException s ? s.code() : "sync_failed";
@@ -249,6 +271,15 @@ public final class ModelSync implements AutoCloseable {
     /** The last failure of sync (reported with the next status), or empty. */
     public Optional<SyncError> lastError() {
         return Optional.ofNullable(lastError);
+    }
+
+    /**
+     * Tells {@code listener} the desired state's {@code sampling} object (null when the answer has none) after
+     * the first answer and whenever it changes. Set it before {@link #start()}. It runs on the sync thread; what
+     * it throws is logged and the poll goes on.
+     */
+    public void onSampling(Consumer<JsonNode> listener) {
+        this.samplingListener = listener;
     }
 
     /** Tells {@code listener} each backoff delay Failsafe schedules after a failed poll (tests, logs). */

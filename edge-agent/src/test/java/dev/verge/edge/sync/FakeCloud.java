@@ -154,6 +154,17 @@ final class FakeCloud implements AutoCloseable {
         deployAt(announced, path);
     }
 
+    /** The current deployment's {@code sampling} becomes {@code json} (any JSON, even one an agent cannot use). */
+    void sampling(String json) {
+        ObjectNode root = desired.deepCopy();
+        try {
+            root.set("sampling", Json.mapper().readTree(json));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        desired = root;
+    }
+
     void nothingDeployed() {
         desired = null;
     }

@@ -7,10 +7,8 @@ import dev.verge.cloud.analytics.DriftMonitor;
 import dev.verge.cloud.analytics.DriftSource;
 import dev.verge.cloud.analytics.Rollup;
 import dev.verge.cloud.analytics.RollupStore;
-import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.api.RouteGroup;
-import dev.verge.cloud.dashboard.DashboardRoutes;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.telemetry.Samples;
@@ -20,8 +18,9 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Telemetry and what is made of it: ingest into rollups, samples for retraining, drift, the
- * analytics API and the dashboard. Built by {@link CloudServices}; its route groups join the API.
+ * Telemetry and what is made of it: ingest into rollups, samples for retraining, drift and the
+ * analytics API. Built by {@link CloudServices}; its route groups join the API (the dashboard, which
+ * also shows devices and rollouts, is built there from these parts).
  */
 public final class AnalyticsServices {
     private final RollupStore rollups;
@@ -32,7 +31,7 @@ public final class AnalyticsServices {
     private final List<RouteGroup> routeGroups;
 
     public AnalyticsServices(BlobStore blobs, MetadataStore metadata, Clock clock, AnalyticsConfig config,
-                             DeviceAuthenticator devices, ApiKeyAuth apiKeys) {
+                             DeviceAuthenticator devices) {
         this.rollups = new RollupStore(metadata);
         this.drift = new DriftMonitor(metadata, rollups, clock, config);
         this.analytics = new Analytics(rollups, drift, clock);
@@ -40,8 +39,7 @@ public final class AnalyticsServices {
         this.samples = new Samples(blobs, metadata, clock, config.maxSampleBytes());
         this.routeGroups = List.of(
                 new TelemetryRoutes(devices, ingest, samples, config.maxBatchBytes()),
-                new AnalyticsRoutes(analytics, drift),
-                new DashboardRoutes(analytics, drift, ingest, metadata, apiKeys, clock));
+                new AnalyticsRoutes(analytics, drift));
     }
 
     private void afterRollup(Rollup delta) {

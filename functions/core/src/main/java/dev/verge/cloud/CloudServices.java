@@ -5,6 +5,7 @@ import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
+import dev.verge.cloud.dashboard.DashboardRoutes;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.DeviceRoutes;
 import dev.verge.cloud.events.EventIntake;
@@ -57,7 +58,7 @@ public final class CloudServices {
     private final ModelEvents events;
     private final EventIntake eventIntake;
     private final AnalyticsServices analytics;
-    private final ApiKeyAuth apiKeyAuth;
+    private final ApiKeyAuth auth;
     private final CloudApi api;
 
     private CloudServices(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -70,8 +71,8 @@ public final class CloudServices {
         this.devices = new DeviceRegistry(metadata, clock);
         this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
-        ApiKeyAuth auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
-        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices, auth);
+        this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices);
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
@@ -79,7 +80,6 @@ public final class CloudServices {
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds());
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
-        this.apiKeyAuth = auth;
         this.api = new CloudApi(routeGroups(), auth);
     }
 
@@ -89,9 +89,10 @@ public final class CloudServices {
 
     private List<RouteGroup> routeGroups() {
         List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
-                new PredictRoutes(loadedModels, config.predict(), apiKeyAuth, devices), new DeviceRoutes(devices),
+                new PredictRoutes(loadedModels, config.predict(), auth, devices), new DeviceRoutes(devices),
                 new RolloutRoutes(deployments, rollout, deviceSync, devices, signer), new EventRoutes(eventIntake, events)));
         groups.addAll(analytics.routeGroups());
+        groups.add(new DashboardRoutes(analytics.analytics(), analytics.drift(), analytics.ingest(), devices, deployments, auth, clock));
         return groups;
     }
 
@@ -132,7 +133,7 @@ public final class CloudServices {
         return signer;
     }
 
-    /** Telemetry ingest, samples, rollups, drift ({@code analytics().driftSource()}), analytics and the dashboard. */
+    /** Telemetry ingest, samples, rollups, drift ({@code analytics().driftSource()}) and analytics. */
     public AnalyticsServices analytics() {
         return analytics;
     }

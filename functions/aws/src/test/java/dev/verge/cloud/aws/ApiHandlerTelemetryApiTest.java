@@ -27,12 +27,7 @@ class ApiHandlerTelemetryApiTest extends TelemetryApiContract {
 
     @BeforeAll
     static void start() {
-        System.setProperty("verge.deviceKeys", DEVICE_KEYS);
-        try {
-            handler = new ApiHandler(Emulators.newServices(CloudConfig.withApiKeys(KEY)).api());
-        } finally {
-            System.clearProperty("verge.deviceKeys");
-        }
+        handler = new ApiHandler(Emulators.newServices(CloudConfig.withApiKeys(KEY)).api());
     }
 
     @Override

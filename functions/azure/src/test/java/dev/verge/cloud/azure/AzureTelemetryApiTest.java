@@ -25,17 +25,12 @@ class AzureTelemetryApiTest extends TelemetryApiContract {
 
     @BeforeAll
     static void start() {
-        System.setProperty("verge.deviceKeys", DEVICE_KEYS);
-        try {
-            AzureApp app = AzureApp.create(Map.of(
-                    "VERGE_STORAGE", Azurite.shared().connectionString(),
-                    "VERGE_TABLE", "telemetrycontract",
-                    "VERGE_API_KEY", KEY));
-            api = new ApiFunction(() -> app);
-            dashboard = new DashboardFunction(() -> app);
-        } finally {
-            System.clearProperty("verge.deviceKeys");
-        }
+        AzureApp app = AzureApp.create(Map.of(
+                "VERGE_STORAGE", Azurite.shared().connectionString(),
+                "VERGE_TABLE", "telemetrycontract",
+                "VERGE_API_KEY", KEY));
+        api = new ApiFunction(() -> app);
+        dashboard = new DashboardFunction(() -> app);
     }
 
     @Override

@@ -95,10 +95,23 @@ class StagingFolderIT {
     }
 
     @Test
-    void staging_hasExactlyTheFiveFunctions() throws IOException {
+    void dashboard_isAnAnonymousHttpTriggerAtSlashDashboard() throws IOException {
+        // anonymous to the host: the page checks the API key (query once, then its cookie) itself
+        JsonNode dashboard = read("dashboard/function.json");
+
+        assertThat(dashboard.path("entryPoint").asText()).isEqualTo(DashboardFunction.class.getName() + ".run");
+        JsonNode trigger = trigger(dashboard);
+        assertThat(trigger.path("type").asText()).isEqualTo("httpTrigger");
+        assertThat(trigger.path("route").asText()).isEqualTo("dashboard");
+        assertThat(trigger.path("authLevel").asText()).isEqualToIgnoringCase("anonymous");
+        assertThat(trigger.path("methods")).extracting(JsonNode::asText).containsExactlyInAnyOrder("GET", "HEAD");
+    }
+
+    @Test
+    void staging_hasExactlyTheSixFunctions() throws IOException {
         try (Stream<Path> entries = Files.list(staging)) {
             assertThat(entries.filter(p -> Files.exists(p.resolve("function.json"))).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("api", "modelBlob", "modelBlobCreated", "rolloutTick", "eventGrid");
+                    .containsExactlyInAnyOrder("api", "dashboard", "modelBlob", "modelBlobCreated", "rolloutTick", "eventGrid");
         }
     }
 

@@ -15,10 +15,11 @@ record DashboardData(Instant now, AnalyticsReport report, List<DeviceRow> device
                      List<DriftAlert> alerts) {
 
     /**
-     * @param version        the model version the device registry says it runs (null when unknown)
-     * @param seenVersion    the model version of its latest telemetry record
+     * @param version        the model and version its last status report says it serves (null when unknown)
+     * @param seenVersion    the model and version of its latest telemetry record
+     * @param lastSeen       its last status report or telemetry batch, whichever came later
      */
     record DeviceRow(String id, String group, String version, String seenVersion, Instant lastSeen, long records, long dropped) {}
 
-    record RolloutRow(String id, String model, String version, String group, String strategy, String state, String at) {}
+    record RolloutRow(String id, String model, String version, String group, String strategy, String state, Instant at) {}
 }

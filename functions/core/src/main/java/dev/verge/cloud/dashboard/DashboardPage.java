@@ -147,7 +147,7 @@ final class DashboardPage {
                 h.append("<tr><td>").append(esc(d.id())).append("</td><td>").append(esc(orDash(d.model()))).append("</td><td>")
                         .append(esc(orDash(d.version()))).append("</td><td>").append(esc(orDash(d.group()))).append("</td><td>")
                         .append(esc(orDash(d.strategy()))).append("</td><td>").append(esc(orDash(d.state()))).append("</td><td>")
-                        .append(esc(orDash(d.at()))).append("</td></tr>");
+                        .append(d.at() == null ? "\u2013" : esc(TIME.format(d.at()))).append("</td></tr>");
             }
             h.append("</table>");
         }

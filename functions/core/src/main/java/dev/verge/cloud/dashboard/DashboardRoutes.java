@@ -1,6 +1,5 @@
 package dev.verge.cloud.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.analytics.Analytics;
 import dev.verge.cloud.analytics.AnalyticsQuery;
 import dev.verge.cloud.analytics.DriftAlert;
@@ -9,16 +8,17 @@ import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
-import dev.verge.cloud.api.CloudJson;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
-import dev.verge.cloud.api.UriPaths;
-import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.devices.DeviceRecord;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.StatusReport;
+import dev.verge.cloud.rollout.Deployments;
+import dev.verge.cloud.rollout.Strategy;
 import dev.verge.cloud.telemetry.DeviceSeen;
 import dev.verge.cloud.telemetry.TelemetryIngest;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
-import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,16 +51,18 @@ public final class DashboardRoutes implements RouteGroup {
     private final Analytics analytics;
     private final DriftMonitor drift;
     private final TelemetryIngest telemetry;
-    private final MetadataStore metadata;
+    private final DeviceRegistry devices;
+    private final Deployments deployments;
     private final ApiKeyAuth auth;
     private final Clock clock;
 
-    public DashboardRoutes(Analytics analytics, DriftMonitor drift, TelemetryIngest telemetry, MetadataStore metadata,
-                           ApiKeyAuth auth, Clock clock) {
+    public DashboardRoutes(Analytics analytics, DriftMonitor drift, TelemetryIngest telemetry, DeviceRegistry devices,
+                           Deployments deployments, ApiKeyAuth auth, Clock clock) {
         this.analytics = analytics;
         this.drift = drift;
         this.telemetry = telemetry;
-        this.metadata = metadata;
+        this.devices = devices;
+        this.deployments = deployments;
         this.auth = auth;
         this.clock = clock;
     }
@@ -103,69 +104,49 @@ public final class DashboardRoutes implements RouteGroup {
         }
     }
 
-    /** Devices from the device registry (collection {@code devices}, when there is one) joined with what telemetry saw. */
+    /** Every device of the registry joined with what its telemetry said, then devices only telemetry knows. */
     private List<DashboardData.DeviceRow> devices() {
         Map<String, DashboardData.DeviceRow> rows = new LinkedHashMap<>();
         Map<String, DeviceSeen> seen = new LinkedHashMap<>();
         telemetry.devices().forEach(d -> seen.put(d.deviceId(), d));
-        for (MetadataStore.Document doc : limit(metadata.list("devices", ""), MAX_DEVICES)) {
-            JsonNode n = tree(doc.json());
-            String id = text(n, "deviceId", "id").orElse(UriPaths.decode(doc.key()));
-            DeviceSeen s = seen.remove(id);
-            String version = modelVersion(n);
-            rows.put(id, new DashboardData.DeviceRow(id, text(n, "group").orElse(s == null ? null : s.group()), version,
-                    s == null ? null : s.model() + " " + s.version(), s == null ? null : s.lastSeen(),
-                    s == null ? 0 : s.records(), s == null ? 0 : s.dropped()));
+        for (DeviceRecord d : limit(devices.list(), MAX_DEVICES)) {
+            DeviceSeen s = seen.remove(d.id());
+            rows.put(d.id(), new DashboardData.DeviceRow(d.id(), d.group(), reported(d.lastStatus()), seenVersion(s),
+                    latest(d.lastSeen(), s == null ? null : s.lastSeen()), s == null ? 0 : s.records(), s == null ? 0 : s.dropped()));
         }
         for (DeviceSeen s : limit(new ArrayList<>(seen.values()), MAX_DEVICES - rows.size())) {
-            rows.put(s.deviceId(), new DashboardData.DeviceRow(s.deviceId(), s.group(), null,
-                    s.model() == null ? null : s.model() + " " + s.version(), s.lastSeen(), s.records(), s.dropped()));
+            rows.put(s.deviceId(), new DashboardData.DeviceRow(s.deviceId(), s.group(), null, seenVersion(s), s.lastSeen(),
+                    s.records(), s.dropped()));
         }
         return List.copyOf(rows.values());
     }
 
-    /** The model and version a device record reports, whatever shape the registry keeps it in. */
-    private static String modelVersion(JsonNode n) {
-        for (String holder : new String[] {"status", "reported", "current", "lastStatus"}) {
-            JsonNode inner = n.get(holder);
-            if (inner != null && inner.isObject() && text(inner, "version").isPresent()) {
-                return text(inner, "model").map(m -> m + " ").orElse("") + text(inner, "version").get();
-            }
+    /** The model and version the device's last status report says it serves; null before a report or with no model. */
+    private static String reported(StatusReport status) {
+        if (status == null || status.version() == null) {
+            return null;
         }
-        return text(n, "version", "currentVersion")
-                .map(v -> text(n, "model", "currentModel").map(m -> m + " ").orElse("") + v).orElse(null);
+        return (status.model() == null ? "" : status.model() + " ") + status.version();
     }
 
-    /** The latest deployments (collection {@code deployments}, when there is one), newest first. */
+    private static String seenVersion(DeviceSeen s) {
+        return s == null || s.model() == null ? null : s.model() + " " + s.version();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+
+    /** The latest deployments, newest first, in the state the API shows (an overtaken one as superseded). */
     private List<DashboardData.RolloutRow> rollouts() {
-        List<DashboardData.RolloutRow> rows = new ArrayList<>();
-        for (MetadataStore.Document doc : metadata.list("deployments", "")) {
-            JsonNode n = tree(doc.json());
-            rows.add(new DashboardData.RolloutRow(text(n, "id", "deploymentId").orElse(UriPaths.decode(doc.key())),
-                    text(n, "model").orElse(null), text(n, "version").orElse(null), text(n, "group", "deviceGroup").orElse(null),
-                    text(n, "strategy").orElse(null), text(n, "state", "status", "phase").orElse(null),
-                    text(n, "updatedAt", "createdAt", "at").orElse(null)));
-        }
-        rows.sort(Comparator.comparing((DashboardData.RolloutRow r) -> r.at() == null ? "" : r.at()).reversed());
-        return rows.subList(0, Math.min(MAX_ROLLOUTS, rows.size()));
+        return limit(deployments.list(Optional.empty()), MAX_ROLLOUTS).stream()
+                .map(d -> new DashboardData.RolloutRow(d.id(), d.model(), d.version(), d.group(), strategy(d.strategy()),
+                        d.state().json(), d.updatedAt()))
+                .toList();
     }
 
-    private static JsonNode tree(String json) {
-        try {
-            return CloudJson.mapper().readTree(json);
-        } catch (IOException e) {
-            return CloudJson.mapper().createObjectNode();
-        }
-    }
-
-    private static Optional<String> text(JsonNode n, String... names) {
-        for (String name : names) {
-            JsonNode v = n.get(name);
-            if (v != null && (v.isTextual() || v.isNumber())) {
-                return Optional.of(v.asText());
-            }
-        }
-        return Optional.empty();
+    private static String strategy(Strategy strategy) {
+        return strategy.canary() ? strategy.type() + " " + strategy.percent() + "%" : strategy.type();
     }
 
     private static <T> List<T> limit(List<T> list, int max) {

@@ -8,8 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.devices.StatusReport;
+import dev.verge.cloud.registry.PackageSource;
+import dev.verge.cloud.rollout.Deployment;
+import dev.verge.cloud.rollout.DeploymentRequest;
+import dev.verge.cloud.testing.RegistryPackages;
 import dev.verge.cloud.testing.AnalyticsHarness;
 import dev.verge.cloud.testing.TestClock;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +28,25 @@ class DashboardRoutesTest {
     private final TestClock clock = new TestClock(Instant.parse("2026-12-02T10:30:00Z"));
     private final AnalyticsHarness cloud = new AnalyticsHarness(clock, AnalyticsConfig.defaults());
 
+    /** A canary of fruit-quality 2 to line-1, made through the real deployments use case. */
+    private Deployment canary;
+
     @BeforeEach
-    void seed() {
+    void seed() throws Exception {
         cloud.postBatch("cam-1", batch(newBatchId(), "cam-1", 3,
                 records(1, 500, Instant.parse("2026-12-02T07:00:00Z"), 3, "fruit-quality", "1", 0.7, 25)));
-        cloud.metadata.create("devices", "cam-1", "{\"deviceId\":\"cam-1\",\"group\":\"line-1\","
-                + "\"status\":{\"model\":\"fruit-quality\",\"version\":\"1\"}}");
-        cloud.metadata.create("deployments", "dep-7", "{\"id\":\"dep-7\",\"model\":\"fruit-quality\",\"version\":\"2\","
-                + "\"group\":\"line-1\",\"strategy\":\"canary\",\"state\":\"canary\",\"createdAt\":\"2026-12-02T09:00:00Z\"}");
+        for (String version : List.of("1", "2")) {
+            cloud.models.register(new ByteArrayInputStream(RegistryPackages.valid("fruit-quality", version)), "fruit-quality",
+                    PackageSource.api("test"));
+        }
+        cloud.devices.recordStatus("cam-2", status("fruit-quality", "1"), null, null, null);
+        canary = cloud.deployments.create(new DeploymentRequest("line-1", "fruit-quality", "2",
+                CloudJson.mapper().readTree("{\"type\": \"canary\", \"percent\": 50, \"bakeMinutes\": 30}"), null, null, "alice"),
+                "test").deployment();
+    }
+
+    private StatusReport status(String model, String version) {
+        return new StatusReport(model, version, "1.29.0", "0.1.0", "serving", clock.instant(), 10, 0, null, null);
     }
 
     private ApiResponse get(String pathAndQuery, Map<String, List<String>> headers) {
@@ -65,7 +84,18 @@ class DashboardRoutesTest {
         assertThat(html).contains("id=\"latency-p95\">" + Html.ms(totals.get("latencyMs").get("p95").asDouble()) + " ms<");
         assertThat(html).contains("id=\"label-ripe\">" + totals.get("labels").get("ripe").asLong() + "<");
         assertThat(html).contains("id=\"device-version-cam-1\">fruit-quality 1<");
-        assertThat(html).contains("dep-7").contains("canary");
+        assertThat(html).contains("<svg id=\"chart-requests\"");
+    }
+
+    @Test
+    void dashboard_devicesAndRollouts_showWhatTheRegistryAndDeploymentsHold() {
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+
+        // cam-2 sent no telemetry: its version comes from its status report alone
+        assertThat(html).contains("<tr><td>cam-2</td><td>line-1</td><td>fruit-quality 1</td>");
+        assertThat(html).contains("<tr><td>cam-3</td><td>line-2</td><td>\u2013</td>");
+        assertThat(html).contains("<tr><td>" + canary.id() + "</td><td>fruit-quality</td><td>2</td><td>line-1</td>"
+                + "<td>canary 50%</td><td>rolling-out</td>");
         assertThat(html).contains("<svg id=\"chart-requests\"").contains("<svg id=\"chart-latency\"").contains("<polyline");
     }
 
@@ -78,8 +108,22 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void dashboard_aDeploymentOvertakenByANewerOne_showsAsSuperseded() throws Exception {
+        clock.advance(Duration.ofMinutes(5));
+        Deployment newer = cloud.deployments.create(new DeploymentRequest("line-1", "fruit-quality", "1",
+                CloudJson.mapper().readTree("\"all-at-once\""), null, null, "bob"), "test").deployment();
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+
+        assertThat(html).contains("<td>" + canary.id() + "</td><td>fruit-quality</td><td>2</td><td>line-1</td>"
+                + "<td>canary 50%</td><td>superseded</td>");
+        assertThat(html).contains("<td>" + newer.id() + "</td><td>fruit-quality</td><td>1</td><td>line-1</td>"
+                + "<td>all-at-once</td><td>rolling-out</td>");
+        assertThat(html.indexOf(newer.id())).as("newest first").isLessThan(html.indexOf(canary.id()));
+    }
+
+    @Test
     void dashboard_escapesWhatDevicesSent() {
-        cloud.metadata.create("devices", "evil", "{\"deviceId\":\"<script>alert(1)</script>\"}");
+        cloud.devices.recordStatus("cam-3", status("<script>alert(1)</script>", "1"), null, null, null);
         String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;");
     }

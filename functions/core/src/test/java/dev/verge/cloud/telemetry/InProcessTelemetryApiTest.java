@@ -17,13 +17,8 @@ class InProcessTelemetryApiTest extends TelemetryApiContract {
 
     @BeforeAll
     static void start() {
-        System.setProperty("verge.deviceKeys", DEVICE_KEYS);
-        try {
-            api = CloudServices.create(new InMemoryBlobStore(), new InMemoryMetadataStore(), Clock.systemUTC(),
-                    CloudConfig.withApiKeys(KEY)).api();
-        } finally {
-            System.clearProperty("verge.deviceKeys");
-        }
+        api = CloudServices.create(new InMemoryBlobStore(), new InMemoryMetadataStore(), Clock.systemUTC(),
+                CloudConfig.withApiKeys(KEY)).api();
     }
 
     @Override

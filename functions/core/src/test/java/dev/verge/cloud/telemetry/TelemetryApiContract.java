@@ -16,32 +16,52 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The telemetry, samples, analytics and dashboard routes every runtime must serve identically (local
  * server, API Gateway + Lambda, Azure HttpTrigger), as {@code CloudApiContract} does for the registry.
- * To run it, extend it like {@code CloudApiContract}, and build the runtime's services after setting
- * the system property {@code verge.deviceKeys} to {@link #DEVICE_KEYS} (TEMPORARY device keys, see
- * {@link TemporaryDeviceKeys}). Each test uses its own model name, so runtimes may share one store.
+ * To run it, extend it like {@code CloudApiContract}. Each test registers its own two devices through
+ * {@code POST /api/devices} (one in each of its own two groups) and uses its own model name, so
+ * runtimes may share one store.
  */
 @Timeout(120)
 public abstract class TelemetryApiContract {
-    /** The devices the runtime under test must accept. */
-    public static final String DEVICE_KEYS = "cam-c1@line-c=key-c1,cam-c2=key-c2";
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0, 0, 13};
 
     protected abstract ApiResponse send(ApiRequest request) throws Exception;
 
     protected abstract String apiKey();
 
-    private final String model = "tm-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final String model = "tm-" + run;
+    /** The test's two devices and their groups. */
+    private final String camera1 = "cam-c1-" + run;
+    private final String camera2 = "cam-c2-" + run;
+    private final String group1 = "line-c1-" + run;
+    private final Map<String, String> keys = new HashMap<>();
+
+    @BeforeEach
+    void registerDevices() throws Exception {
+        keys.put(camera1, createDevice(camera1, group1));
+        keys.put(camera2, createDevice(camera2, "line-c2-" + run));
+    }
+
+    /** {@code POST /api/devices} with the API key; answers the device's primary key. */
+    private String createDevice(String id, String group) throws Exception {
+        ApiResponse response = send(ApiRequest.of("POST", "/api/devices",
+                Map.of("x-api-key", List.of(apiKey()), "Content-Type", List.of("application/json")),
+                new ByteArrayInputStream(("{\"id\": \"" + id + "\", \"group\": \"" + group + "\"}").getBytes(StandardCharsets.UTF_8))));
+        assertThat(response.status()).as(text(response)).isEqualTo(201);
+        return json(response).get("primaryKey").asText();
+    }
 
     private ApiResponse post(String path, String device, byte[] body, Map<String, String> headers) throws Exception {
         Map<String, List<String>> h = new HashMap<>();
         h.put("X-Device-Id", List.of(device));
-        h.put("X-Device-Key", List.of(device.equals("cam-c1") ? "key-c1" : "key-c2"));
+        h.put("X-Device-Key", List.of(keys.get(device)));
         headers.forEach((k, v) -> h.put(k, List.of(v)));
         return send(ApiRequest.of("POST", path, h, new ByteArrayInputStream(body)));
     }
@@ -75,9 +95,9 @@ public abstract class TelemetryApiContract {
 
     @Test
     void telemetry_batchThenItsDuplicate_isCountedOnce() throws Exception {
-        ObjectNode batch = batch("cam-c1", 50, "1");
-        ApiResponse first = postBatch("cam-c1", batch, false);
-        ApiResponse again = postBatch("cam-c1", batch, false);
+        ObjectNode batch = batch(camera1, 50, "1");
+        ApiResponse first = postBatch(camera1, batch, false);
+        ApiResponse again = postBatch(camera1, batch, false);
 
         assertThat(first.status()).as(text(first)).isEqualTo(200);
         assertThat(json(first).get("accepted").asInt()).isEqualTo(50);
@@ -89,16 +109,16 @@ public abstract class TelemetryApiContract {
 
     @Test
     void telemetry_gzipBatch_isAccepted() throws Exception {
-        ApiResponse response = postBatch("cam-c2", batch("cam-c2", 30, "2"), true);
+        ApiResponse response = postBatch(camera2, batch(camera2, 30, "2"), true);
         assertThat(response.status()).as(text(response)).isEqualTo(200);
         assertThat(analytics("model=" + model + "&version=2").get("totals").get("requests").asLong()).isEqualTo(30);
     }
 
     @Test
     void telemetry_malformedRecord_is400NamingIt() throws Exception {
-        ObjectNode batch = batch("cam-c1", 3, "1");
+        ObjectNode batch = batch(camera1, 3, "1");
         ((ObjectNode) batch.get("records").get(1)).put("status", "abc");
-        ApiResponse response = postBatch("cam-c1", batch, false);
+        ApiResponse response = postBatch(camera1, batch, false);
 
         assertThat(response.status()).isEqualTo(400);
         assertThat(json(response).get("message").asText()).startsWith("records[1].status");
@@ -108,19 +128,19 @@ public abstract class TelemetryApiContract {
     @Test
     void telemetry_wrongDeviceKey_is401() throws Exception {
         ApiResponse response = send(ApiRequest.of("POST", "/api/telemetry",
-                Map.of("X-Device-Id", List.of("cam-c1"), "X-Device-Key", List.of("key-c2"), "Content-Type", List.of("application/json")),
-                new ByteArrayInputStream(TelemetryBatches.json(batch("cam-c1", 1, "1")))));
+                Map.of("X-Device-Id", List.of(camera1), "X-Device-Key", List.of(keys.get(camera2)), "Content-Type", List.of("application/json")),
+                new ByteArrayInputStream(TelemetryBatches.json(batch(camera1, 1, "1")))));
         assertThat(response.status()).isEqualTo(401);
         assertThat(json(response).get("error").asText()).isEqualTo("device_unauthorized");
     }
 
     @Test
     void analytics_byGroupAndDevice_countsOnlyThose() throws Exception {
-        postBatch("cam-c1", batch("cam-c1", 20, "1"), false);
-        postBatch("cam-c2", batch("cam-c2", 10, "1"), false);
+        postBatch(camera1, batch(camera1, 20, "1"), false);
+        postBatch(camera2, batch(camera2, 10, "1"), false);
 
-        assertThat(analytics("model=" + model + "&group=line-c").get("totals").get("requests").asLong()).isEqualTo(20);
-        assertThat(analytics("model=" + model + "&device=cam-c2").get("totals").get("requests").asLong()).isEqualTo(10);
+        assertThat(analytics("model=" + model + "&group=" + group1).get("totals").get("requests").asLong()).isEqualTo(20);
+        assertThat(analytics("model=" + model + "&device=" + camera2).get("totals").get("requests").asLong()).isEqualTo(10);
         assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isEqualTo(30);
     }
 
@@ -128,8 +148,8 @@ public abstract class TelemetryApiContract {
     void samples_uploadThenAgain_is201Then200() throws Exception {
         String id = UUID.randomUUID().toString();
         String path = "/api/samples?model=" + model + "&version=1&label=ripe&probability=0.3&sampleId=" + id;
-        ApiResponse first = post(path, "cam-c1", PNG, Map.of("Content-Type", "image/png"));
-        ApiResponse again = post(path, "cam-c1", PNG, Map.of("Content-Type", "image/png"));
+        ApiResponse first = post(path, camera1, PNG, Map.of("Content-Type", "image/png"));
+        ApiResponse again = post(path, camera1, PNG, Map.of("Content-Type", "image/png"));
 
         assertThat(first.status()).as(text(first)).isEqualTo(201);
         assertThat(json(first).get("key").asText()).startsWith("samples/" + model + "/1/").endsWith("/" + id + ".png");
@@ -139,7 +159,7 @@ public abstract class TelemetryApiContract {
 
     @Test
     void dashboard_withTheKeyCookie_isHtmlWithTheTotals() throws Exception {
-        postBatch("cam-c1", batch("cam-c1", 10, "1"), false);
+        postBatch(camera1, batch(camera1, 10, "1"), false);
         ApiResponse page = send(ApiRequest.of("GET", "/dashboard?model=" + model,
                 Map.of("Cookie", List.of("verge_key=" + apiKey())), null));
 

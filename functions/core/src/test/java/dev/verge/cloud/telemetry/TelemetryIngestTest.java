@@ -261,7 +261,7 @@ class TelemetryIngestTest {
     void ingest_withAnotherDevicesKey_is401() {
         ApiResponse response = cloud.post("/api/telemetry", null,
                 TelemetryBatches.json(batch(newBatchId(), "cam-1", 0, threeRecords())),
-                Map.of("X-Device-Id", "cam-1", "X-Device-Key", "key-2"));
+                Map.of("X-Device-Id", "cam-1", "X-Device-Key", cloud.key("cam-2")));
         assertThat(response.status()).isEqualTo(401);
     }
 

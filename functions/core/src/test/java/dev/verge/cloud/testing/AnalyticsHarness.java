@@ -9,28 +9,39 @@ import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.port.MetadataStore;
-import dev.verge.cloud.telemetry.TemporaryDeviceKeys;
+import dev.verge.cloud.dashboard.DashboardRoutes;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.registry.ModelRegistry;
+import dev.verge.cloud.registry.RegistryConfig;
+import dev.verge.cloud.rollout.Deployments;
+import dev.verge.cloud.rollout.PackageSigner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The telemetry and analytics routes over in-memory stores and a hand-moved clock, with three devices:
- * cam-1 and cam-2 in group line-1, cam-3 in line-2 (keys: key-1, key-2, key-3), and API key {@value #API_KEY}.
+ * The telemetry, analytics and dashboard routes over in-memory stores and a hand-moved clock, with API key
+ * {@value #API_KEY} and three devices in the real device registry: cam-1 and cam-2 in group line-1, cam-3
+ * in line-2 (their keys: {@link #key}).
  */
 public final class AnalyticsHarness {
     public static final String API_KEY = "analytics-test-key-0123456789";
-    public static final String DEVICES = "cam-1@line-1=key-1,cam-2@line-1=key-2,cam-3@line-2=key-3";
 
     public final TestClock clock;
     public final InMemoryBlobStore blobs;
     public final MetadataStore metadata;
+    public final DeviceRegistry devices;
+    public final ModelRegistry models;
+    public final Deployments deployments;
     public final AnalyticsServices services;
     public final CloudApi api;
+    private final Map<String, String> keys = new HashMap<>();
 
     public AnalyticsHarness(TestClock clock, AnalyticsConfig config) {
         this(clock, config, new InMemoryMetadataStore());
@@ -41,20 +52,33 @@ public final class AnalyticsHarness {
         this.blobs = new InMemoryBlobStore(clock);
         this.metadata = metadata;
         ApiKeyAuth auth = ApiKeyAuth.requireKeys(List.of(API_KEY));
-        this.services = new AnalyticsServices(blobs, metadata, clock, config, TemporaryDeviceKeys.parse(DEVICES), auth);
-        this.api = new CloudApi(services.routeGroups(), auth);
+        this.devices = new DeviceRegistry(metadata, clock);
+        this.models = new ModelRegistry(blobs, metadata, clock, RegistryConfig.defaults());
+        this.deployments = new Deployments(models, devices, metadata, clock, PackageSigner.generate());
+        for (String[] device : new String[][] {{"cam-1", "line-1"}, {"cam-2", "line-1"}, {"cam-3", "line-2"}}) {
+            keys.put(device[0], devices.create(device[0], device[1]).primaryKey());
+        }
+        this.services = new AnalyticsServices(blobs, metadata, clock, config, devices);
+        List<RouteGroup> routes = new ArrayList<>(services.routeGroups());
+        routes.add(new DashboardRoutes(services.analytics(), services.drift(), services.ingest(), devices, deployments, auth, clock));
+        this.api = new CloudApi(routes, auth);
+    }
+
+    /** The primary key of device {@code device} (cam-1, cam-2 or cam-3). */
+    public String key(String device) {
+        return keys.get(device);
     }
 
     public ApiResponse postBatch(String device, ObjectNode batch) {
         return post("/api/telemetry", device, TelemetryBatches.json(batch), Map.of("Content-Type", "application/json"));
     }
 
-    /** POSTs {@code body} as device {@code device} (key-N for cam-N) with extra headers. */
+    /** POSTs {@code body} as device {@code device} (with its key) with extra headers. */
     public ApiResponse post(String pathAndQuery, String device, byte[] body, Map<String, String> headers) {
         Map<String, List<String>> h = new HashMap<>();
         if (device != null) {
             h.put("X-Device-Id", List.of(device));
-            h.put("X-Device-Key", List.of("key-" + device.substring(device.indexOf('-') + 1)));
+            h.put("X-Device-Key", List.of(key(device)));
         }
         headers.forEach((k, v) -> h.put(k, List.of(v)));
         return api.handle(ApiRequest.of("POST", pathAndQuery, h, new ByteArrayInputStream(body)));

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The dashboard as a person sees it: a local cloud seeded over HTTP with telemetry from two devices
- * (one batch gzipped), opened in headless Chromium (Debian package {@code chromium}); the page must
+ * The dashboard as a person sees it: a local cloud seeded over HTTP with two devices registered
+ * through the API and telemetry from each (one batch gzipped), opened in headless Chromium (Debian package {@code chromium}); the page must
  * show the numbers {@code GET /api/analytics} returns. Keeps {@code target/dashboard.png}. Skipped
  * only when no Chromium is installed (CI installs it).
  */
@@ -46,26 +46,35 @@ class DashboardChromiumTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // TEMPORARY device keys (see TemporaryDeviceKeys) until the device registry is merged
-        System.setProperty("verge.deviceKeys", "cam-1@line-1=key-1,cam-2@line-2=key-2");
         data = Files.createTempDirectory("verge-dashboard-");
         cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
+        String key1 = createDevice("cam-1", "line-1");
+        String key2 = createDevice("cam-2", "line-2");
         Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
-        send("cam-1", "key-1", TelemetryBatches.json(TelemetryBatches.batch(TelemetryBatches.newBatchId(), "cam-1", 2,
+        send("cam-1", key1, TelemetryBatches.json(TelemetryBatches.batch(TelemetryBatches.newBatchId(), "cam-1", 2,
                 TelemetryBatches.records(1, 1_200, start, 5, "fruit-quality", "1", 0.7, 40))), false);
-        send("cam-2", "key-2", TelemetryBatches.gzip(TelemetryBatches.json(TelemetryBatches.batch(TelemetryBatches.newBatchId(),
+        send("cam-2", key2, TelemetryBatches.gzip(TelemetryBatches.json(TelemetryBatches.batch(TelemetryBatches.newBatchId(),
                 "cam-2", 0, TelemetryBatches.records(2, 800, start.plus(Duration.ofHours(3)), 2, "fruit-quality", "2", 0.4, 20)))), true);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        System.clearProperty("verge.deviceKeys");
         if (cloud != null) {
             cloud.close();
         }
         try (var paths = Files.walk(data)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    /** {@code POST /api/devices} with the API key; answers the device's primary key. */
+    private static String createDevice(String id, String group) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(cloud.baseUri().resolve("/api/devices"))
+                .timeout(Duration.ofSeconds(30)).header("x-api-key", KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"" + id + "\", \"group\": \"" + group + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return CloudJson.mapper().readTree(response.body()).get("primaryKey").asText();
     }
 
     private static void send(String device, String key, byte[] body, boolean gzip) throws Exception {

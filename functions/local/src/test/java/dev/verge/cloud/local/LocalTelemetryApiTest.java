@@ -32,12 +32,7 @@ class LocalTelemetryApiTest extends TelemetryApiContract {
     @BeforeAll
     static void start() throws Exception {
         data = Files.createTempDirectory("verge-local-telemetry-");
-        System.setProperty("verge.deviceKeys", DEVICE_KEYS);
-        try {
-            cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
-        } finally {
-            System.clearProperty("verge.deviceKeys");
-        }
+        cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
     }
 
