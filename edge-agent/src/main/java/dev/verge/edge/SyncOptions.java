@@ -47,12 +47,19 @@ final class SyncOptions {
 
     @Option(names = "--sync-max-backoff", paramLabel = "<duration>", converter = Main.DurationConverter.class,
             defaultValue = "${env:" + ENV_MAX_BACKOFF + ":-" + DEFAULT_MAX_BACKOFF + "}",
-            description = "Longest wait between failed polls, before +-25% jitter (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BACKOFF + ".")
+            description = "Longest wait between failed polls, before +-25%% jitter (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BACKOFF + ".")
     Duration maxBackoff;
 
-    /** Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for. */
+    /**
+     * Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for.
+     * An empty value counts as not given (deployment files keep empty slots, e.g. {@code VERGE_CLOUD=}).
+     */
     SyncSettings settings() {
-        if (cloud == null || cloud.isBlank()) {
+        String cloud = given(this.cloud);
+        String deviceId = given(this.deviceId);
+        String deviceKey = given(this.deviceKey);
+        String trustedKey = given(this.trustedKey);
+        if (cloud == null) {
             if (deviceId != null || deviceKey != null || trustedKey != null) {
                 throw new IllegalArgumentException("--device-id, --device-key and --trusted-key need --cloud <url> (or "
                         + ENV_CLOUD + ")");
@@ -67,5 +74,9 @@ final class SyncOptions {
         }
         return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKey(trustedKey), SyncSettings.path(stateDir),
                 pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES);
+    }
+
+    private static String given(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }
