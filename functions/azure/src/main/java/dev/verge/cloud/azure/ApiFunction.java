@@ -31,4 +31,18 @@ public class ApiFunction {
             ExecutionContext context) {
         return HttpMessages.toHttpResponse(request, app.get().services().api().handle(HttpMessages.toApiRequest(request)));
     }
+
+    /**
+     * {@code /dashboard}, the one page of the API outside {@code /api}: a trigger of its own for that one path, so
+     * that the URL is the same as on AWS and the local cloud without a catch-all route at the root (which would
+     * compete with the host's own paths). The cloud API answers it like any other route.
+     */
+    @FunctionName("dashboard")
+    public HttpResponseMessage dashboard(
+            @HttpTrigger(name = "request", route = "dashboard", dataType = "binary", authLevel = AuthorizationLevel.ANONYMOUS,
+                    methods = {HttpMethod.GET, HttpMethod.HEAD})
+            HttpRequestMessage<Optional<byte[]>> request,
+            ExecutionContext context) {
+        return run(request, context);
+    }
 }

@@ -95,10 +95,22 @@ class StagingFolderIT {
     }
 
     @Test
-    void staging_hasExactlyTheFiveFunctions() throws IOException {
+    void dashboard_isAnAnonymousTriggerOnTheOnePathOutsideApi() throws IOException {
+        JsonNode dashboard = read("dashboard/function.json");
+
+        assertThat(dashboard.path("entryPoint").asText()).isEqualTo(ApiFunction.class.getName() + ".dashboard");
+        JsonNode trigger = trigger(dashboard);
+        assertThat(trigger.path("type").asText()).isEqualTo("httpTrigger");
+        assertThat(trigger.path("route").asText()).isEqualTo("dashboard");
+        assertThat(trigger.path("authLevel").asText()).isEqualToIgnoringCase("anonymous");
+        assertThat(trigger.path("methods")).extracting(JsonNode::asText).containsExactlyInAnyOrder("GET", "HEAD");
+    }
+
+    @Test
+    void staging_hasExactlyTheSixFunctions() throws IOException {
         try (Stream<Path> entries = Files.list(staging)) {
             assertThat(entries.filter(p -> Files.exists(p.resolve("function.json"))).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("api", "modelBlob", "modelBlobCreated", "rolloutTick", "eventGrid");
+                    .containsExactlyInAnyOrder("api", "dashboard", "modelBlob", "modelBlobCreated", "rolloutTick", "eventGrid");
         }
     }
 
