@@ -1,9 +1,11 @@
-// Verge on Azure Functions (Flex Consumption, Linux, Java 21): the cloud API (HTTP trigger `api`), package
-// registration on blob upload (Event Grid BlobCreated -> `modelBlobCreated`), storage (blobs + tables), Key Vault
-// for secrets, Application Insights, and one user-assigned identity that holds every role, so that no
-// connection string or account key is stored anywhere (the storage account refuses shared keys).
+// Verge on Azure Functions (Flex Consumption, Linux, Java 21): the cloud API (HTTP triggers `api` and `dashboard`),
+// package registration on blob upload (Event Grid BlobCreated -> `modelBlobCreated`), registry events (ACR
+// ImagePushed/ImageDeleted -> `eventGrid`), the rollout controller (timer `rolloutTick`, every minute), storage
+// (blobs + tables), Key Vault for secrets, Application Insights, and one user-assigned identity that holds every
+// role, so that no connection string or account key is stored anywhere (the storage account refuses shared keys).
 //
-//   az deployment group create -g <rg> -f infra/azure/main.bicep -p infra/azure/main.parameters.json -p apiKeys=<key>
+//   az deployment group create -g <rg> -f infra/azure/main.bicep -p infra/azure/main.parameters.json \
+//       -p apiKeys=<key> -p signingKey=<Base64 PKCS#8 Ed25519 key> [-p webhookSecretGithub=<secret> ...]
 //   (cd functions/azure/target/azure-functions/verge-functions && func azure functionapp publish <appName>)
 //   az deployment group create ... -p deployEventSubscriptions=true     # once the functions exist
 //
@@ -25,13 +27,41 @@ param location string = resourceGroup().location
 @secure()
 param apiKeys string
 
-@description('Ed25519 package signing key (Base64 PKCS#8 or PEM); stored in Key Vault when given')
+@description('Ed25519 private key that signs packages for devices (Base64 PKCS#8: openssl genpkey -algorithm ed25519 -outform DER | base64 -w0); generate it once, keep it, pass it on every deployment: a new key makes devices refuse new packages')
 @secure()
-param signingKey string = ''
+param signingKey string
 
-@description('Webhook secrets as JSON, one key per source; stored in Key Vault when given')
+// One secret per webhook source (POST /api/webhooks/<source>), each in Key Vault. Pass the ones your registries
+// use, on every deployment; one left out gets a fresh random value nobody knows, which refuses that source (401).
+@description('ACR webhooks: the value of header X-Verge-Webhook-Secret')
 @secure()
-param webhookSecrets string = ''
+param webhookSecretAcr string = newGuid()
+
+@description('Docker Hub webhooks: the token in /api/webhooks/dockerhub/<token>')
+@secure()
+param webhookSecretDockerHub string = newGuid()
+
+@description('Hugging Face webhooks: X-Webhook-Secret')
+@secure()
+param webhookSecretHuggingFace string = newGuid()
+
+@description('MLflow webhooks: the HMAC-SHA256 key')
+@secure()
+param webhookSecretMlflow string = newGuid()
+
+@description('GitHub webhooks: the HMAC-SHA256 key of X-Hub-Signature-256')
+@secure()
+param webhookSecretGitHub string = newGuid()
+
+@description('Generic webhooks: the HMAC-SHA256 key of X-Hub-Signature-256')
+@secure()
+param webhookSecretGeneric string = newGuid()
+
+@description('VERGE_EVENT_RULES: JSON rules for registry events (see EventRules in functions/core); empty: the built-in rules')
+param eventRules string = ''
+
+@description('Models (comma-separated) whose production version is loaded when an instance starts, not at the first prediction')
+param preloadModels string = ''
 
 @description('Event Grid validates that the target function exists: deploy once with false, publish the functions, then deploy with true')
 param deployEventSubscriptions bool = false
@@ -241,7 +271,7 @@ resource apiKeysSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
-resource signingKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(signingKey)) {
+resource signingKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
   name: 'verge-signing-key'
   properties: {
@@ -250,12 +280,57 @@ resource signingKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!
   }
 }
 
-resource webhookSecretsSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(webhookSecrets)) {
+resource webhookAcrSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   parent: vault
-  name: 'verge-webhook-secrets'
+  name: 'verge-webhook-acr'
   properties: {
-    value: webhookSecrets
-    contentType: 'application/json'
+    value: webhookSecretAcr
+    contentType: 'webhook secret of acr'
+  }
+}
+
+resource webhookDockerHubSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'verge-webhook-dockerhub'
+  properties: {
+    value: webhookSecretDockerHub
+    contentType: 'webhook secret of dockerhub'
+  }
+}
+
+resource webhookHuggingFaceSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'verge-webhook-huggingface'
+  properties: {
+    value: webhookSecretHuggingFace
+    contentType: 'webhook secret of huggingface'
+  }
+}
+
+resource webhookMlflowSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'verge-webhook-mlflow'
+  properties: {
+    value: webhookSecretMlflow
+    contentType: 'webhook secret of mlflow'
+  }
+}
+
+resource webhookGitHubSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'verge-webhook-github'
+  properties: {
+    value: webhookSecretGitHub
+    contentType: 'webhook secret of github'
+  }
+}
+
+resource webhookGenericSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'verge-webhook-generic'
+  properties: {
+    value: webhookSecretGeneric
+    contentType: 'webhook secret of generic'
   }
 }
 
@@ -361,6 +436,25 @@ var appSettings = {
   VERGE_TABLE: metadataTable
   VERGE_API_KEYS: '@Microsoft.KeyVault(SecretUri=${apiKeysSecret.properties.secretUri})'
   VERGE_PACKAGE_DELIVERY: 'redirect'
+  // an unresolved reference reaches the app as its own text, which AzureSettings refuses at start, by name
+  VERGE_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${signingKeySecret.properties.secretUri})'
+  VERGE_WEBHOOK_SECRET_ACR: '@Microsoft.KeyVault(SecretUri=${webhookAcrSecret.properties.secretUri})'
+  VERGE_WEBHOOK_SECRET_DOCKERHUB: '@Microsoft.KeyVault(SecretUri=${webhookDockerHubSecret.properties.secretUri})'
+  VERGE_WEBHOOK_SECRET_HUGGINGFACE: '@Microsoft.KeyVault(SecretUri=${webhookHuggingFaceSecret.properties.secretUri})'
+  VERGE_WEBHOOK_SECRET_MLFLOW: '@Microsoft.KeyVault(SecretUri=${webhookMlflowSecret.properties.secretUri})'
+  VERGE_WEBHOOK_SECRET_GITHUB: '@Microsoft.KeyVault(SecretUri=${webhookGitHubSecret.properties.secretUri})'
+  VERGE_WEBHOOK_SECRET_GENERIC: '@Microsoft.KeyVault(SecretUri=${webhookGenericSecret.properties.secretUri})'
+  // Event Grid reaches the eventGrid trigger, which needs no secret: /api/events/eventgrid (webhook delivery) stays closed
+  VERGE_WEBHOOK_MAX_AGE_SECONDS: '300'
+  VERGE_EVENT_RULES: eventRules
+  // prediction endpoint (POST /api/models/{name}/predict): the edge agent's image limits
+  VERGE_MAX_BODY_BYTES: '4194304'
+  VERGE_MAX_PIXELS: '40000000'
+  // ONNX sessions kept per instance (instanceMemoryMB); the least recently used one is closed beyond that
+  VERGE_MAX_LOADED_MODELS: '2'
+  // a promotion reaches running instances within this many seconds
+  VERGE_PRODUCTION_RECHECK_SECONDS: '10'
+  VERGE_PRELOAD_MODELS: preloadModels
   // Flex Consumption runs blob triggers only from Event Grid: modelBlobCreated registers uploads instead
   'AzureWebJobs.modelBlob.Disabled': 'true'
 }
@@ -480,6 +574,7 @@ resource blobCreatedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscrip
   ]
 }
 
+// ACR pushes and deletes go to the event intake (eventGrid), which maps repositories and tags with VERGE_EVENT_RULES;
 // only read when containerRegistryName is set (registryTopic has that condition)
 resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing = {
   name: empty(containerRegistryName) ? 'none' : containerRegistryName
@@ -488,9 +583,22 @@ resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' existing =
 resource registryTopic 'Microsoft.EventGrid/systemTopics@2022-06-15' = if (!empty(containerRegistryName)) {
   name: '${appName}-registry-events'
   location: location
+  identity: {
+    type: 'SystemAssigned'
+  }
   properties: {
     source: registry.id
     topicType: 'Microsoft.ContainerRegistry.Registries'
+  }
+}
+
+resource registryTopicDeadLetters 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(containerRegistryName)) {
+  scope: storage
+  name: guid(storage.id, '${appName}-registry-events', storageBlobDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: registryTopic.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -502,18 +610,33 @@ resource imagePushedSubscription 'Microsoft.EventGrid/systemTopics/eventSubscrip
     destination: {
       endpointType: 'AzureFunction'
       properties: {
-        resourceId: '${functionApp.id}/functions/registryImagePushed'
+        resourceId: '${functionApp.id}/functions/eventGrid'
         maxEventsPerBatch: 1
       }
     }
     filter: {
-      includedEventTypes: ['Microsoft.ContainerRegistry.ImagePushed']
+      includedEventTypes: ['Microsoft.ContainerRegistry.ImagePushed', 'Microsoft.ContainerRegistry.ImageDeleted']
     }
     retryPolicy: {
       maxDeliveryAttempts: 10
       eventTimeToLiveInMinutes: 1440
     }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: deadLetterContainer
+        }
+      }
+    }
   }
+  dependsOn: [
+    registryTopicDeadLetters
+  ]
 }
 
 output functionAppName string = functionApp.name

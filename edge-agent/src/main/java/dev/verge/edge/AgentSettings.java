@@ -69,15 +69,30 @@ public record AgentSettings(
     public static final String DEFAULT_URL_MAX_REDIRECTS = "3";
     public static final String DEFAULT_SHUTDOWN_TIMEOUT = "10s";
 
-    /** One setting as a deployment file sees it. */
-    public record Option(String flag, String environmentVariable, String defaultValue) {}
+    /** Whether a deployment must give a setting; an empty value counts as not given. */
+    public enum Requirement {
+        /** has a default, or is computed or off without one */
+        OPTIONAL,
+        /** needed unless --cloud is given (the cloud then sends the model) */
+        UNLESS_CLOUD,
+        /** needed, all together, whenever --cloud is given */
+        WITH_CLOUD
+    }
+
+    /** One setting as a deployment file sees it; {@code defaultValue} "" = none (see {@code requirement}). */
+    public record Option(String flag, String environmentVariable, String defaultValue, Requirement requirement) {
+
+        Option(String flag, String environmentVariable, String defaultValue) {
+            this(flag, environmentVariable, defaultValue, Requirement.OPTIONAL);
+        }
+    }
 
     /**
-     * Every setting: its command-line flag, its environment variable and its default ("" = none: required
-     * for --model, computed or off for the others, as their descriptions say).
+     * Every setting: its command-line flag, its environment variable, its default ("" = none: computed or
+     * off, as the descriptions say) and whether a deployment must give it.
      */
     public static final List<Option> OPTIONS = List.of(
-            new Option("--model", ENV_MODEL, ""),
+            new Option("--model", ENV_MODEL, "", Requirement.UNLESS_CLOUD),
             new Option("--host", ENV_HOST, DEFAULT_HOST),
             new Option("--port", ENV_PORT, DEFAULT_PORT),
             new Option("--max-body-bytes", ENV_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
@@ -89,11 +104,11 @@ public record AgentSettings(
             new Option("--url-timeout", ENV_URL_TIMEOUT, DEFAULT_URL_TIMEOUT),
             new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
             new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
-            // model sync (SyncSettings): on when --cloud is given
+            // model sync (SyncSettings): on when --cloud is given, which then needs the device and the trusted key
             new Option("--cloud", SyncSettings.ENV_CLOUD, ""),
-            new Option("--device-id", SyncSettings.ENV_DEVICE_ID, ""),
-            new Option("--device-key", SyncSettings.ENV_DEVICE_KEY, ""),
-            new Option("--trusted-key", SyncSettings.ENV_TRUSTED_KEY, ""),
+            new Option("--device-id", SyncSettings.ENV_DEVICE_ID, "", Requirement.WITH_CLOUD),
+            new Option("--device-key", SyncSettings.ENV_DEVICE_KEY, "", Requirement.WITH_CLOUD),
+            new Option("--trusted-key", SyncSettings.ENV_TRUSTED_KEY, "", Requirement.WITH_CLOUD),
             new Option("--state-dir", SyncSettings.ENV_STATE_DIR, SyncSettings.DEFAULT_STATE_DIR),
             new Option("--sync-poll-interval", SyncSettings.ENV_POLL_INTERVAL, SyncSettings.DEFAULT_POLL_INTERVAL),
             new Option("--sync-timeout", SyncSettings.ENV_TIMEOUT, SyncSettings.DEFAULT_TIMEOUT),

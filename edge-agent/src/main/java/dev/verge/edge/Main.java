@@ -157,7 +157,16 @@ public final class Main implements Callable<Integer> {
                 SettingValues.countOrAuto(intraOpThreads, auto.intraOpThreads()),
                 SettingValues.countOrAuto(interOpThreads, auto.interOpThreads()));
         SyncSettings syncSettings = sync.settings();
-        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads,
+        // an empty VERGE_MODEL (an env file's "VERGE_MODEL=") means none, as an unset one does; with a cloud the
+        // model is only the factory one, served until the cloud sends its own, so a deployment file can name a
+        // place for it that stays empty on devices that get everything from the cloud
+        Path modelPackage = model == null || model.toString().isBlank() ? null : model;
+        if (modelPackage != null && syncSettings != null && !java.nio.file.Files.exists(modelPackage)) {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING, "no factory model at " + modelPackage
+                    + ": serving what the state directory holds, else nothing until the cloud sends a model");
+            modelPackage = null;
+        }
+        return new AgentSettings(modelPackage, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
                 urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, syncSettings, telemetry.settings(syncSettings));
     }

@@ -47,16 +47,23 @@ final class SyncOptions {
 
     @Option(names = "--sync-max-backoff", paramLabel = "<duration>", converter = Main.DurationConverter.class,
             defaultValue = "${env:" + ENV_MAX_BACKOFF + ":-" + DEFAULT_MAX_BACKOFF + "}",
-            description = "Longest wait between failed polls, before +-25% jitter (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BACKOFF + ".")
+            description = "Longest wait between failed polls, before +-25%% jitter (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_BACKOFF + ".")
     Duration maxBackoff;
 
     @Option(names = "--cloud-fallback", defaultValue = "${env:" + ENV_CLOUD_FALLBACK + ":-" + DEFAULT_CLOUD_FALLBACK + "}",
             description = "While no model is loaded, forward POST /image and /url to the cloud's predict route for the model the desired state names (needs --cloud; default: ${DEFAULT-VALUE}). Env: " + ENV_CLOUD_FALLBACK + ".")
     boolean cloudFallback;
 
-    /** Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for. */
+    /**
+     * Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for.
+     * An empty value counts as not given (deployment files keep empty slots, e.g. {@code VERGE_CLOUD=}).
+     */
     SyncSettings settings() {
-        if (cloud == null || cloud.isBlank()) {
+        String cloud = given(this.cloud);
+        String deviceId = given(this.deviceId);
+        String deviceKey = given(this.deviceKey);
+        String trustedKey = given(this.trustedKey);
+        if (cloud == null) {
             if (deviceId != null || deviceKey != null || trustedKey != null || cloudFallback) {
                 throw new IllegalArgumentException("--device-id, --device-key, --trusted-key and --cloud-fallback need"
                         + " --cloud <url> (or " + ENV_CLOUD + ")");
@@ -71,5 +78,9 @@ final class SyncOptions {
         }
         return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKey(trustedKey), SyncSettings.path(stateDir),
                 pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES, cloudFallback);
+    }
+
+    private static String given(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

@@ -222,6 +222,70 @@ class MainTest {
     }
 
     @Test
+    void settings_emptySyncSlots_meanNoCloud() {
+        // what an env file with "VERGE_CLOUD=" ... lines, or a Greengrass configuration left empty, passes
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--cloud", "", "--device-id", "", "--device-key", " ", "--trusted-key", "");
+        AgentSettings settings = main.settings();
+        assertThat(settings.sync()).isNull();
+        assertThat(settings.model()).isEqualTo(Path.of("m.zip"));
+    }
+
+    @Test
+    void settings_emptyModelWithCloud_meansNoFactoryModel(@TempDir Path dir) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "", "--cloud", "http://127.0.0.1:7071", "--device-id", "cam-1", "--device-key", "k1",
+                "--trusted-key", PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()),
+                "--state-dir", dir.toString());
+        AgentSettings settings = main.settings();
+        assertThat(settings.model()).isNull();
+        assertThat(settings.sync().deviceId()).isEqualTo("cam-1");
+    }
+
+    @Test
+    void settings_missingFactoryModelWithCloud_waitsForTheCloud_butWithoutCloudIsKept(@TempDir Path dir) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", dir.resolve("none.zip").toString(), "--cloud", "http://127.0.0.1:7071",
+                "--device-id", "cam-1", "--device-key", "k1",
+                "--trusted-key", PackageSignature.encode(PackageSignature.generateKeyPair().getPublic()),
+                "--state-dir", dir.toString());
+        assertThat(main.settings().model()).isNull();
+
+        Main offline = new Main();
+        new CommandLine(offline).parseArgs("--model", dir.resolve("none.zip").toString());
+        assertThat(offline.settings().model()).as("without a cloud a wrong path fails the start, loudly")
+                .isEqualTo(dir.resolve("none.zip"));
+    }
+
+    @Test
+    void options_requirements_matchWhatTheSettingsRefuse() {
+        Map<String, AgentSettings.Requirement> requirements = new HashMap<>();
+        AgentSettings.OPTIONS.forEach(o -> requirements.put(o.flag(), o.requirement()));
+        assertThat(requirements).containsEntry("--model", AgentSettings.Requirement.UNLESS_CLOUD)
+                .containsEntry("--cloud", AgentSettings.Requirement.OPTIONAL)
+                .containsEntry("--device-id", AgentSettings.Requirement.WITH_CLOUD)
+                .containsEntry("--device-key", AgentSettings.Requirement.WITH_CLOUD)
+                .containsEntry("--trusted-key", AgentSettings.Requirement.WITH_CLOUD);
+        assertThat(AgentSettings.OPTIONS).filteredOn(o -> o.requirement() != AgentSettings.Requirement.OPTIONAL)
+                .as("a setting a deployment must give has no default").allMatch(o -> o.defaultValue().isEmpty());
+        // each WITH_CLOUD option left out of a cloud command line is refused
+        String trusted = PackageSignature.encode(PackageSignature.generateKeyPair().getPublic());
+        Map<String, String> cloudArgs = Map.of("--device-id", "cam-1", "--device-key", "k1", "--trusted-key", trusted);
+        for (String left : cloudArgs.keySet()) {
+            List<String> args = new ArrayList<>(List.of("--cloud", "http://127.0.0.1:7071", "--state-dir", "/tmp/verge-state"));
+            cloudArgs.forEach((flag, value) -> {
+                if (!flag.equals(left)) {
+                    args.add(flag);
+                    args.add(value);
+                }
+            });
+            Main main = new Main();
+            new CommandLine(main).parseArgs(args.toArray(String[]::new));
+            assertThatThrownBy(main::settings).as("without " + left).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void settings_stateDirDefault_isUnderTheHomeFolder() {
         assertThat(dev.verge.edge.sync.SyncSettings.path(dev.verge.edge.sync.SyncSettings.DEFAULT_STATE_DIR))
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".local", "state", "verge"));

@@ -7,6 +7,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.aws.ApiHandler;
+import dev.verge.cloud.events.EventRules;
+import dev.verge.cloud.events.EventSource;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -44,7 +46,8 @@ class AwsTemplateTest {
             "VERGE_S3_ENDPOINT", "emulators only (s3proxy)",
             "VERGE_DYNAMODB_ENDPOINT", "emulators only (DynamoDB Local)",
             "VERGE_INSECURE_LOCAL", "switches API keys off: never in a deployment",
-            "VERGE_TMPDIR", "java.io.tmpdir is /tmp on Lambda, which is what it should be");
+            "VERGE_TMPDIR", "java.io.tmpdir is /tmp on Lambda, which is what it should be",
+            "VERGE_INTRA_OP_THREADS", "the default follows availableProcessors, i.e. the vCPUs Lambda gives for the MemorySize");
 
     /** Variables whose value is a credential: they must come from Secrets Manager, never from the template. */
     private static final Pattern SECRET_NAME = Pattern.compile("VERGE_.*_(KEY|KEYS|SECRET|SECRETS|TOKEN|PASSWORD)(_[A-Z0-9_]+)?");
@@ -305,6 +308,42 @@ class AwsTemplateTest {
         assertThat(event.path("Type").asText()).isEqualTo("S3");
         assertThat(SamTemplate.referencedResource(event.at("/Properties/Bucket"))).isEqualTo("ModelsBucket");
         assertThat(event.at("/Properties/Events").asText()).isEqualTo("s3:ObjectCreated:*");
+    }
+
+    @Test
+    void eventRules_default_parsesAndCountsBlobsOfTheModelsBucketOnly() {
+        String bucketName = template.resources().at("/ModelsBucket/Properties/BucketName/Fn::Sub").asText();
+        for (JsonNode function : template.functions().values()) {
+            JsonNode rules = template.environment(function).get("VERGE_EVENT_RULES");
+            assertThat(rules.at("/Fn::If/0").asText()).isEqualTo("HasEventRules");
+            assertThat(rules.at("/Fn::If/1/Ref").asText()).as("the EventRules parameter when given").isEqualTo("EventRules");
+            String text = rules.at("/Fn::If/2/Fn::Sub").asText();
+            String bucket = bucketName.replace("${NamePrefix}", "verge").replace("${Stage}", "prod")
+                    .replace("${AWS::AccountId}", "123456789012").replace("${AWS::Region}", "eu-west-1");
+            EventRules parsed = EventRules.parse(text.replace(bucketName, bucket));
+            assertThat(parsed.blobRule(bucket, "models/fruit-quality/3/package.zip")).isPresent();
+            assertThat(parsed.blobRule("someone-elses-bucket", "models/fruit-quality/3/package.zip")).isEmpty();
+            assertThat(parsed.repositoryRule(EventSource.EVENTBRIDGE, "verge/fruit-quality")).as("ECR pushes still count")
+                    .hasValueSatisfying(rule -> assertThat(rule.versionOf("3")).contains("3"));
+        }
+    }
+
+    @Test
+    void eventBridgeRules_matchTheEventsTheHandlerReads_andTheScheduleTicksEveryMinute() {
+        JsonNode events = template.functions().get("EventBridgeFunction").at("/Properties/Events");
+        JsonNode ecr = events.at("/EcrImageAction/Properties/Pattern");
+        assertThat(ecr.at("/source/0").asText()).isEqualTo("aws.ecr");
+        assertThat(ecr.at("/detail-type/0").asText()).isEqualTo("ECR Image Action");
+        JsonNode s3 = events.at("/ModelsBucketObjectCreated/Properties/Pattern");
+        assertThat(s3.at("/source/0").asText()).isEqualTo("aws.s3");
+        assertThat(s3.at("/detail-type/0").asText()).isEqualTo("Object Created");
+        assertThat(s3.at("/detail/bucket/name/0/Fn::Sub").asText())
+                .isEqualTo(template.resources().at("/ModelsBucket/Properties/BucketName/Fn::Sub").asText());
+        assertThat(template.resources().at("/ModelsBucket/Properties/NotificationConfiguration/EventBridgeConfiguration/EventBridgeEnabled")
+                .asBoolean()).as("the bucket sends its events to EventBridge").isTrue();
+        JsonNode tick = template.functions().get("RolloutTickFunction").at("/Properties/Events/EveryMinute");
+        assertThat(tick.path("Type").asText()).isEqualTo("Schedule");
+        assertThat(tick.at("/Properties/Schedule").asText()).isEqualTo("rate(1 minute)");
     }
 
     @Test

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.verge.edge.AgentSettings;
+import dev.verge.edge.sync.SyncSettings;
+import dev.verge.edge.telemetry.TelemetrySettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The edge deployment files (Dockerfile, systemd unit and its environment file, IoT Edge manifest, Greengrass
  * recipe) against {@link AgentSettings#OPTIONS}, the agent's own list of flags and variables: every variable
- * they set exists, every required one is set, every flag they pass exists; and against the edge jar, whose
+ * they set exists, every one they must give is given ({@link AgentSettings.Requirement}), every flag they pass
+ * exists; and against the edge jar, whose
  * classes must read no VERGE_ variable that OPTIONS does not list.
  */
 class EdgeDeploymentsTest {
@@ -41,12 +44,16 @@ class EdgeDeploymentsTest {
         return options;
     }
 
-    private static Set<String> required() {
-        return AgentSettings.OPTIONS.stream().filter(o -> o.defaultValue().isEmpty())
+    private static Set<String> variables(AgentSettings.Requirement requirement) {
+        return AgentSettings.OPTIONS.stream().filter(o -> o.requirement() == requirement)
                 .map(AgentSettings.Option::environmentVariable).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** Variables a deployment file sets: VERGE_ ones must be options; others must be read by the jar (XDG_CACHE_HOME). */
+    /**
+     * Variables a deployment file sets: VERGE_ ones must be options; others must be read by the jar (XDG_CACHE_HOME).
+     * A file that gives the agent a cloud (VERGE_CLOUD, a value or a slot for one) gives everything that goes
+     * with it (WITH_CLOUD) and the state and journal places; a file without one gives the model (UNLESS_CLOUD).
+     */
     private static void assertAgreesWithTheAgent(String file, Map<String, String> env) {
         Set<String> jarStrings = ClassConstants.strings(List.of(Repository.artifact(EDGE_JAR, "edge-agent")), "dev/verge/");
         for (String name : env.keySet()) {
@@ -57,7 +64,24 @@ class EdgeDeploymentsTest {
                 assertThat(jarStrings).as("%s sets %s, which the agent does not read", file, name).contains(name);
             }
         }
-        assertThat(env.keySet()).as("%s sets every required setting", file).containsAll(required());
+        if (env.containsKey(SyncSettings.ENV_CLOUD)) {
+            assertThat(env.keySet()).as("%s gives a cloud, so it gives what goes with it", file)
+                    .containsAll(variables(AgentSettings.Requirement.WITH_CLOUD));
+        } else {
+            Set<String> given = new TreeSet<>(env.keySet());
+            given.removeIf(name -> env.get(name).isBlank());
+            assertThat(given).as("%s gives no cloud, so it gives the model", file)
+                    .containsAll(variables(AgentSettings.Requirement.UNLESS_CLOUD));
+        }
+        assertStateAndJournalStayTogether(file, env);
+    }
+
+    /** Sync state and the telemetry journal live in one place the file keeps (a volume, StateDirectory, {work:path}). */
+    private static void assertStateAndJournalStayTogether(String file, Map<String, String> env) {
+        String stateDir = env.get(SyncSettings.ENV_STATE_DIR);
+        assertThat(stateDir).as("%s sets %s (the default is under the home folder)", file, SyncSettings.ENV_STATE_DIR).isNotBlank();
+        assertThat(env.get(TelemetrySettings.ENV_JOURNAL)).as("%s keeps the journal in the state directory", file)
+                .isEqualTo(stateDir + "/telemetry.db");
     }
 
     private static void assertFlagsExist(String file, String commandLine) {
@@ -111,6 +135,8 @@ class EdgeDeploymentsTest {
         assertThat(entrypoint).isNotNull();
         assertFlagsExist("Dockerfile", " " + entrypoint);
         assertThat(joined).contains("COPY --chown=root:root " + Path.of(EDGE_JAR).getFileName());
+        assertThat(joined).as("the state directory belongs to the agent's user")
+                .containsPattern("chown verge:verge [^\\n]*" + Pattern.quote(env.get(SyncSettings.ENV_STATE_DIR)) + "\\b");
     }
 
     @Test
@@ -138,6 +164,9 @@ class EdgeDeploymentsTest {
         assertThat(directives.get("ProtectSystem")).containsExactly("strict");
         assertThat(directives).doesNotContainKey("MemoryDenyWriteExecute"); // the JIT needs it off
         assertThat(directives.get("EnvironmentFile")).containsExactly("-/etc/verge/edge-agent.env");
+        assertThat(env.get(SyncSettings.ENV_STATE_DIR)).as("sync state in the unit's StateDirectory, which the dynamic user owns")
+                .isEqualTo("/var/lib/" + directives.get("StateDirectory").getFirst());
+        assertThat(env.get(SyncSettings.ENV_CLOUD)).as("the cloud and the device key come from the EnvironmentFile only").isNull();
         assertThat(env.get("XDG_CACHE_HOME") + "/verge").as("native cache inside CacheDirectory")
                 .isEqualTo("/var/cache/" + directives.get("CacheDirectory").getFirst());
     }
@@ -165,7 +194,16 @@ class EdgeDeploymentsTest {
         while (placeholders.find()) {
             names.add(placeholders.group(1));
         }
-        assertThat(names).as("the README renders the manifest with envsubst '$VERGE_EDGE_IMAGE'").containsExactly("VERGE_EDGE_IMAGE");
+        // the README renders the manifest with envsubst, naming exactly these variables (anything else that looks
+        // like ${X}, e.g. in createOptions, must stay as it is)
+        Matcher envsubst = Pattern.compile("envsubst '([^']*)' < infra/edge/deployment\\.template\\.json")
+                .matcher(Files.readString(Repository.root().resolve("README.md")));
+        assertThat(envsubst.find()).as("README.md renders the manifest with envsubst '$VERGE_EDGE_IMAGE ...'").isTrue();
+        Set<String> rendered = new TreeSet<>(List.of(envsubst.group(1).replace("$", "").split("\\s+")));
+        assertThat(names).as("placeholders of the manifest = variables the README's envsubst renders").isEqualTo(rendered);
+        assertThat(names).contains("VERGE_EDGE_IMAGE");
+        names.stream().filter(n -> !n.equals("VERGE_EDGE_IMAGE")).forEach(n -> assertThat(optionsByVariable())
+                .as("placeholder %s is an agent variable, rendered from the operator's environment", n).containsKey(n));
         JsonNode desired = JSON.readTree(text).at("/modulesContent/$edgeAgent/properties.desired");
         assertThat(desired.path("schemaVersion").asText()).isEqualTo("1.1");
         assertThat(desired.at("/systemModules/edgeAgent/settings/image").asText()).startsWith("mcr.microsoft.com/azureiotedge-agent:");

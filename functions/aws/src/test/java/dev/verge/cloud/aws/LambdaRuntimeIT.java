@@ -13,10 +13,12 @@ import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.aws.ApiGatewayProxyEvents.PayloadFormat;
 import dev.verge.cloud.aws.LocalRuntimeApi.Outcome;
+import dev.verge.cloud.events.EventFixtures;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.registry.VersionStatus;
 import dev.verge.demo.DemoModels;
+import dev.verge.inference.pkg.PackageSignature;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.security.KeyPair;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LambdaRuntimeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "runtime-it-key-0123456789";
+    private static final String WEBHOOK_SECRET = "runtime-it-webhook-0123456789";
+    private final KeyPair signingKey = PackageSignature.generateKeyPair();
 
     @TempDir
     Path tmp;
@@ -77,7 +83,13 @@ class LambdaRuntimeIT {
 
     /** Starts the template's function as Lambda's java21 runtime would; returns System.nanoTime() just before. */
     private long startFunction(String logicalId, String initializationType) throws IOException, URISyntaxException {
-        SamFunction template = SamFunction.load(logicalId, Map.of("ModelsBucket", bucket, "MetadataTable", table, "ApiKeysSecret", KEY));
+        Map<String, String> locals = new HashMap<>(Map.of("ModelsBucket", bucket, "MetadataTable", table, "ApiKeysSecret", KEY,
+                "SigningKeySecret", PackageSignature.encode(signingKey.getPrivate()),
+                "AWS::AccountId", "000000000000", "AWS::Region", "us-east-1"));
+        for (String source : List.of("Acr", "DockerHub", "HuggingFace", "Mlflow", "GitHub", "Generic")) {
+            locals.put("WebhookSecret" + source, WEBHOOK_SECRET);
+        }
+        SamFunction template = SamFunction.load(logicalId, locals);
         String handler = template.handler();
         Path jar = Path.of(System.getProperty("verge.aws.lambdaJar", "target/verge-functions-aws.jar"));
         assertThat(jar).as("the shaded jar is built in the package phase").exists();
@@ -190,6 +202,8 @@ class LambdaRuntimeIT {
                 ApiRequest.of("GET", "/api/models/fruit-quality/versions/2", Map.of("x-api-key", List.of(KEY)), null)));
         var noKey = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2,
                 ApiRequest.of("GET", "/api/models", Map.of(), null)));
+        var signingKeyAnswer = runtimeApi.invoke(ApiGatewayProxyEvents.event(PayloadFormat.HTTP_V2,
+                ApiRequest.of("GET", "/api/signing-key", Map.of(), null)));
 
         long start = startFunction("ApiFunction", "on-demand");
         Outcome answered = await(v2);
@@ -201,5 +215,40 @@ class LambdaRuntimeIT {
         assertThat(version.get("status").asText()).isEqualTo("registered");
         assertThat(ApiGatewayProxyEvents.response(await(v1).body().getBytes()).status()).isEqualTo(200);
         assertThat(ApiGatewayProxyEvents.response(await(noKey).body().getBytes()).status()).isEqualTo(401);
+        // VERGE_SIGNING_KEY of the template (its secret's stand-in here) signs for devices: agents trust its public half
+        ApiResponse signing = ApiGatewayProxyEvents.response(await(signingKeyAnswer).body().getBytes());
+        assertThat(signing.status()).isEqualTo(200);
+        assertThat(JSON.readTree(signing.bodyBytes()).get("publicKey").asText()).isEqualTo(PackageSignature.encode(signingKey.getPublic()));
+    }
+
+    @Test
+    void eventBridgeFunction_ofTheTemplate_underRuntimeClient_registersAnEcrPushOnce() throws Exception {
+        String model = "m-" + System.nanoTime();
+        String digest = "sha256:" + "ab".repeat(32);
+        ObjectNode push = EventFixtures.object("eventbridge-ecr-image-push.json").put("id", "it-" + System.nanoTime());
+        ((ObjectNode) push.get("detail")).put("repository-name", "verge/" + model).put("image-digest", digest);
+        var first = runtimeApi.invoke(JSON.writeValueAsBytes(push));
+        var redelivered = runtimeApi.invoke(JSON.writeValueAsBytes(push));
+
+        long start = startFunction("EventBridgeFunction", "snap-start");
+        Outcome answered = await(first);
+        printColdStart("EventBridgeFunction", "snap-start", start, runtimeApi.firstPoll().get(), answered);
+
+        assertThat(answered.error()).as(answered.body()).isFalse();
+        assertThat(JSON.readTree(answered.body()).at("/answer/outcome").asText()).as(answered.body()).isEqualTo("registered");
+        assertThat(services.registry().get(model, "3").artifact().digest()).isEqualTo(digest);
+        assertThat(JSON.readTree(await(redelivered).body()).at("/answer/duplicate").asBoolean()).isTrue();
+    }
+
+    @Test
+    void rolloutTickFunction_ofTheTemplate_underRuntimeClient_evaluatesOnTheScheduledEvent() throws Exception {
+        var tick = runtimeApi.invoke(S3NotificationTest.class.getResourceAsStream("/events/eventbridge-scheduled.json").readAllBytes());
+
+        long start = startFunction("RolloutTickFunction", "snap-start");
+        Outcome answered = await(tick);
+        printColdStart("RolloutTickFunction", "snap-start", start, runtimeApi.firstPoll().get(), answered);
+
+        assertThat(answered.error()).as(answered.body()).isFalse();
+        assertThat(JSON.readTree(answered.body()).get("evaluated").asInt()).as("no deployment in a new table").isZero();
     }
 }

@@ -3,6 +3,7 @@ package dev.verge.cloud.azure;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.azure.storage.StorageConnection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -18,6 +19,8 @@ import java.util.function.UnaryOperator;
  * <li>{@code VERGE_SIGNING_KEY}: the Ed25519 private key (Base64 PKCS#8 or PEM) that signs packages for
  *     devices; keep it in Key Vault and reference it ({@code @Microsoft.KeyVault(...)}). Without it
  *     deployments are refused (503 {@code signing_key_missing}).</li>
+ * <li>Any {@code VERGE_} setting that is still an unresolved {@code @Microsoft.KeyVault(...)} reference stops the
+ *     start (see {@link #refuseUnresolvedKeyVaultReferences}).</li>
  * <li>{@code VERGE_PACKAGE_DELIVERY}: {@code redirect} (default here: a read-only SAS URL, since a
  *     function's answer is held in memory whole) or {@code stream}; and the other settings of
  *     {@link CloudConfig#fromEnv}.</li>
@@ -29,7 +32,11 @@ record AzureSettings(StorageConnection storage, String modelsContainer, String t
     static final String MODELS_CONTAINER = "VERGE_MODELS_CONTAINER";
     static final String TABLE = "VERGE_TABLE";
 
+    /** What the Functions host passes on when it cannot resolve a Key Vault reference: the reference itself. */
+    static final String KEY_VAULT_REFERENCE = "@Microsoft.KeyVault(";
+
     static AzureSettings from(Map<String, String> env) {
+        refuseUnresolvedKeyVaultReferences(env);
         UnaryOperator<String> setting = name -> blankToNull(env.get(name));
         String storageSetting = setting.apply(STORAGE) == null && setting.apply(STORAGE + "__accountName") == null
                 && setting.apply(STORAGE + "__blobServiceUri") == null && setting.apply("AzureWebJobsStorage") != null
@@ -44,6 +51,23 @@ record AzureSettings(StorageConnection storage, String modelsContainer, String t
                 env.getOrDefault(MODELS_CONTAINER, "models").strip(),
                 env.getOrDefault(TABLE, "verge").strip(),
                 CloudConfig.fromEnv(cloudEnv));
+    }
+
+    /**
+     * A Key Vault reference the host could not resolve (the secret is missing, or the app's identity may not read
+     * it) arrives as its own text; taken for the secret it would become an API key, a webhook secret or a signing key
+     * anyone can read in the app's configuration. Refused at start with the settings' names (never their values).
+     */
+    static void refuseUnresolvedKeyVaultReferences(Map<String, String> env) {
+        List<String> unresolved = env.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("VERGE_") && e.getValue() != null && e.getValue().strip().startsWith(KEY_VAULT_REFERENCE))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!unresolved.isEmpty()) {
+            throw new IllegalStateException("expected the Key Vault references of app settings " + unresolved + " to be resolved"
+                    + " to their secrets, found the references themselves: check that each secret exists and that the app's"
+                    + " identity may read it (Key Vault Secrets User, keyVaultReferenceIdentity); the portal shows the"
+                    + " reason under Environment variables > the setting > Key Vault reference status");
+        }
     }
 
     private static String blankToNull(String value) {

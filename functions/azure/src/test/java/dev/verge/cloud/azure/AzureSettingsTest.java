@@ -48,6 +48,26 @@ class AzureSettingsTest {
     }
 
     @Test
+    void from_unresolvedKeyVaultReferences_areRefusedByName_neverTakenForTheSecret() {
+        String reference = "@Microsoft.KeyVault(SecretUri=https://verge-prod.vault.azure.net/secrets/verge-signing-key/)";
+        assertThatThrownBy(() -> AzureSettings.from(Map.of("VERGE_STORAGE", DEV, "VERGE_API_KEYS", "k1",
+                "VERGE_SIGNING_KEY", reference, "VERGE_WEBHOOK_SECRET_GITHUB", " " + reference)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("[VERGE_SIGNING_KEY, VERGE_WEBHOOK_SECRET_GITHUB]")
+                .hasMessageContaining("Key Vault")
+                .hasMessageNotContaining("verge-prod.vault.azure.net");
+        assertThatThrownBy(() -> AzureSettings.from(Map.of("VERGE_STORAGE", DEV, "VERGE_API_KEYS", reference)))
+                .hasMessageContaining("VERGE_API_KEYS");
+    }
+
+    @Test
+    void from_resolvedSecrets_andOtherSettingsMentioningKeyVault_areAccepted() {
+        AzureSettings settings = AzureSettings.from(Map.of("VERGE_STORAGE", DEV, "VERGE_API_KEYS", "k1",
+                "VERGE_WEBHOOK_SECRET_GITHUB", "s3cret@Microsoft.KeyVault(", "APP_NOTE", "@Microsoft.KeyVault(not ours)"));
+        assertThat(settings.cloud().apiKeys()).containsExactly("k1");
+    }
+
+    @Test
     void from_noApiKey_isRefusedRatherThanOpen() {
         assertThatThrownBy(() -> AzureSettings.from(Map.of("VERGE_STORAGE", DEV)))
                 .hasMessageContaining("API key");
