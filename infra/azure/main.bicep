@@ -455,6 +455,17 @@ var appSettings = {
   // a promotion reaches running instances within this many seconds
   VERGE_PRODUCTION_RECHECK_SECONDS: '10'
   VERGE_PRELOAD_MODELS: preloadModels
+  // agents ask for their desired state this often
+  VERGE_DEVICE_POLL_SECONDS: '30'
+  // telemetry ingest (a batch is counted after gzip is undone) and samples
+  VERGE_TELEMETRY_MAX_BATCH_MB: '16'
+  VERGE_TELEMETRY_MAX_RECORDS: '50000'
+  VERGE_SAMPLE_MAX_MB: '4'
+  // drift: a version's baseline is its first 24 hours; the last 6 hours are compared with it (PSI)
+  VERGE_DRIFT_BASELINE_HOURS: '24'
+  VERGE_DRIFT_WINDOW_HOURS: '6'
+  VERGE_DRIFT_THRESHOLD: '0.2'
+  VERGE_DRIFT_MIN_COUNT: '100'
   // Flex Consumption runs blob triggers only from Event Grid: modelBlobCreated registers uploads instead
   'AzureWebJobs.modelBlob.Disabled': 'true'
 }
