@@ -6,32 +6,20 @@ import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.events.EventFixtures;
 import dev.verge.cloud.events.EventsContract;
 import dev.verge.cloud.port.BlobStore;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The webhook and Event Grid contract against {@link LocalCloud} over real HTTP on a random port. */
 class LocalCloudEventsTest extends EventsContract {
     private static final String KEY = "local-events-test-key-1c7e2b";
-    private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
 
     private static Path data;
     private static LocalCloud cloud;
-    private static HttpClient client;
+    private static HttpApiClient client;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,7 +27,7 @@ class LocalCloudEventsTest extends EventsContract {
         // a long rescan: events, not the folder watcher, register the packages these tests drop
         cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY).withEvents(EventFixtures.config()))
                 .withTimings(Duration.ofHours(1), Duration.ofSeconds(1)));
-        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        client = new HttpApiClient(cloud.baseUri());
     }
 
     @AfterAll
@@ -52,31 +40,7 @@ class LocalCloudEventsTest extends EventsContract {
 
     @Override
     protected ApiResponse send(ApiRequest request) throws Exception {
-        String query = request.query().entrySet().stream()
-                .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
-                .collect(Collectors.joining("&"));
-        URI uri = URI.create(cloud.baseUri() + request.path() + (query.isEmpty() ? "" : "?" + query));
-        byte[] body = request.body().readAllBytes();
-        HttpRequest.Builder http = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(100))
-                .method(request.method(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        request.headers().forEach((name, values) -> {
-            if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> http.header(name, v));
-            }
-        });
-        HttpResponse<byte[]> response = client.send(http.build(), HttpResponse.BodyHandlers.ofByteArray());
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        response.headers().map().forEach((name, values) -> {
-            if (!values.isEmpty()) {
-                headers.put(name, values.get(0));
-            }
-        });
-        return new ApiResponse(response.statusCode(), headers, new ApiResponse.Bytes(response.body()));
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return client.send(request);
     }
 
     @Override
