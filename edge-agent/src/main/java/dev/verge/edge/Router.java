@@ -97,15 +97,17 @@ final class Router implements HttpHandler {
     }
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        if (reply.status() >= 400) {
+            // before answering: once an answer ends, the JDK server drains only 64 KiB of an unread body and
+            // closes the connection, and a client still sending its (too large) picture then loses our 413
+            discardUnreadBody(exchange);
+        }
         exchange.getResponseHeaders().set("Content-Type", reply.contentType());
         reply.headers().forEach(exchange.getResponseHeaders()::set);
         try (exchange) {
             exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply.body());
-            }
-            if (reply.status() >= 400) {
-                discardUnreadBody(exchange);
             }
         }
     }

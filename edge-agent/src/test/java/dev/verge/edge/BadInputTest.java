@@ -98,4 +98,25 @@ class BadInputTest {
             assertThat(answer.json().path("error").asText()).isEqualTo("method_not_allowed");
         }));
     }
+
+    /**
+     * A camera that writes its whole too-large picture before it reads the answer still gets the 413:
+     * the agent reads and drops the rest of the body before it answers, instead of closing on the client.
+     */
+    @org.junit.jupiter.api.Test
+    void image_tooLargeBodyWrittenWhole_clientStillReads413() throws Exception {
+        byte[] body = new byte[6 * 1024 * 1024];
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), agent.agent.port())) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+
+            assertThat(statusLine).startsWith("HTTP/1.1 413");
+        }
+    }
 }

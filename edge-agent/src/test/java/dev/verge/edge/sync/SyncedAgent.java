@@ -30,7 +30,9 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  */
 final class SyncedAgent implements AutoCloseable {
     static final byte[] APPLE = SampleImages.jpeg("ripe-red-apple");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1 as cameras speak it (and as AgentClient does): no h2c upgrade attempt on a request with a body
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     final ModelSlot slot;
     final ModelSync sync;
