@@ -78,12 +78,13 @@ class LocalCloudTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<byte[]> response = send(cloud, "GET", "/api/models/" + name + "/versions/" + version, null, KEY);
-            if (response.statusCode() == 200) {
+            // the record shows up as "pending" while the package is still being validated
+            if (response.statusCode() == 200 && !json(response).path("status").asText().equals("pending")) {
                 return json(response);
             }
             Thread.sleep(200);
         }
-        throw new AssertionError(name + "/" + version + " was not registered within " + WAIT);
+        throw new AssertionError(name + "/" + version + " was not registered or rejected within " + WAIT);
     }
 
     private static void dropInto(Path blobs, String relative, byte[] zip) throws Exception {
