@@ -4,8 +4,6 @@ import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.CloudApiContract;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,28 +11,21 @@ import org.junit.jupiter.api.BeforeAll;
 class LocalCloudApiTest extends CloudApiContract {
     private static final String KEY = "local-cloud-test-key-6b1f0a";
 
-    private static Path data;
-    private static LocalCloud cloud;
-    private static HttpApiClient client;
+    private static RunningLocalCloud local;
 
     @BeforeAll
     static void start() throws Exception {
-        data = Files.createTempDirectory("verge-local-cloud-api-");
-        cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
-        client = new HttpApiClient(cloud.baseUri());
+        local = RunningLocalCloud.start(CloudConfig.withApiKeys(KEY));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        cloud.close();
-        try (var paths = Files.walk(data)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        local.close();
     }
 
     @Override
     protected ApiResponse send(ApiRequest request) throws Exception {
-        return client.send(request);
+        return local.client.send(request);
     }
 
     @Override

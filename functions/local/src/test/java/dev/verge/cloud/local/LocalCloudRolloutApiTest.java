@@ -4,8 +4,6 @@ import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.RolloutApiContract;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -16,28 +14,21 @@ import org.junit.jupiter.api.BeforeAll;
 class LocalCloudRolloutApiTest extends RolloutApiContract {
     private static final String KEY = "local-rollout-test-key-91c2d4";
 
-    private static Path data;
-    private static LocalCloud cloud;
-    private static HttpApiClient client;
+    private static RunningLocalCloud local;
 
     @BeforeAll
     static void start() throws Exception {
-        data = Files.createTempDirectory("verge-local-rollout-api-");
-        cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
-        client = new HttpApiClient(cloud.baseUri());
+        local = RunningLocalCloud.start(CloudConfig.withApiKeys(KEY));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        cloud.close();
-        try (var paths = Files.walk(data)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        local.close();
     }
 
     @Override
     protected ApiResponse send(ApiRequest request) throws Exception {
-        return client.send(request);
+        return local.client.send(request);
     }
 
     @Override
