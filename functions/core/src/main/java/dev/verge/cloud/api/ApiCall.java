@@ -50,6 +50,10 @@ public record ApiCall(ApiRequest request, Map<String, String> pathParams, Caller
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new VergeException(ErrorKind.BAD_REQUEST, "json_invalid",
                     "expected a JSON object as " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "json_invalid",
+                    "expected a JSON object as " + type.getSimpleName() + " in UTF-8, found bytes that are not text: "
+                            + e.getMessage());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the request body", e);
         }

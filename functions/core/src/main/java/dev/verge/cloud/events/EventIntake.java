@@ -218,7 +218,9 @@ public final class EventIntake {
             throw new VergeException(dev.verge.error.ErrorKind.BAD_REQUEST, "json_invalid",
                     "expected a JSON body, found unreadable JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            // bytes in memory cannot fail to read: this is text in no Unicode encoding (found by EventPayloadsFuzzTest)
+            throw new VergeException(dev.verge.error.ErrorKind.BAD_REQUEST, "json_invalid",
+                    "expected a JSON body in UTF-8, found bytes that are not text: " + e.getMessage());
         }
     }
 }

@@ -76,6 +76,9 @@ final class BatchParser {
             throw new VergeException(ErrorKind.BAD_REQUEST, "json_invalid",
                     "expected a telemetry batch in JSON, found invalid JSON at line " + e.getLocation().getLineNr()
                             + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (java.io.CharConversionException e) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "json_invalid",
+                    "expected a telemetry batch in JSON (UTF-8), found bytes that are not text: " + e.getMessage());
         } catch (IOException e) {
             if (e.getCause() instanceof VergeException refused) {
                 throw refused;

@@ -231,6 +231,9 @@ class TelemetryIngestTest {
                         "records[0].inferMs"),
                 new Malformed("record not an object", head + "42]}", 400, "telemetry_invalid", "records[0]"),
                 new Malformed("garbage after the batch", head + ok + "]} trailing", 400, "json_invalid", "invalid JSON"),
+                // leading zero bytes make Jackson read UTF-32, which then fails outside JsonProcessingException
+                new Malformed("bytes that are not text", "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0n,]ull nuT", 400,
+                        "json_invalid", "not text"),
                 new Malformed("another device's id", "{\"batchId\":\"b-1\",\"deviceId\":\"cam-2\",\"records\":[" + ok + "]}", 403,
                         "device_mismatch", "cam-1"));
     }
