@@ -2,24 +2,16 @@ package dev.verge.cloud.predict;
 
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.PackageDownload;
+import dev.verge.cloud.registry.SpooledPackage;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.pkg.ZipLimits;
 import dev.verge.inference.runtime.Model;
 import dev.verge.inference.runtime.ModelSlot;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -127,45 +119,19 @@ public final class LoadedModels implements AutoCloseable {
     }
 
     private Model fetchAndLoad(String name, String version) {
-        Path zip = null;
-        try {
-            Files.createDirectories(tempDir);
-            zip = Files.createTempFile(tempDir, "verge-predict-", ".zip");
-            PackageDownload download = registry.openPackage(name, version);
-            String sha256 = copyWithDigest(download.in(), zip);
-            if (!sha256.equals(download.sha256())) {
+        PackageDownload download = registry.openPackage(name, version);
+        // the registry already bounded the package's size when it was registered
+        try (SpooledPackage spooled = SpooledPackage.spool(download.in(), Long.MAX_VALUE, tempDir)) {
+            if (!spooled.sha256().equals(download.sha256())) {
                 throw new VergeException(ErrorKind.UPSTREAM_FAILED, "package_digest_mismatch",
                         "the blob store returned a package for " + name + " version " + version + " with sha256 "
-                                + sha256 + ", but the registry recorded " + download.sha256()
+                                + spooled.sha256() + ", but the registry recorded " + download.sha256()
                                 + "; the stored package was changed, upload it again");
             }
-            try (ModelPackage pkg = ModelPackage.open(zip, ZipLimits.defaults(), tempDir)) {
+            try (ModelPackage pkg = ModelPackage.open(spooled.file(), ZipLimits.defaults(), tempDir)) {
                 return Model.load(pkg, config.threads());
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot fetch " + name + " version " + version + " into " + tempDir, e);
-        } finally {
-            if (zip != null) {
-                try {
-                    Files.deleteIfExists(zip);
-                } catch (IOException ignored) {
-                    // a temp file left behind is removed with the container
-                }
-            }
         }
-    }
-
-    private static String copyWithDigest(InputStream in, Path file) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (in; OutputStream out = new DigestOutputStream(Files.newOutputStream(file), digest)) {
-            in.transferTo(out);
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private void evictBeyondLimit() {

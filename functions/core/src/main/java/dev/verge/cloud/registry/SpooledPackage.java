@@ -14,10 +14,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * An uploaded package copied to a temp file while its SHA-256 is computed, so that a package is
- * never held in memory and can be read several times (validate, then store). Deleted on close.
+ * A package copied to a temp file while its SHA-256 is computed, so that a package is never held in
+ * memory and can be read several times (validate, then store; or check, then load for predictions).
+ * Deleted on close.
  */
-final class SpooledPackage implements AutoCloseable {
+public final class SpooledPackage implements AutoCloseable {
     private final Path file;
     private final String sha256;
     private final long size;
@@ -32,7 +33,7 @@ final class SpooledPackage implements AutoCloseable {
      * Copies at most {@code maxBytes} of {@code in}; 413 {@code package_too_large} past that, 400
      * {@code package_empty} for nothing.
      */
-    static SpooledPackage spool(InputStream in, long maxBytes, Path tempDir) {
+    public static SpooledPackage spool(InputStream in, long maxBytes, Path tempDir) {
         Path file;
         try {
             Files.createDirectories(tempDir);
@@ -72,11 +73,11 @@ final class SpooledPackage implements AutoCloseable {
         }
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    String sha256() {
+    public String sha256() {
         return sha256;
     }
 
