@@ -65,7 +65,8 @@ public final class CloudApi implements Function<ApiRequest, ApiResponse> {
         }
     }
 
-    private ApiResponse dispatch(ApiRequest request, String method) {
+    private ApiResponse dispatch(ApiRequest sent, String method) {
+        ApiRequest request = new ApiRequest(sent.method(), sent.path(), sent.headers(), sent.query(), new ClientBody(sent.body()));
         List<String> path = UriPaths.segments(request.path());
         return switch (routes.lookup(method, path)) {
             case Routes.Found found -> {

@@ -19,6 +19,7 @@ class CloudApiTest {
             .get("/api/things/{id}", call -> ApiResponse.json(200, Map.of("id", call.path("id"), "by", call.caller().name())))
             .get("/api/things/special", call -> ApiResponse.json(200, Map.of("special", true)))
             .post("/api/things/{id}", call -> ApiResponse.json(201, Map.of()))
+            .post("/api/things", call -> ApiResponse.json(201, call.jsonBody(Map.class)))
             .get("/api/boom", call -> {
                 throw new IllegalStateException("secret internal detail at com.example.Db.connect");
             })
@@ -166,5 +167,20 @@ class CloudApiTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> table.get("/a/{x}", call -> null))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void handle_bodyBrokenByTheClient_is400NotAServerError() throws Exception {
+        java.io.InputStream broken = new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("connection reset by peer");
+            }
+        };
+
+        ApiResponse response = api.handle(ApiRequest.of("POST", "/api/things", Map.of("X-Api-Key", List.of(KEY)), broken));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(new String(response.bodyBytes(), StandardCharsets.UTF_8)).contains("request_body_unreadable");
     }
 }
