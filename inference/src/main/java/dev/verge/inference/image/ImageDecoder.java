@@ -8,9 +8,6 @@ import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifReader;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
-import java.awt.geom.AffineTransform;
-import java.awt.image.AffineTransformOp;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,14 +15,17 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes JPEG, PNG and BMP recognized by their magic bytes. The pixel count is read from the header and
- * checked before any pixel is decoded; a JPEG's EXIF orientation is applied so the picture is upright.
+ * Decodes JPEG, PNG and BMP recognized by their magic bytes, at about the size the caller needs: a JPEG in the
+ * DCT domain at 1/2, 1/4 or 1/8 ({@link JpegDecoding}), PNG and BMP row by row with source subsampling, so the
+ * work and the memory follow the model's input, not the photo. The pixel count is read from the header and
+ * checked before any pixel is decoded; a JPEG's EXIF orientation travels with the pixels.
  */
 public final class ImageDecoder {
     static {
@@ -34,7 +34,13 @@ public final class ImageDecoder {
 
     private ImageDecoder() {}
 
+    /** Every pixel, at the picture's full size. */
     public static DecodedImage decode(byte[] bytes, ImageLimits limits) {
+        return decode(bytes, limits, ResolutionNeed.FULL);
+    }
+
+    /** At the smallest size that still holds what {@code need} says will be used. */
+    public static DecodedImage decode(byte[] bytes, ImageLimits limits, ResolutionNeed need) {
         if (bytes == null || bytes.length == 0) {
             throw new VergeException(ErrorKind.BAD_REQUEST, "image_empty",
                     "the request has no image bytes; send a " + ImageFormat.ACCEPTED + " image");
@@ -43,11 +49,58 @@ public final class ImageDecoder {
             throw tooLarge(bytes.length, limits);
         }
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> unsupported(bytes));
-        BufferedImage image = read(bytes, format, limits);
         if (format == ImageFormat.JPEG) {
-            image = Orientation.apply(image, exifOrientation(bytes));
+            JpegMarkers.Frame frame = JpegMarkers.frame(bytes);
+            if (frame == null) {
+                throw new VergeException(ErrorKind.BAD_REQUEST, "image_corrupt",
+                        "the JPEG has no frame header before its first scan; send the complete file");
+            }
+            checkSize(format, frame.width(), frame.height(), limits);
+            int orientation = exifOrientation(bytes);
+            boolean swaps = orientation >= 5 && orientation <= 8;
+            int w = swaps ? frame.height() : frame.width();
+            int h = swaps ? frame.width() : frame.height();
+            RgbImage pixels = JpegDecoding.decode(bytes, need.scale(w, h));
+            return new DecodedImage(pixels, w, h, orientation, format.readerName());
         }
-        return new DecodedImage(image, format.readerName());
+        ImageReader reader = reader(format);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            reader.setInput(in, true, true);
+            int w = reader.getWidth(0);
+            int h = reader.getHeight(0);
+            checkSize(format, w, h, limits);
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = subsampling(need.scale(w, h));
+            param.setSourceSubsampling(step, step, 0, 0);
+            return new DecodedImage(RgbImage.of(reader.read(0, param)), w, h, 1, format.readerName());
+        } catch (VergeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(format, e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * Source subsampling keeps every n-th pixel (no averaging): keep at least twice the pixels the resize needs,
+     * so the resampler's filter still averages and fine detail does not alias.
+     */
+    static int subsampling(double scale) {
+        return scale >= 0.5 ? 1 : Math.max(1, (int) Math.floor(0.5 / scale));
+    }
+
+    private static void checkSize(ImageFormat format, int width, int height, ImageLimits limits) {
+        if (width <= 0 || height <= 0) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "image_corrupt",
+                    "the " + format + " header says " + width + "x" + height + " pixels; expected a positive size");
+        }
+        long pixels = (long) width * height;
+        if (pixels > limits.maxPixels()) {
+            throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "image_too_many_pixels",
+                    "the image is " + width + "x" + height + " (" + pixels + " pixels); at most "
+                            + limits.maxPixels() + " pixels are accepted, send a smaller image");
+        }
     }
 
     /** Width and height from the header only, without decoding pixels. */
@@ -71,43 +124,11 @@ public final class ImageDecoder {
                         + "; send a smaller or more compressed image");
     }
 
-    private static BufferedImage read(byte[] bytes, ImageFormat format, ImageLimits limits) {
-        ImageReader reader = reader(format);
-        List<String> warnings = new ArrayList<>();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, true);
-            int width = reader.getWidth(0);
-            int height = reader.getHeight(0);
-            if (width <= 0 || height <= 0) {
-                throw new VergeException(ErrorKind.BAD_REQUEST, "image_corrupt",
-                        "the " + format + " header says " + width + "x" + height + " pixels; expected a positive size");
-            }
-            long pixels = (long) width * height;
-            if (pixels > limits.maxPixels()) {
-                throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "image_too_many_pixels",
-                        "the image is " + width + "x" + height + " (" + pixels + " pixels); at most "
-                                + limits.maxPixels() + " pixels are accepted, send a smaller image");
-            }
-            reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
-            BufferedImage image = reader.read(0, reader.getDefaultReadParam());
-            if (format == ImageFormat.JPEG) {
-                checkJpegComplete(bytes, warnings);
-            }
-            return image;
-        } catch (VergeException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw corrupt(format, e);
-        } finally {
-            reader.dispose();
-        }
-    }
-
     /**
      * ImageIO decodes a truncated JPEG without an error, filling the missing part with grey: refuse a JPEG
      * whose decoder warned about a premature end, or that has no end-of-image marker.
      */
-    private static void checkJpegComplete(byte[] bytes, List<String> warnings) {
+    static void checkJpegComplete(byte[] bytes, List<String> warnings) {
         for (String warning : warnings) {
             String w = warning.toLowerCase(java.util.Locale.ROOT);
             if (w.contains("eoi") || w.contains("premature end") || w.contains("truncated")) {
@@ -121,7 +142,7 @@ public final class ImageDecoder {
         }
     }
 
-    private static ImageReader reader(ImageFormat format) {
+    static ImageReader reader(ImageFormat format) {
         Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.readerName());
         if (!readers.hasNext()) {
             throw new IllegalStateException("the JDK has no ImageIO reader for " + format);
@@ -149,7 +170,7 @@ public final class ImageDecoder {
                 "expected a " + ImageFormat.ACCEPTED + " image, " + found);
     }
 
-    private static VergeException corrupt(ImageFormat format, Exception e) {
+    static VergeException corrupt(ImageFormat format, Exception e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (detail.contains("Unsupported Image Type")) {
             return new VergeException(ErrorKind.BAD_REQUEST, "image_unsupported_format",
@@ -158,36 +179,5 @@ public final class ImageDecoder {
         }
         return new VergeException(ErrorKind.BAD_REQUEST, "image_corrupt",
                 "the " + format + " image is truncated or damaged (" + detail + "); send the complete file", e);
-    }
-
-    /** EXIF orientation 1..8 to an upright image. */
-    static final class Orientation {
-        private Orientation() {}
-
-        static BufferedImage apply(BufferedImage src, int orientation) {
-            if (orientation <= 1 || orientation > 8) {
-                return src;
-            }
-            int w = src.getWidth();
-            int h = src.getHeight();
-            boolean swaps = orientation >= 5;
-            // x' = m00 x + m01 y + m02, y' = m10 x + m11 y + m12 (in pixel-edge coordinates)
-            AffineTransform t = switch (orientation) {
-                case 2 -> new AffineTransform(-1, 0, 0, 1, w, 0);
-                case 3 -> new AffineTransform(-1, 0, 0, -1, w, h);
-                case 4 -> new AffineTransform(1, 0, 0, -1, 0, h);
-                case 5 -> new AffineTransform(0, 1, 1, 0, 0, 0);
-                case 6 -> new AffineTransform(0, 1, -1, 0, h, 0);
-                case 7 -> new AffineTransform(0, -1, -1, 0, h, w);
-                default -> new AffineTransform(0, -1, 1, 0, 0, w);
-            };
-            int type = switch (src.getType()) {
-                case BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_INT_RGB -> src.getType();
-                default -> BufferedImage.TYPE_3BYTE_BGR;
-            };
-            BufferedImage dst = new BufferedImage(swaps ? h : w, swaps ? w : h, type);
-            new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(src, dst);
-            return dst;
-        }
     }
 }

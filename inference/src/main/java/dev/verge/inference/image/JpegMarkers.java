@@ -1,8 +1,48 @@
 package dev.verge.inference.image;
 
-/** Byte-level JPEG checks that ImageIO does not make. */
+/** Byte-level JPEG reading: the frame header, and the checks that decoders do not make. */
 final class JpegMarkers {
     private JpegMarkers() {}
+
+    /** The frame header (SOFn): the stored size. */
+    record Frame(int width, int height) {}
+
+    /** The first frame header before the first scan; null when there is none. */
+    static Frame frame(byte[] b) {
+        int i = 2; // after SOI
+        while (i + 3 < b.length) {
+            if ((b[i] & 0xFF) != 0xFF) {
+                return null;
+            }
+            int marker = b[i + 1] & 0xFF;
+            if (marker == 0xFF) {
+                i++;
+                continue;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += 2;
+                continue;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                return null; // a scan or the end before any frame header
+            }
+            int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
+            if (length < 2 || i + 2 + length > b.length) {
+                return null;
+            }
+            boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (sof) {
+                if (length < 8) {
+                    return null;
+                }
+                int height = ((b[i + 5] & 0xFF) << 8) | (b[i + 6] & 0xFF);
+                int width = ((b[i + 7] & 0xFF) << 8) | (b[i + 8] & 0xFF);
+                return new Frame(width, height);
+            }
+            i += 2 + length;
+        }
+        return null;
+    }
 
     /**
      * Walks the marker segments from SOI and through the entropy-coded scans; true when it reaches the EOI

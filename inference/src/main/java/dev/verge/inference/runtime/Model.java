@@ -142,17 +142,17 @@ public final class Model implements AutoCloseable {
     /** Like {@link #predict(byte[], ImageLimits)} with only the {@code topK} most probable labels. */
     public Prediction predict(byte[] imageBytes, ImageLimits limits, int topK) {
         long start = System.nanoTime();
-        DecodedImage decoded = ImageDecoder.decode(imageBytes, limits);
+        DecodedImage decoded = ImageDecoder.decode(imageBytes, limits, preprocessor.resolutionNeed());
         long decodeNanos = System.nanoTime() - start;
-        return predict(decoded.image(), decodeNanos, topK);
+        return predict(decoded, decodeNanos, topK);
     }
 
-    /** Runs an already decoded, upright picture. */
+    /** Runs an upright picture already in memory. */
     public Prediction predict(BufferedImage image) {
-        return predict(image, 0, Integer.MAX_VALUE);
+        return predict(DecodedImage.upright(image), 0, Integer.MAX_VALUE);
     }
 
-    private Prediction predict(BufferedImage image, long decodeNanos, int topK) {
+    private Prediction predict(DecodedImage image, long decodeNanos, int topK) {
         if (detectionHead != null) {
             return detect(image, decodeNanos, topK);
         }
@@ -166,7 +166,7 @@ public final class Model implements AutoCloseable {
             float[] probabilities = postprocess(scores, 0, labelCount());
             return new Prediction(ranked(probabilities, topK),
                     new Timings(decodeNanos, preprocessed - start, inferred - preprocessed),
-                    image.getWidth(), image.getHeight());
+                    image.width(), image.height());
         } finally {
             buffers.give(input);
         }
@@ -176,7 +176,7 @@ public final class Model implements AutoCloseable {
      * Boxes above the score threshold, best first (at most {@code topK}), normalized to the upright picture;
      * an empty list when nothing is found.
      */
-    private Prediction detect(BufferedImage image, long decodeNanos, int topK) {
+    private Prediction detect(DecodedImage image, long decodeNanos, int topK) {
         long start = System.nanoTime();
         FloatBuffer input = buffers.take();
         try {
@@ -193,7 +193,7 @@ public final class Model implements AutoCloseable {
                 }
             }
             return new Prediction(found, new Timings(decodeNanos, preprocessed - start, inferred - preprocessed),
-                    image.getWidth(), image.getHeight());
+                    image.width(), image.height());
         } finally {
             buffers.give(input);
         }
@@ -277,10 +277,10 @@ public final class Model implements AutoCloseable {
         long batch;
         if (input.image() != null) {
             batch = 1;
-            DecodedImage decoded = ImageDecoder.decode(input.image(), limits);
+            DecodedImage decoded = ImageDecoder.decode(input.image(), limits, preprocessor.resolutionNeed());
             FloatBuffer buffer = buffers.take();
             try {
-                preprocessor.write(decoded.image(), buffer);
+                preprocessor.write(decoded, buffer);
                 probabilities = postprocess(run(buffer, preprocessor.shape()), 0, labelCount());
             } finally {
                 buffers.give(buffer);
@@ -319,10 +319,10 @@ public final class Model implements AutoCloseable {
         try {
             long[] shape;
             if (input.image() != null) {
-                DecodedImage decoded = ImageDecoder.decode(input.image(), limits);
+                DecodedImage decoded = ImageDecoder.decode(input.image(), limits, preprocessor.resolutionNeed());
                 buffer = buffers.take();
                 pooled = true;
-                shape = preprocessor.shape(preprocessor.write(decoded.image(), buffer));
+                shape = preprocessor.shape(preprocessor.write(decoded, buffer));
             } else {
                 pooled = input.elementCount() <= preprocessor.elementCount();
                 buffer = pooled ? buffers.take() : BufferPool.allocate(input.elementCount());

@@ -25,8 +25,8 @@ class ImageDecoderTest {
         assertThat(decoded.width()).isEqualTo(40);
         assertThat(decoded.height()).isEqualTo(20);
         assertThat(decoded.format()).isEqualTo(format.equals("jpg") ? "jpeg" : format);
-        assertRoughly(decoded.image().getRGB(5, 10), new Color(220, 30, 30));
-        assertRoughly(decoded.image().getRGB(35, 10), new Color(30, 30, 220));
+        assertRoughly(decoded.toUprightImage().getRGB(5, 10), new Color(220, 30, 30));
+        assertRoughly(decoded.toUprightImage().getRGB(35, 10), new Color(30, 30, 220));
     }
 
     @Test
@@ -37,8 +37,8 @@ class ImageDecoderTest {
         assertThat(decoded.width()).isEqualTo(20);
         assertThat(decoded.height()).isEqualTo(40);
         // turned 90 degrees clockwise: the left (red) half is now on top
-        assertRoughly(decoded.image().getRGB(10, 5), new Color(220, 30, 30));
-        assertRoughly(decoded.image().getRGB(10, 35), new Color(30, 30, 220));
+        assertRoughly(decoded.toUprightImage().getRGB(10, 5), new Color(220, 30, 30));
+        assertRoughly(decoded.toUprightImage().getRGB(10, 35), new Color(30, 30, 220));
     }
 
     @Test
@@ -47,8 +47,8 @@ class ImageDecoderTest {
         byte[] jpeg = TestImages.withExifOrientation(TestImages.encode(source, "jpg"), 3);
         DecodedImage decoded = ImageDecoder.decode(jpeg, LIMITS);
         assertThat(decoded.width()).isEqualTo(40);
-        assertRoughly(decoded.image().getRGB(5, 10), new Color(30, 30, 220));
-        assertRoughly(decoded.image().getRGB(35, 10), new Color(220, 30, 30));
+        assertRoughly(decoded.toUprightImage().getRGB(5, 10), new Color(30, 30, 220));
+        assertRoughly(decoded.toUprightImage().getRGB(35, 10), new Color(220, 30, 30));
     }
 
     @Test
@@ -58,8 +58,8 @@ class ImageDecoderTest {
         DecodedImage decoded = ImageDecoder.decode(jpeg, LIMITS);
         assertThat(decoded.width()).isEqualTo(20);
         assertThat(decoded.height()).isEqualTo(40);
-        assertRoughly(decoded.image().getRGB(10, 5), new Color(30, 30, 220));
-        assertRoughly(decoded.image().getRGB(10, 35), new Color(220, 30, 30));
+        assertRoughly(decoded.toUprightImage().getRGB(10, 5), new Color(30, 30, 220));
+        assertRoughly(decoded.toUprightImage().getRGB(10, 35), new Color(220, 30, 30));
     }
 
     @Test
@@ -67,14 +67,14 @@ class ImageDecoderTest {
         // 3x2 picture with distinct pixels; EXIF 1..8 transforms checked against the spec's tables
         int[][] rows = {{1, 2, 3}, {4, 5, 6}};
         BufferedImage src = TestImages.pixels(rows);
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 1))).isEqualTo(new int[][] {{1, 2, 3}, {4, 5, 6}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 2))).isEqualTo(new int[][] {{3, 2, 1}, {6, 5, 4}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 3))).isEqualTo(new int[][] {{6, 5, 4}, {3, 2, 1}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 4))).isEqualTo(new int[][] {{4, 5, 6}, {1, 2, 3}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 5))).isEqualTo(new int[][] {{1, 4}, {2, 5}, {3, 6}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 6))).isEqualTo(new int[][] {{4, 1}, {5, 2}, {6, 3}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 7))).isEqualTo(new int[][] {{6, 3}, {5, 2}, {4, 1}});
-        assertThat(grid(ImageDecoder.Orientation.apply(src, 8))).isEqualTo(new int[][] {{3, 6}, {2, 5}, {1, 4}});
+        assertThat(grid(oriented(src, 1))).isEqualTo(new int[][] {{1, 2, 3}, {4, 5, 6}});
+        assertThat(grid(oriented(src, 2))).isEqualTo(new int[][] {{3, 2, 1}, {6, 5, 4}});
+        assertThat(grid(oriented(src, 3))).isEqualTo(new int[][] {{6, 5, 4}, {3, 2, 1}});
+        assertThat(grid(oriented(src, 4))).isEqualTo(new int[][] {{4, 5, 6}, {1, 2, 3}});
+        assertThat(grid(oriented(src, 5))).isEqualTo(new int[][] {{1, 4}, {2, 5}, {3, 6}});
+        assertThat(grid(oriented(src, 6))).isEqualTo(new int[][] {{4, 1}, {5, 2}, {6, 3}});
+        assertThat(grid(oriented(src, 7))).isEqualTo(new int[][] {{6, 3}, {5, 2}, {4, 1}});
+        assertThat(grid(oriented(src, 8))).isEqualTo(new int[][] {{3, 6}, {2, 5}, {1, 4}});
     }
 
     @Test
@@ -182,6 +182,10 @@ class ImageDecoderTest {
     void size_pngHeader_readsDimensionsWithoutDecoding() {
         assertThat(ImageDecoder.size(TestImages.pngHeaderOnly(50_000, 40_000)))
                 .isEqualTo(new java.awt.Dimension(50_000, 40_000));
+    }
+
+    private static BufferedImage oriented(BufferedImage stored, int orientation) {
+        return new DecodedImage(RgbImage.of(stored), 0, 0, orientation, "test").toUprightImage();
     }
 
     private static void assertError(ThrowingCallable call, int status, String code, String messagePart) {

@@ -170,7 +170,7 @@ class PreprocessorTest {
                 grey.getRaster().setSample(x, y, 0, 120);
             }
         }
-        BufferedImage decoded = ImageDecoder.decode(TestImages.encode(grey, "jpg"), ImageLimits.defaults()).image();
+        BufferedImage decoded = ImageDecoder.decode(TestImages.encode(grey, "jpg"), ImageLimits.defaults()).toUprightImage();
         float[] out = run(spec("NHWC", 1, 1, "RGB", 1, ZERO, ONE, "stretch"), decoded);
         assertThat(out).containsExactly(new float[] {120, 120, 120}, Offset.offset(2f));
     }

@@ -1,0 +1,222 @@
+package dev.verge.inference.image;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Resize, EXIF orientation, channel order, normalization and layout in one separable pass from the decoded
+ * pixels into the tensor, with no full-size intermediate picture. The filter is Pillow's bilinear: a triangle
+ * whose support widens with the shrink factor, so a large picture is averaged, not sampled (the Custom Vision
+ * export's own scoring code resizes with Pillow's bilinear too).
+ */
+final class Resampler {
+    /**
+     * For EXIF orientation 1..8: whether the upright picture's x axis is the stored picture's y axis, and whether
+     * the stored axis that feeds upright x (and upright y) runs backwards.
+     */
+    private static final boolean[] TRANSPOSE = {false, false, false, false, false, true, true, true, true};
+    private static final boolean[] FLIP_X = {false, false, true, true, false, false, true, true, false};
+    private static final boolean[] FLIP_Y = {false, false, false, true, true, false, false, true, true};
+
+    /** Per model channel c: which byte of an RGB pixel feeds it, and value = byte * gain[c] + bias[c]. */
+    private final int[] sourceChannel;
+    private final float[] gain;
+    private final float[] bias;
+    private final boolean nchw;
+
+    Resampler(int[] sourceChannel, float[] gain, float[] bias, boolean nchw) {
+        this.sourceChannel = sourceChannel;
+        this.gain = gain;
+        this.bias = bias;
+        this.nchw = nchw;
+    }
+
+    /**
+     * Writes the tensor of {@code placement} at indexes 0 .. placement.elementCount()-1. {@code pixels} is the
+     * stored picture, possibly decoded at a reduced size; {@code orientation} turns it upright (the placement's
+     * image size). Tensor pixels outside the picture (letterbox bars) get {@code pad}.
+     */
+    void write(RgbImage pixels, int orientation, Placement placement, int pad, FloatBuffer target) {
+        int o = orientation >= 1 && orientation <= 8 ? orientation : 1;
+        boolean transpose = TRANSPOSE[o];
+        int tw = placement.tensorWidth();
+        int th = placement.tensorHeight();
+        // the stored x axis feeds tensor x (or tensor y when transposed)
+        Axis alongStoredX = transpose
+                ? Axis.of(th, placement.scaleY(), placement.offsetY(), placement.imageHeight(), pixels.width(), FLIP_Y[o])
+                : Axis.of(tw, placement.scaleX(), placement.offsetX(), placement.imageWidth(), pixels.width(), FLIP_X[o]);
+        Axis alongStoredY = transpose
+                ? Axis.of(tw, placement.scaleX(), placement.offsetX(), placement.imageWidth(), pixels.height(), FLIP_X[o])
+                : Axis.of(th, placement.scaleY(), placement.offsetY(), placement.imageHeight(), pixels.height(), FLIP_Y[o]);
+
+        // pass 1: every stored row that pass 2 reads, filtered along x; 3 floats (R, G, B) per output sample
+        int n = alongStoredX.length;
+        int firstRow = alongStoredY.firstSource();
+        int lastRow = alongStoredY.lastSource();
+        float[] rows = new float[Math.max(0, lastRow - firstRow + 1) * n * 3];
+        byte[] rgb = pixels.rgb();
+        int stride = 3 * pixels.width();
+        for (int y = firstRow; y <= lastRow; y++) {
+            int rowStart = y * stride;
+            int out = (y - firstRow) * n * 3;
+            for (int a = 0; a < n; a++, out += 3) {
+                int taps = alongStoredX.count[a];
+                int in = rowStart + 3 * alongStoredX.start[a];
+                int w = a * alongStoredX.maxTaps;
+                float r = 0;
+                float g = 0;
+                float b = 0;
+                for (int k = 0; k < taps; k++, in += 3) {
+                    float weight = alongStoredX.weights[w + k];
+                    r += weight * (rgb[in] & 0xFF);
+                    g += weight * (rgb[in + 1] & 0xFF);
+                    b += weight * (rgb[in + 2] & 0xFF);
+                }
+                rows[out] = r;
+                rows[out + 1] = g;
+                rows[out + 2] = b;
+            }
+        }
+
+        // pass 2: filter along y, normalize, and store in the model's channel order and layout
+        int plane = tw * th;
+        int s0 = sourceChannel[0];
+        int s1 = sourceChannel[1];
+        int s2 = sourceChannel[2];
+        float[] value = new float[3];
+        float[] padded = {pad * gain[0] + bias[0], pad * gain[1] + bias[1], pad * gain[2] + bias[2]};
+        for (int b = 0; b < alongStoredY.length; b++) {
+            int taps = alongStoredY.count[b];
+            int w = b * alongStoredY.maxTaps;
+            int firstTap = (alongStoredY.start[b] - firstRow) * n * 3;
+            for (int a = 0; a < n; a++) {
+                int tx = transpose ? b : a;
+                int ty = transpose ? a : b;
+                float c0;
+                float c1;
+                float c2;
+                if (taps == 0 || alongStoredX.count[a] == 0) {
+                    c0 = padded[0];
+                    c1 = padded[1];
+                    c2 = padded[2];
+                } else {
+                    float r = 0;
+                    float g = 0;
+                    float bl = 0;
+                    for (int k = 0, in = firstTap + 3 * a; k < taps; k++, in += n * 3) {
+                        float weight = alongStoredY.weights[w + k];
+                        r += weight * rows[in];
+                        g += weight * rows[in + 1];
+                        bl += weight * rows[in + 2];
+                    }
+                    value[0] = r;
+                    value[1] = g;
+                    value[2] = bl;
+                    c0 = value[s0] * gain[0] + bias[0];
+                    c1 = value[s1] * gain[1] + bias[1];
+                    c2 = value[s2] * gain[2] + bias[2];
+                }
+                int p = ty * tw + tx;
+                if (nchw) {
+                    target.put(p, c0);
+                    target.put(plane + p, c1);
+                    target.put(2 * plane + p, c2);
+                } else {
+                    target.put(3 * p, c0);
+                    target.put(3 * p + 1, c1);
+                    target.put(3 * p + 2, c2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Filter taps for one tensor axis: output i reads {@code count[i]} source samples from {@code start[i]} with
+     * weights {@code weights[i * maxTaps ..]}; count 0 means outside the picture (a bar).
+     */
+    static final class Axis {
+        final int length;
+        final int maxTaps;
+        final int[] start;
+        final int[] count;
+        final float[] weights;
+
+        private Axis(int length, int maxTaps) {
+            this.length = length;
+            this.maxTaps = maxTaps;
+            this.start = new int[length];
+            this.count = new int[length];
+            this.weights = new float[length * maxTaps];
+        }
+
+        /**
+         * @param length  tensor pixels on this axis
+         * @param scale   tensor pixels per upright picture pixel
+         * @param offset  where the picture starts in the tensor
+         * @param upright the upright picture's size on this axis
+         * @param decoded the decoded picture's size on the stored axis that feeds this one
+         * @param flip    whether that stored axis runs backwards
+         */
+        static Axis of(int length, double scale, double offset, int upright, int decoded, boolean flip) {
+            double perTensorPixel = (double) decoded / upright / scale; // decoded samples per tensor pixel
+            double support = Math.max(1.0, perTensorPixel);
+            int maxTaps = (int) Math.ceil(support) * 2 + 1;
+            Axis axis = new Axis(length, maxTaps);
+            for (int i = 0; i < length; i++) {
+                double u = (i + 0.5 - offset) / scale; // the tensor pixel's centre on the upright picture
+                if (u < 0 || u >= upright) {
+                    continue;
+                }
+                double centre = (flip ? upright - u : u) * decoded / upright;
+                int lo = Math.max(0, (int) Math.floor(centre - support));
+                int hi = Math.min(decoded - 1, (int) Math.ceil(centre + support));
+                double sum = 0;
+                int taps = 0;
+                int first = -1;
+                double[] w = new double[hi - lo + 1];
+                for (int s = lo; s <= hi; s++) {
+                    double weight = 1 - Math.abs(s + 0.5 - centre) / support;
+                    if (weight > 0) {
+                        if (first < 0) {
+                            first = s;
+                        }
+                        w[s - first] = weight;
+                        taps = s - first + 1;
+                        sum += weight;
+                    }
+                }
+                if (first < 0) { // a centre exactly on the picture's edge: take the nearest sample
+                    first = Math.min(decoded - 1, Math.max(0, (int) centre));
+                    w[0] = 1;
+                    taps = 1;
+                    sum = 1;
+                }
+                axis.start[i] = first;
+                axis.count[i] = taps;
+                for (int k = 0; k < taps; k++) {
+                    axis.weights[i * maxTaps + k] = (float) (w[k] / sum);
+                }
+            }
+            return axis;
+        }
+
+        int firstSource() {
+            int first = Integer.MAX_VALUE;
+            for (int i = 0; i < length; i++) {
+                if (count[i] > 0) {
+                    first = Math.min(first, start[i]);
+                }
+            }
+            return first == Integer.MAX_VALUE ? 0 : first;
+        }
+
+        int lastSource() {
+            int last = -1;
+            for (int i = 0; i < length; i++) {
+                if (count[i] > 0) {
+                    last = Math.max(last, start[i] + count[i] - 1);
+                }
+            }
+            return last;
+        }
+    }
+}
