@@ -38,16 +38,18 @@ final class CustomVisionEndpoints {
 
     private final ModelSlot slot;
     private final InferenceGate gate;
+    private final UploadBudget uploads;
     private final ImageLimits limits;
     private final UrlImageFetcher fetcher;
     private final AgentMetrics metrics;
     private final PredictionListener listener;
     private final CloudFallback fallback; // null when off
 
-    CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits, UrlImageFetcher fetcher,
+    CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, UploadBudget uploads, ImageLimits limits, UrlImageFetcher fetcher,
             AgentMetrics metrics, PredictionListener listener, CloudFallback fallback) {
         this.slot = slot;
         this.gate = gate;
+        this.uploads = uploads;
         this.limits = limits;
         this.fetcher = fetcher;
         this.metrics = metrics;
@@ -78,7 +80,8 @@ final class CustomVisionEndpoints {
     }
 
     private Reply image(Request request, Attempt attempt) throws IOException {
-        try (ModelSlot.Lease lease = leaseOrFallback()) {
+        try (UploadBudget.Reservation room = uploads.reserve(request.contentLength().orElse(-1));
+             ModelSlot.Lease lease = leaseOrFallback()) {
             attempt.model = lease == null ? null : lease.model().info();
             attempt.image = ImageRequestReader.readPredictionBody(
                     request.contentType(), request.contentLength().orElse(-1), request.body(), limits);
@@ -95,8 +98,10 @@ final class CustomVisionEndpoints {
         try (ModelSlot.Lease lease = leaseOrFallback()) {
             attempt.model = lease == null ? null : lease.model().info();
             String url = imageUrl(BodyLimits.readAtMost(request, URL_REQUEST_MAX_BYTES, "the JSON body of POST /url"));
-            attempt.image = fetcher.fetch(url);
-            return lease == null ? forward(attempt) : predict(lease, attempt);
+            try (UploadBudget.Reservation room = uploads.reserve(-1)) {
+                attempt.image = fetcher.fetch(url);
+                return lease == null ? forward(attempt) : predict(lease, attempt);
+            }
         }
     }
 

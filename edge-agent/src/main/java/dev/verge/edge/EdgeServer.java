@@ -2,6 +2,7 @@ package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.verge.edge.sync.CloudFallback;
+import dev.verge.inference.request.ImageRequestReader;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class EdgeServer implements AutoCloseable {
         AgentMetrics metrics = new AgentMetrics(slot, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                slot, gate, settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback);
+                slot, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback);
         OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
@@ -105,6 +106,16 @@ public final class EdgeServer implements AutoCloseable {
         http.createContext("/", new Router(routes, metrics));
         http.start();
         return new EdgeServer(http, executor, gate, settings.shutdownTimeout());
+    }
+
+    /**
+     * A quarter of the heap for uploads held at once (at least one of the largest accepted, at most eight): the
+     * rest is left to decoding, which follows the model's input, and to everything else the agent does.
+     */
+    private static UploadBudget uploadBudget(AgentSettings settings) {
+        long largest = settings.maxBodyBytes() + ImageRequestReader.MULTIPART_OVERHEAD;
+        long budget = Math.max(largest, Math.min(Runtime.getRuntime().maxMemory() / 4, 8 * largest));
+        return new UploadBudget(budget, largest, Duration.ofSeconds(5));
     }
 
     public int port() {

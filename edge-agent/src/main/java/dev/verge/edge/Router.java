@@ -93,7 +93,9 @@ final class Router implements HttpHandler {
 
     private Reply errorReply(VergeException e) {
         metrics.errorReported(e.code());
-        return Reply.error(e.kind().httpStatus(), new ErrorBody(e.code(), e.getMessage()));
+        Reply reply = Reply.error(e.kind().httpStatus(), new ErrorBody(e.code(), e.getMessage()));
+        // every 503 here is temporary (no model yet, busy, shutting down): tell clients when to come back
+        return e.kind() == ErrorKind.NOT_READY ? reply.withHeader("Retry-After", "1") : reply;
     }
 
     private static void send(HttpExchange exchange, Reply reply) throws IOException {

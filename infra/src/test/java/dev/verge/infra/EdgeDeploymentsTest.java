@@ -127,7 +127,7 @@ class EdgeDeploymentsTest {
             }
         }
         assertAgreesWithTheAgent("Dockerfile", env);
-        assertThat(from).as("a JRE 21 base with glibc").contains("21").contains("jre").doesNotContain("alpine");
+        assertThat(from).as("a JRE 25 base (FFM for libturbojpeg) with glibc").contains("25").contains("jre").doesNotContain("alpine");
         assertThat(users).isNotEmpty();
         assertThat(users.getLast()).doesNotStartWith("root").doesNotStartWith("0");
         String port = env.getOrDefault("VERGE_PORT", optionsByVariable().get("VERGE_PORT").defaultValue());

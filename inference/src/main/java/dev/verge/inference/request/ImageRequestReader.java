@@ -17,7 +17,7 @@ import java.util.Set;
 public final class ImageRequestReader {
     public static final String FIELD = "imageData";
     /** Room for the multipart framing and small extra fields around the image. */
-    static final int MULTIPART_OVERHEAD = 64 * 1024;
+    public static final int MULTIPART_OVERHEAD = 64 * 1024;
 
     static final Set<String> RAW_TYPES = Set.of("image/jpeg", "image/jpg", "image/pjpeg", "image/png", "image/bmp",
             "image/x-bmp", "image/x-ms-bmp", "application/octet-stream");
