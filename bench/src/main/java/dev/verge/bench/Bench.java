@@ -37,6 +37,11 @@ public final class Bench implements Callable<Integer> {
             description = "Models: fruit-quality (demo), ppocr-cls (PaddleOCR, ./verge fetch-test-models) (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
+    @Option(names = "--pictures", split = ",", defaultValue = "640x480,1920x1080,4000x3000",
+            description = "Picture sizes for the load section, photo-like JPEGs the bench makes; the camera sizes run on"
+                    + " the first model only (default: ${DEFAULT-VALUE}).")
+    List<String> pictures;
+
     @Option(names = "--sections", split = ",", defaultValue = "load,cold,memory,cloud",
             description = "Sections to run: load, cold, memory, cloud, soak (default: ${DEFAULT-VALUE}).")
     List<String> sections;
@@ -62,6 +67,14 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--out", description = "Results folder (default: <root>/bench/results).")
     Path out;
 
+    private static Map<String, Long> pictureSizes(BenchContext ctx) throws java.io.IOException {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> p : ctx.pictures.entrySet()) {
+            sizes.put(p.getKey(), Files.size(p.getValue()));
+        }
+        return sizes;
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
@@ -77,14 +90,14 @@ public final class Bench implements Callable<Integer> {
         Machine machine = Machine.detect();
         System.err.printf("bench: %s, %d cores, %d MiB, %s, ONNX Runtime %s, node %s%n", machine.cpuModel(), machine.cores(),
                 machine.ramMiB(), machine.jdk(), machine.onnxRuntime(), machine.node());
-        BenchContext ctx = new BenchContext(root, work, models, warmup, seconds, concurrency);
+        BenchContext ctx = new BenchContext(root, work, models, pictures, warmup, seconds, concurrency);
         boolean withNode = !noNode;
 
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("date", Instant.now().toString());
         doc.put("machine", machine);
         doc.put("settings", Map.of("seconds", seconds, "warmupSeconds", warmup, "concurrency", concurrency, "models", models,
-                "image", BenchContext.IMAGE_NAME + ".jpg (" + Files.size(ctx.image) + " bytes)", "loadGenerator", "wrk, keep-alive"));
+                "pictures", pictureSizes(ctx), "loadGenerator", "wrk, keep-alive"));
         List<LoadBench.Row> load = List.of();
         List<ColdStart.Result> cold = List.of();
         List<MemoryBench.Row> memory = List.of();

@@ -1,6 +1,6 @@
 package dev.verge.bench;
 
-import dev.verge.demo.SampleImages;
+import dev.verge.demo.CameraPictures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,22 +12,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** What every section of a run shares: where the jars are, the packages and the image, the load settings. */
+/**
+ * What every section of a run shares: where the jars are, the packages and the pictures, the load settings.
+ * Pictures are photo-like JPEGs of the sizes cameras send ({@link CameraPictures}), made by the bench itself.
+ */
 final class BenchContext {
     static final String IMAGE_NAME = "ripe-red-tomato";
+    /** Every picture size the load section can use; the first is {@link #image}, used by every section. */
+    static final List<String> PICTURES = List.of("640x480", "1920x1080", "4000x3000");
     static final Pattern READY = Pattern.compile("ready: ");
     static final Pattern READY_MS = Pattern.compile("(\\d+) ms after");
 
     final Path root;
     final Path work;
     final Path image;
+    /** Picture name (its size) to its JPEG file. */
+    final Map<String, Path> pictures = new LinkedHashMap<>();
     final Map<String, Path> packages = new LinkedHashMap<>();
     final Wrk wrk;
     final int warmupSeconds;
     final int seconds;
     final List<Integer> concurrency;
 
-    BenchContext(Path root, Path work, List<String> models, int warmupSeconds, int seconds, List<Integer> concurrency) {
+    BenchContext(Path root, Path work, List<String> models, List<String> pictureNames, int warmupSeconds, int seconds,
+                 List<Integer> concurrency) {
         this.root = root;
         this.work = work;
         this.warmupSeconds = warmupSeconds;
@@ -36,7 +44,15 @@ final class BenchContext {
         this.wrk = new Wrk(root.resolve("bench/post-image.lua"));
         try {
             Files.createDirectories(work);
-            image = Files.write(work.resolve(IMAGE_NAME + ".jpg"), SampleImages.jpeg(IMAGE_NAME));
+            for (String name : pictureNames) {
+                String[] size = name.split("x");
+                if (!PICTURES.contains(name)) {
+                    throw new IllegalArgumentException("unknown picture " + name + "; expected one of " + PICTURES);
+                }
+                pictures.put(name, Files.write(work.resolve(IMAGE_NAME + "-" + name + ".jpg"),
+                        CameraPictures.jpeg(IMAGE_NAME, Integer.parseInt(size[0]), Integer.parseInt(size[1]))));
+            }
+            image = pictures.values().iterator().next();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -67,6 +83,20 @@ final class BenchContext {
             throw new IllegalStateException("no " + dir.resolve("node_modules") + "; bench/run installs it (npm ci)");
         }
         return dir;
+    }
+
+    /**
+     * The agent on {@code model} exactly as it ships, through {@code ./verge edge} (its JVM options, class-data
+     * archive and defaults), on this JDK, on a free port, once ready.
+     */
+    ServerProcess startShippedAgent(String model, String logName) {
+        int port = ServerProcess.freePort();
+        List<String> command = List.of(root.resolve("verge").toString(), "edge", "--model",
+                packages.get(model).toString(), "--host", "127.0.0.1", "--port", Integer.toString(port));
+        ServerProcess agent = ServerProcess.launch(command, Map.of("JAVA_HOME", System.getProperty("java.home")),
+                work.resolve(logName + ".log"), port);
+        agent.awaitLine(READY, Duration.ofSeconds(300)); // a first ./verge edge may build
+        return agent;
     }
 
     /** The agent on {@code model} as {@code java [jvmOptions] -jar verge-edge-agent.jar}, on a free port, once ready. */

@@ -12,10 +12,10 @@ final class Charts {
                        CloudBench.Result cloud) {
         SvgChart chart = new SvgChart("Verge bench: " + m.cpuModel() + ", " + m.cores() + " cores, " + m.jdk());
         List<String> targets = List.of(LoadBench.BARE, LoadBench.AGENT, LoadBench.NODE);
-        LinkedHashSet<String> models = new LinkedHashSet<>();
-        load.forEach(r -> models.add(r.model()));
-        for (String model : models) {
-            List<LoadBench.Row> rows = load.stream().filter(r -> r.model().equals(model)).toList();
+        LinkedHashSet<String> series = new LinkedHashSet<>();
+        load.forEach(r -> series.add(r.model() + " " + r.picture()));
+        for (String model : series) {
+            List<LoadBench.Row> rows = load.stream().filter(r -> (r.model() + " " + r.picture()).equals(model)).toList();
             List<Integer> levels = rows.stream().map(LoadBench.Row::concurrency).distinct().sorted().toList();
             List<String> categories = levels.stream().map(c -> "c=" + c).toList();
             chart.add(panel("Throughput, " + model, "req/s", categories, targets, rows, levels, LoadBench.Row::rps));

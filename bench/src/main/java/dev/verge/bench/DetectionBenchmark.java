@@ -107,10 +107,10 @@ public class DetectionBenchmark {
             }
             String output = session.getOutputNames().iterator().next();
             head = new DetectionHead(pkg.manifest().output().detection(), List.of(output), 1);
-            decoded = ImageDecoder.decode(jpeg, limits);
+            decoded = ImageDecoder.decode(jpeg, limits, preprocessor.resolutionNeed());
             scratch = ByteBuffer.allocateDirect(preprocessor.elementCount() * Float.BYTES)
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
-            placement = preprocessor.write(decoded.image(), scratch);
+            placement = preprocessor.write(decoded, scratch);
             scratch.rewind().limit(placement.elementCount());
             tensor = OnnxTensor.createTensor(env, scratch, preprocessor.shape(placement));
             inputs = Map.of(agentModel.info().inputName(), tensor);
@@ -166,7 +166,7 @@ public class DetectionBenchmark {
     @Benchmark
     public Placement preprocess() {
         scratch.clear();
-        return preprocessor.write(decoded.image(), scratch);
+        return preprocessor.write(decoded, scratch);
     }
 
     @Benchmark

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +14,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Side by side, same model, same image, same concurrency levels: (a) bare ONNX Runtime in-process,
- * (b) the edge agent over HTTP, (c) the Node.js peer over HTTP; throughput, p50/p99, RSS, CPU per request.
+ * Side by side, same model, same picture, same concurrency levels: (a) the agent's pipeline in-process (the
+ * ceiling: decode, preprocess, run, no HTTP), (b) the edge agent over HTTP as it ships ({@code ./verge edge}),
+ * (c) the Node.js peer over HTTP; throughput, p50/p99, RSS (mean and peak), CPU per request. The first model
+ * runs on every picture size, the others on the first.
  */
 final class LoadBench {
-    static final String BARE = "bare-ort";
+    static final String BARE = "pipeline";
     static final String AGENT = "verge-agent";
     static final String NODE = "node-peer";
 
     /** One target at one concurrency. CPU per request is the process's utime + stime over the window / requests. */
-    record Row(String target, String model, int concurrency, long requests, double rps, double p50Ms, double p99Ms,
+    record Row(String target, String model, String picture, int concurrency, long requests, double rps, double p50Ms, double p99Ms,
                long errors, double rssMeanMiB, double rssMaxMiB, double cpuMsPerRequest) {}
 
     /** Ratios at one model and concurrency (agent / other; below 1 is better for p99, CPU and RSS). */
-    record Ratios(String model, int concurrency, double agentRpsVsBare, double agentRpsVsNode, double agentP99VsNode,
+    record Ratios(String model, String picture, int concurrency, double agentRpsVsBare, double agentRpsVsNode, double agentP99VsNode,
                   double agentCpuPerRequestVsBare, double agentCpuPerRequestVsNode, double agentRssVsNode,
                   double nodeRpsVsBare) {}
 
@@ -41,19 +44,28 @@ final class LoadBench {
 
     List<Row> run(boolean withNode) {
         List<Row> rows = new ArrayList<>();
+        String first = ctx.packages.keySet().iterator().next();
         for (String model : ctx.packages.keySet()) {
-            for (int c : ctx.concurrency) {
-                rows.add(log(bare(model, c)));
-            }
-            try (ServerProcess agent = ctx.startAgent(model, List.of(), List.of(), "agent-" + model)) {
+            List<String> pictures = model.equals(first) ? List.copyOf(ctx.pictures.keySet())
+                    : List.of(ctx.pictures.keySet().iterator().next());
+            for (String picture : pictures) {
                 for (int c : ctx.concurrency) {
-                    rows.add(log(overHttp(AGENT, model, c, agent)));
+                    rows.add(log(pipeline(model, picture, c)));
+                }
+            }
+            try (ServerProcess agent = ctx.startShippedAgent(model, "agent-" + model)) {
+                for (String picture : pictures) {
+                    for (int c : ctx.concurrency) {
+                        rows.add(log(overHttp(AGENT, model, picture, c, agent)));
+                    }
                 }
             }
             if (withNode) {
                 try (ServerProcess node = ctx.startNode(model, "node-" + model)) {
-                    for (int c : ctx.concurrency) {
-                        rows.add(log(overHttp(NODE, model, c, node)));
+                    for (String picture : pictures) {
+                        for (int c : ctx.concurrency) {
+                            rows.add(log(overHttp(NODE, model, picture, c, node)));
+                        }
                     }
                 }
             }
@@ -69,7 +81,7 @@ final class LoadBench {
             }
             Row bare = find(rows, BARE, agent);
             Row node = find(rows, NODE, agent);
-            out.add(new Ratios(agent.model(), agent.concurrency(),
+            out.add(new Ratios(agent.model(), agent.picture(), agent.concurrency(),
                     ratio(agent.rps(), bare == null ? 0 : bare.rps()),
                     ratio(agent.rps(), node == null ? 0 : node.rps()),
                     ratio(agent.p99Ms(), node == null ? 0 : node.p99Ms()),
@@ -83,7 +95,7 @@ final class LoadBench {
 
     static Row find(List<Row> rows, String target, Row like) {
         return rows.stream().filter(r -> r.target().equals(target) && r.model().equals(like.model())
-                && r.concurrency() == like.concurrency()).findFirst().orElse(null);
+                && r.picture().equals(like.picture()) && r.concurrency() == like.concurrency()).findFirst().orElse(null);
     }
 
     static double ratio(double a, double b) {
@@ -91,24 +103,25 @@ final class LoadBench {
     }
 
     /** Warm-up, then wrk for the measured window while the server's /proc is read. */
-    Row overHttp(String target, String model, int c, ServerProcess server) {
+    Row overHttp(String target, String model, String picture, int c, ServerProcess server) {
         String url = "http://127.0.0.1:" + server.port + "/image";
-        ctx.wrk.run(url, ctx.image, c, ctx.warmupSeconds, Map.of());
+        Path image = ctx.pictures.get(picture);
+        ctx.wrk.run(url, image, c, ctx.warmupSeconds, Map.of());
         Wrk.Result r;
         ProcessProbe.Window window = server.probe().open();
         try (window) {
-            r = ctx.wrk.run(url, ctx.image, c, ctx.seconds, Map.of());
+            r = ctx.wrk.run(url, image, c, ctx.seconds, Map.of());
         }
         ProcessProbe.Usage u = window.usage();
-        return new Row(target, model, c, r.requests(), r.rps(), r.p50Ms(), r.p99Ms(), r.errors(),
+        return new Row(target, model, picture, c, r.requests(), r.rps(), r.p50Ms(), r.p99Ms(), r.errors(),
                 round(u.rssMeanMiB()), round(u.rssMaxMiB()), cpuPerRequest(u, r.requests()));
     }
 
-    /** {@link BareLoad} in a JVM of its own; the window opens at its "measuring" line. */
-    Row bare(String model, int c) {
-        List<String> command = List.of(ctx.java().toString(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), BareLoad.class.getName(),
-                ctx.packages.get(model).toString(), ctx.image.toString(), Integer.toString(c),
+    /** {@link PipelineLoad} in a JVM of its own, with the agent's collector; the window opens at "measuring". */
+    Row pipeline(String model, String picture, int c) {
+        List<String> command = List.of(ctx.java().toString(), "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), PipelineLoad.class.getName(),
+                ctx.packages.get(model).toString(), ctx.pictures.get(picture).toString(), Integer.toString(c),
                 Integer.toString(ctx.warmupSeconds), Integer.toString(ctx.seconds));
         try {
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -133,11 +146,11 @@ final class LoadBench {
                 p.destroyForcibly();
             }
             if (done == null || window == null) {
-                throw new IllegalStateException("BareLoad printed no result (exit " + p.exitValue() + ")");
+                throw new IllegalStateException("PipelineLoad printed no result (exit " + p.exitValue() + ")");
             }
             ProcessProbe.Usage u = window.usage();
             long requests = Long.parseLong(done.group(1));
-            return new Row(BARE, model, c, requests, Double.parseDouble(done.group(2)), Double.parseDouble(done.group(3)),
+            return new Row(BARE, model, picture, c, requests, Double.parseDouble(done.group(2)), Double.parseDouble(done.group(3)),
                     Double.parseDouble(done.group(4)), Long.parseLong(done.group(5)),
                     round(u.rssMeanMiB()), round(u.rssMaxMiB()), cpuPerRequest(u, requests));
         } catch (IOException e) {
@@ -157,9 +170,9 @@ final class LoadBench {
     }
 
     private static Row log(Row row) {
-        System.err.printf("  %-12s %-14s c=%d  %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  RSS %6.1f MiB  CPU %.3f ms/req  errors %d%n",
-                row.target(), row.model(), row.concurrency(), row.rps(), row.p50Ms(), row.p99Ms(), row.rssMeanMiB(),
-                row.cpuMsPerRequest(), row.errors());
+        System.err.printf("  %-12s %-14s %-10s c=%d  %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  RSS %6.1f (peak %6.1f) MiB"
+                        + "  CPU %.3f ms/req  errors %d%n", row.target(), row.model(), row.picture(), row.concurrency(),
+                row.rps(), row.p50Ms(), row.p99Ms(), row.rssMeanMiB(), row.rssMaxMiB(), row.cpuMsPerRequest(), row.errors());
         return row;
     }
 }

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.verge.demo.SampleImages;
+import dev.verge.demo.CameraPictures;
 import dev.verge.inference.image.DecodedImage;
 import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.ImageLimits;
@@ -66,8 +66,8 @@ public class PredictBenchmark {
     @Param({"true"})
     public boolean bareSpinning;
 
-    /** A sample picture from {@link SampleImages}. */
-    @Param({"ripe-red-tomato"})
+    /** A photo-like picture of this size from {@link CameraPictures}. */
+    @Param({"640x480", "1920x1080", "4000x3000"})
     public String image;
 
     private Path directory;
@@ -85,7 +85,8 @@ public class PredictBenchmark {
     public void setUp() throws IOException, OrtException {
         directory = Files.createTempDirectory("verge-bench");
         Path pkgDir = BenchModels.write(model, directory);
-        jpeg = SampleImages.jpeg(image);
+        String[] size = image.split("x");
+        jpeg = CameraPictures.jpeg(BenchContext.IMAGE_NAME, Integer.parseInt(size[0]), Integer.parseInt(size[1]));
         limits = ImageLimits.defaults();
         ThreadSettings threads = ThreadSettings.forAvailableCpus();
         try (ModelPackage pkg = ModelPackage.open(pkgDir)) {
@@ -103,10 +104,10 @@ public class PredictBenchmark {
                 options.addConfigEntry("session.intra_op.allow_spinning", bareSpinning ? "1" : "0");
                 session = env.createSession(pkg.modelFile().toString(), options);
             }
-            decoded = ImageDecoder.decode(jpeg, limits);
+            decoded = ImageDecoder.decode(jpeg, limits, preprocessor.resolutionNeed());
             scratch = ByteBuffer.allocateDirect(preprocessor.elementCount() * Float.BYTES)
                     .order(ByteOrder.nativeOrder()).asFloatBuffer();
-            preprocessor.write(decoded.image(), scratch);
+            preprocessor.write(decoded, scratch);
             scratch.rewind();
             tensor = OnnxTensor.createTensor(env, scratch, preprocessor.shape());
             inputs = Map.of(agentModel.info().inputName(), tensor);
@@ -132,7 +133,7 @@ public class PredictBenchmark {
 
     @Benchmark
     public float decodeAndBareRun() throws OrtException {
-        DecodedImage d = ImageDecoder.decode(jpeg, limits);
+        DecodedImage d = ImageDecoder.decode(jpeg, limits, preprocessor.resolutionNeed());
         return runPrepared() + d.width();
     }
 
@@ -147,15 +148,22 @@ public class PredictBenchmark {
         return Json.mapper().writeValueAsBytes(CustomVisionResponse.of(p, agentModel.info()));
     }
 
+    /** At the model's size: DCT scaling (libjpeg-turbo) or ImageIO source subsampling. */
     @Benchmark
     public DecodedImage decode() {
+        return ImageDecoder.decode(jpeg, limits, preprocessor.resolutionNeed());
+    }
+
+    /** Every pixel, as the agent decoded before it decoded at the model's size. */
+    @Benchmark
+    public DecodedImage decodeFull() {
         return ImageDecoder.decode(jpeg, limits);
     }
 
     @Benchmark
     public FloatBuffer preprocess() {
         scratch.clear();
-        preprocessor.write(decoded.image(), scratch);
+        preprocessor.write(decoded, scratch);
         return scratch;
     }
 
