@@ -10,8 +10,9 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
  * {@code AZURE_TENANT_ID} / {@code AZURE_CLIENT_SECRET}; workload identity ({@code AZURE_FEDERATED_TOKEN_FILE},
  * AKS); the managed identity of the host (App Service and Functions through {@code IDENTITY_ENDPOINT} /
  * {@code IDENTITY_HEADER}, VMs and containers through IMDS, Azure Arc, Service Fabric); and on a developer's
- * machine the Azure CLI, Azure Developer CLI, Azure PowerShell or IntelliJ sign-in. Tokens are cached and
- * refreshed before they expire by the SDK.
+ * machine the IntelliJ or VS Code sign-in, Azure CLI, Azure PowerShell or Azure Developer CLI
+ * ({@code AZURE_TOKEN_CREDENTIALS=prod} or {@code dev} keeps one half). The SDK caches tokens and refreshes
+ * them before they expire.
  * The identity needs "Storage Blob Data Contributor", "Storage Table Data Contributor" and, for download
  * URLs (user delegation SAS), "Storage Blob Delegator" on the account.
  */
