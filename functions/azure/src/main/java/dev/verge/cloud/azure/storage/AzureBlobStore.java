@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * {@code fruit-quality/3/package.zip} in container {@code models}), the way an S3 path names bucket and
  * key; a segment can be mapped to a container of another name ({@code VERGE_MODELS_CONTAINER}).
  * Small objects go up in one Put Blob; larger ones or ones of unknown length in blocks of
- * {@code blockSize}, one at a time, so at most one block is held in memory. A container is created before
+ * {@code blockSize}, sent one at a time, so memory holds a block or two, never the object. A container is created before
  * the first write into it. Download URLs are read-only SAS: a service SAS signed with the account key, or a
  * user delegation SAS when the store runs on an Entra identity.
  */
