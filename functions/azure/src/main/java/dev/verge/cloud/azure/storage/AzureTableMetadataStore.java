@@ -1,16 +1,16 @@
 package dev.verge.cloud.azure.storage;
 
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.azure.storage.TablePipeline.Reply;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
-import com.azure.core.http.HttpClient;
-import com.azure.core.http.HttpMethod;
-import dev.verge.cloud.azure.storage.TablePipeline.Reply;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link MetadataStore} on one Azure Table (Table REST API, JSON, sent through {@link TablePipeline}). PartitionKey is the collection,
- * RowKey the document key (both through {@link TableKeys}); the document's revision is {@code rev}
+ * {@link MetadataStore} on one Azure Table (Table REST API, JSON, sent through {@link TablePipeline}).
+ * PartitionKey is the collection, RowKey the document key (both through {@link TableKeys}); the document's revision is {@code rev}
  * (Edm.Int64) and its JSON is split over {@code doc0, doc1, ...} because one string property holds at
  * most 64 KiB. Conditional writes use Azure's ETags: Insert Entity fails with 409 when the row exists,
  * Update Entity with 412 when someone wrote it after we read it. The table is created on first write.
