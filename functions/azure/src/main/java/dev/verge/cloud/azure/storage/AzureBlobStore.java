@@ -1,53 +1,60 @@
 package dev.verge.cloud.azure.storage;
 
-import dev.verge.cloud.port.BlobInfo;
+import com.azure.core.http.HttpClient;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.BlockBlobItem;
+import com.azure.storage.blob.models.ListBlobContainersOptions;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import dev.verge.cloud.events.BlobKeys;
+import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /**
- * {@link BlobStore} on Azure Blob Storage, over the Blob REST API. A key's first segment names the
- * container and the rest is the blob name ({@code models/fruit-quality/3/package.zip} is blob
+ * {@link BlobStore} on Azure Blob Storage, through the Azure SDK's blob client. A key's first segment names
+ * the container and the rest is the blob name ({@code models/fruit-quality/3/package.zip} is blob
  * {@code fruit-quality/3/package.zip} in container {@code models}), the way an S3 path names bucket and
  * key; a segment can be mapped to a container of another name ({@code VERGE_MODELS_CONTAINER}).
- * Small objects go up in one Put Blob; larger ones or ones of unknown length are cut into blocks
- * (Put Block, then Put Block List), so at most one block is held in memory. A container is created on
- * the first write that needs it.
+ * Small objects go up in one Put Blob; larger ones or ones of unknown length in blocks of
+ * {@code blockSize}, sent one at a time, so memory holds a block or two, never the object. A container is created before
+ * the first write into it. Download URLs are read-only SAS: a service SAS signed with the account key, or a
+ * user delegation SAS when the store runs on an Entra identity.
  */
 public final class AzureBlobStore implements BlobStore, BlobKeys {
 
-    static final String API_VERSION = "2023-11-03";
     static final int DEFAULT_BLOCK_SIZE = 4 * 1024 * 1024;
     private static final Pattern CONTAINER_NAME = Pattern.compile("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$");
 
-    private final StorageClient client;
-    private final URI endpoint;
+    private final BlobServiceClient service;
+    private final StorageCredential credential;
     private final Map<String, String> containerBySegment;
     private final Map<String, String> segmentByContainer = new HashMap<>();
+    private final Set<String> knownContainers = ConcurrentHashMap.newKeySet();
     private final int blockSize;
     private final int pageSize;
     private final UserDelegationKeys delegationKeys;
@@ -58,13 +65,21 @@ public final class AzureBlobStore implements BlobStore, BlobKeys {
 
     /** {@code containers} maps key segments to container names, for example {@code models -> vergemodels}. */
     public AzureBlobStore(StorageConnection connection, Map<String, String> containers) {
-        this(connection, containers, StorageClient.defaultHttpClient(), DEFAULT_BLOCK_SIZE, 5000);
+        this(connection, containers, JdkHttpClient.shared(), DEFAULT_BLOCK_SIZE, 5000);
     }
 
     /** {@code blockSize} and {@code pageSize} (List Blobs maxresults) are small in tests to exercise blocks and markers. */
     AzureBlobStore(StorageConnection connection, Map<String, String> containers, HttpClient http, int blockSize, int pageSize) {
-        this.client = new StorageClient(http, connection.credential(), connection.accountName(), StorageClient.Service.BLOB, API_VERSION);
-        this.endpoint = connection.blobEndpoint();
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .endpoint(connection.blobEndpoint().toString())
+                .httpClient(http)
+                .retryOptions(StorageRetries.BLOBS);
+        switch (connection.credential()) {
+            case StorageCredential.AccountKey key -> builder.credential(key.key());
+            case StorageCredential.Identity identity -> builder.credential(identity.tokens());
+        }
+        this.service = builder.buildClient();
+        this.credential = connection.credential();
         this.containerBySegment = Map.copyOf(containers);
         containers.forEach((segment, container) -> {
             checkContainerName(container, segment);
@@ -72,7 +87,7 @@ public final class AzureBlobStore implements BlobStore, BlobKeys {
         });
         this.blockSize = blockSize;
         this.pageSize = pageSize;
-        this.delegationKeys = new UserDelegationKeys(client, connection.blobEndpoint());
+        this.delegationKeys = new UserDelegationKeys(service);
     }
 
     /** Where a key lives: its container and its blob name in it. */
@@ -108,91 +123,56 @@ public final class AzureBlobStore implements BlobStore, BlobKeys {
 
     @Override
     public BlobInfo put(String key, InputStream data, long length, String contentType) {
-        String type = contentType == null ? "application/octet-stream" : contentType;
+        BlobClient blob = blob(key);
+        String container = locate(key).container();
+        LengthCheckedStream stream = new LengthCheckedStream(key, data, length);
+        BlobParallelUploadOptions upload = new BlobParallelUploadOptions(stream)
+                .setHeaders(new BlobHttpHeaders().setContentType(contentType == null ? "application/octet-stream" : contentType))
+                .setComputeMd5(true)
+                .setParallelTransferOptions(new ParallelTransferOptions()
+                        .setMaxSingleUploadSizeLong((long) blockSize)
+                        .setBlockSizeLong((long) blockSize)
+                        .setMaxConcurrency(1));
+        ensureContainer(container);
+        BlockBlobItem item;
         try {
-            byte[] first = data.readNBytes(blockSize);
-            if (first.length < blockSize) {
-                checkLength(key, length, first.length);
-                return putBlob(key, first, type);
+            item = blob.uploadWithResponse(upload, null, null).getValue();
+        } catch (RuntimeException e) {
+            LengthCheckedStream.rethrowMismatch(e);
+            if (e instanceof BlobStorageException s && BlobErrorCode.CONTAINER_NOT_FOUND.equals(s.getErrorCode())) {
+                knownContainers.remove(container); // deleted since: the next write creates it again
             }
-            return putBlocks(key, first, data, length, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read the data for blob " + key, e);
+            throw AzureStorageException.from("Put Blob " + key, e);
+        }
+        return new BlobInfo(key, stream.read, unquote(item.getETag()), item.getLastModified().toInstant());
+    }
+
+    private void ensureContainer(String container) {
+        if (!knownContainers.contains(container)) {
+            createContainer(container);
+            knownContainers.add(container);
         }
     }
 
-    private BlobInfo putBlob(String key, byte[] bytes, String type) {
-        StorageRequest request = StorageRequest.of("PUT", blobUri(key))
-                .header("x-ms-blob-type", "BlockBlob")
-                .header("Content-MD5", md5(bytes))
-                .body(bytes, type);
-        HttpResponse<byte[]> response = sendCreatingContainer(key, request);
-        expect(request, response, 201);
-        return infoFrom(key, bytes.length, response);
-    }
-
-    private BlobInfo putBlocks(String key, byte[] first, InputStream data, long length, String type) throws IOException {
-        // one upload's block ids share a random prefix: same length for every id, no clash with a concurrent upload
-        String upload = UUID.randomUUID().toString();
-        List<String> ids = new ArrayList<>();
-        long total = 0;
-        for (byte[] block = first; block.length > 0; block = data.readNBytes(blockSize)) {
-            String id = Base64.getEncoder().encodeToString(
-                    String.format("%s-%06d", upload, ids.size()).getBytes(StandardCharsets.US_ASCII));
-            StorageRequest request = StorageRequest.of("PUT", URI.create(blobUri(key) + "?comp=block&blockid="
-                            + URLEncoder.encode(id, StandardCharsets.UTF_8)))
-                    .header("Content-MD5", md5(block))
-                    .body(block, "application/octet-stream")
-                    .asRetryable();
-            expect(request, sendCreatingContainer(key, request), 201);
-            ids.add(id);
-            total += block.length;
-            if (block.length < blockSize) {
-                break;
-            }
-        }
-        checkLength(key, length, total);
-        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?><BlockList>");
-        ids.forEach(id -> xml.append("<Latest>").append(id).append("</Latest>"));
-        xml.append("</BlockList>");
-        StorageRequest commit = StorageRequest.of("PUT", URI.create(blobUri(key) + "?comp=blocklist"))
-                .header("x-ms-blob-content-type", type)
-                .body(xml.toString().getBytes(StandardCharsets.UTF_8), "application/xml");
-        HttpResponse<byte[]> response = client.send(commit);
-        expect(commit, response, 201);
-        return infoFrom(key, total, response);
-    }
-
-    private static void checkLength(String key, long declared, long read) {
-        if (declared >= 0 && declared != read) {
-            throw new IllegalArgumentException("blob " + key + ": expected " + declared + " bytes, the stream had " + read);
-        }
+    /** Creates the container; an existing one is fine (several workers may race here). */
+    public void createContainer(String container) {
+        call("Create Container " + container, () -> service.getBlobContainerClient(container).createIfNotExists());
     }
 
     @Override
     public Optional<InputStream> get(String key) {
-        StorageRequest request = StorageRequest.of("GET", blobUri(key));
-        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() == 404) {
-            closeQuietly(response.body());
-            return Optional.empty();
-        }
-        if (response.statusCode() != 200) {
-            throw client.failure(request, response);
-        }
-        return Optional.of(response.body());
+        BlobClient blob = blob(key);
+        return call("Get Blob " + key, () -> ifExists(() -> blob.openInputStream()));
     }
 
     @Override
     public Optional<BlobInfo> head(String key) {
-        StorageRequest request = StorageRequest.of("HEAD", blobUri(key));
-        HttpResponse<byte[]> response = client.send(request);
-        if (response.statusCode() == 404) {
-            return Optional.empty();
-        }
-        expect(request, response, 200);
-        long size = response.headers().firstValueAsLong("Content-Length").orElse(0);
-        return Optional.of(infoFrom(key, size, response));
+        BlobClient blob = blob(key);
+        return call("Get Blob Properties " + key, () -> ifExists(blob::getProperties)).map(p -> info(key, p));
+    }
+
+    private static BlobInfo info(String key, BlobProperties properties) {
+        return new BlobInfo(key, properties.getBlobSize(), unquote(properties.getETag()), properties.getLastModified().toInstant());
     }
 
     @Override
@@ -203,8 +183,10 @@ public final class AzureBlobStore implements BlobStore, BlobKeys {
             return listContainer(location.container(), prefix.substring(slash + 1));
         }
         // a prefix within the container segment: every container whose key segment starts with it
+        List<String> containers = call("List Containers", () -> service.listBlobContainers(
+                new ListBlobContainersOptions().setMaxResultsPerPage(pageSize), null).stream().map(c -> c.getName()).toList());
         List<BlobInfo> result = new ArrayList<>();
-        for (String container : listContainers()) {
+        for (String container : containers) {
             if (segmentByContainer.getOrDefault(container, container).startsWith(prefix)) {
                 result.addAll(listContainer(container, ""));
             }
@@ -214,149 +196,135 @@ public final class AzureBlobStore implements BlobStore, BlobKeys {
     }
 
     private List<BlobInfo> listContainer(String container, String blobPrefix) {
-        List<BlobInfo> result = new ArrayList<>();
-        String marker = "";
-        do {
-            StorageRequest request = StorageRequest.of("GET", URI.create(endpoint + "/" + container + "?restype=container&comp=list"
-                    + "&prefix=" + encodeQuery(blobPrefix) + "&maxresults=" + pageSize
-                    + (marker.isEmpty() ? "" : "&marker=" + encodeQuery(marker))));
-            HttpResponse<byte[]> response = client.send(request);
-            if (response.statusCode() == 404 && isContainerMissing(response)) {
-                return result;
+        BlobContainerClient client = service.getBlobContainerClient(container);
+        String segment = segmentByContainer.getOrDefault(container, container);
+        ListBlobsOptions options = new ListBlobsOptions().setPrefix(blobPrefix).setMaxResultsPerPage(pageSize);
+        return call("List Blobs " + container, () -> ifExists(() -> {
+            List<BlobInfo> result = new ArrayList<>();
+            for (BlobItem item : client.listBlobs(options, null)) {
+                result.add(new BlobInfo(segment + "/" + item.getName(), item.getProperties().getContentLength(),
+                        unquote(item.getProperties().getETag()), item.getProperties().getLastModified().toInstant()));
             }
-            expect(request, response, 200);
-            BlobListing page = BlobListing.parse(response.body());
-            String segment = segmentByContainer.getOrDefault(container, container);
-            page.blobs().forEach(blob -> result.add(new BlobInfo(segment + "/" + blob.key(), blob.size(), blob.etag(), blob.lastModified())));
-            marker = page.nextMarker();
-        } while (!marker.isEmpty());
-        return result;
-    }
-
-    private List<String> listContainers() {
-        List<String> names = new ArrayList<>();
-        String marker = "";
-        do {
-            StorageRequest request = StorageRequest.of("GET", URI.create(endpoint + "/?comp=list&maxresults=" + pageSize
-                    + (marker.isEmpty() ? "" : "&marker=" + encodeQuery(marker))));
-            HttpResponse<byte[]> response = client.send(request);
-            expect(request, response, 200);
-            Document doc = BlobListing.XmlDocs.parse(response.body());
-            NodeList containers = doc.getElementsByTagName("Container");
-            for (int i = 0; i < containers.getLength(); i++) {
-                names.add(BlobListing.XmlDocs.text((Element) containers.item(i), "Name", ""));
-            }
-            marker = BlobListing.XmlDocs.text(doc.getDocumentElement(), "NextMarker", "");
-        } while (!marker.isEmpty());
-        return names;
+            return result;
+        })).orElse(List.of());
     }
 
     @Override
     public boolean delete(String key) {
-        StorageRequest request = StorageRequest.of("DELETE", blobUri(key));
-        HttpResponse<byte[]> response = client.send(request);
-        if (response.statusCode() == 404) {
-            return false;
-        }
-        expect(request, response, 202);
-        return true;
+        BlobClient blob = blob(key);
+        return call("Delete Blob " + key, blob::deleteIfExists);
     }
 
-    /**
-     * A read-only SAS URL for the blob that expires after {@code ttlSeconds}: a service SAS signed with the
-     * account key, or a user delegation SAS when the store runs on a managed identity.
-     */
+    /** A read-only SAS URL for the blob that expires after {@code ttlSeconds}. */
     @Override
     public String downloadUrl(String key, long ttlSeconds) {
-        Instant expiry = Instant.now().plusSeconds(ttlSeconds);
+        OffsetDateTime expiry = OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(ttlSeconds);
+        BlobClient blob = blob(key);
+        String sas = call("Sign a download URL for " + key, () -> switch (credential) {
+            case StorageCredential.AccountKey accountKey -> blob.generateSas(readOnly(expiry));
+            case StorageCredential.Identity identity -> {
+                var delegationKey = delegationKeys.keyValidUntil(expiry);
+                // a SAS cannot outlive the key that signs it
+                OffsetDateTime capped = expiry.isAfter(delegationKey.getSignedExpiry()) ? delegationKey.getSignedExpiry() : expiry;
+                yield blob.generateUserDelegationSas(readOnly(capped), delegationKey);
+            }
+        });
+        return blob.getBlobUrl() + "?" + sas;
+    }
+
+    private static BlobServiceSasSignatureValues readOnly(OffsetDateTime expiry) {
+        return new BlobServiceSasSignatureValues(expiry, new BlobSasPermission().setReadPermission(true));
+    }
+
+    private BlobClient blob(String key) {
         Location location = locate(key);
-        String query = switch (client.credential()) {
-            case SharedKeyCredential sharedKey ->
-                    BlobSas.serviceSas(sharedKey, location.container(), location.blobName(), expiry);
-            case ManagedIdentityCredential identity -> BlobSas.userDelegationSas(delegationKeys.keyValidUntil(expiry),
-                    client.accountName(), location.container(), location.blobName(), expiry);
-        };
-        return blobUri(key) + "?" + query;
+        return service.getBlobContainerClient(location.container()).getBlobClient(location.blobName());
     }
 
-    private HttpResponse<byte[]> sendCreatingContainer(String key, StorageRequest request) {
-        HttpResponse<byte[]> response = client.send(request);
-        if (response.statusCode() == 404 && isContainerMissing(response)) {
-            createContainer(locate(key).container());
-            response = client.send(request);
-        }
-        return response;
-    }
-
-    /** Creates the container; an existing one is fine (several workers may race here). */
-    public void createContainer(String container) {
-        StorageRequest request = StorageRequest.of("PUT", URI.create(endpoint + "/" + container + "?restype=container"))
-                .body(new byte[0], "");
-        HttpResponse<byte[]> response = client.send(request);
-        if (response.statusCode() != 201 && response.statusCode() != 409) {
-            throw client.failure(request, response);
+    /** The value, or empty when the blob or its container does not exist. */
+    private static <T> Optional<T> ifExists(Supplier<T> read) {
+        try {
+            return Optional.of(read.get());
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 
-    private static boolean isContainerMissing(HttpResponse<?> response) {
-        return response.headers().firstValue("x-ms-error-code").filter("ContainerNotFound"::equals).isPresent();
-    }
-
-    private void expect(StorageRequest request, HttpResponse<byte[]> response, int status) {
-        if (response.statusCode() != status) {
-            throw client.failure(request, response);
+    private static <T> T call(String action, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (AzureStorageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw AzureStorageException.from(action, e);
         }
-    }
-
-    private static BlobInfo infoFrom(String key, long size, HttpResponse<?> response) {
-        String etag = unquote(response.headers().firstValue("ETag").orElse(""));
-        Instant modified = response.headers().firstValue("Last-Modified")
-                .map(v -> ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant())
-                .orElse(null);
-        return new BlobInfo(key, size, etag, modified);
     }
 
     static String unquote(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
+        return etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
     }
 
-    URI blobUri(String key) {
-        Location location = locate(key);
-        return URI.create(endpoint + "/" + location.container() + "/" + encodePath(location.blobName()));
-    }
+    /**
+     * The caller's stream, refusing to end short of (or run past) the length it declared: the upload then fails
+     * before its last request, so nothing is stored.
+     */
+    private static final class LengthCheckedStream extends InputStream {
 
-    /** Percent-encodes everything but RFC 3986 unreserved characters and '/'. */
-    static String encodePath(String key) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~/".indexOf(c) >= 0) {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+        private final String key;
+        private final InputStream in;
+        private final long declared;
+        private long read;
+
+        LengthCheckedStream(String key, InputStream in, long declared) {
+            this.key = key;
+            this.in = in;
+            this.declared = declared;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                read += n;
+            }
+            if (declared >= 0 && (read > declared || (n < 0 && read != declared))) {
+                throw new LengthMismatchException("blob " + key + ": expected " + declared + " bytes, the stream had "
+                        + (n < 0 ? read : "more"));
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        /** Throws the mismatch when it is what made the SDK's upload fail, however the SDK wrapped it. */
+        static void rethrowMismatch(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof LengthMismatchException mismatch) {
+                    throw new IllegalArgumentException(mismatch.getMessage());
+                }
+                for (Throwable suppressed : t.getSuppressed()) {
+                    rethrowMismatch(suppressed);
+                }
             }
         }
-        return out.toString();
     }
 
-    private static String encodeQuery(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String md5(byte[] bytes) {
-        try {
-            return Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is not available in this JDK", e);
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // nothing was to be read
+    private static final class LengthMismatchException extends IllegalArgumentException {
+        LengthMismatchException(String message) {
+            super(message);
         }
     }
 }

@@ -1,53 +1,55 @@
 package dev.verge.cloud.azure.storage;
 
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpMethod;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.verge.cloud.azure.storage.TablePipeline.Reply;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link MetadataStore} on one Azure Table (Table REST API, JSON). PartitionKey is the collection,
- * RowKey the document key (both through {@link TableKeys}); the document's revision is {@code rev}
+ * {@link MetadataStore} on one Azure Table (Table REST API, JSON, sent through {@link TablePipeline}).
+ * PartitionKey is the collection, RowKey the document key (both through {@link TableKeys}); the document's revision is {@code rev}
  * (Edm.Int64) and its JSON is split over {@code doc0, doc1, ...} because one string property holds at
  * most 64 KiB. Conditional writes use Azure's ETags: Insert Entity fails with 409 when the row exists,
  * Update Entity with 412 when someone wrote it after we read it. The table is created on first write.
  */
 public final class AzureTableMetadataStore implements MetadataStore {
 
-    static final String API_VERSION = "2019-02-02";
     /** Characters per doc property: 64 KiB of UTF-16 is 32768 characters; stay under it. */
     static final int CHUNK_CHARS = 30_000;
     /** An entity holds at most 1 MiB and 255 properties; documents larger than this are refused up front. */
     static final int MAX_DOC_CHARS = 25 * CHUNK_CHARS;
     private static final int MAX_KEY_CHARS = 1024;
     private static final String JSON_TYPE = "application/json";
-    private static final String ACCEPT = "application/json;odata=minimalmetadata";
+    private static final Map<String, String> READ = Map.of("Accept", "application/json;odata=minimalmetadata");
+    private static final Map<String, String> WRITE = Map.of("Accept", "application/json;odata=minimalmetadata",
+            "Prefer", "return-no-content", "Content-Type", JSON_TYPE);
     // Non-ASCII characters are sent as JSON unicode escapes: Azurite over HTTPS was seen splitting multi-byte characters
     // at chunk boundaries, and plain ASCII bodies cannot be split wrongly by anything in between.
     private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
-    private final StorageClient client;
+    private final TablePipeline client;
     private final String table;
-    private final URI tableUri;
-    private final URI tablesUri;
+    private final String tableUri;
+    private final String tablesUri;
     private final int pageSize;
 
     public AzureTableMetadataStore(StorageConnection connection, String table) {
-        this(connection, table, StorageClient.defaultHttpClient(), 1000);
+        this(connection, table, JdkHttpClient.shared(), 1000);
     }
 
     /** {@code pageSize} ($top) is small in tests to exercise continuation tokens. */
@@ -55,10 +57,10 @@ public final class AzureTableMetadataStore implements MetadataStore {
         if (!table.matches("[A-Za-z][A-Za-z0-9]{2,62}")) {
             throw new IllegalArgumentException("table name must be 3-63 letters or digits starting with a letter, found '" + table + "'");
         }
-        this.client = new StorageClient(http, connection.credential(), connection.accountName(), StorageClient.Service.TABLE, API_VERSION);
+        this.client = new TablePipeline(connection.credential(), http);
         this.table = table;
-        this.tableUri = URI.create(connection.tableEndpoint() + "/" + table);
-        this.tablesUri = URI.create(connection.tableEndpoint() + "/Tables");
+        this.tableUri = connection.tableEndpoint() + "/" + table;
+        this.tablesUri = connection.tableEndpoint() + "/Tables";
         this.pageSize = pageSize;
     }
 
@@ -68,20 +70,16 @@ public final class AzureTableMetadataStore implements MetadataStore {
 
     @Override
     public boolean create(String collection, String key, String json) {
-        ObjectNode entity = entity(collection, key, 1, json);
-        StorageRequest request = StorageRequest.of("POST", tableUri)
-                .header("Accept", ACCEPT)
-                .header("Prefer", "return-no-content")
-                .body(bytes(entity), JSON_TYPE);
-        HttpResponse<byte[]> response = client.send(request);
-        if (isTableMissing(response)) {
+        byte[] entity = bytes(entity(collection, key, 1, json));
+        Reply reply = client.send(HttpMethod.POST, tableUri, WRITE, entity);
+        if (isTableMissing(reply)) {
             createTable();
-            response = client.send(request);
+            reply = client.send(HttpMethod.POST, tableUri, WRITE, entity);
         }
-        return switch (response.statusCode()) {
+        return switch (reply.status()) {
             case 204, 201 -> true;
             case 409 -> false;
-            default -> throw client.failure(request, response);
+            default -> throw TablePipeline.failure(HttpMethod.POST, tableUri, reply);
         };
     }
 
@@ -92,15 +90,13 @@ public final class AzureTableMetadataStore implements MetadataStore {
             return false;
         }
         ObjectNode entity = entity(collection, key, expectedRevision + 1, json);
-        StorageRequest request = StorageRequest.of("PUT", entityUri(collection, key))
-                .header("Accept", ACCEPT)
-                .header("If-Match", current.get().etag())
-                .body(bytes(entity), JSON_TYPE);
-        HttpResponse<byte[]> response = client.send(request);
-        return switch (response.statusCode()) {
+        String uri = entityUri(collection, key);
+        Map<String, String> headers = Map.of("Accept", READ.get("Accept"), "Content-Type", JSON_TYPE, "If-Match", current.get().etag());
+        Reply reply = client.send(HttpMethod.PUT, uri, headers, bytes(entity));
+        return switch (reply.status()) {
             case 204 -> true;
             case 412, 404 -> false; // written or deleted by someone else since we read it
-            default -> throw client.failure(request, response);
+            default -> throw TablePipeline.failure(HttpMethod.PUT, uri, reply);
         };
     }
 
@@ -110,16 +106,16 @@ public final class AzureTableMetadataStore implements MetadataStore {
     }
 
     private Optional<Row> read(String collection, String key) {
-        StorageRequest request = StorageRequest.of("GET", entityUri(collection, key)).header("Accept", ACCEPT);
-        HttpResponse<byte[]> response = client.send(request);
-        if (response.statusCode() == 404) {
+        String uri = entityUri(collection, key);
+        Reply reply = client.send(HttpMethod.GET, uri, READ, null);
+        if (reply.status() == 404) {
             return Optional.empty();
         }
-        if (response.statusCode() != 200) {
-            throw client.failure(request, response);
+        if (reply.status() != 200) {
+            throw TablePipeline.failure(HttpMethod.GET, uri, reply);
         }
-        JsonNode entity = parse(response.body());
-        String etag = response.headers().firstValue("ETag").orElseGet(() -> entity.path("odata.etag").asText());
+        JsonNode entity = parse(reply.body());
+        String etag = reply.header("ETag") != null ? reply.header("ETag") : entity.path("odata.etag").asText();
         return Optional.of(new Row(document(entity), etag));
     }
 
@@ -138,19 +134,19 @@ public final class AzureTableMetadataStore implements MetadataStore {
             String query = "$filter=" + encodeQuery(filter) + "&$top=" + pageSize
                     + (nextPartition == null ? "" : "&NextPartitionKey=" + encodeQuery(nextPartition))
                     + (nextRow == null ? "" : "&NextRowKey=" + encodeQuery(nextRow));
-            StorageRequest request = StorageRequest.of("GET", URI.create(tableUri + "()?" + query)).header("Accept", ACCEPT);
-            HttpResponse<byte[]> response = client.send(request);
-            if (isTableMissing(response)) {
+            String uri = tableUri + "()?" + query;
+            Reply reply = client.send(HttpMethod.GET, uri, READ, null);
+            if (isTableMissing(reply)) {
                 return documents;
             }
-            if (response.statusCode() != 200) {
-                throw client.failure(request, response);
+            if (reply.status() != 200) {
+                throw TablePipeline.failure(HttpMethod.GET, uri, reply);
             }
-            for (JsonNode entity : parse(response.body()).path("value")) {
+            for (JsonNode entity : parse(reply.body()).path("value")) {
                 documents.add(document(entity));
             }
-            nextPartition = response.headers().firstValue("x-ms-continuation-NextPartitionKey").orElse(null);
-            nextRow = response.headers().firstValue("x-ms-continuation-NextRowKey").orElse(null);
+            nextPartition = reply.header("x-ms-continuation-NextPartitionKey");
+            nextRow = reply.header("x-ms-continuation-NextRowKey");
         } while (nextPartition != null);
         documents.sort(Comparator.comparing(Document::key));
         return documents;
@@ -158,35 +154,30 @@ public final class AzureTableMetadataStore implements MetadataStore {
 
     @Override
     public boolean delete(String collection, String key) {
-        StorageRequest request = StorageRequest.of("DELETE", entityUri(collection, key)).header("If-Match", "*");
-        HttpResponse<byte[]> response = client.send(request);
-        return switch (response.statusCode()) {
+        String uri = entityUri(collection, key);
+        Reply reply = client.send(HttpMethod.DELETE, uri, Map.of("If-Match", "*"), null);
+        return switch (reply.status()) {
             case 204 -> true;
             case 404 -> false;
-            default -> throw client.failure(request, response);
+            default -> throw TablePipeline.failure(HttpMethod.DELETE, uri, reply);
         };
     }
 
     /** Creates the table; an existing one is fine (several workers may race here). */
     public void createTable() {
         ObjectNode body = JSON.createObjectNode().put("TableName", table);
-        StorageRequest request = StorageRequest.of("POST", tablesUri)
-                .header("Accept", ACCEPT)
-                .header("Prefer", "return-no-content")
-                .body(bytes(body), JSON_TYPE);
-        HttpResponse<byte[]> response = client.send(request);
-        if (response.statusCode() != 201 && response.statusCode() != 204 && response.statusCode() != 409) {
-            throw client.failure(request, response);
+        Reply reply = client.send(HttpMethod.POST, tablesUri, WRITE, bytes(body));
+        if (reply.status() != 201 && reply.status() != 204 && reply.status() != 409) {
+            throw TablePipeline.failure(HttpMethod.POST, tablesUri, reply);
         }
     }
 
-    private static boolean isTableMissing(HttpResponse<?> response) {
-        return response.statusCode() == 404
-                && response.headers().firstValue("x-ms-error-code").filter("TableNotFound"::equals).isPresent();
+    private static boolean isTableMissing(Reply reply) {
+        return reply.status() == 404 && "TableNotFound".equals(reply.header("x-ms-error-code"));
     }
 
-    private URI entityUri(String collection, String key) {
-        return URI.create(tableUri + "(PartitionKey='" + TableKeys.encode(collection) + "',RowKey='" + rowKey(key) + "')");
+    private String entityUri(String collection, String key) {
+        return tableUri + "(PartitionKey='" + TableKeys.encode(collection) + "',RowKey='" + rowKey(key) + "')";
     }
 
     private static String rowKey(String key) {

@@ -1,6 +1,8 @@
 package dev.verge.cloud.azure.storage;
 
+import com.azure.storage.common.StorageSharedKeyCredential;
 import java.net.URI;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -10,7 +12,7 @@ import java.util.function.UnaryOperator;
  * Where a storage account's blob and table services are and how to authorize against them. Built from
  * a standard Azure Storage connection string, or from the identity-based settings Azure Functions uses
  * ({@code <NAME>__accountName}, {@code <NAME>__blobServiceUri}, {@code <NAME>__tableServiceUri},
- * {@code <NAME>__clientId}) when the app runs with a managed identity and holds no key.
+ * {@code <NAME>__clientId}) when the app runs with an Entra identity and holds no key ({@link StorageIdentity}).
  */
 public record StorageConnection(String accountName, URI blobEndpoint, URI tableEndpoint, StorageCredential credential) {
 
@@ -44,8 +46,8 @@ public record StorageConnection(String accountName, URI blobEndpoint, URI tableE
         URI blob = blobUri != null ? URI.create(blobUri) : URI.create("https://" + account + ".blob.core.windows.net");
         URI table = tableUri != null ? URI.create(tableUri) : URI.create("https://" + account + ".table.core.windows.net");
         String accountName = account != null ? account : blob.getHost().split("\\.")[0];
-        return new StorageConnection(accountName, blob, table,
-                ManagedIdentityCredential.fromEnvironment(settings, settings.apply(name + "__clientId")));
+        return new StorageConnection(accountName, blob, table, new StorageCredential.Identity(
+                StorageIdentity.credential(settings.apply(name + "__clientId"), JdkHttpClient.shared())));
     }
 
     /** Parses a connection string; {@code settingName} only names the setting in error messages. */
@@ -68,7 +70,7 @@ public record StorageConnection(String accountName, URI blobEndpoint, URI tableE
             String scheme = base.getScheme() + "://" + base.getHost();
             return new StorageConnection(DEV_ACCOUNT,
                     URI.create(scheme + ":10000/" + DEV_ACCOUNT), URI.create(scheme + ":10002/" + DEV_ACCOUNT),
-                    new SharedKeyCredential(DEV_ACCOUNT, DEV_KEY));
+                    accountKey(DEV_ACCOUNT, DEV_KEY));
         }
         if (parts.containsKey("sharedaccesssignature")) {
             throw new IllegalArgumentException("app setting " + settingName
@@ -84,7 +86,16 @@ public record StorageConnection(String accountName, URI blobEndpoint, URI tableE
         String suffix = parts.getOrDefault("endpointsuffix", "core.windows.net");
         URI blob = URI.create(parts.getOrDefault("blobendpoint", protocol + "://" + account + ".blob." + suffix));
         URI table = URI.create(parts.getOrDefault("tableendpoint", protocol + "://" + account + ".table." + suffix));
-        return new StorageConnection(account, blob, table, new SharedKeyCredential(account, key));
+        return new StorageConnection(account, blob, table, accountKey(account, key));
+    }
+
+    static StorageCredential.AccountKey accountKey(String account, String base64Key) {
+        try {
+            Base64.getDecoder().decode(base64Key);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the AccountKey of storage account " + account + " is not base64", e);
+        }
+        return new StorageCredential.AccountKey(new StorageSharedKeyCredential(account, base64Key));
     }
 
     /** The connection string Azurite answers to on the given ports of 127.0.0.1. */

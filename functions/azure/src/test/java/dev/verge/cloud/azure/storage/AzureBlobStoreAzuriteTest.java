@@ -22,7 +22,7 @@ class AzureBlobStoreAzuriteTest {
     private static final int BLOCK = 256 * 1024;
     private final String container = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     private final AzureBlobStore store =
-            new AzureBlobStore(Azurite.shared().connection(), Map.of(), StorageClient.defaultHttpClient(), BLOCK, 5000);
+            new AzureBlobStore(Azurite.shared().connection(), Map.of(), JdkHttpClient.shared(), BLOCK, 5000);
     private final HttpClient http = HttpClient.newHttpClient();
 
     private String k(String name) {
@@ -95,7 +95,7 @@ class AzureBlobStoreAzuriteTest {
     void anyRequest_wrongAccountKey_failsAsForbidden() {
         StorageConnection good = Azurite.shared().connection();
         StorageConnection wrong = new StorageConnection(good.accountName(), good.blobEndpoint(), good.tableEndpoint(),
-                new SharedKeyCredential(good.accountName(), "d3Jvbmcta2V5LXdyb25nLWtleQ=="));
+                StorageConnection.accountKey(good.accountName(), "d3Jvbmcta2V5LXdyb25nLWtleQ=="));
         AzureBlobStore intruder = new AzureBlobStore(wrong);
 
         assertThatThrownBy(() -> intruder.list(container + "/"))

@@ -12,6 +12,6 @@ class AzureBlobStoreTest extends BlobStoreContract {
 
     @Override
     protected BlobStore newStore() {
-        return new AzureBlobStore(Azurite.shared().connection(), Map.of(), StorageClient.defaultHttpClient(), 1024 * 1024, 7);
+        return new AzureBlobStore(Azurite.shared().connection(), Map.of(), JdkHttpClient.shared(), 1024 * 1024, 7);
     }
 }

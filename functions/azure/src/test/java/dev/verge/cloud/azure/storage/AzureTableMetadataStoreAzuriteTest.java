@@ -14,7 +14,7 @@ class AzureTableMetadataStoreAzuriteTest {
 
     private final String table = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     private final AzureTableMetadataStore store =
-            new AzureTableMetadataStore(Azurite.shared().connection(), table, StorageClient.defaultHttpClient(), 3);
+            new AzureTableMetadataStore(Azurite.shared().connection(), table, JdkHttpClient.shared(), 3);
 
     @Test
     void create_documentLargerThanOneProperty_roundTripsAcrossParts() {
@@ -89,7 +89,7 @@ class AzureTableMetadataStoreAzuriteTest {
     void anyRequest_wrongAccountKey_failsAsForbidden() {
         StorageConnection good = Azurite.shared().connection();
         StorageConnection wrong = new StorageConnection(good.accountName(), good.blobEndpoint(), good.tableEndpoint(),
-                new SharedKeyCredential(good.accountName(), "d3Jvbmcta2V5LXdyb25nLWtleQ=="));
+                StorageConnection.accountKey(good.accountName(), "d3Jvbmcta2V5LXdyb25nLWtleQ=="));
 
         assertThatThrownBy(() -> new AzureTableMetadataStore(wrong, table).create("c", "k", "{}"))
                 .isInstanceOfSatisfying(AzureStorageException.class, e -> assertThat(e.status()).isEqualTo(403));

@@ -8,6 +8,6 @@ class AzureTableMetadataStoreTest extends MetadataStoreContract {
 
     @Override
     protected MetadataStore newStore() {
-        return new AzureTableMetadataStore(Azurite.shared().connection(), "contract", StorageClient.defaultHttpClient(), 2);
+        return new AzureTableMetadataStore(Azurite.shared().connection(), "contract", JdkHttpClient.shared(), 2);
     }
 }

@@ -27,6 +27,8 @@ final class FakeIdentityEndpoint implements AutoCloseable {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicReference<String> lastQuery = new AtomicReference<>();
     final AtomicLong lifetimeSeconds = new AtomicLong(3600);
+    /** The X-IDENTITY-HEADER this endpoint accepts; a test changes it to see a host refuse the app. */
+    final AtomicReference<String> acceptedSecret = new AtomicReference<>(SECRET);
 
     FakeIdentityEndpoint() {
         try {
@@ -37,7 +39,7 @@ final class FakeIdentityEndpoint implements AutoCloseable {
         server.createContext("/msi/token", exchange -> {
             calls.incrementAndGet();
             lastQuery.set(exchange.getRequestURI().getRawQuery());
-            boolean allowed = SECRET.equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"));
+            boolean allowed = acceptedSecret.get().equals(exchange.getRequestHeaders().getFirst("X-IDENTITY-HEADER"));
             long expires = Instant.now().getEpochSecond() + lifetimeSeconds.get();
             byte[] body = (allowed
                     ? "{\"access_token\":\"" + jwt(expires) + "\",\"expires_on\":\"" + expires

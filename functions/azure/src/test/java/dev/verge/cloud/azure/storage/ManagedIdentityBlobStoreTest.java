@@ -16,7 +16,7 @@ class ManagedIdentityBlobStoreTest extends BlobStoreContract {
 
     @Override
     protected BlobStore newStore() {
-        return new AzureBlobStore(ManagedIdentityStores.connection());
+        return new AzureBlobStore(ManagedIdentityStores.connection(), java.util.Map.of(), ManagedIdentityStores.http(), AzureBlobStore.DEFAULT_BLOCK_SIZE, 5000);
     }
 
     @Test

@@ -8,6 +8,6 @@ class ManagedIdentityTableStoreTest extends MetadataStoreContract {
 
     @Override
     protected MetadataStore newStore() {
-        return new AzureTableMetadataStore(ManagedIdentityStores.connection(), "identity");
+        return new AzureTableMetadataStore(ManagedIdentityStores.connection(), "identity", ManagedIdentityStores.http(), 1000);
     }
 }

@@ -17,7 +17,7 @@ class StorageConnectionTest {
         assertThat(c.accountName()).isEqualTo("devstoreaccount1");
         assertThat(c.blobEndpoint()).hasToString("http://127.0.0.1:10000/devstoreaccount1");
         assertThat(c.tableEndpoint()).hasToString("http://127.0.0.1:10002/devstoreaccount1");
-        assertThat(c.credential()).isInstanceOf(SharedKeyCredential.class);
+        assertThat(c.credential()).isInstanceOf(StorageCredential.AccountKey.class);
     }
 
     @Test
@@ -39,7 +39,7 @@ class StorageConnectionTest {
 
         assertThat(c.blobEndpoint()).hasToString("http://127.0.0.1:1234/acct");
         assertThat(c.tableEndpoint()).hasToString("http://127.0.0.1:5678/acct");
-        assertThat(((SharedKeyCredential) c.credential()).accountName()).isEqualTo("acct");
+        assertThat(((StorageCredential.AccountKey) c.credential()).key().getAccountName()).isEqualTo("acct");
     }
 
     @Test
@@ -78,25 +78,21 @@ class StorageConnectionTest {
     }
 
     @Test
-    void fromSettings_accountNameOnly_usesManagedIdentityAndPublicEndpoints() {
-        Map<String, String> settings = Map.of(
-                "VERGE_STORAGE__accountName", "vergemodels",
-                "IDENTITY_ENDPOINT", "http://127.0.0.1:1/msi/token",
-                "IDENTITY_HEADER", "secret");
+    void fromSettings_accountNameOnly_usesTheIdentityAndPublicEndpoints() {
+        Map<String, String> settings = Map.of("VERGE_STORAGE__accountName", "vergemodels");
 
         StorageConnection c = StorageConnection.fromSettings(settings::get, "VERGE_STORAGE");
 
-        assertThat(c.credential()).isInstanceOf(ManagedIdentityCredential.class);
+        assertThat(c.credential()).isInstanceOf(StorageCredential.Identity.class);
         assertThat(c.blobEndpoint()).hasToString("https://vergemodels.blob.core.windows.net");
         assertThat(c.tableEndpoint()).hasToString("https://vergemodels.table.core.windows.net");
     }
 
     @Test
-    void fromSettings_identityWithoutHostIdentity_explainsWhatToEnable() {
-        Map<String, String> settings = Map.of("VERGE_STORAGE__accountName", "vergemodels");
-
-        assertThatThrownBy(() -> StorageConnection.fromSettings(settings::get, "VERGE_STORAGE"))
-                .hasMessageContaining("IDENTITY_ENDPOINT");
+    void parse_keyThatIsNotBase64_isRefusedWithTheAccount() {
+        assertThatThrownBy(() -> StorageConnection.parse("AccountName=acct;AccountKey=not*base64", "VERGE_STORAGE"))
+                .hasMessageContaining("acct")
+                .hasMessageContaining("base64");
     }
 
     @Test
