@@ -90,13 +90,18 @@ final class BenchContext {
      * archive and defaults), on this JDK, on a free port, once ready.
      */
     ServerProcess startShippedAgent(String model, String logName) {
+        ServerProcess agent = launchShippedAgent(model, logName);
+        agent.awaitLine(READY, Duration.ofSeconds(300)); // a first ./verge edge may build
+        return agent;
+    }
+
+    /** As {@link #startShippedAgent}, returning as soon as the process is started. */
+    ServerProcess launchShippedAgent(String model, String logName) {
         int port = ServerProcess.freePort();
         List<String> command = List.of(root.resolve("verge").toString(), "edge", "--model",
                 packages.get(model).toString(), "--host", "127.0.0.1", "--port", Integer.toString(port));
-        ServerProcess agent = ServerProcess.launch(command, Map.of("JAVA_HOME", System.getProperty("java.home")),
+        return ServerProcess.launch(command, Map.of("JAVA_HOME", System.getProperty("java.home")),
                 work.resolve(logName + ".log"), port);
-        agent.awaitLine(READY, Duration.ofSeconds(300)); // a first ./verge edge may build
-        return agent;
     }
 
     /** The agent on {@code model} as {@code java [jvmOptions] -jar verge-edge-agent.jar}, on a free port, once ready. */

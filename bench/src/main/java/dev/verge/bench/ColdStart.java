@@ -51,6 +51,18 @@ final class ColdStart {
             System.err.println("  (no class-data archive was written at " + archive + "; the AppCDS runs show the default)");
         }
         results.add(log(measure(model, "verge-agent+AppCDS", () -> ctx.launchAgent(model, cds, List.of(), "cold-agent-cds"))));
+        if (Runtime.version().feature() >= 25) {
+            // JEP 514/515: a training run records the classes it loads, links and profiles; the cache is written
+            // when the JVM exits
+            Path cache = ctx.work.resolve("agent-" + model + ".aot");
+            try (ServerProcess training = ctx.launchAgent(model, List.of("-XX:AOTCacheOutput=" + cache), List.of(),
+                    "aot-training")) {
+                firstAnswer(training);
+            }
+            List<String> aot = List.of("-XX:AOTCache=" + cache);
+            results.add(log(measure(model, "verge-agent+AOT", () -> ctx.launchAgent(model, aot, List.of(), "cold-agent-aot"))));
+        }
+        results.add(log(measure(model, "verge-agent as shipped", () -> ctx.launchShippedAgent(model, "cold-agent-shipped"))));
         if (withNode) {
             results.add(log(measure(model, LoadBench.NODE, () -> ctx.launchNode(model, "cold-node"))));
         }
