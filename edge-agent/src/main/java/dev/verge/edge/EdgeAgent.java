@@ -4,6 +4,8 @@ import dev.verge.edge.sync.ModelSync;
 import dev.verge.edge.telemetry.SampleCapture;
 import dev.verge.edge.telemetry.SamplingPolicy;
 import dev.verge.edge.telemetry.Telemetry;
+import dev.verge.inference.image.ImageDecoder;
+import dev.verge.inference.image.JpegDecoding;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.runtime.Model;
 import dev.verge.inference.runtime.ModelSlot;
@@ -36,6 +38,8 @@ public final class EdgeAgent implements AutoCloseable {
      * else none until the cloud's first package arrives; polling starts once the server listens.
      */
     public static EdgeAgent start(AgentSettings settings) {
+        // the picture decoder warms up on the second core while ONNX Runtime loads the model on this one
+        Thread warmUp = Thread.ofPlatform().name("verge-warm-up").daemon().start(ImageDecoder::warmUp);
         ModelSlot slot = new ModelSlot();
         PrometheusRegistry registry = new PrometheusRegistry();
         ModelSync sync = null;
@@ -74,17 +78,27 @@ public final class EdgeAgent implements AutoCloseable {
             slot.close();
             throw e;
         }
+        awaitWarmUp(warmUp);
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         String served = slot.current().map(info -> String.format("model %s version %s sha256 %s", info.name(), info.version(),
                 info.sha256().substring(0, Math.min(12, info.sha256().length())))).orElse("no model yet (503 until the cloud sends one)");
         LOG.log(System.Logger.Level.INFO, String.format(
-                "ready: %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start",
+                "ready: %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start;"
+                        + " JPEG decoding: %s",
                 served, settings.threads().intraOpThreads(), settings.threads().interOpThreads(),
-                settings.maxConcurrentInferences(), server.port(), sinceJvmStart));
+                settings.maxConcurrentInferences(), server.port(), sinceJvmStart, JpegDecoding.decoderName()));
         if (sync != null) {
             sync.start();
         }
         return new EdgeAgent(slot, server, sync, telemetry);
+    }
+
+    private static void awaitWarmUp(Thread warmUp) {
+        try {
+            warmUp.join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

@@ -60,6 +60,8 @@ class EdgeAgentJarIT {
             pump.join(TimeUnit.SECONDS.toMillis(10)); // the last lines
             assertThat(String.join("\n", output)).as("exit " + agent.exitValue()).contains("stopped").doesNotContain("WARNING: A restricted method");
             assertThat(output.stream().filter(l -> l.contains("ready:")).count()).as("one start line").isEqualTo(1);
+            assertThat(output).as("decodes JPEGs in the DCT domain (libturbojpeg is installed here and in CI)")
+                    .anyMatch(l -> l.contains("JPEG decoding: turbojpeg"));
         } finally {
             agent.destroyForcibly();
         }

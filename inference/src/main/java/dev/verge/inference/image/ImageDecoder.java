@@ -103,6 +103,21 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * Decodes a small picture shipped with the module at half size, so the first real request does not pay for
+     * loading the JPEG decoder (libjpeg-turbo's symbols, the EXIF reader) and compiling its paths. Servers call
+     * it while the model loads; it never throws.
+     */
+    public static void warmUp() {
+        try (var in = ImageDecoder.class.getResourceAsStream("warm-up.jpg")) {
+            if (in != null) {
+                decode(in.readAllBytes(), ImageLimits.defaults(), (w, h) -> 0.5);
+            }
+        } catch (IOException | RuntimeException e) {
+            // a warm-up that fails only means the first request warms up instead
+        }
+    }
+
     /** Width and height from the header only, without decoding pixels. */
     public static java.awt.Dimension size(byte[] bytes) {
         ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> unsupported(bytes));
