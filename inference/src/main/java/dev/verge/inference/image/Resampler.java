@@ -22,6 +22,17 @@ final class Resampler {
     private final float[] gain;
     private final float[] bias;
     private final boolean nchw;
+    /** Cameras send the same size again and again: the taps of the last geometry are kept. */
+    private volatile Geometry last;
+    /** Pass 1's rows, reused per thread (inference runs on a few platform threads). */
+    private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[0]);
+
+    private record Geometry(Placement placement, int width, int height, int orientation, Axis alongStoredX,
+                            Axis alongStoredY) {
+        boolean fits(Placement p, int w, int h, int o) {
+            return placement.equals(p) && width == w && height == h && orientation == o;
+        }
+    }
 
     Resampler(int[] sourceChannel, float[] gain, float[] bias, boolean nchw) {
         this.sourceChannel = sourceChannel;
@@ -40,19 +51,20 @@ final class Resampler {
         boolean transpose = TRANSPOSE[o];
         int tw = placement.tensorWidth();
         int th = placement.tensorHeight();
-        // the stored x axis feeds tensor x (or tensor y when transposed)
-        Axis alongStoredX = transpose
-                ? Axis.of(th, placement.scaleY(), placement.offsetY(), placement.imageHeight(), pixels.width(), FLIP_Y[o])
-                : Axis.of(tw, placement.scaleX(), placement.offsetX(), placement.imageWidth(), pixels.width(), FLIP_X[o]);
-        Axis alongStoredY = transpose
-                ? Axis.of(tw, placement.scaleX(), placement.offsetX(), placement.imageWidth(), pixels.height(), FLIP_X[o])
-                : Axis.of(th, placement.scaleY(), placement.offsetY(), placement.imageHeight(), pixels.height(), FLIP_Y[o]);
+        Geometry geometry = geometry(pixels, o, placement);
+        Axis alongStoredX = geometry.alongStoredX();
+        Axis alongStoredY = geometry.alongStoredY();
 
         // pass 1: every stored row that pass 2 reads, filtered along x; 3 floats (R, G, B) per output sample
         int n = alongStoredX.length;
         int firstRow = alongStoredY.firstSource();
         int lastRow = alongStoredY.lastSource();
-        float[] rows = new float[Math.max(0, lastRow - firstRow + 1) * n * 3];
+        int needed = Math.max(0, lastRow - firstRow + 1) * n * 3;
+        float[] rows = ROWS.get();
+        if (rows.length < needed) {
+            rows = new float[needed];
+            ROWS.set(rows);
+        }
         byte[] rgb = pixels.rgb();
         int stride = 3 * pixels.width();
         for (int y = firstRow; y <= lastRow; y++) {
@@ -77,45 +89,44 @@ final class Resampler {
             }
         }
 
-        // pass 2: filter along y, normalize, and store in the model's channel order and layout
+        // pass 2: filter along y (row by row, which the JIT vectorizes), normalize, and store in the model's
+        // channel order and layout
         int plane = tw * th;
         int s0 = sourceChannel[0];
         int s1 = sourceChannel[1];
         int s2 = sourceChannel[2];
-        float[] value = new float[3];
-        float[] padded = {pad * gain[0] + bias[0], pad * gain[1] + bias[1], pad * gain[2] + bias[2]};
+        float g0 = gain[0];
+        float g1 = gain[1];
+        float g2 = gain[2];
+        float b0 = bias[0];
+        float b1 = bias[1];
+        float b2 = bias[2];
+        int width = n * 3;
+        float[] sum = new float[width];
         for (int b = 0; b < alongStoredY.length; b++) {
             int taps = alongStoredY.count[b];
-            int w = b * alongStoredY.maxTaps;
-            int firstTap = (alongStoredY.start[b] - firstRow) * n * 3;
-            for (int a = 0; a < n; a++) {
-                int tx = transpose ? b : a;
-                int ty = transpose ? a : b;
+            java.util.Arrays.fill(sum, 0f);
+            for (int k = 0; k < taps; k++) {
+                float weight = alongStoredY.weights[b * alongStoredY.maxTaps + k];
+                int from = (alongStoredY.start[b] + k - firstRow) * width;
+                for (int j = 0; j < width; j++) {
+                    sum[j] += weight * rows[from + j];
+                }
+            }
+            for (int a = 0, in = 0; a < n; a++, in += 3) {
+                int p = transpose ? a * tw + b : b * tw + a;
                 float c0;
                 float c1;
                 float c2;
                 if (taps == 0 || alongStoredX.count[a] == 0) {
-                    c0 = padded[0];
-                    c1 = padded[1];
-                    c2 = padded[2];
+                    c0 = pad * g0 + b0;
+                    c1 = pad * g1 + b1;
+                    c2 = pad * g2 + b2;
                 } else {
-                    float r = 0;
-                    float g = 0;
-                    float bl = 0;
-                    for (int k = 0, in = firstTap + 3 * a; k < taps; k++, in += n * 3) {
-                        float weight = alongStoredY.weights[w + k];
-                        r += weight * rows[in];
-                        g += weight * rows[in + 1];
-                        bl += weight * rows[in + 2];
-                    }
-                    value[0] = r;
-                    value[1] = g;
-                    value[2] = bl;
-                    c0 = value[s0] * gain[0] + bias[0];
-                    c1 = value[s1] * gain[1] + bias[1];
-                    c2 = value[s2] * gain[2] + bias[2];
+                    c0 = sum[in + s0] * g0 + b0;
+                    c1 = sum[in + s1] * g1 + b1;
+                    c2 = sum[in + s2] * g2 + b2;
                 }
-                int p = ty * tw + tx;
                 if (nchw) {
                     target.put(p, c0);
                     target.put(plane + p, c1);
@@ -127,6 +138,26 @@ final class Resampler {
                 }
             }
         }
+    }
+
+    private Geometry geometry(RgbImage pixels, int o, Placement placement) {
+        Geometry g = last;
+        if (g != null && g.fits(placement, pixels.width(), pixels.height(), o)) {
+            return g;
+        }
+        boolean transpose = TRANSPOSE[o];
+        int tw = placement.tensorWidth();
+        int th = placement.tensorHeight();
+        // the stored x axis feeds tensor x (or tensor y when transposed)
+        Axis alongStoredX = transpose
+                ? Axis.of(th, placement.scaleY(), placement.offsetY(), placement.imageHeight(), pixels.width(), FLIP_Y[o])
+                : Axis.of(tw, placement.scaleX(), placement.offsetX(), placement.imageWidth(), pixels.width(), FLIP_X[o]);
+        Axis alongStoredY = transpose
+                ? Axis.of(tw, placement.scaleX(), placement.offsetX(), placement.imageWidth(), pixels.height(), FLIP_X[o])
+                : Axis.of(th, placement.scaleY(), placement.offsetY(), placement.imageHeight(), pixels.height(), FLIP_Y[o]);
+        g = new Geometry(placement, pixels.width(), pixels.height(), o, alongStoredX, alongStoredY);
+        last = g;
+        return g;
     }
 
     /**
