@@ -11,6 +11,12 @@ import java.util.OptionalLong;
  * An S3 event notification as S3 delivers it to Lambda: either the {@code s3:TestEvent} S3 sends when
  * a notification is configured, or one or more records. Each record is read on its own, so one
  * malformed record is reported without losing the others.
+ *
+ * <p>Read from the JSON tree rather than into aws-lambda-java-events' {@code S3EventNotification}:
+ * that model has constructors only (no Jackson bindings), and the Lambda runtime's own reader of it
+ * (aws-lambda-java-serialization, on org.json) reads a delivery all at once, turns a missing size into
+ * 0, fails the whole delivery on one record without {@code eventTime}, and has no place for the test
+ * event. The few fields used here are read directly, with the same decoding (S3 form-encodes keys).
  */
 sealed interface S3Notification {
 
