@@ -1,10 +1,13 @@
 package dev.verge.cloud.aws;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.Optional;
@@ -121,16 +124,11 @@ final class Emulators {
                     .build();
             try {
                 proxy.start();
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (!"STARTED".equals(proxy.getState())) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("s3proxy did not start within 60 s: " + proxy.getState());
-                    }
-                    Thread.sleep(10);
-                }
             } catch (Exception e) {
                 throw new IllegalStateException("could not start s3proxy", e);
             }
+            await("s3proxy started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> "STARTED".equals(proxy.getState()));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     proxy.stop();
