@@ -12,11 +12,12 @@ import java.util.OptionalLong;
  * a notification is configured, or one or more records. Each record is read on its own, so one
  * malformed record is reported without losing the others.
  *
- * <p>Read from the JSON tree rather than into aws-lambda-java-events' {@code S3EventNotification}:
- * that model has constructors only (no Jackson bindings), and the Lambda runtime's own reader of it
- * (aws-lambda-java-serialization, on org.json) reads a delivery all at once, turns a missing size into
- * 0, fails the whole delivery on one record without {@code eventTime}, and has no place for the test
- * event. The few fields used here are read directly, with the same decoding (S3 form-encodes keys).
+ * <p>Read from the JSON tree rather than into aws-lambda-java-events' {@code S3EventNotification}
+ * (3.16.1): that model has constructors only, no Jackson bindings, and brings joda-time; the Lambda
+ * runtime's own reader of it (aws-lambda-java-serialization 1.2.0, on org.json) reads a delivery all at
+ * once, turns a missing size into 0, fails the whole delivery when one record has no {@code eventTime},
+ * and reads the test event as an empty delivery. The few fields used here are read directly, with the
+ * model's decoding of keys (S3 form-encodes them).
  */
 sealed interface S3Notification {
 
