@@ -127,7 +127,8 @@ final class Emulators {
             } catch (Exception e) {
                 throw new IllegalStateException("could not start s3proxy", e);
             }
-            await("s3proxy started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+            // in this thread: a lambda of a class still being initialized blocks in any other one
+            await("s3proxy started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).pollInSameThread()
                     .until(() -> "STARTED".equals(proxy.getState()));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
