@@ -1,16 +1,13 @@
 package dev.verge.bench;
 
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import dev.verge.cloud.aws.AwsClients;
 import dev.verge.cloud.aws.DynamoDbMetadataStore;
+import dev.verge.cloud.aws.Dynalite;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -19,8 +16,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
- * s3proxy (jclouds' in-memory store) and DynamoDB Local on 127.0.0.1, as functions/aws's tests run
- * them, with one bucket and one table: what the AWS handler talks to in the benchmark.
+ * s3proxy (jclouds' in-memory store) and dynalite (in memory, installed under the repository's
+ * .cache/npm) on 127.0.0.1, as functions/aws's tests run them, with one bucket and one table: what the
+ * AWS handler talks to in the benchmark.
  */
 final class AwsEmulators implements AutoCloseable {
     static final String REGION = "us-east-1";
@@ -31,12 +29,11 @@ final class AwsEmulators implements AutoCloseable {
 
     private final BlobStoreContext blobs;
     private final S3Proxy s3;
-    private final Server dynamo;
-    private final LocalDynamoDBServerHandler dynamoHandler;
+    private final Dynalite dynamo;
     final URI s3Endpoint;
     final URI dynamoEndpoint;
 
-    AwsEmulators() throws Exception {
+    AwsEmulators(Path root) throws Exception {
         blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
                 .overrides(new Properties()).build(BlobStoreContext.class);
         s3 = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
@@ -52,17 +49,8 @@ final class AwsEmulators implements AutoCloseable {
         s3Endpoint = URI.create("http://127.0.0.1:" + s3.getPort());
         blobs.getBlobStore().createContainerInLocation(null, BUCKET);
 
-        dynamoHandler = new LocalDynamoDBServerHandler(new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
-        dynamo = new Server();
-        ServerConnector connector = new ServerConnector(dynamo);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        dynamo.addConnector(connector);
-        ContextHandler context = new ContextHandler();
-        context.setHandler(dynamoHandler);
-        dynamo.setHandler(context);
-        dynamo.start();
-        dynamoEndpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        dynamo = Dynalite.start(root);
+        dynamoEndpoint = dynamo.endpoint();
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
         try (var client = AwsClients.dynamo(REGION, Optional.of(dynamoEndpoint), credentials)) {
             DynamoDbMetadataStore.createTable(client, TABLE);
@@ -84,8 +72,7 @@ final class AwsEmulators implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        dynamo.stop();
-        dynamoHandler.close();
+        dynamo.close();
         s3.stop();
         blobs.close();
     }

@@ -81,7 +81,7 @@ final class CloudBench {
             breakdowns.add(log(localCloud(base + "/api/models/" + name + "/predict", image)));
         }
         List<LambdaColdStart> colds = new ArrayList<>();
-        try (AwsEmulators aws = new AwsEmulators()) {
+        try (AwsEmulators aws = new AwsEmulators(ctx.root)) {
             aws(aws, name, version, Files.readAllBytes(zip), image, breakdowns, colds);
         }
         return new Result(model, breakdowns, colds);

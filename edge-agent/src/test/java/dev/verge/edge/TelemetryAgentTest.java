@@ -1,6 +1,7 @@
 package dev.verge.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.demo.DemoModels;
@@ -33,10 +34,7 @@ class TelemetryAgentTest {
                 }
                 assertThat(client.post("/image", "application/octet-stream", "hello".getBytes()).status()).isEqualTo(400);
 
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (cloud.acceptedRecords() < 4 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                await("four records delivered").atMost(Duration.ofSeconds(30)).until(() -> cloud.acceptedRecords() >= 4);
                 assertThat(cloud.acceptedRecords()).isEqualTo(4);
                 assertThat(cloud.records.stream().filter(r -> r.get("status").asInt() == 200))
                         .hasSize(3)
@@ -46,9 +44,8 @@ class TelemetryAgentTest {
                             assertThat(r.get("label").asText()).isNotBlank();
                             assertThat(r.get("inferMs").asDouble()).isPositive();
                         });
-                while (agent.telemetry().orElseThrow().journal().depth() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
+                await("the journal emptied").atMost(Duration.ofSeconds(30))
+                        .until(() -> agent.telemetry().orElseThrow().journal().depth() == 0);
                 assertThat(client.get("/metrics").text())
                         .contains("verge_telemetry_records_delivered_total 4.0")
                         .contains("verge_telemetry_journal_records 0.0")

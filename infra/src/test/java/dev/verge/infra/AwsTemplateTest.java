@@ -44,7 +44,7 @@ class AwsTemplateTest {
     private static final Map<String, String> UNSET_ON_PURPOSE = Map.of(
             "VERGE_AWS_ENDPOINT", "emulators only (LocalStack)",
             "VERGE_S3_ENDPOINT", "emulators only (s3proxy)",
-            "VERGE_DYNAMODB_ENDPOINT", "emulators only (DynamoDB Local)",
+            "VERGE_DYNAMODB_ENDPOINT", "emulators only (dynalite)",
             "VERGE_INSECURE_LOCAL", "switches API keys off: never in a deployment",
             "VERGE_TMPDIR", "java.io.tmpdir is /tmp on Lambda, which is what it should be",
             "VERGE_INTRA_OP_THREADS", "the default follows availableProcessors, i.e. the vCPUs Lambda gives for the MemorySize");

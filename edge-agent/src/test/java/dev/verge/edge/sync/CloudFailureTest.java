@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
@@ -28,7 +28,7 @@ class CloudFailureTest {
         agent = SyncedAgent.start(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("state"))
                 .withTimings(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofMillis(20), Duration.ofMillis(200)));
         cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-        await("version 1 served", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
     }
 
     @AfterEach
@@ -41,7 +41,8 @@ class CloudFailureTest {
     void cloud_down_agentServesOnAndKnowsWhy() {
         cloud.close();
 
-        await("the poll failed", () -> agent.sync.lastError().map(e -> e.code().equals("cloud_unreachable")).orElse(false));
+        EVENTUALLY.alias("the poll failed")
+                .until(() -> agent.sync.lastError().map(e -> e.code().equals("cloud_unreachable")).orElse(false));
 
         assertServingVersion1();
     }
@@ -49,13 +50,14 @@ class CloudFailureTest {
     @Test
     void cloud_answersGarbage_agentServesOnAndReportsItOnceTheCloudRecovers() {
         cloud.mode(FakeCloud.Mode.GARBAGE);
-        await("the answer refused", () -> agent.sync.lastError().map(e -> e.code().equals("cloud_answer_invalid")).orElse(false));
+        EVENTUALLY.alias("the answer refused")
+                .until(() -> agent.sync.lastError().map(e -> e.code().equals("cloud_answer_invalid")).orElse(false));
         assertServingVersion1();
 
         cloud.mode(FakeCloud.Mode.OK);
 
-        await("the garbage reported", () -> !cloud.reportsWithError("cloud_answer_invalid").isEmpty());
-        await("a clean report after it", () -> cloud.lastReport().path("lastError").isNull());
+        EVENTUALLY.alias("the garbage reported").until(() -> !cloud.reportsWithError("cloud_answer_invalid").isEmpty());
+        EVENTUALLY.alias("a clean report after it").until(() -> cloud.lastReport().path("lastError").isNull());
         assertServingVersion1();
     }
 
@@ -63,7 +65,8 @@ class CloudFailureTest {
     void cloud_answers500_agentServesOnAndKnowsWhy() {
         cloud.mode(FakeCloud.Mode.ERROR);
 
-        await("the poll failed", () -> agent.sync.lastError().map(e -> e.code().equals("cloud_status_unexpected")
+        EVENTUALLY.alias("the poll failed")
+                .until(() -> agent.sync.lastError().map(e -> e.code().equals("cloud_status_unexpected")
                 && e.message().contains("500")).orElse(false));
 
         assertServingVersion1();
@@ -74,8 +77,8 @@ class CloudFailureTest {
         cloud.slowness(Duration.ofSeconds(5));
         cloud.mode(FakeCloud.Mode.SLOW);
 
-        await("the poll timed out", Duration.ofSeconds(10),
-                () -> agent.sync.lastError().map(e -> e.code().equals("cloud_timeout")).orElse(false));
+        EVENTUALLY.alias("the poll timed out").atMost(Duration.ofSeconds(10))
+                .until(() -> agent.sync.lastError().map(e -> e.code().equals("cloud_timeout")).orElse(false));
 
         assertServingVersion1();
     }
@@ -84,12 +87,12 @@ class CloudFailureTest {
     void cloud_newVersionWhileSlow_installedOnceItAnswersAgain() {
         cloud.mode(FakeCloud.Mode.SLOW);
         cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-        await("the poll timed out", Duration.ofSeconds(10),
-                () -> agent.sync.lastError().map(e -> e.code().equals("cloud_timeout")).orElse(false));
+        EVENTUALLY.alias("the poll timed out").atMost(Duration.ofSeconds(10))
+                .until(() -> agent.sync.lastError().map(e -> e.code().equals("cloud_timeout")).orElse(false));
 
         cloud.mode(FakeCloud.Mode.OK);
 
-        await("version 2 served", () -> "2".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
     }
 
     private void assertServingVersion1() {
@@ -108,7 +111,7 @@ class CloudFailureTest {
         try (ModelSlot slot = new ModelSlot(); ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot)) {
             sync.onBackoff(delays::add);
             sync.start();
-            await("twelve retries", () -> delays.size() >= 12);
+            EVENTUALLY.alias("twelve retries").until(() -> delays.size() >= 12);
         }
 
         double jitter = ModelSync.BACKOFF_JITTER;

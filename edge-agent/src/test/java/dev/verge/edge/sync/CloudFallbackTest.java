@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
@@ -54,7 +54,7 @@ class CloudFallbackTest {
                 .withTimings(Duration.ofMillis(50), SYNC_TIMEOUT, Duration.ofMillis(20), Duration.ofMillis(200))
                 .withCloudFallback(fallback);
         agent = SyncedAgent.start(settings);
-        await("the desired state read and version 1 refused", () -> agent.sync.wanted().isPresent()
+        EVENTUALLY.alias("the desired state read and version 1 refused").until(() -> agent.sync.wanted().isPresent()
                 && agent.sync.lastError().map(e -> e.code().equals("package_signature_invalid")).orElse(false));
         assertThat(agent.slot.isReady()).isFalse();
     }
@@ -81,7 +81,7 @@ class CloudFallbackTest {
         assertThat(event.image()).isEqualTo(SyncedAgent.APPLE);
 
         cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-        await("version 2 served", () -> "2".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
         Answer fromEdge = agent.classify();
 
         assertThat(fromEdge.status()).isEqualTo(200);
@@ -202,7 +202,7 @@ class CloudFallbackTest {
     void nothingDeployed_503SaysTheCloudNamesNoModel() {
         startAgent(true);
         cloud.nothingDeployed();
-        await("the agent heard that nothing is deployed", () -> agent.sync.wanted().isEmpty());
+        EVENTUALLY.alias("the agent heard that nothing is deployed").until(() -> agent.sync.wanted().isEmpty());
 
         Answer answer = agent.classify();
 

@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
@@ -28,7 +28,7 @@ class DownloadResumeTest {
 
             cloud.deploy(DemoModels.NAME, "1", v1);
 
-            await("version 1 served", () -> "1".equals(agent.servedVersion()));
+            EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
             assertThat(cloud.downloads).containsExactly("", "bytes=" + half + "-");
             assertThat(cloud.reportsWithError("package_download_failed")).isNotEmpty();
         }
@@ -46,7 +46,7 @@ class DownloadResumeTest {
             try (SyncedAgent agent = SyncedAgent.start(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("state")))) {
                 cloud.deploy(ref, v1);
 
-                await("version 1 served", () -> "1".equals(agent.servedVersion()));
+                EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
                 assertThat(cloud.downloads).containsExactly("bytes=" + third + "-");
                 assertThat(downloads).isEmptyDirectory();
             }
@@ -66,7 +66,7 @@ class DownloadResumeTest {
             try (SyncedAgent agent = SyncedAgent.start(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("state")))) {
                 cloud.deploy(ref, v1);
 
-                await("version 1 served", () -> "1".equals(agent.servedVersion()));
+                EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
                 assertThat(cloud.downloads).containsExactly("bytes=100-", "");
                 assertThat(cloud.reportsWithError("package_sha256_mismatch")).isNotEmpty();
                 assertThat(downloads).isEmptyDirectory();

@@ -1,30 +1,15 @@
 package dev.verge.edge.sync;
 
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
-/** Waits, bounded, for something the sync thread does. */
+/** How the sync tests wait for what the sync thread does: up to 30 s, looking every 10 ms. */
 final class Eventually {
-    static final Duration LIMIT = Duration.ofSeconds(30);
+    static final ConditionFactory EVENTUALLY = Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(10));
 
     private Eventually() {}
-
-    static void await(String what, BooleanSupplier condition) {
-        await(what, LIMIT, condition);
-    }
-
-    static void await(String what, Duration limit, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + limit + " for: " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what);
-            }
-        }
-    }
 }

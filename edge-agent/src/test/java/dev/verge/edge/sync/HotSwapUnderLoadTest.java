@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
@@ -37,7 +37,7 @@ class HotSwapUnderLoadTest {
         try (FakeCloud cloud = FakeCloud.start();
              SyncedAgent agent = SyncedAgent.start(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("state")))) {
             cloud.deploy(DemoModels.NAME, "1", packages.get(0));
-            await("version 1 served", () -> "1".equals(agent.servedVersion()));
+            EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
 
             List<Thread> clients = new ArrayList<>();
             for (int c = 0; c < CLIENTS; c++) {
@@ -69,9 +69,9 @@ class HotSwapUnderLoadTest {
             for (int v = 2; v <= SWAPS + 1; v++) {
                 String version = Integer.toString(v);
                 cloud.deploy(DemoModels.NAME, version, packages.get(v - 1));
-                await("version " + version + " served", () -> version.equals(agent.servedVersion()));
+                EVENTUALLY.alias("version " + version + " served").until(() -> version.equals(agent.servedVersion()));
                 long before = answered.get();
-                await("requests on version " + version, () -> answered.get() >= before + CLIENTS);
+                EVENTUALLY.alias("requests on version " + version).until(() -> answered.get() >= before + CLIENTS);
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             stop.set(true);

@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,7 +49,7 @@ class ModelSyncTest {
     void sync_nothingDeployed_reportsNoModelAnd503() {
         startAgent();
 
-        await("a status report", () -> cloud.lastReport() != null);
+        EVENTUALLY.alias("a status report").until(() -> cloud.lastReport() != null);
 
         JsonNode report = cloud.lastReport();
         assertThat(report.path("state").asText()).isEqualTo("no-model");
@@ -63,12 +63,12 @@ class ModelSyncTest {
     void sync_versionDeployed_servedReportedAndKeptWithThePreviousOne() throws Exception {
         startAgent();
         cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-        await("version 1 served", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
         assertThat(agent.classify().iteration()).isEqualTo("1");
 
         PackageRef v2 = cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-        await("version 2 served", () -> "2".equals(agent.servedVersion()));
-        await("version 2 reported", () -> "2".equals(cloud.lastReport().path("version").asText()));
+        EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 2 reported").until(() -> "2".equals(cloud.lastReport().path("version").asText()));
 
         assertThat(agent.classify().iteration()).isEqualTo("2");
         JsonNode report = cloud.lastReport();
@@ -110,7 +110,7 @@ class ModelSyncTest {
                 cloud.deployAt(ref, presigned);
             }
 
-            await("version 1 served", () -> "1".equals(agent.servedVersion()));
+            EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
             assertThat(deviceKeysSeen).containsExactly("null");
         } finally {
             bucket.stop(0);
@@ -122,13 +122,13 @@ class ModelSyncTest {
         startAgent();
         byte[] v1 = Packages.fruitQuality(dir, "1");
         cloud.deploy(DemoModels.NAME, "1", v1);
-        await("version 1 served", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
         cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-        await("version 2 served", () -> "2".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
         int downloads = cloud.downloads.size();
 
         cloud.deploy(DemoModels.NAME, "1", v1);
-        await("version 1 served again", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served again").until(() -> "1".equals(agent.servedVersion()));
 
         assertThat(cloud.downloads).hasSize(downloads);
     }
@@ -137,11 +137,11 @@ class ModelSyncTest {
     void sync_nothingDeployedAfterAVersion_keepsServingIt() {
         startAgent();
         cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-        await("version 1 served", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
 
         cloud.nothingDeployed();
         int calls = cloud.desiredCalls.get();
-        await("three more polls", () -> cloud.desiredCalls.get() >= calls + 3);
+        EVENTUALLY.alias("three more polls").until(() -> cloud.desiredCalls.get() >= calls + 3);
 
         assertThat(agent.classify().iteration()).isEqualTo("1");
     }
@@ -150,14 +150,14 @@ class ModelSyncTest {
     void statusReport_requestsAnswered_everyOneCountedOnceWithLatencies() {
         startAgent();
         cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-        await("version 1 served", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
         int sent = 25;
         for (int i = 0; i < sent; i++) {
             assertThat(agent.classify().status()).isEqualTo(200);
         }
         assertThat(SyncedAgent.post(agent.server.port(), "not an image".getBytes()).status()).isEqualTo(400);
         int after = cloud.reports.size();
-        await("a report after the last request", () -> cloud.reports.size() > after + 1);
+        EVENTUALLY.alias("a report after the last request").until(() -> cloud.reports.size() > after + 1);
 
         long requests = 0;
         long errors = 0;

@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +29,8 @@ class OfflineRestartTest {
             SyncSettings online = SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), stateDir);
             try (EdgeAgent agent = EdgeAgent.start(agentSettings(online, null))) {
                 cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-                await("version 2 served", () -> "2".equals(SyncedAgent.post(agent.port(), SyncedAgent.APPLE).iteration()));
+                EVENTUALLY.alias("version 2 served")
+                        .until(() -> "2".equals(SyncedAgent.post(agent.port(), SyncedAgent.APPLE).iteration()));
             }
             SyncSettings offline = online.withCloud(SyncedAgent.unreachableCloud());
 
@@ -49,7 +50,7 @@ class OfflineRestartTest {
             SyncSettings sync = SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), stateDir);
             try (SyncedAgent agent = SyncedAgent.start(sync)) {
                 cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-                await("version 2 served", () -> "2".equals(agent.servedVersion()));
+                EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
             }
             Path factoryModel = DemoModels.fruitQuality(dir, "1");
 
@@ -68,7 +69,8 @@ class OfflineRestartTest {
 
                 cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
 
-                await("version 2 served", () -> "2".equals(SyncedAgent.post(agent.port(), SyncedAgent.APPLE).iteration()));
+                EVENTUALLY.alias("version 2 served")
+                        .until(() -> "2".equals(SyncedAgent.post(agent.port(), SyncedAgent.APPLE).iteration()));
             }
         }
     }
@@ -81,9 +83,9 @@ class OfflineRestartTest {
             SyncSettings sync = SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), stateDir);
             try (SyncedAgent agent = SyncedAgent.start(sync)) {
                 cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-                await("version 1 served", () -> "1".equals(agent.servedVersion()));
+                EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
                 v2 = cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
-                await("version 2 served", () -> "2".equals(agent.servedVersion()));
+                EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
             }
             Path v2File = stateDir.resolve("packages").resolve(v2.sha256() + ".zip");
             byte[] bytes = Files.readAllBytes(v2File);
@@ -93,11 +95,12 @@ class OfflineRestartTest {
             try (SyncedAgent restarted = SyncedAgent.start(sync)) {
                 assertThat(restarted.servedVersion()).isEqualTo("1");
                 assertThat(restarted.classify().iteration()).isEqualTo("1");
-                await("a report", () -> !cloud.reportsWithError("package_sha256_mismatch").isEmpty());
+                EVENTUALLY.alias("a report").until(() -> !cloud.reportsWithError("package_sha256_mismatch").isEmpty());
                 JsonNode error = cloud.reportsWithError("package_sha256_mismatch").get(0).path("lastError");
                 assertThat(error.path("version").asText()).isEqualTo("2");
                 // the cloud still wants 2: it is downloaded again, checked and served
-                await("version 2 served again", Duration.ofSeconds(30), () -> "2".equals(restarted.servedVersion()));
+                EVENTUALLY.alias("version 2 served again").atMost(Duration.ofSeconds(30))
+                        .until(() -> "2".equals(restarted.servedVersion()));
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
@@ -41,18 +41,20 @@ class SamplingFromDeploymentTest {
                             .withJournal(journal, 16L * 1024 * 1024, Duration.ofDays(1)));
             try (EdgeAgent agent = EdgeAgent.start(settings)) {
                 SampleCapture capture = agent.telemetry().orElseThrow().samples();
-                await("the deployment's sampling taken", () -> capture.policy().equals(new SamplingPolicy(true, 0.5, 1.0, 5)));
-                await("version 1 served", () -> SyncedAgent.post(agent.port(), SyncedAgent.APPLE).status() == 200);
+                EVENTUALLY.alias("the deployment's sampling taken")
+                        .until(() -> capture.policy().equals(new SamplingPolicy(true, 0.5, 1.0, 5)));
+                EVENTUALLY.alias("version 1 served")
+                        .until(() -> SyncedAgent.post(agent.port(), SyncedAgent.APPLE).status() == 200);
                 Path samples = TelemetrySettings.defaultSamplesDir(journal);
-                await("the answered image kept as a sample", () -> images(samples) >= 1);
+                EVENTUALLY.alias("the answered image kept as a sample").until(() -> images(samples) >= 1);
 
                 cloud.sampling("{\"enabled\": true, \"belowProbability\": 7}");
                 int calls = cloud.desiredCalls.get();
-                await("two more polls", () -> cloud.desiredCalls.get() >= calls + 2);
+                EVENTUALLY.alias("two more polls").until(() -> cloud.desiredCalls.get() >= calls + 2);
                 assertThat(capture.policy()).as("an unusable sampling object changes nothing").isEqualTo(new SamplingPolicy(true, 0.5, 1.0, 5));
 
                 cloud.sampling("{\"enabled\": false}");
-                await("sampling switched off", () -> !capture.policy().enabled());
+                EVENTUALLY.alias("sampling switched off").until(() -> !capture.policy().enabled());
                 long kept = images(samples);
                 assertThat(SyncedAgent.post(agent.port(), SyncedAgent.APPLE).status()).isEqualTo(200);
                 assertThat(images(samples)).as("no sample once off").isEqualTo(kept);

@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
@@ -57,7 +57,8 @@ class SyncJarIT {
 
                 long deployed = System.nanoTime();
                 cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-                await("version 1 served by the jar", () -> SyncedAgent.post(port, SyncedAgent.APPLE).status() == 200);
+                EVENTUALLY.alias("version 1 served by the jar")
+                        .until(() -> SyncedAgent.post(port, SyncedAgent.APPLE).status() == 200);
                 System.out.printf("sync jar: version 1 served %d ms after it was deployed (poll interval 100 ms)%n",
                         (System.nanoTime() - deployed) / 1_000_000);
                 assertThat(first.output).noneMatch(line -> line.contains(FakeCloud.DEVICE_KEY));

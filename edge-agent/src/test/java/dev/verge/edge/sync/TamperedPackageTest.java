@@ -1,6 +1,6 @@
 package dev.verge.edge.sync;
 
-import static dev.verge.edge.sync.Eventually.await;
+import static dev.verge.edge.sync.Eventually.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +30,7 @@ class TamperedPackageTest {
         cloud = FakeCloud.start();
         agent = SyncedAgent.start(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("state")));
         cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
-        await("version 1 served", () -> "1".equals(agent.servedVersion()));
+        EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
     }
 
     @AfterEach
@@ -150,14 +150,14 @@ class TamperedPackageTest {
 
         cloud.deploy(DemoModels.NAME, "3", Packages.fruitQuality(dir, "3"));
 
-        await("version 3 served", () -> "3".equals(agent.servedVersion()));
-        await("a report without error", () -> "3".equals(cloud.lastReport().path("version").asText())
+        EVENTUALLY.alias("version 3 served").until(() -> "3".equals(agent.servedVersion()));
+        EVENTUALLY.alias("a report without error").until(() -> "3".equals(cloud.lastReport().path("version").asText())
                 && cloud.lastReport().path("lastError").isNull());
     }
 
     /** Waits for a report of the refusal; checks that version 1 still serves. Answers the report's lastError. */
     private JsonNode refusedWith(String code) {
-        await("a report of the refused version 2", () -> cloud.reports.stream().anyMatch(r ->
+        EVENTUALLY.alias("a report of the refused version 2").until(() -> cloud.reports.stream().anyMatch(r ->
                 r.path("lastError").isObject() && (code == null || code.equals(r.path("lastError").path("code").asText()))));
         JsonNode report = cloud.reports.stream().filter(r -> r.path("lastError").isObject()).findFirst().orElseThrow();
         assertThat(report.path("version").asText()).as("the version still served").isEqualTo("1");
@@ -171,7 +171,7 @@ class TamperedPackageTest {
     /** A few more polls see the same desired state: the bad package is not fetched again, and still reported. */
     private void assertNotRetried(int downloads) {
         int calls = cloud.desiredCalls.get();
-        await("five more polls", () -> cloud.desiredCalls.get() >= calls + 5);
+        EVENTUALLY.alias("five more polls").until(() -> cloud.desiredCalls.get() >= calls + 5);
         assertThat(cloud.downloads).hasSize(downloads);
         assertThat(cloud.lastReport().path("lastError").isObject()).isTrue();
     }

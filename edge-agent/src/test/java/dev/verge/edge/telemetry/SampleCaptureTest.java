@@ -1,6 +1,6 @@
 package dev.verge.edge.telemetry;
 
-import static dev.verge.edge.telemetry.TestEvents.await;
+import static dev.verge.edge.telemetry.TestEvents.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -143,10 +143,13 @@ class SampleCaptureTest {
                 for (int n = 0; n < 4; n++) {
                     telemetry.listener().onPrediction(TestEvents.answered(n, n < 3 ? 0.25 : 0.9));
                 }
-                await("sample uploads tried", WAIT, () -> cloud.sampleRequests.get() >= 2 || cloud.telemetryRequests.get() >= 3);
+                EVENTUALLY.alias("sample uploads tried").atMost(WAIT)
+                        .until(() -> cloud.sampleRequests.get() >= 2 || cloud.telemetryRequests.get() >= 3);
                 cloud.mode(FakeCloud.Mode.UP);
-                await("three samples stored", WAIT, () -> cloud.samples.size() == 3 && telemetry.journal().depth() == 0);
-                await("local samples deleted", WAIT, () -> telemetry.metrics().samples("uploaded") == 3);
+                EVENTUALLY.alias("three samples stored").atMost(WAIT)
+                        .until(() -> cloud.samples.size() == 3 && telemetry.journal().depth() == 0);
+                EVENTUALLY.alias("local samples deleted").atMost(WAIT)
+                        .until(() -> telemetry.metrics().samples("uploaded") == 3);
 
                 assertThat(cloud.samples.values()).allSatisfy(sample -> {
                     assertThat(sample.contentType()).isEqualTo("image/jpeg");

@@ -1,6 +1,6 @@
 package dev.verge.edge.telemetry;
 
-import static dev.verge.edge.telemetry.TestEvents.await;
+import static dev.verge.edge.telemetry.TestEvents.EVENTUALLY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,13 +75,14 @@ class TelemetryDeliveryTest {
         Telemetry t = start(settings(40), FAST);
 
         produce(t.listener(), 0, 1000);
-        await("1000 records journaled", WAIT, () -> t.journal().depth() == 1000);
-        await("the agent retrying", WAIT, () -> cloud.telemetryRequests.get() >= 3);
+        EVENTUALLY.alias("1000 records journaled").atMost(WAIT).until(() -> t.journal().depth() == 1000);
+        EVENTUALLY.alias("the agent retrying").atMost(WAIT).until(() -> cloud.telemetryRequests.get() >= 3);
         assertThat(cloud.acceptedRecords()).isZero();
 
         cloud.mode(FakeCloud.Mode.UP);
         produce(t.listener(), 1000, 1200); // traffic goes on while the backlog drains
-        await("the journal drained", WAIT, () -> t.journal().depth() == 0 && cloud.acceptedRecords() == 1200);
+        EVENTUALLY.alias("the journal drained").atMost(WAIT)
+                .until(() -> t.journal().depth() == 0 && cloud.acceptedRecords() == 1200);
 
         assertThat(cloud.acceptedRecords()).isEqualTo(1200);
         assertThat(distinctTimes()).hasSize(1200);
@@ -102,11 +103,11 @@ class TelemetryDeliveryTest {
         Telemetry t = start(settings(500), shortTimeout);
 
         produce(t.listener(), 0, 100);
-        await("failed sends", WAIT, () -> cloud.telemetryRequests.get() >= 2);
+        EVENTUALLY.alias("failed sends").atMost(WAIT).until(() -> cloud.telemetryRequests.get() >= 2);
         cloud.mode(FakeCloud.Mode.SLOW); // stores the batch, answers after the agent gave up
-        await("the batch stored once", WAIT, () -> cloud.acceptedRecords() == 100);
+        EVENTUALLY.alias("the batch stored once").atMost(WAIT).until(() -> cloud.acceptedRecords() == 100);
         cloud.mode(FakeCloud.Mode.UP);
-        await("the resend acknowledged as a duplicate", WAIT, () -> t.journal().depth() == 0);
+        EVENTUALLY.alias("the resend acknowledged as a duplicate").atMost(WAIT).until(() -> t.journal().depth() == 0);
 
         assertThat(cloud.duplicates.get()).isGreaterThanOrEqualTo(1);
         assertThat(cloud.acceptedRecords()).isEqualTo(100);
@@ -125,14 +126,14 @@ class TelemetryDeliveryTest {
             produce(t.listener(), from, from + 100);
             Thread.sleep(5); // spread over several group commits, as traffic would be
         }
-        await("every record journaled or dropped", WAIT,
-                () -> t.journal().depth() + t.metrics().droppedTotal() == produced);
+        EVENTUALLY.alias("every record journaled or dropped").atMost(WAIT)
+                .until(() -> t.journal().depth() + t.metrics().droppedTotal() == produced);
         assertThat(t.metrics().droppedTotal()).isPositive();
         assertThat(t.journal().depth()).isLessThan(produced);
         assertThat(Files.size(dir.resolve("telemetry.db"))).as("database file").isLessThan(cap + 1024 * 1024);
 
         cloud.mode(FakeCloud.Mode.UP);
-        await("the journal drained", WAIT, () -> t.journal().depth() == 0);
+        EVENTUALLY.alias("the journal drained").atMost(WAIT).until(() -> t.journal().depth() == 0);
 
         assertThat(cloud.acceptedRecords() + cloud.droppedReported.get()).isEqualTo(produced);
         assertThat(cloud.droppedReported.get()).isEqualTo(t.metrics().droppedTotal());
@@ -153,13 +154,13 @@ class TelemetryDeliveryTest {
 
         int produced = 2000;
         produce(t.listener(), 0, produced); // far faster than a queue of 2 drains
-        await("every record journaled or dropped", WAIT,
-                () -> t.journal().depth() + t.metrics().droppedTotal() == produced);
+        EVENTUALLY.alias("every record journaled or dropped").atMost(WAIT)
+                .until(() -> t.journal().depth() + t.metrics().droppedTotal() == produced);
         assertThat(t.metrics().droppedTotal()).isPositive();
 
         cloud.mode(FakeCloud.Mode.UP);
-        await("the journal drained and the drops reported", WAIT,
-                () -> t.journal().depth() == 0 && cloud.droppedReported.get() == t.metrics().droppedTotal());
+        EVENTUALLY.alias("the journal drained and the drops reported").atMost(WAIT)
+                .until(() -> t.journal().depth() == 0 && cloud.droppedReported.get() == t.metrics().droppedTotal());
 
         assertThat(cloud.acceptedRecords() + cloud.droppedReported.get()).isEqualTo(produced);
     }
@@ -170,10 +171,11 @@ class TelemetryDeliveryTest {
         Telemetry t = start(settings(500), FAST);
 
         produce(t.listener(), 0, 10);
-        await("the refused batch deleted", WAIT, () -> cloud.telemetryRequests.get() >= 1 && t.journal().depth() == 0);
+        EVENTUALLY.alias("the refused batch deleted").atMost(WAIT)
+                .until(() -> cloud.telemetryRequests.get() >= 1 && t.journal().depth() == 0);
         cloud.mode(FakeCloud.Mode.UP);
         produce(t.listener(), 10, 20);
-        await("later records delivered", WAIT, () -> cloud.acceptedRecords() == 10);
+        EVENTUALLY.alias("later records delivered").atMost(WAIT).until(() -> cloud.acceptedRecords() == 10);
 
         assertThat(distinctTimes()).contains(TestEvents.BASE.plusMillis(10).toString())
                 .doesNotContain(TestEvents.BASE.toString());
@@ -184,7 +186,7 @@ class TelemetryDeliveryTest {
         Telemetry t = start(settings(500).withCloud(cloud.uri(), FakeCloud.DEVICE_ID, "wrong"), FAST);
 
         produce(t.listener(), 0, 10);
-        await("several refused tries", WAIT, () -> cloud.unauthorized.get() >= 3);
+        EVENTUALLY.alias("several refused tries").atMost(WAIT).until(() -> cloud.unauthorized.get() >= 3);
 
         assertThat(t.journal().depth()).isEqualTo(10);
         assertThat(cloud.acceptedRecords()).isZero();
@@ -196,7 +198,7 @@ class TelemetryDeliveryTest {
 
         t.listener().onPrediction(TestEvents.answered(0, 0.97));
         t.listener().onPrediction(TestEvents.failed(1));
-        await("two records", WAIT, () -> cloud.acceptedRecords() == 2);
+        EVENTUALLY.alias("two records").atMost(WAIT).until(() -> cloud.acceptedRecords() == 2);
 
         JsonNode ok = cloud.records.get(0);
         assertThat(ok.get("time").asText()).isEqualTo(TestEvents.BASE.toString());

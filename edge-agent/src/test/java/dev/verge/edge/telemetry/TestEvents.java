@@ -10,7 +10,8 @@ import dev.verge.inference.runtime.ThreadSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 /** Prediction events as the server produces them, and a bounded wait. */
 final class TestEvents {
@@ -40,19 +41,6 @@ final class TestEvents {
         return JPEG;
     }
 
-    /** Polls {@code condition} every 10 ms; fails the test with {@code what} after {@code timeout}. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
-    }
+    /** How the telemetry tests wait for the sender thread: looking every 10 ms, each wait says how long. */
+    static final ConditionFactory EVENTUALLY = Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10));
 }

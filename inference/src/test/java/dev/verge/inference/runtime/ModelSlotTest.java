@@ -2,6 +2,7 @@ package dev.verge.inference.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.verge.demo.SampleImages;
 import dev.verge.inference.image.ImageLimits;
@@ -9,6 +10,7 @@ import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.testing.TestPackages;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -134,10 +136,10 @@ class ModelSlotTest {
                 Model next = Model.load(pkg, THREADS);
                 loaded.add(next);
                 slot.swap(next);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (predictions.get() < before + threads && System.nanoTime() < deadline) {
-                    Thread.sleep(1); // let requests land on each model generation
-                }
+                // let requests land on each model generation
+                await("requests on model generation " + i).atMost(Duration.ofSeconds(60))
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                        .until(() -> predictions.get() >= before + threads);
             }
             stop.set(true);
             for (Future<?> worker : workers) {

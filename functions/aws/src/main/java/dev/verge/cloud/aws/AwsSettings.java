@@ -38,7 +38,7 @@ import java.util.Optional;
  *   <tr><td>{@code VERGE_AWS_ENDPOINT}</td><td>optional: one endpoint for S3 and DynamoDB, for
  *       emulators (LocalStack); S3 is then addressed path-style</td></tr>
  *   <tr><td>{@code VERGE_S3_ENDPOINT}, {@code VERGE_DYNAMODB_ENDPOINT}</td><td>optional: separate
- *       endpoints, when the emulators are separate servers (s3proxy and DynamoDB Local); each
+ *       endpoints, when the emulators are separate servers (s3proxy and dynalite); each
  *       overrides {@code VERGE_AWS_ENDPOINT} for its service</td></tr>
  * </table>
  */

@@ -1,10 +1,12 @@
 package dev.verge.cloud.aws;
 
 import dev.verge.cloud.port.MetadataStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -27,6 +29,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     static final String SK = "sk";
     static final String REV = "rev";
     static final String DOC = "doc";
+    private static final Duration TABLE_POLL = Duration.ofMillis(250);
+    private static final Duration TABLE_WAIT = Duration.ofMinutes(5);
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -53,7 +57,11 @@ public final class DynamoDbMetadataStore implements MetadataStore {
         } catch (ResourceInUseException alreadyThere) {
             // created by someone else first: fine, wait for it below
         }
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
+        // the SDK's default looks every 20 s; a new table is ACTIVE within seconds, on an emulator at once
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(table), o -> o
+                .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(TABLE_POLL))
+                .maxAttempts((int) (TABLE_WAIT.toMillis() / TABLE_POLL.toMillis()))
+                .waitTimeout(TABLE_WAIT));
     }
 
     @Override

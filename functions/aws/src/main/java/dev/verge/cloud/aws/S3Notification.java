@@ -11,6 +11,13 @@ import java.util.OptionalLong;
  * An S3 event notification as S3 delivers it to Lambda: either the {@code s3:TestEvent} S3 sends when
  * a notification is configured, or one or more records. Each record is read on its own, so one
  * malformed record is reported without losing the others.
+ *
+ * <p>Read from the JSON tree rather than into aws-lambda-java-events' {@code S3EventNotification}
+ * (3.16.1): that model has constructors only, no Jackson bindings, and brings joda-time; the Lambda
+ * runtime's own reader of it (aws-lambda-java-serialization 1.2.0, on org.json) reads a delivery all at
+ * once, turns a missing size into 0, fails the whole delivery when one record has no {@code eventTime},
+ * and reads the test event as an empty delivery. The few fields used here are read directly, with the
+ * model's decoding of keys (S3 form-encodes them).
  */
 sealed interface S3Notification {
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The cloud HTTP contract through {@link ApiHandler}, fed API Gateway proxy events of both payload
- * formats, on S3 (s3proxy) and DynamoDB Local, with packages downloaded from pre-signed S3 URLs as
+ * formats, on S3 (s3proxy) and dynalite, with packages downloaded from pre-signed S3 URLs as
  * on AWS.
  */
 @ParameterizedClass(name = "{0}")

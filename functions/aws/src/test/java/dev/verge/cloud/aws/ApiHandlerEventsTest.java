@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The webhook and Event Grid contract through {@link ApiHandler}, fed API Gateway proxy events of both
- * payload formats, on S3 (s3proxy) and DynamoDB Local.
+ * payload formats, on S3 (s3proxy) and dynalite.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(PayloadFormat.class)

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The devices and rollout HTTP contract through {@link ApiHandler}, fed API Gateway proxy events of
- * both payload formats, on S3 (s3proxy) and DynamoDB Local; devices get pre-signed S3 package URLs.
+ * both payload formats, on S3 (s3proxy) and dynalite; devices get pre-signed S3 package URLs.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(PayloadFormat.class)

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The telemetry contract through {@link ApiHandler}, fed API Gateway proxy events of both payload
- * formats (gzip batches arrive base64-encoded), on S3 (s3proxy) and DynamoDB Local.
+ * formats (gzip batches arrive base64-encoded), on S3 (s3proxy) and dynalite.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(PayloadFormat.class)

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The metadata store contract, against DynamoDB Local. */
+/** The metadata store contract, against dynalite. */
 class DynamoDbMetadataStoreTest extends MetadataStoreContract {
 
     @Override

@@ -1,18 +1,17 @@
 package dev.verge.cloud.aws;
 
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
-import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
+import static org.awaitility.Awaitility.await;
+
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.Optional;
 import java.util.Properties;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandler;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -25,13 +24,12 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The real emulators the AWS adapters are tested against, each started once per test JVM on a free
- * port of 127.0.0.1: DynamoDB Local (in memory) and s3proxy (on jclouds' in-memory blob store).
+ * port of 127.0.0.1: dynalite (in memory, see {@link Dynalite}) and s3proxy (on jclouds' in-memory blob store).
  * Both are started lazily, the first time a test asks for them, and stopped when the JVM exits.
  */
 final class Emulators {
 
     static final String REGION = "us-east-1";
-    /** DynamoDB Local accepts only letters and digits in an access key. */
     static final String ACCESS_KEY = "vergetest";
     static final String SECRET_KEY = "vergetestsecret";
     static final String BUCKET = "verge-models";
@@ -59,7 +57,7 @@ final class Emulators {
         return new S3BlobStore(S3Emulator.CLIENT, S3Emulator.PRESIGNER, BUCKET);
     }
 
-    /** A client of DynamoDB Local, with {@link #TABLE} created. */
+    /** A client of the DynamoDB emulator, with {@link #TABLE} created. */
     static DynamoDbClient dynamo() {
         return DynamoEmulator.CLIENT;
     }
@@ -71,7 +69,7 @@ final class Emulators {
         return bucket;
     }
 
-    /** A new, empty table of DynamoDB Local, so that a test class sees only its own documents. */
+    /** A new, empty table of the DynamoDB emulator, so that a test class sees only its own documents. */
     static String newTable() {
         String table = "verge-" + UUID.randomUUID().toString().substring(0, 8);
         DynamoDbMetadataStore.createTable(dynamo(), table);
@@ -126,16 +124,12 @@ final class Emulators {
                     .build();
             try {
                 proxy.start();
-                long deadline = System.nanoTime() + 60_000_000_000L;
-                while (!"STARTED".equals(proxy.getState())) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("s3proxy did not start within 60 s: " + proxy.getState());
-                    }
-                    Thread.sleep(10);
-                }
             } catch (Exception e) {
                 throw new IllegalStateException("could not start s3proxy", e);
             }
+            // in this thread: a lambda of a class still being initialized blocks in any other one
+            await("s3proxy started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).pollInSameThread()
+                    .until(() -> "STARTED".equals(proxy.getState()));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     proxy.stop();
@@ -156,35 +150,10 @@ final class Emulators {
             DynamoDbMetadataStore.createTable(CLIENT, TABLE);
         }
 
-        /**
-         * Builds DynamoDB Local's handler (in memory, shared DB, no telemetry) into a Jetty server of
-         * our own, because its command-line runner listens on every interface.
-         */
         private static URI start() {
-            var handler = new LocalDynamoDBServerHandler(
-                    new LocalDynamoDBRequestHandler(0, true, null, true, false), null);
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            ContextHandler context = new ContextHandler();
-            context.setHandler(handler);
-            server.setHandler(context);
-            try {
-                server.start();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start DynamoDB Local", e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.stop();
-                } catch (Exception ignored) {
-                    // the JVM is going away anyway
-                }
-                handler.close();
-            }));
-            return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+            Dynalite dynalite = Dynalite.start(Path.of(System.getProperty("verge.root", ".")));
+            Runtime.getRuntime().addShutdownHook(new Thread(dynalite::close));
+            return dynalite.endpoint();
         }
     }
 }

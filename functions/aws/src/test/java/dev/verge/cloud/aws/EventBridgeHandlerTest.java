@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * EventBridge events (the fixtures and their variants) through {@link EventBridgeHandler}, on S3
- * (s3proxy) and DynamoDB Local: the same intake as the webhooks, and the handler never throws.
+ * (s3proxy) and dynalite: the same intake as the webhooks, and the handler never throws.
  */
 class EventBridgeHandlerTest {
     private static CloudServices services;

@@ -22,7 +22,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The scheduled rollout tick on DynamoDB Local and S3: a canary whose bake time passed is promoted by the tick alone. */
+/** The scheduled rollout tick on dynalite and S3: a canary whose bake time passed is promoted by the tick alone. */
 class RolloutTickHandlerTest {
 
     @Test

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on the emulators: a package is put into the S3 emulator, the S3 notification (in the
- * shape of the shared fixture) goes to {@link S3UploadHandler}, and the version is in DynamoDB Local.
+ * shape of the shared fixture) goes to {@link S3UploadHandler}, and the version is in dynalite.
  */
 class S3UploadHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,6 +1,7 @@
 package dev.verge.cloud.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
@@ -17,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +66,9 @@ class EdgeToCloudTest {
                             .withJournal(state.resolve("telemetry.db"), 16L * 1024 * 1024, Duration.ofDays(1))
                             .withBatches(5, Duration.ofMillis(300)));
             try (EdgeAgent agent = EdgeAgent.start(settings)) {
-                JsonNode device = await("the device's report that it serves version 1", () -> {
-                    JsonNode d = call(base, "GET", "/api/devices/" + DEVICE, null, 200);
-                    return "serving".equals(d.path("state").asText()) && "1".equals(d.path("version").asText()) ? d : null;
-                });
+                JsonNode device = await("the device's report that it serves version 1").atMost(WAIT).until(
+                        () -> call(base, "GET", "/api/devices/" + DEVICE, null, 200),
+                        d -> "serving".equals(d.path("state").asText()) && "1".equals(d.path("version").asText()));
                 assertThat(device.path("model").asText()).isEqualTo(MODEL);
                 assertThat(device.path("lastStatus").path("ortVersion").asText()).isNotBlank();
                 assertThat(device.path("lastStatus").path("lastError").isNull()).isTrue();
@@ -84,9 +83,10 @@ class EdgeToCloudTest {
                 }
 
                 String query = "/api/analytics?model=" + MODEL + "&version=1";
-                await("every answer in the cloud's analytics", () ->
-                        call(base, "GET", query, null, 200).path("totals").path("requests").asLong() >= REQUESTS ? true : null);
-                await("the agent's journal emptied", () -> agent.telemetry().orElseThrow().journal().depth() == 0 ? true : null);
+                await("every answer in the cloud's analytics").atMost(WAIT)
+                        .until(() -> call(base, "GET", query, null, 200).path("totals").path("requests").asLong() >= REQUESTS);
+                await("the agent's journal emptied").atMost(WAIT)
+                        .until(() -> agent.telemetry().orElseThrow().journal().depth() == 0);
                 JsonNode totals = call(base, "GET", query, null, 200).get("totals");
                 assertThat(totals.get("requests").asLong()).as("each record delivered once").isEqualTo(REQUESTS);
                 assertThat(totals.get("errors").asLong()).isZero();
@@ -94,9 +94,8 @@ class EdgeToCloudTest {
                         .isEqualTo(REQUESTS);
                 assertThat(call(base, "GET", query + "&group=" + GROUP, null, 200).path("totals").path("requests").asLong())
                         .isEqualTo(REQUESTS);
-                await("the deployment promoted once its one device serves it", () ->
-                        "promoted".equals(call(base, "GET", "/api/deployments/" + deployment, null, 200).path("state").asText())
-                                ? true : null);
+                await("the deployment promoted once its one device serves it").atMost(WAIT)
+                        .until(() -> "promoted".equals(call(base, "GET", "/api/deployments/" + deployment, null, 200).path("state").asText()));
 
                 HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(base.resolve("/dashboard?model=" + MODEL))
                         .timeout(Duration.ofSeconds(30)).header("Cookie", "verge_key=" + KEY).build(), HttpResponse.BodyHandlers.ofString());
@@ -125,21 +124,6 @@ class EdgeToCloudTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Polls {@code probe} until it answers non-null, at most {@link #WAIT}. */
-    private static <T> T await(String what, Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + WAIT + " for " + what);
-            }
-            Thread.sleep(100);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.verge.cloud.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
@@ -18,6 +19,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -74,17 +76,14 @@ class LocalCloudTest {
     }
 
     /** Polls until the version answers 200, as a client waiting for a bucket upload to be registered would. */
-    private JsonNode awaitVersion(LocalCloud cloud, String name, String version) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<byte[]> response = send(cloud, "GET", "/api/models/" + name + "/versions/" + version, null, KEY);
-            // the record shows up as "pending" while the package is still being validated
-            if (response.statusCode() == 200 && !json(response).path("status").asText().equals("pending")) {
-                return json(response);
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError(name + "/" + version + " was not registered or rejected within " + WAIT);
+    private JsonNode awaitVersion(LocalCloud cloud, String name, String version) {
+        return await(name + "/" + version + " registered or rejected").atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    HttpResponse<byte[]> response = send(cloud, "GET", "/api/models/" + name + "/versions/" + version, null, KEY);
+                    // the record shows up as "pending" while the package is still being validated
+                    boolean settled = response.statusCode() == 200 && !json(response).path("status").asText().equals("pending");
+                    return settled ? json(response) : null;
+                }, Objects::nonNull);
     }
 
     private static void dropInto(Path blobs, String relative, byte[] zip) throws Exception {

@@ -1,6 +1,7 @@
 package dev.verge.cloud.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
@@ -69,12 +70,8 @@ class LocalRolloutTest {
                     "0.1.0", "serving", Instant.now(), 5, 0, null, null));
             assertThat(services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.BAKING);
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (services.deployments().get(d.id()).state() != DeploymentState.PROMOTED && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-
-            assertThat(services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.PROMOTED);
+            await("the canary promoted by the rollout timer").atMost(Duration.ofSeconds(30))
+                    .until(() -> services.deployments().get(d.id()).state(), DeploymentState.PROMOTED::equals);
         }
     }
 }
