@@ -70,8 +70,8 @@ public final class ImageDecoder {
             int h = reader.getHeight(0);
             checkSize(format, w, h, limits);
             ImageReadParam param = reader.getDefaultReadParam();
-            int step = subsampling(need.scale(w, h));
-            param.setSourceSubsampling(step, step, 0, 0);
+            double[] scales = need.scales(w, h);
+            param.setSourceSubsampling(subsampling(scales[0]), subsampling(scales[1]), 0, 0);
             return new DecodedImage(RgbImage.of(reader.read(0, param)), w, h, 1, format.readerName());
         } catch (VergeException e) {
             throw e;
@@ -111,7 +111,7 @@ public final class ImageDecoder {
     public static void warmUp() {
         try (var in = ImageDecoder.class.getResourceAsStream("warm-up.jpg")) {
             if (in != null) {
-                decode(in.readAllBytes(), ImageLimits.defaults(), (w, h) -> 0.5);
+                decode(in.readAllBytes(), ImageLimits.defaults(), (w, h) -> new double[] {0.5, 0.5});
             }
         } catch (IOException | RuntimeException e) {
             // a warm-up that fails only means the first request warms up instead

@@ -43,13 +43,13 @@ public final class Preprocessor {
     }
 
     /**
-     * How much of a picture's resolution this model uses: the largest scale its resize applies to an upright
-     * picture of that size. The decoder may decode at that scale or larger.
+     * How much of a picture's resolution this model uses: the scales its resize applies to an upright picture of
+     * that size. The decoder may decode at those scales or larger.
      */
     public ResolutionNeed resolutionNeed() {
         return (w, h) -> {
             Placement p = placement(w, h);
-            return Math.max(p.scaleX(), p.scaleY());
+            return new double[] {p.scaleX(), p.scaleY()};
         };
     }
 

@@ -4,7 +4,7 @@ import java.nio.FloatBuffer;
 
 /**
  * Resize, EXIF orientation, channel order, normalization and layout in one separable pass from the decoded
- * pixels into the tensor, with no full-size intermediate picture. The filter is Pillow's bilinear: a triangle
+ * pixels into the tensor, with no intermediate picture: one stored row of floats at a time. The filter is Pillow's bilinear: a triangle
  * whose support widens with the shrink factor, so a large picture is averaged, not sampled (the Custom Vision
  * export's own scoring code resizes with Pillow's bilinear too).
  */
@@ -24,8 +24,8 @@ final class Resampler {
     private final boolean nchw;
     /** Cameras send the same size again and again: the taps of the last geometry are kept. */
     private volatile Geometry last;
-    /** Pass 1's rows, reused per thread (inference runs on a few platform threads). */
-    private static final ThreadLocal<float[]> ROWS = ThreadLocal.withInitial(() -> new float[0]);
+    /** One stored row combined along y, reused per thread (inference runs on a few platform threads). */
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     private record Geometry(Placement placement, int width, int height, int orientation, Axis alongStoredX,
                             Axis alongStoredY) {
@@ -55,42 +55,18 @@ final class Resampler {
         Axis alongStoredX = geometry.alongStoredX();
         Axis alongStoredY = geometry.alongStoredY();
 
-        // pass 1: every stored row that pass 2 reads, filtered along x; 3 floats (R, G, B) per output sample
+        // one output row at a time: the stored rows it reads are combined along y into one row (the JIT
+        // vectorizes that loop), then filtered along x; memory is one stored row, whatever the picture's shape
         int n = alongStoredX.length;
-        int firstRow = alongStoredY.firstSource();
-        int lastRow = alongStoredY.lastSource();
-        int needed = Math.max(0, lastRow - firstRow + 1) * n * 3;
-        float[] rows = ROWS.get();
-        if (rows.length < needed) {
-            rows = new float[needed];
-            ROWS.set(rows);
-        }
+        int from = 3 * alongStoredX.firstSource();
+        int to = 3 * (alongStoredX.lastSource() + 1);
         byte[] rgb = pixels.rgb();
         int stride = 3 * pixels.width();
-        for (int y = firstRow; y <= lastRow; y++) {
-            int rowStart = y * stride;
-            int out = (y - firstRow) * n * 3;
-            for (int a = 0; a < n; a++, out += 3) {
-                int taps = alongStoredX.count[a];
-                int in = rowStart + 3 * alongStoredX.start[a];
-                int w = a * alongStoredX.maxTaps;
-                float r = 0;
-                float g = 0;
-                float b = 0;
-                for (int k = 0; k < taps; k++, in += 3) {
-                    float weight = alongStoredX.weights[w + k];
-                    r += weight * (rgb[in] & 0xFF);
-                    g += weight * (rgb[in + 1] & 0xFF);
-                    b += weight * (rgb[in + 2] & 0xFF);
-                }
-                rows[out] = r;
-                rows[out + 1] = g;
-                rows[out + 2] = b;
-            }
+        float[] row = ROW.get();
+        if (row.length < stride) {
+            row = new float[stride];
+            ROW.set(row);
         }
-
-        // pass 2: filter along y (row by row, which the JIT vectorizes), normalize, and store in the model's
-        // channel order and layout
         int plane = tw * th;
         int s0 = sourceChannel[0];
         int s1 = sourceChannel[1];
@@ -101,31 +77,46 @@ final class Resampler {
         float b0 = bias[0];
         float b1 = bias[1];
         float b2 = bias[2];
-        int width = n * 3;
-        float[] sum = new float[width];
+        float[] value = new float[3];
         for (int b = 0; b < alongStoredY.length; b++) {
-            int taps = alongStoredY.count[b];
-            java.util.Arrays.fill(sum, 0f);
-            for (int k = 0; k < taps; k++) {
-                float weight = alongStoredY.weights[b * alongStoredY.maxTaps + k];
-                int from = (alongStoredY.start[b] + k - firstRow) * width;
-                for (int j = 0; j < width; j++) {
-                    sum[j] += weight * rows[from + j];
+            int tapsY = alongStoredY.count[b];
+            if (tapsY > 0) {
+                java.util.Arrays.fill(row, from, to, 0f);
+                for (int k = 0; k < tapsY; k++) {
+                    float weight = alongStoredY.weights[b * alongStoredY.maxTaps + k];
+                    int source = (alongStoredY.start[b] + k) * stride;
+                    for (int j = from; j < to; j++) {
+                        row[j] += weight * (rgb[source + j] & 0xFF);
+                    }
                 }
             }
-            for (int a = 0, in = 0; a < n; a++, in += 3) {
+            for (int a = 0; a < n; a++) {
                 int p = transpose ? a * tw + b : b * tw + a;
+                int tapsX = alongStoredX.count[a];
                 float c0;
                 float c1;
                 float c2;
-                if (taps == 0 || alongStoredX.count[a] == 0) {
+                if (tapsY == 0 || tapsX == 0) {
                     c0 = pad * g0 + b0;
                     c1 = pad * g1 + b1;
                     c2 = pad * g2 + b2;
                 } else {
-                    c0 = sum[in + s0] * g0 + b0;
-                    c1 = sum[in + s1] * g1 + b1;
-                    c2 = sum[in + s2] * g2 + b2;
+                    float r = 0;
+                    float g = 0;
+                    float bl = 0;
+                    int w = a * alongStoredX.maxTaps;
+                    for (int k = 0, in = 3 * alongStoredX.start[a]; k < tapsX; k++, in += 3) {
+                        float weight = alongStoredX.weights[w + k];
+                        r += weight * row[in];
+                        g += weight * row[in + 1];
+                        bl += weight * row[in + 2];
+                    }
+                    value[0] = r;
+                    value[1] = g;
+                    value[2] = bl;
+                    c0 = value[s0] * g0 + b0;
+                    c1 = value[s1] * g1 + b1;
+                    c2 = value[s2] * g2 + b2;
                 }
                 if (nchw) {
                     target.put(p, c0);

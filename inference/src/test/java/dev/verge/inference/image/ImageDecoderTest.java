@@ -78,6 +78,17 @@ class ImageDecoderTest {
     }
 
     @Test
+    void decode_pngNeededSmallerOnOneAxis_subsamplesThatAxisOnly() {
+        // a strip 4 wide and 4000 tall, stretched to 224 x 224: every column counts, one row in 40 is plenty
+        byte[] png = TestImages.encode(TestImages.halves(4, 4000, Color.RED, Color.BLUE), "png");
+        DecodedImage decoded = ImageDecoder.decode(png, LIMITS, (w, h) -> new double[] {224.0 / w, 224.0 / h});
+        assertThat(decoded.width()).isEqualTo(4);
+        assertThat(decoded.height()).isEqualTo(4000);
+        assertThat(decoded.pixels().width()).isEqualTo(4);
+        assertThat(decoded.pixels().height()).isBetween(448, 800);
+    }
+
+    @Test
     void decode_pngHeaderClaiming50000x50000_refusedBeforeDecoding() {
         byte[] png = TestImages.pngHeaderOnly(50_000, 50_000);
         assertThat(png.length).isLessThan(100); // nothing to decode: only the header is looked at

@@ -176,6 +176,24 @@ class PreprocessorTest {
     }
 
     @Test
+    void write_pictureOnePixelWideAndVeryTall_givesItsColourEverywhere() {
+        // 1 x 60000: a resize that widens one axis while it shrinks the other must not build a huge intermediate
+        byte[] rgb = new byte[3 * 60_000];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = 10;
+            rgb[i + 1] = 20;
+            rgb[i + 2] = 30;
+        }
+        Preprocessor p = new Preprocessor(spec("NHWC", 4, 4, "RGB", 1, ZERO, ONE, "stretch"));
+        FloatBuffer buffer = direct(p.elementCount());
+        p.write(new DecodedImage(new RgbImage(rgb, 1, 60_000), 1, 60_000, 1, "test"), buffer);
+        for (int i = 0; i < p.elementCount(); i += 3) {
+            assertThat(new float[] {buffer.get(i), buffer.get(i + 1), buffer.get(i + 2)})
+                    .containsExactly(new float[] {10, 20, 30}, Offset.offset(1e-3f));
+        }
+    }
+
+    @Test
     void shape_nchwAndNhwc_putChannelsWhereTheLayoutSays() {
         assertThat(new Preprocessor(spec("NCHW", 4, 3, "RGB", 255, ZERO, ONE, "stretch")).shape())
                 .containsExactly(1, 3, 3, 4);
