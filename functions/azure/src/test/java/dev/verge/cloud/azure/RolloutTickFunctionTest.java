@@ -48,11 +48,10 @@ class RolloutTickFunctionTest {
         RolloutTickFunction function = new RolloutTickFunction(() -> app);
         TestExecutionContext context = new TestExecutionContext("rolloutTick");
 
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (services.deployments().get(d.id()).state() == DeploymentState.BAKING && System.nanoTime() < deadline) {
-            Thread.sleep(100);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
             function.run("{\"isPastDue\": false}", context);
-        }
+            return services.deployments().get(d.id()).state() != DeploymentState.BAKING;
+        });
 
         assertThat(services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.PROMOTED);
         assertThat(context.logged).anySatisfy(line -> assertThat(line).contains(d.id()).contains("baking -> promoted"));

@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -164,23 +163,16 @@ public final class Azurite {
     }
 
     private void awaitPorts(int... ports) throws IOException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        for (int port : ports) {
-            while (!answers(port)) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Azurite exited with " + process.exitValue() + ": " + Files.readString(log));
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    stop(process);
-                    throw new IllegalStateException("Azurite did not open port " + port + " within 60 s: " + Files.readString(log));
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for Azurite", e);
-                }
-            }
+        try {
+            // in the caller's thread: Azurite starts inside a static initializer, which a polling thread would wait on
+            org.awaitility.Awaitility.await().pollInSameThread().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .failFast("Azurite exited", () -> !process.isAlive())
+                    .until(() -> java.util.Arrays.stream(ports).allMatch(Azurite::answers));
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            stop(process);
+            throw new IllegalStateException("Azurite did not open ports " + java.util.Arrays.toString(ports)
+                    + " within 60 s (" + e.getMessage() + "): " + Files.readString(log), e);
         }
     }
 
