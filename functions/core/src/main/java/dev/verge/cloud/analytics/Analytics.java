@@ -60,16 +60,21 @@ public final class Analytics {
         Aggregate total = new Aggregate();
         TreeMap<Instant, Aggregate> byHour = new TreeMap<>();
         TreeMap<String, Aggregate> byVersion = new TreeMap<>();
+        Aggregate noModel = new Aggregate();
         for (Rollup r : matching) {
             Aggregate a = r.aggregate();
             total.merge(a);
             byHour.computeIfAbsent(r.hour(), h -> new Aggregate()).merge(a);
-            byVersion.computeIfAbsent(r.model() + "\n" + r.version(), k -> new Aggregate()).merge(a);
+            if (r.model() == null) {
+                noModel.merge(a);
+            } else {
+                byVersion.computeIfAbsent(r.model() + "\n" + r.version(), k -> new Aggregate()).merge(a);
+            }
         }
         List<AnalyticsReport.Point> series = new ArrayList<>();
         for (Instant h = q.from(); h.isBefore(q.to()); h = h.plus(Duration.ofHours(1))) {
             Aggregate a = byHour.getOrDefault(h, new Aggregate());
-            series.add(new AnalyticsReport.Point(h, a.requests(), a.errors(), a.clientErrors(), a.errorRate(),
+            series.add(new AnalyticsReport.Point(h, a.requests(), a.errors(), a.clientErrors(), a.rejected(), a.errorRate(),
                     AnalyticsReport.Percentiles.latency(a)));
         }
         List<AnalyticsReport.VersionSummary> versions = new ArrayList<>();
@@ -85,7 +90,7 @@ public final class Analytics {
             drifts.add(drift.drift(q.model(), q.version()));
         }
         return new AnalyticsReport(q, byDevice ? "device" : "group", matching.size(), AnalyticsReport.Summary.of(total), series,
-                versions, drifts);
+                versions, AnalyticsReport.NoModel.of(noModel), drifts);
     }
 
     private static String blankToNull(String s) {

@@ -115,14 +115,19 @@ public abstract class TelemetryApiContract {
     }
 
     @Test
-    void telemetry_malformedRecord_is400NamingIt() throws Exception {
+    void telemetry_malformedRecord_isRejectedAloneAndTheOthersCounted() throws Exception {
         ObjectNode batch = batch(camera1, 3, "1");
         ((ObjectNode) batch.get("records").get(1)).put("status", "abc");
         ApiResponse response = postBatch(camera1, batch, false);
 
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(json(response).get("message").asText()).startsWith("records[1].status");
-        assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isZero();
+        assertThat(response.status()).as(text(response)).isEqualTo(200);
+        JsonNode answer = json(response);
+        assertThat(answer.get("accepted").asInt()).isEqualTo(2);
+        assertThat(answer.get("rejected").asInt()).isEqualTo(1);
+        assertThat(answer.get("rejections").get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(answer.get("rejections").get(0).get("field").asText()).isEqualTo("records[1].status");
+        assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isEqualTo(2);
+        assertThat(analytics("device=" + camera1).get("totals").get("rejected").asLong()).isEqualTo(1);
     }
 
     @Test
