@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.verge.edge.PredictionEvent;
 import dev.verge.edge.PredictionListener;
 import dev.verge.inference.json.Json;
+import dev.verge.wire.telemetry.TelemetryRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,7 +63,7 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
 
     @Override
     public void onPrediction(PredictionEvent event) {
-        if (!running || !queue.offer(TelemetryRecord.of(event))) {
+        if (!running || !queue.offer(TelemetryRecords.of(event))) {
             droppedByQueue.incrementAndGet();
             metrics.dropped("queue_full", 1);
         }

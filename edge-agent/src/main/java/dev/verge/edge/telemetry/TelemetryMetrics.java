@@ -37,11 +37,11 @@ public final class TelemetryMetrics {
                 .register(registry);
         rejected = Counter.builder()
                 .name("verge_telemetry_records_rejected_total")
-                .help("Telemetry records in batches the cloud refused as malformed (400); they are not resent")
+                .help("Telemetry records the cloud rejected one by one in its answer (it could not read them); they are not resent")
                 .register(registry);
         batches = Counter.builder()
                 .name("verge_telemetry_batches_total")
-                .help("Telemetry batch sends, by result: accepted, duplicate, rejected, failed (retried)")
+                .help("Telemetry batch sends, by result: accepted, duplicate, refused (whole batch, kept and retried), failed (retried)")
                 .labelNames("result")
                 .register(registry);
         samples = Counter.builder()
@@ -65,14 +65,15 @@ public final class TelemetryMetrics {
         }
     }
 
-    void delivered(long n, boolean duplicate) {
-        delivered.inc(n);
+    /** A batch the cloud answered: {@code accepted} records counted, {@code rejected} ones it could not read. */
+    void delivered(long accepted, long rejected, boolean duplicate) {
+        delivered.inc(accepted);
+        this.rejected.inc(rejected);
         batches.labelValues(duplicate ? "duplicate" : "accepted").inc();
     }
 
-    void rejected(long n) {
-        rejected.inc(n);
-        batches.labelValues("rejected").inc();
+    void batchRefused() {
+        batches.labelValues("refused").inc();
     }
 
     void sendFailed() {
@@ -90,6 +91,10 @@ public final class TelemetryMetrics {
 
     public long deliveredTotal() {
         return (long) delivered.get();
+    }
+
+    public long rejectedTotal() {
+        return (long) rejected.get();
     }
 
     public long samples(String result) {

@@ -165,18 +165,32 @@ class TelemetryDeliveryTest {
     }
 
     @Test
-    void malformedBatch_refused_deletedCountedAndLaterRecordsFlow() {
+    void batchRefusedWhole_keptAndRetried_deliveredOnceTheCloudTakesIt() {
         cloud.mode(FakeCloud.Mode.REFUSING);
         Telemetry t = start(settings(500), FAST);
 
         produce(t.listener(), 0, 10);
-        await("the refused batch deleted", WAIT, () -> cloud.telemetryRequests.get() >= 1 && t.journal().depth() == 0);
+        await("several refused tries", WAIT, () -> cloud.telemetryRequests.get() >= 3);
+        assertThat(t.journal().depth()).isEqualTo(10);
         cloud.mode(FakeCloud.Mode.UP);
         produce(t.listener(), 10, 20);
-        await("later records delivered", WAIT, () -> cloud.acceptedRecords() == 10);
+        await("every record delivered", WAIT, () -> cloud.acceptedRecords() == 20 && t.metrics().deliveredTotal() == 20);
 
-        assertThat(distinctTimes()).contains(TestEvents.BASE.plusMillis(10).toString())
-                .doesNotContain(TestEvents.BASE.toString());
+        assertThat(distinctTimes()).hasSize(20);
+        assertThat(t.metrics().deliveredTotal()).isEqualTo(20);
+    }
+
+    @Test
+    void recordsRejectedOneByOne_batchDeleted_countedAsRejectedTheOthersDelivered() {
+        cloud.rejectRecords(record -> record.get("status").asInt() >= 400);
+        Telemetry t = start(settings(500), FAST);
+
+        produce(t.listener(), 0, 30);
+        await("the journal drained", WAIT, () -> t.metrics().deliveredTotal() + t.metrics().rejectedTotal() == 30);
+
+        assertThat(cloud.rejected).hasSize(3);
+        assertThat(t.metrics().deliveredTotal()).isEqualTo(27);
+        assertThat(t.metrics().rejectedTotal()).isEqualTo(3);
     }
 
     @Test

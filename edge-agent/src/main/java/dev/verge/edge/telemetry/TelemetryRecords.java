@@ -1,42 +1,23 @@
 package dev.verge.edge.telemetry;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.verge.edge.PredictionEvent;
 import dev.verge.inference.predict.BoundingBox;
 import dev.verge.inference.predict.LabelScore;
 import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.predict.Timings;
+import dev.verge.wire.telemetry.TelemetryRecord;
 import java.util.List;
 
 /**
- * One answered image as the cloud's {@code POST /api/telemetry} takes it (contracts.md); stored in the
- * journal as this JSON. Failed requests have a status and an error code and no label; requests answered
- * while no model was loaded have no model either.
+ * Turns one answered request into the {@link TelemetryRecord} of the wire contract; the journal stores
+ * it as that JSON. Failed requests have a status and an error code and no label; requests no model
+ * served (answered before the first model, refused before one was taken, or answered by the cloud
+ * fallback) have no model either.
  */
-@JsonPropertyOrder({"time", "model", "version", "route", "status", "error", "label", "probability",
-        "decodeMs", "preprocessMs", "inferMs", "inputBytes", "detections"})
-@JsonInclude(JsonInclude.Include.ALWAYS)
-public record TelemetryRecord(
-        String time,
-        String model,
-        String version,
-        String route,
-        int status,
-        String error,
-        String label,
-        Double probability,
-        Double decodeMs,
-        Double preprocessMs,
-        Double inferMs,
-        long inputBytes,
-        List<Detection> detections) {
-
+public final class TelemetryRecords {
     private static final double NANOS_PER_MILLI = 1e6;
 
-    /** One region of a detection model's answer; classification models have none. */
-    @JsonPropertyOrder({"label", "probability", "boundingBox"})
-    public record Detection(String label, double probability, BoundingBox boundingBox) {}
+    private TelemetryRecords() {}
 
     public static TelemetryRecord of(PredictionEvent event) {
         String model = event.servedBy().map(m -> m.name()).orElse(null);
@@ -55,13 +36,17 @@ public record TelemetryRecord(
                 millis(t.inferNanos()), event.inputBytes(), detections(prediction));
     }
 
-    private static List<Detection> detections(Prediction prediction) {
+    private static List<TelemetryRecord.Detection> detections(Prediction prediction) {
         if (!prediction.isEmpty() && prediction.predictions().stream().allMatch(p -> p.boundingBox() == null)) {
             return null;
         }
         return prediction.predictions().stream()
-                .map(p -> new Detection(p.tagName(), p.probability(), p.boundingBox()))
+                .map(p -> new TelemetryRecord.Detection(p.tagName(), p.probability(), box(p.boundingBox())))
                 .toList();
+    }
+
+    private static TelemetryRecord.Box box(BoundingBox b) {
+        return b == null ? null : new TelemetryRecord.Box(b.left(), b.top(), b.width(), b.height());
     }
 
     private static double millis(long nanos) {
