@@ -16,6 +16,9 @@ import java.util.List;
  * @param route       {@code image} or {@code url}
  * @param status      the HTTP status the agent answered
  * @param inputBytes  the image's size as read; 0 when it was never read
+ *
+ * <p>Bounds both sides keep: texts ({@code label}, {@code error}, {@code route}) of at most {@link #MAX_TEXT}
+ * characters, probabilities in [0, 1], latencies in [0, {@link #MAX_MS}] ms, finite numbers only.
  */
 @JsonPropertyOrder({"time", "model", "version", "route", "status", "error", "label", "probability",
         "decodeMs", "preprocessMs", "inferMs", "inputBytes", "detections"})
@@ -34,6 +37,11 @@ public record TelemetryRecord(
         Double inferMs,
         Long inputBytes,
         List<Detection> detections) {
+
+    /** The longest label, error code or route a record carries; the agent cuts longer ones. */
+    public static final int MAX_TEXT = 256;
+    /** The longest latency a record carries, in milliseconds (an hour). */
+    public static final double MAX_MS = 3_600_000;
 
     /** One region of a detection model's answer. */
     @JsonPropertyOrder({"label", "probability", "boundingBox"})

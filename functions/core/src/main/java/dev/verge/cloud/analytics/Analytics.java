@@ -1,5 +1,6 @@
 package dev.verge.cloud.analytics;
 
+import dev.verge.cloud.registry.ModelNames;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.time.Clock;
@@ -84,7 +85,10 @@ public final class Analytics {
             Aggregate a = e.getValue();
             versions.add(new AnalyticsReport.VersionSummary(mv[0], mv[1], a.requests(), a.errors(), a.errorRate(),
                     AnalyticsReport.Percentiles.latency(a)));
-            drifts.add(drift.drift(mv[0], mv[1]));
+            if (ModelNames.isValidName(mv[0]) && ModelNames.isValidVersion(mv[1])) {
+                // an agent may serve a mounted package whose version is longer than the registry's rule: no drift for it
+                drifts.add(drift.drift(mv[0], mv[1]));
+            }
         }
         if (versions.isEmpty() && q.model() != null && q.version() != null) {
             drifts.add(drift.drift(q.model(), q.version()));

@@ -3,6 +3,7 @@ package dev.verge.cloud.telemetry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.analytics.Observation;
 import dev.verge.cloud.registry.ModelNames;
+import dev.verge.inference.pkg.Manifest;
 import dev.verge.wire.telemetry.TelemetryRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +20,8 @@ final class RecordCheck {
 
     /** Records stamped further ahead of the cloud's clock than this are refused (a device clock gone wrong). */
     static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
-    private static final double MAX_MS = 3_600_000;
-    private static final int MAX_LABEL = 256;
-    private static final int MAX_TEXT = 256;
+    private static final double MAX_MS = TelemetryRecord.MAX_MS;
+    private static final int MAX_TEXT = TelemetryRecord.MAX_TEXT;
 
     /** A record that passed, with its time read. */
     record Checked(Instant time, TelemetryRecord record) {
@@ -60,7 +60,8 @@ final class RecordCheck {
                     + now + "), found " + time + "; check the device's clock");
         }
         String model = text(node, path, "model", false);
-        if (model != null && !ModelNames.isValidName(model)) {
+        // the rule of what an agent can load (Manifest), a little wider for versions than the registry's
+        if (model != null && !Manifest.isSafeName(model)) {
             throw new RecordInvalidException(path + ".model", "expected a model name of letters, digits, '.', '_' or '-',"
                     + " or null when no model answered, found \"" + ModelNames.printable(model) + "\"");
         }
@@ -74,7 +75,7 @@ final class RecordCheck {
             throw new RecordInvalidException(path + ".model", "expected the model of version " + ModelNames.printable(version)
                     + ", found nothing");
         }
-        if (version != null && !ModelNames.isValidVersion(version)) {
+        if (version != null && !Manifest.isSafeName(version)) {
             throw new RecordInvalidException(path + ".version", "expected a model version of letters, digits, '.', '_' or '-',"
                     + " found \"" + ModelNames.printable(version) + "\"");
         }
@@ -85,8 +86,8 @@ final class RecordCheck {
                     + BatchParser.describe(statusNode));
         }
         String label = text(node, path, "label", false);
-        if (label != null && label.length() > MAX_LABEL) {
-            throw new RecordInvalidException(path + ".label", "expected a label of at most " + MAX_LABEL + " characters,"
+        if (label != null && label.length() > MAX_TEXT) {
+            throw new RecordInvalidException(path + ".label", "expected a label of at most " + MAX_TEXT + " characters,"
                     + " found " + label.length());
         }
         String route = shortText(node, path, "route");

@@ -9,6 +9,7 @@ import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.registry.ModelNames;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.wire.telemetry.TelemetryAnswer;
@@ -147,7 +148,7 @@ public final class TelemetryIngest {
         strikeOff(key, revision, marker.done());
         // after the batch is safe: a failing drift check must not make the device send it again
         for (Rollup delta : rollupDeltas) {
-            if (delta.deviceId() == null && delta.model() != null) {
+            if (delta.deviceId() == null && ModelNames.isValidName(delta.model()) && ModelNames.isValidVersion(delta.version())) {
                 try {
                     onApplied.accept(delta);
                 } catch (RuntimeException e) {
