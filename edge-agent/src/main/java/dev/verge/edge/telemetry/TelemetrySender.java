@@ -44,10 +44,11 @@ final class TelemetrySender implements Uplink.Delivery {
     }
 
     @Override
-    public void deliver() {
+    public void deliver(Runnable progressed) {
         Optional<JournalBatch> next;
         while ((next = journal.nextBatch(batchSize)).isPresent()) {
             send(next.get());
+            progressed.run();
         }
     }
 

@@ -32,7 +32,7 @@ public final class FakeCloud implements AutoCloseable {
     public static final String DEVICE_ID = "cam-1";
     public static final String DEVICE_KEY = "key-1";
 
-    public enum Mode { UP, DOWN, FAILING, SLOW, REFUSING }
+    public enum Mode { UP, DOWN, FAILING, SLOW, REFUSING, FLAKY }
 
     /** One sample as stored: its query parameters, content type and bytes. */
     record StoredSample(Map<String, String> query, String contentType, byte[] image) {}
@@ -91,6 +91,10 @@ public final class FakeCloud implements AutoCloseable {
             Mode now = mode;
             if (now == Mode.DOWN) {
                 answer(exchange, 503, "{\"error\":\"unavailable\",\"message\":\"down for the test\"}");
+                return;
+            }
+            if (now == Mode.FLAKY && telemetryRequests.get() % 5 == 0) {
+                answer(exchange, 503, "{\"error\":\"unavailable\",\"message\":\"every fifth request fails for the test\"}");
                 return;
             }
             if (now == Mode.FAILING) {
