@@ -45,6 +45,8 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private Instant lastExpiry = Instant.MIN;
+    private final RateLimitedLog failures;
+    private long lostSinceLog;
 
     /**
      * @param committed told after every commit (on the writer thread), e.g. to wake the sender when a
@@ -58,6 +60,7 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.committed = committed;
+        this.failures = new RateLimitedLog(LOG, Duration.ofMinutes(1), clock);
         this.thread = Thread.ofPlatform().daemon().name("verge-journal-writer").start(this::run);
     }
 
@@ -101,14 +104,23 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
         }
         long before = droppedByQueue.getAndSet(0);
         try {
-            TelemetryJournal.Appended appended = journal.append(entries, before);
+            TelemetryJournal.Appended appended = journal.append(entries, before, queue.size());
+            if (lostSinceLog > 0) {
+                LOG.log(System.Logger.Level.INFO, "telemetry journal writes again; " + lostSinceLog
+                        + " more record(s) were dropped since the last warning (counted, reported in the next batch)");
+                lostSinceLog = 0;
+                failures.reset();
+            }
             committed.accept(appended);
         } catch (RuntimeException e) {
             // the disk is full or failing: these records are lost, but counted and reported once the journal works again
             droppedByQueue.addAndGet(before + entries.size());
             metrics.dropped("journal_error", entries.size());
-            LOG.log(System.Logger.Level.WARNING, "telemetry journal write failed, " + entries.size()
-                    + " record(s) dropped and counted: " + e.getMessage());
+            lostSinceLog += entries.size();
+            if (failures.log(System.Logger.Level.WARNING, "telemetry journal write failed, " + lostSinceLog
+                    + " record(s) dropped and counted (reported once the journal works again), serving on: " + e.getMessage())) {
+                lostSinceLog = 0;
+            }
             pause();
         }
     }
@@ -126,7 +138,7 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
                         + " dropped (reported in the next batch)");
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "telemetry journal expiry failed: " + e.getMessage());
+            failures.log(System.Logger.Level.WARNING, "telemetry journal expiry failed: " + e.getMessage());
         }
     }
 

@@ -34,6 +34,7 @@ final class Uplink implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean failing;
     private final Backoff backoff;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofMinutes(1), java.time.Clock.systemUTC());
 
     Uplink(Duration interval, Duration minBackoff, Duration maxBackoff, List<Delivery> deliveries) {
         this.interval = interval;
@@ -75,8 +76,8 @@ final class Uplink implements AutoCloseable {
                 }
                 LOG.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                // a journal or disk failure: logged, and the next round tries again
-                LOG.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage(), e);
+                // a journal or disk failure: logged (once a minute while it lasts), and the next round tries again
+                failures.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage());
             }
         }
     }
