@@ -231,8 +231,11 @@ public final class TelemetryJournal implements AutoCloseable {
         highWater.write(depth, unreported);
     }
 
-    /** One transaction, with the journal's fault handling around it. */
-    private <T> T transaction(String what, Work<T> work) {
+    /**
+     * One transaction, with the journal's fault handling around it. Only one that {@code writes} for sure
+     * ends a fault: reads go on working on a full disk.
+     */
+    private <T> T transaction(String what, boolean writes, Work<T> work) {
         lock.lock();
         try {
             if (connection == null) {
@@ -249,7 +252,7 @@ public final class TelemetryJournal implements AutoCloseable {
             } catch (SQLException e) {
                 throw failed(what, e);
             }
-            if (state != State.OK) {
+            if (writes && state != State.OK) {
                 LOG.log(System.Logger.Level.INFO, "telemetry journal " + file + " works again (it was " + state.code() + ")");
                 state = State.OK;
                 failures.reset();
@@ -287,11 +290,7 @@ public final class TelemetryJournal implements AutoCloseable {
         } else {
             closeQuietly(connection);
             connection = null;
-            State next = code == SQLITE_FULL ? State.DISK_FULL : State.IO_ERROR;
-            if (next != state) {
-                failures.reset();
-            }
-            state = next;
+            state = code == SQLITE_FULL ? State.DISK_FULL : State.IO_ERROR;
             metrics.journalState(state);
         }
         IllegalStateException failure = failure(file, what, e);
@@ -317,7 +316,7 @@ public final class TelemetryJournal implements AutoCloseable {
      * writer behind these, so that what a crash loses is found at the next open.
      */
     public Appended append(List<Entry> entries, long droppedBefore, long queued) {
-        return transaction("append", () -> {
+        return transaction("append", true, () -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO records (time, json) VALUES (?, ?)")) {
                 for (Entry entry : entries) {
                     insert.setLong(1, entry.timeMillis());
@@ -371,7 +370,7 @@ public final class TelemetryJournal implements AutoCloseable {
      * (give or take the few ms between request threads), so this stops at the first young record.
      */
     public long expire(Instant cutoff) {
-        return transaction("expire", () -> {
+        return transaction("expire", false, () -> {
             long pendingLast = pendingLastId();
             long dropped = 0;
             int n;
@@ -400,7 +399,7 @@ public final class TelemetryJournal implements AutoCloseable {
      * drops it reports before it is returned. Empty when no record waits.
      */
     public Optional<JournalBatch> nextBatch(int maxRecords) {
-        return transaction("read a batch", () -> {
+        return transaction("read a batch", false, () -> {
             Optional<JournalBatch> pending = pendingBatch();
             if (pending.isPresent()) {
                 return pending;
@@ -466,7 +465,7 @@ public final class TelemetryJournal implements AutoCloseable {
 
     /** The cloud has the batch (accepted, or already had it): its records leave the journal. */
     public void acknowledge(JournalBatch batch) {
-        transaction("acknowledge batch " + batch.batchId(), () -> {
+        transaction("acknowledge batch " + batch.batchId(), true, () -> {
             int deleted;
             try (PreparedStatement st = connection.prepareStatement("DELETE FROM records WHERE id BETWEEN ? AND ?")) {
                 st.setLong(1, batch.firstId());
@@ -496,7 +495,7 @@ public final class TelemetryJournal implements AutoCloseable {
 
     /** Drops not yet handed to a batch. */
     public long unreportedDropped() {
-        return transaction("read the drop count", () -> counter("unreported_dropped"));
+        return transaction("read the drop count", false, () -> counter("unreported_dropped"));
     }
 
     /** {@code ok}, or the fault the last operation met ({@code disk_full}, {@code io_error}) until one succeeds. */
