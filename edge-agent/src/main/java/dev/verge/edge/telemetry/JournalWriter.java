@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  * <p>What a crash can lose: the records still in the queue (at most one group commit's worth, normally a
  * few milliseconds of traffic), and, with {@code synchronous=NORMAL}, on power loss (not on kill -9) the
  * commits since the last checkpoint. The answer to the device is sent before its record is committed.
+ * The queue's loss is counted: each commit persists how many records wait behind it, and the next open
+ * reports them as dropped ({@code crash}); only records that arrived after the last commit escape.
  */
 public final class JournalWriter implements PredictionListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
@@ -104,7 +106,9 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
         }
         long before = droppedByQueue.getAndSet(0);
         try {
-            TelemetryJournal.Appended appended = journal.append(entries, before, queue.size());
+            // what a crash would lose from here on: the records queued behind these, and the drops not yet journaled
+            TelemetryJournal.Appended appended = journal.append(entries, before,
+                    () -> queue.size() + droppedByQueue.get());
             if (lostSinceLog > 0) {
                 LOG.log(System.Logger.Level.INFO, "telemetry journal writes again; " + lostSinceLog
                         + " more record(s) were dropped since the last warning (counted, reported in the next batch)");
