@@ -49,6 +49,7 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
     private Instant lastExpiry = Instant.MIN;
     private final RateLimitedLog failures;
     private long lostSinceLog;
+    private boolean failing;
 
     /**
      * @param committed told after every commit (on the writer thread), e.g. to wake the sender when a
@@ -109,9 +110,10 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
             // what a crash would lose from here on: the records queued behind these, and the drops not yet journaled
             TelemetryJournal.Appended appended = journal.append(entries, before,
                     () -> queue.size() + droppedByQueue.get());
-            if (lostSinceLog > 0) {
+            if (failing) {
                 LOG.log(System.Logger.Level.INFO, "telemetry journal writes again; " + lostSinceLog
                         + " more record(s) were dropped since the last warning (counted, reported in the next batch)");
+                failing = false;
                 lostSinceLog = 0;
                 failures.reset();
             }
@@ -120,6 +122,7 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
             // the disk is full or failing: these records are lost, but counted and reported once the journal works again
             droppedByQueue.addAndGet(before + entries.size());
             metrics.dropped("journal_error", entries.size());
+            failing = true;
             lostSinceLog += entries.size();
             if (failures.log(System.Logger.Level.WARNING, "telemetry journal write failed, " + lostSinceLog
                     + " record(s) dropped and counted (reported once the journal works again), serving on: " + e.getMessage())) {

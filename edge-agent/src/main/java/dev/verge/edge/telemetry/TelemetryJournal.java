@@ -108,6 +108,8 @@ public final class TelemetryJournal implements AutoCloseable {
     private long usedBytes;
     /** Drops not yet in a batch, as last read or written: what a corrupt file's loss adds to. */
     private long unreported;
+    /** Records of a batch the cloud accepted, while its acknowledgement runs: delivered, not lost, if the file fails. */
+    private long acknowledging;
 
     private TelemetryJournal(Path file, long maxBytes, JournalSync sync, TelemetryMetrics metrics) {
         this.file = file;
@@ -219,7 +221,7 @@ public final class TelemetryJournal implements AutoCloseable {
         closeQuietly(connection);
         connection = null;
         // with the file open before, its counts are known; found corrupt at open, the high-water mark has them
-        HighWaterMark.Mark lost = known ? new HighWaterMark.Mark(depth, unreported) : highWater.read();
+        HighWaterMark.Mark lost = known ? new HighWaterMark.Mark(Math.max(0, depth - acknowledging), unreported) : highWater.read();
         Path aside = moveAside(file);
         LOG.log(System.Logger.Level.WARNING, "telemetry journal " + file + " is not a readable SQLite database ("
                 + cause.getMessage() + "); moved it to " + aside + " and started a new one; " + lost.records()
@@ -467,6 +469,17 @@ public final class TelemetryJournal implements AutoCloseable {
 
     /** The cloud has the batch (accepted, or already had it): its records leave the journal. */
     public void acknowledge(JournalBatch batch) {
+        lock.lock();
+        try {
+            acknowledging = batch.records().size();
+            acknowledgeNow(batch);
+        } finally {
+            acknowledging = 0;
+            lock.unlock();
+        }
+    }
+
+    private void acknowledgeNow(JournalBatch batch) {
         transaction("acknowledge batch " + batch.batchId(), true, () -> {
             int deleted;
             try (PreparedStatement st = connection.prepareStatement("DELETE FROM records WHERE id BETWEEN ? AND ?")) {
