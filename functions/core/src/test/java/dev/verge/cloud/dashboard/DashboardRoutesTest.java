@@ -110,6 +110,15 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void dashboard_agentReportingAFullDisk_showsItOnTheDevicesRow() {
+        cloud.devices.recordStatus("cam-3", new StatusReport("fruit-quality", "1", "1.29.0", "0.1.0", "serving", clock.instant(),
+                10, 0, null, null, new StatusReport.Telemetry("disk_full", 420, 17)), null, null, null);
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+
+        assertThat(html).contains("id=\"device-journal-cam-3\">disk_full<").contains("id=\"device-journal-cam-2\">\u2013<");
+    }
+
+    @Test
     void latencyChart_oneHourOfData_drawsAPoint() {
         String svg = SvgCharts.lines("chart-latency", "latency", List.of("09:00", "10:00", "11:00"),
                 Map.of("p50", new double[] {Double.NaN, 12.5, Double.NaN}));

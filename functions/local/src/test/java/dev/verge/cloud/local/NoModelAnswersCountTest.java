@@ -100,6 +100,9 @@ class NoModelAnswersCountTest {
                     assertThat(v.get("version").asText()).isEqualTo("1");
                     assertThat(v.get("requests").asLong()).isEqualTo(35);
                 });
+                await("a status report naming the journal's health", () ->
+                        "ok".equals(call(base, "GET", "/api/devices/" + DEVICE, null, 200).path("lastStatus").path("telemetry")
+                                .path("journal").asText()) ? true : null);
                 assertThat(agent.telemetry().orElseThrow().metrics().rejectedTotal()).isZero();
                 assertThat(agent.telemetry().orElseThrow().metrics().deliveredTotal()).isEqualTo(60);
             }
