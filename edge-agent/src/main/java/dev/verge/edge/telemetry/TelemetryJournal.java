@@ -215,23 +215,141 @@ public final class TelemetryJournal implements AutoCloseable {
         }
     }
 
-    /** The file is corrupt: moved aside, a new journal started, the records it held reported as dropped. */
+    /**
+     * The file is corrupt: moved aside, a new journal started with what can still be read of it (the batch in
+     * flight, whole, and the records after it up to the first unreadable page), the rest reported as dropped.
+     */
     private void quarantine(SQLException cause) throws SQLException {
         boolean known = connection != null || depth > 0 || unreported > 0;
+        boolean delivered = acknowledging > 0; // the batch in flight is the cloud's already
         closeQuietly(connection);
         connection = null;
         // with the file open before, its counts are known; found corrupt at open, the high-water mark has them
-        HighWaterMark.Mark lost = known ? new HighWaterMark.Mark(Math.max(0, depth - acknowledging), unreported) : highWater.read();
+        HighWaterMark.Mark held = known ? new HighWaterMark.Mark(Math.max(0, depth - acknowledging), unreported) : highWater.read();
         Path aside = moveAside(file);
-        LOG.log(System.Logger.Level.WARNING, "telemetry journal " + file + " is not a readable SQLite database ("
-                + cause.getMessage() + "); moved it to " + aside + " and started a new one; " + lost.records()
-                + " record(s) that were waiting reported as dropped (corrupt)");
+        Salvage salvage = Salvage.read(aside, delivered);
         highWater.write(0, 0);
         connect();
-        addUnreportedDrops(lost.records() + lost.unreported());
+        salvage.copyInto(connection);
+        depth = count("SELECT count(*) FROM records");
+        long lost = Math.max(0, held.records() - depth);
+        addUnreportedDrops(lost + held.unreported());
         connection.commit();
-        metrics.dropped("corrupt", lost.records());
+        LOG.log(System.Logger.Level.WARNING, "telemetry journal " + file + " is corrupt (" + cause.getMessage() + "); moved it"
+                + " to " + aside + " and started a new one with the " + depth + " record(s) still readable; " + lost
+                + " record(s) that were waiting reported as dropped (corrupt)");
+        metrics.dropped("corrupt", lost);
+        usedBytes = queryUsedBytes();
+        metrics.journalChanged(depth, usedBytes);
         highWater.write(depth, unreported);
+    }
+
+    /** What can still be read of a corrupt journal file. */
+    private record Salvage(Pending pending, List<Object[]> rows) {
+        private static final Salvage NOTHING = new Salvage(null, List.of());
+
+        /** The batch in flight as persisted. */
+        private record Pending(String batchId, long firstId, long lastId, long dropped) {}
+
+        /** The batch in flight whole (unless {@code skipPending} or it does not read), then records after it until one fails. */
+        static Salvage read(Path file, boolean skipPending) {
+            try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = old.createStatement()) {
+                Pending pending = null;
+                try (ResultSet rs = st.executeQuery("SELECT batch_id, first_id, last_id, dropped FROM pending_batch")) {
+                    if (rs.next()) {
+                        pending = new Pending(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                    }
+                } catch (SQLException unreadable) {
+                    return NOTHING; // without the batch in flight, what follows it cannot be told from it
+                }
+                List<Object[]> rows = new ArrayList<>();
+                long after = pending == null ? 0 : pending.lastId();
+                if (pending != null && (skipPending || !readRange(old, pending.firstId() - 1, pending.lastId(), rows, false))) {
+                    rows.clear();
+                    pending = null; // delivered already, or not whole: not sent again
+                }
+                readRange(old, after, Long.MAX_VALUE, rows, true);
+                return new Salvage(pending, rows);
+            } catch (SQLException | RuntimeException e) {
+                return NOTHING;
+            }
+        }
+
+        /**
+         * Records with {@code after < id <= upTo}, in order. A page that fails ends the read unless
+         * {@code skipBad}: then ids are skipped, one, two, four, ... at a time, until records read again.
+         * False when a page failed.
+         */
+        private static boolean readRange(Connection old, long after, long upTo, List<Object[]> into, boolean skipBad) {
+            long cursor = after;
+            long skip = 1;
+            int failuresInARow = 0;
+            boolean whole = true;
+            long maxId = skipBad ? maxId(old) : upTo;
+            while (cursor < Math.min(upTo, maxId)) {
+                int n = 0;
+                // a statement per read: the driver may close one whose read met a bad page
+                try (PreparedStatement st = old.prepareStatement(
+                        "SELECT id, time, json FROM records WHERE id > ? AND id <= ? ORDER BY id LIMIT 1000")) {
+                    st.setLong(1, cursor);
+                    st.setLong(2, upTo);
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) {
+                            cursor = rs.getLong(1);
+                            into.add(new Object[] {cursor, rs.getLong(2), rs.getString(3)});
+                            n++;
+                        }
+                    }
+                    skip = 1;
+                    failuresInARow = 0;
+                } catch (SQLException | RuntimeException bad) {
+                    whole = false;
+                    if (!skipBad || ++failuresInARow > 40) {
+                        return false;
+                    }
+                    cursor += skip;
+                    skip = Math.min(skip * 2, 1024);
+                    continue;
+                }
+                if (n == 0) {
+                    return whole;
+                }
+            }
+            return whole;
+        }
+
+        /** The highest id the file ever gave; unbounded when that cannot be read either (then 40 failures in a row end it). */
+        private static long maxId(Connection old) {
+            try (Statement st = old.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'records'")) {
+                return rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+            } catch (SQLException | RuntimeException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+
+        /** Into the new journal, ids kept, so that the batch in flight goes again with its id and its records. */
+        void copyInto(Connection c) throws SQLException {
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO records (id, time, json) VALUES (?, ?, ?)")) {
+                for (Object[] row : rows) {
+                    st.setLong(1, (Long) row[0]);
+                    st.setLong(2, (Long) row[1]);
+                    st.setString(3, (String) row[2]);
+                    st.addBatch();
+                }
+                st.executeBatch();
+            }
+            if (pending != null) {
+                try (PreparedStatement st = c.prepareStatement(
+                        "INSERT INTO pending_batch (batch_id, first_id, last_id, dropped) VALUES (?, ?, ?, ?)")) {
+                    st.setString(1, pending.batchId());
+                    st.setLong(2, pending.firstId());
+                    st.setLong(3, pending.lastId());
+                    st.setLong(4, pending.dropped());
+                    st.executeUpdate();
+                }
+            }
+        }
     }
 
     /**
