@@ -131,6 +131,22 @@ public abstract class TelemetryApiContract {
     }
 
     @Test
+    void telemetry_recordsNoModelAnswered_countedForTheDeviceUnderNoModel() throws Exception {
+        ObjectNode batch = batch(camera2, 4, "1");
+        for (int i = 0; i < 3; i++) {
+            ((ObjectNode) batch.get("records").get(i)).putNull("model").putNull("version").put("status", 503)
+                    .put("error", "model_not_ready").putNull("label").putNull("probability");
+        }
+        ApiResponse response = postBatch(camera2, batch, false);
+
+        assertThat(response.status()).as(text(response)).isEqualTo(200);
+        assertThat(json(response).get("accepted").asInt()).isEqualTo(4);
+        JsonNode device = analytics("device=" + camera2);
+        assertThat(device.get("totals").get("requests").asLong()).isEqualTo(4);
+        assertThat(device.get("noModel").get("requests").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void telemetry_wrongDeviceKey_is401() throws Exception {
         ApiResponse response = send(ApiRequest.of("POST", "/api/telemetry",
                 Map.of("X-Device-Id", List.of(camera1), "X-Device-Key", List.of(keys.get(camera2)), "Content-Type", List.of("application/json")),
