@@ -277,8 +277,8 @@ public final class TelemetryJournal implements AutoCloseable {
 
         /**
          * Records with {@code after < id <= upTo}, in order. A page that fails ends the read unless
-         * {@code skipBad}: then ids are skipped, one, two, four, ... at a time, until records read again.
-         * False when a page failed.
+         * {@code skipBad}: then ids are skipped, one at a time for 64 ids, then two, four, ..., until records
+         * read again (84 failures in a row end it). False when a page failed.
          */
         private static boolean readRange(Connection old, long after, long upTo, List<Object[]> into, boolean skipBad) {
             long cursor = after;
@@ -304,11 +304,12 @@ public final class TelemetryJournal implements AutoCloseable {
                     failuresInARow = 0;
                 } catch (SQLException | RuntimeException bad) {
                     whole = false;
-                    if (!skipBad || ++failuresInARow > 40) {
+                    if (!skipBad || ++failuresInARow > 84) {
                         return false;
                     }
+                    // one id at a time across a bad leaf (a few dozen records), then faster past a bad inner page
+                    skip = failuresInARow <= 64 ? 1 : Math.min(skip * 2, 1 << 20);
                     cursor += skip;
-                    skip = Math.min(skip * 2, 1024);
                     continue;
                 }
                 if (n == 0) {
@@ -318,7 +319,7 @@ public final class TelemetryJournal implements AutoCloseable {
             return whole;
         }
 
-        /** The highest id the file ever gave; unbounded when that cannot be read either (then 40 failures in a row end it). */
+        /** The highest id the file ever gave; unbounded when that cannot be read either (then 84 failures in a row end it). */
         private static long maxId(Connection old) {
             try (Statement st = old.createStatement();
                     ResultSet rs = st.executeQuery("SELECT seq FROM sqlite_sequence WHERE name = 'records'")) {
