@@ -4,10 +4,10 @@ import dev.verge.cloud.AnalyticsServices;
 import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.devices.DeviceRegistry;
-import dev.verge.cloud.telemetry.IngestResult;
 import dev.verge.cloud.testing.InMemoryBlobStore;
 import dev.verge.cloud.testing.InMemoryMetadataStore;
 import dev.verge.cloud.testing.TelemetryBatches;
+import dev.verge.wire.telemetry.TelemetryAnswer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,7 +70,7 @@ public class IngestBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(RECORDS)
-    public IngestResult ingestBatch() {
+    public TelemetryAnswer ingestBatch() {
         byte[] id = ("b-" + batch.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
         byte[] body = new byte[head.length + id.length + tail.length];
         System.arraycopy(head, 0, body, 0, head.length);

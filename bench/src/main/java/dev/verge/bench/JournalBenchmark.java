@@ -2,9 +2,9 @@ package dev.verge.bench;
 
 import dev.verge.edge.telemetry.TelemetryJournal;
 import dev.verge.edge.telemetry.TelemetryMetrics;
-import dev.verge.edge.telemetry.TelemetryRecord;
 import dev.verge.edge.telemetry.TelemetrySettings.JournalSync;
 import dev.verge.inference.json.Json;
+import dev.verge.wire.telemetry.TelemetryRecord;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public class JournalBenchmark {
         journal = TelemetryJournal.open(directory.resolve("telemetry.db"), 256L * 1024 * 1024, JournalSync.parse(sync),
                 new TelemetryMetrics(new PrometheusRegistry()));
         String json = Json.mapper().writeValueAsString(new TelemetryRecord(Instant.now().toString(), "fruit-quality",
-                "3", "image", 200, null, "ripe", 0.9712, 1.234, 0.512, 2.101, 48213, null));
+                "3", "image", 200, null, "ripe", 0.9712, 1.234, 0.512, 2.101, 48213L, null));
         groups = new ArrayList<>();
         List<TelemetryJournal.Entry> current = new ArrayList<>();
         for (int i = 0; i < RECORDS_PER_INVOCATION; i++) {

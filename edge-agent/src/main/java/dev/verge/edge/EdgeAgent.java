@@ -1,6 +1,7 @@
 package dev.verge.edge;
 
 import dev.verge.edge.sync.ModelSync;
+import dev.verge.edge.sync.StatusReport;
 import dev.verge.edge.telemetry.SampleCapture;
 import dev.verge.edge.telemetry.SamplingPolicy;
 import dev.verge.edge.telemetry.Telemetry;
@@ -58,6 +59,9 @@ public final class EdgeAgent implements AutoCloseable {
             }
             if (sync != null && telemetry != null) {
                 followSampling(sync, telemetry.samples(), settings.telemetry().sampling());
+                Telemetry t = telemetry;
+                sync.reportTelemetry(() -> new StatusReport.Telemetry(t.journal().state().code(), t.journal().depth(),
+                        t.metrics().droppedTotal()));
             }
             List<PredictionListener> listeners = new ArrayList<>();
             if (sync != null) {

@@ -2,6 +2,7 @@ package dev.verge.edge.sync;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.verge.inference.json.Json;
+import dev.verge.wire.DeviceHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,8 +40,6 @@ import java.util.regex.Pattern;
  * Every failure is a {@link SyncException}.
  */
 final class CloudClient implements AutoCloseable {
-    static final String DEVICE_ID_HEADER = "X-Device-Id";
-    static final String DEVICE_KEY_HEADER = "X-Device-Key";
     static final long MAX_ANSWER_BYTES = 256 * 1024;
     private static final long MAX_ERROR_BYTES = 4 * 1024;
     private static final int MAX_REDIRECTS = 3;
@@ -231,8 +230,8 @@ final class CloudClient implements AutoCloseable {
 
     private HttpRequest.Builder deviceRequest(URI uri) {
         return HttpRequest.newBuilder(uri)
-                .header(DEVICE_ID_HEADER, settings.deviceId())
-                .header(DEVICE_KEY_HEADER, settings.deviceKey())
+                .header(DeviceHeaders.DEVICE_ID, settings.deviceId())
+                .header(DeviceHeaders.DEVICE_KEY, settings.deviceKey())
                 .header("Accept", "application/json");
     }
 

@@ -39,6 +39,7 @@ public final class ModelSync implements AutoCloseable {
     private final RetryPolicy<Object> retry;
     private volatile Consumer<Duration> backoffListener = delay -> {};
     private volatile Consumer<JsonNode> samplingListener = sampling -> {};
+    private volatile java.util.function.Supplier<StatusReport.Telemetry> telemetryStatus = () -> null;
     private volatile Thread thread;
     private volatile boolean closed;
 
@@ -265,7 +266,13 @@ public final class ModelSync implements AutoCloseable {
                 window.requests(),
                 window.errors(),
                 window.latency(),
-                lastError);
+                lastError,
+                telemetryStatus.get());
+    }
+
+    /** What the status report says about telemetry (the journal's health); null, the default, says nothing. */
+    public void reportTelemetry(java.util.function.Supplier<StatusReport.Telemetry> status) {
+        this.telemetryStatus = status;
     }
 
     /** The last failure of sync (reported with the next status), or empty. */

@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -21,17 +24,22 @@ import java.util.stream.Stream;
  * <pre>
  * state.json                  {"current": {...}, "previous": {...}}: what to serve on restart, and the last good one before it
  * packages/&lt;sha256&gt;.zip       the packages state.json names (nothing else is kept)
+ * packages/&lt;sha256&gt;.ref.json  each one's reference as the cloud signed it (model, version, sha256, size,
+ *                             signature): what rebuilds a lost or unreadable state.json
  * downloads/&lt;sha256&gt;.part     a download in progress, resumed after a failure or a restart
  * unpacked/                   where a package is unzipped while it loads
  * state.lock                  held while an agent uses the directory
  * </pre>
  * {@code state.json} is replaced atomically (a temporary file, flushed, then moved over it), so a power cut
- * leaves either the old or the new state, never half of one.
+ * leaves either the old or the new state, never half of one. A state.json that is missing or unreadable while
+ * packages are kept is rebuilt from their references, newest kept first (the installer still checks each
+ * one's signature and bytes before serving it, and falls back to the next).
  */
 final class StateStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
     static final String STATE_FILE = "state.json";
     static final String LOCK_FILE = "state.lock";
+    private static final String REF_SUFFIX = ".ref.json";
 
     private final Path dir;
     private final Path packages;
@@ -103,29 +111,64 @@ final class StateStore implements AutoCloseable {
         return dir;
     }
 
-    /** The state as last written; empty when there is none or it cannot be read (then it is set aside, not lost). */
+    /**
+     * The state as last written. When there is none, or it cannot be read (then it is set aside, not lost),
+     * it is rebuilt from the kept packages' references; empty when there are none.
+     */
     State read() {
         Path file = dir.resolve(STATE_FILE);
         if (!Files.exists(file)) {
-            return State.EMPTY;
+            return rebuilt("missing");
         }
         try {
             State state = Json.mapper().readValue(file.toFile(), State.class);
-            return state == null ? State.EMPTY : state;
+            return state == null ? rebuilt("empty") : state;
         } catch (JacksonException e) {
             Path aside = dir.resolve(STATE_FILE + ".unreadable");
             LOG.log(System.Logger.Level.WARNING, "sync: " + file + " is not valid JSON (" + e.getOriginalMessage()
-                    + "); moved to " + aside + ", starting without a last good version");
+                    + "); moved to " + aside);
             try {
                 Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException ignored) {
                 // reading it failed already; the next write replaces it
             }
-            return State.EMPTY;
+            return rebuilt("unreadable");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /** The state the kept packages tell: the newest kept one current, the one before it previous. */
+    private State rebuilt(String why) {
+        List<Kept> kept = new ArrayList<>();
+        try (Stream<Path> files = Files.list(packages)) {
+            for (Path refFile : files.filter(f -> f.getFileName().toString().endsWith(REF_SUFFIX)).toList()) {
+                try {
+                    PackageRef ref = Json.mapper().readValue(refFile.toFile(), PackageRef.class);
+                    Path zip = packageFile(ref);
+                    if (ref != null && refFile.getFileName().toString().equals(ref.sha256() + REF_SUFFIX) && Files.exists(zip)) {
+                        kept.add(new Kept(ref, Files.getLastModifiedTime(zip).toMillis()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "sync: cannot read " + refFile + ", skipped: " + e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "sync: cannot list " + packages + ": " + e.getMessage());
+            return State.EMPTY;
+        }
+        if (kept.isEmpty()) {
+            return State.EMPTY;
+        }
+        kept.sort(Comparator.comparingLong(Kept::keptAt).reversed());
+        State state = new State(kept.get(0).ref(), kept.size() > 1 ? kept.get(1).ref() : null);
+        LOG.log(System.Logger.Level.WARNING, "sync: " + STATE_FILE + " " + why + "; rebuilt from the kept packages: current "
+                + state.current().describe() + (state.previous() == null ? "" : ", previous " + state.previous().describe()));
+        write(state);
+        return state;
+    }
+
+    private record Kept(PackageRef ref, long keptAt) {}
 
     void write(State state) {
         Path file = dir.resolve(STATE_FILE);
@@ -159,10 +202,14 @@ final class StateStore implements AutoCloseable {
         return unpacked;
     }
 
-    /** Moves a checked download to where packages are kept. */
+    /** Moves a checked download to where packages are kept, with its signed reference beside it. */
     Path keep(Path part, PackageRef ref) {
         Path target = packageFile(ref);
         try {
+            Path refFile = packages.resolve(ref.sha256() + REF_SUFFIX);
+            Path temporary = packages.resolve(ref.sha256() + REF_SUFFIX + ".tmp");
+            Files.write(temporary, Json.mapper().writeValueAsBytes(ref));
+            Files.move(temporary, refFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return target;
         } catch (IOException e) {
@@ -178,15 +225,20 @@ final class StateStore implements AutoCloseable {
                 keep.add(ref.sha256());
             }
         }
-        deleteExcept(packages, keep, ".zip");
+        deleteExcept(packages, keep, ".zip", REF_SUFFIX);
         deleteExcept(downloads, keep, ".part");
     }
 
-    private static void deleteExcept(Path folder, Set<String> keep, String suffix) {
+    private static void deleteExcept(Path folder, Set<String> keep, String... suffixes) {
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.toList()) {
                 String name = file.getFileName().toString();
-                String sha = name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
+                String sha = name;
+                for (String suffix : suffixes) {
+                    if (name.endsWith(suffix)) {
+                        sha = name.substring(0, name.length() - suffix.length());
+                    }
+                }
                 if (!keep.contains(sha)) {
                     Files.deleteIfExists(file);
                 }

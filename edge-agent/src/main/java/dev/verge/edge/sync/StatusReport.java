@@ -9,6 +9,7 @@ package dev.verge.edge.sync;
  * @param errors    answers with status 500 or above
  * @param latencyMs p50/p95/p99 of the time from a request's arrival to its answer; null without requests
  * @param lastError the last failure of sync, or null
+ * @param telemetry the telemetry journal's health; null when telemetry is off
  */
 public record StatusReport(
         String model,
@@ -20,7 +21,15 @@ public record StatusReport(
         long requests,
         long errors,
         Latency latencyMs,
-        SyncError lastError) {
+        SyncError lastError,
+        Telemetry telemetry) {
 
     public record Latency(double p50, double p95, double p99) {}
+
+    /**
+     * @param journal {@code ok}, {@code disk_full} or {@code io_error}: whether records are being journaled
+     * @param waiting records in the journal, waiting for the cloud
+     * @param dropped records dropped since the agent started (each also reported in a batch)
+     */
+    public record Telemetry(String journal, long waiting, long dropped) {}
 }

@@ -1,5 +1,7 @@
 package dev.verge.edge.telemetry;
 
+import dev.verge.wire.DeviceHeaders;
+import dev.verge.wire.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,8 +21,6 @@ import java.util.StringJoiner;
  * throws {@link CloudUnavailableException}.
  */
 final class CloudClient {
-    static final String DEVICE_ID_HEADER = "X-Device-Id";
-    static final String DEVICE_KEY_HEADER = "X-Device-Key";
 
     /** The cloud answered that this delivery is wrong; resending it would get the same answer. */
     static final class Refused extends Exception {
@@ -52,7 +52,7 @@ final class CloudClient {
 
     /** {@code POST /api/telemetry} with a gzipped JSON batch; the answer's body. */
     String postTelemetry(byte[] gzippedJson) throws Refused {
-        HttpRequest request = request("/api/telemetry")
+        HttpRequest request = request(TelemetryBatch.PATH)
                 .header("Content-Type", "application/json")
                 .header("Content-Encoding", "gzip")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(gzippedJson))
@@ -74,8 +74,8 @@ final class CloudClient {
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(requestTimeout)
-                .header(DEVICE_ID_HEADER, deviceId)
-                .header(DEVICE_KEY_HEADER, deviceKey);
+                .header(DeviceHeaders.DEVICE_ID, deviceId)
+                .header(DeviceHeaders.DEVICE_KEY, deviceKey);
     }
 
     private String send(HttpRequest request, String what) throws Refused {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.verge.edge.PredictionEvent;
 import dev.verge.edge.PredictionListener;
 import dev.verge.inference.json.Json;
+import dev.verge.wire.telemetry.TelemetryRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.function.Consumer;
  * <p>What a crash can lose: the records still in the queue (at most one group commit's worth, normally a
  * few milliseconds of traffic), and, with {@code synchronous=NORMAL}, on power loss (not on kill -9) the
  * commits since the last checkpoint. The answer to the device is sent before its record is committed.
+ * The queue's loss is counted: each commit persists how many records wait behind it, and the next open
+ * reports them as dropped ({@code crash}); only records that arrived after the last commit escape.
  */
 public final class JournalWriter implements PredictionListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
@@ -44,6 +47,9 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private Instant lastExpiry = Instant.MIN;
+    private final RateLimitedLog failures;
+    private long lostSinceLog;
+    private boolean failing;
 
     /**
      * @param committed told after every commit (on the writer thread), e.g. to wake the sender when a
@@ -57,12 +63,13 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
         this.clock = clock;
         this.metrics = metrics;
         this.committed = committed;
+        this.failures = new RateLimitedLog(LOG, Duration.ofMinutes(1), clock);
         this.thread = Thread.ofPlatform().daemon().name("verge-journal-writer").start(this::run);
     }
 
     @Override
     public void onPrediction(PredictionEvent event) {
-        if (!running || !queue.offer(TelemetryRecord.of(event))) {
+        if (!running || !queue.offer(TelemetryRecords.of(event))) {
             droppedByQueue.incrementAndGet();
             metrics.dropped("queue_full", 1);
         }
@@ -100,14 +107,27 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
         }
         long before = droppedByQueue.getAndSet(0);
         try {
-            TelemetryJournal.Appended appended = journal.append(entries, before);
+            // what a crash would lose from here on: the records queued behind these, and the drops not yet journaled
+            TelemetryJournal.Appended appended = journal.append(entries, before,
+                    () -> queue.size() + droppedByQueue.get());
+            if (failing) {
+                LOG.log(System.Logger.Level.INFO, "telemetry journal writes again; " + lostSinceLog
+                        + " more record(s) were dropped since the last warning (counted, reported in the next batch)");
+                failing = false;
+                lostSinceLog = 0;
+                failures.reset();
+            }
             committed.accept(appended);
         } catch (RuntimeException e) {
             // the disk is full or failing: these records are lost, but counted and reported once the journal works again
             droppedByQueue.addAndGet(before + entries.size());
             metrics.dropped("journal_error", entries.size());
-            LOG.log(System.Logger.Level.WARNING, "telemetry journal write failed, " + entries.size()
-                    + " record(s) dropped and counted: " + e.getMessage());
+            failing = true;
+            lostSinceLog += entries.size();
+            if (failures.log(System.Logger.Level.WARNING, "telemetry journal write failed, " + lostSinceLog
+                    + " record(s) dropped and counted (reported once the journal works again), serving on: " + e.getMessage())) {
+                lostSinceLog = 0;
+            }
             pause();
         }
     }
@@ -125,7 +145,7 @@ public final class JournalWriter implements PredictionListener, AutoCloseable {
                         + " dropped (reported in the next batch)");
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "telemetry journal expiry failed: " + e.getMessage());
+            failures.log(System.Logger.Level.WARNING, "telemetry journal expiry failed: " + e.getMessage());
         }
     }
 

@@ -22,7 +22,7 @@ final class SampleUploader implements Uplink.Delivery {
     }
 
     @Override
-    public void deliver() {
+    public void deliver(Runnable progressed) {
         for (SampleStore.Sample sample : store.list()) {
             byte[] image;
             try {
@@ -46,6 +46,7 @@ final class SampleUploader implements Uplink.Delivery {
                 metrics.sample("rejected");
             }
             store.delete(sample);
+            progressed.run();
         }
     }
 }

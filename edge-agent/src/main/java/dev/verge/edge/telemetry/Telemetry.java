@@ -31,7 +31,7 @@ public final class Telemetry implements AutoCloseable {
     public record Tuning(int queueCapacity, Duration minBackoff, Duration maxBackoff, Duration connectTimeout,
                          Duration requestTimeout, Clock clock, DoubleSupplier random) {
         public static final Tuning DEFAULT = new Tuning(JournalWriter.DEFAULT_QUEUE_CAPACITY, Duration.ofSeconds(1),
-                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(60), Clock.systemUTC(),
+                Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofSeconds(60), Clock.systemUTC(),
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 

@@ -7,8 +7,10 @@ import io.prometheus.metrics.model.snapshots.Unit;
 
 /** The journal's, the uplink's and sample capture's Prometheus metrics, registered with the agent's. */
 public final class TelemetryMetrics {
+    private static final String[] REASONS = {"cap", "ttl", "queue_full", "journal_error", "corrupt", "journal_lost", "crash"};
     private final Gauge journalRecords;
     private final Gauge journalBytes;
+    private final Gauge journalState;
     private final Counter dropped;
     private final Counter delivered;
     private final Counter rejected;
@@ -25,10 +27,18 @@ public final class TelemetryMetrics {
                 .help("Bytes of the journal's database pages in use (the cap applies to this)")
                 .unit(Unit.BYTES)
                 .register(registry);
+        journalState = Gauge.builder()
+                .name("verge_telemetry_journal_state")
+                .help("1 for the journal's state: ok, disk_full or io_error (records cannot be journaled: they are counted"
+                        + " as dropped, reason journal_error, and the journal reopens by itself once the disk works again)")
+                .labelNames("state")
+                .register(registry);
         dropped = Counter.builder()
                 .name("verge_telemetry_records_dropped_total")
                 .help("Telemetry records dropped before the cloud had them, by reason: cap (journal full), ttl (too old), "
-                        + "queue_full (the journal writer fell behind), journal_error (the disk failed); each is reported in a batch's dropped count")
+                        + "queue_full (the journal writer fell behind), journal_error (the disk was full or failing), corrupt (the"
+                        + " journal file was corrupt and set aside), journal_lost (the journal went missing or was emptied), crash"
+                        + " (queued when the agent died); each is reported once in a batch's dropped count")
                 .labelNames("reason")
                 .register(registry);
         delivered = Counter.builder()
@@ -37,11 +47,11 @@ public final class TelemetryMetrics {
                 .register(registry);
         rejected = Counter.builder()
                 .name("verge_telemetry_records_rejected_total")
-                .help("Telemetry records in batches the cloud refused as malformed (400); they are not resent")
+                .help("Telemetry records the cloud rejected one by one in its answer (it could not read them); they are not resent")
                 .register(registry);
         batches = Counter.builder()
                 .name("verge_telemetry_batches_total")
-                .help("Telemetry batch sends, by result: accepted, duplicate, rejected, failed (retried)")
+                .help("Telemetry batch sends, by result: accepted, duplicate, refused (whole batch, kept and retried), failed (retried)")
                 .labelNames("result")
                 .register(registry);
         samples = Counter.builder()
@@ -49,14 +59,21 @@ public final class TelemetryMetrics {
                 .help("Images for retraining, by result: captured, uploaded, dropped_cap, dropped_queue, rejected")
                 .labelNames("result")
                 .register(registry);
-        for (String reason : new String[] {"cap", "ttl", "queue_full", "journal_error"}) {
+        for (String reason : REASONS) {
             dropped.labelValues(reason);
         }
+        journalState(TelemetryJournal.State.OK);
     }
 
     void journalChanged(long records, long bytes) {
         journalRecords.set(records);
         journalBytes.set(bytes);
+    }
+
+    void journalState(TelemetryJournal.State state) {
+        for (TelemetryJournal.State s : TelemetryJournal.State.values()) {
+            journalState.labelValues(s.code()).set(s == state ? 1 : 0);
+        }
     }
 
     void dropped(String reason, long n) {
@@ -65,14 +82,15 @@ public final class TelemetryMetrics {
         }
     }
 
-    void delivered(long n, boolean duplicate) {
-        delivered.inc(n);
+    /** A batch the cloud answered: {@code accepted} records counted, {@code rejected} ones it could not read. */
+    void delivered(long accepted, long rejected, boolean duplicate) {
+        delivered.inc(accepted);
+        this.rejected.inc(rejected);
         batches.labelValues(duplicate ? "duplicate" : "accepted").inc();
     }
 
-    void rejected(long n) {
-        rejected.inc(n);
-        batches.labelValues("rejected").inc();
+    void batchRefused() {
+        batches.labelValues("refused").inc();
     }
 
     void sendFailed() {
@@ -84,12 +102,23 @@ public final class TelemetryMetrics {
     }
 
     public long droppedTotal() {
-        return (long) (dropped.labelValues("cap").get() + dropped.labelValues("ttl").get()
-                + dropped.labelValues("queue_full").get() + dropped.labelValues("journal_error").get());
+        double total = 0;
+        for (String reason : REASONS) {
+            total += dropped.labelValues(reason).get();
+        }
+        return (long) total;
+    }
+
+    public long dropped(String reason) {
+        return (long) dropped.labelValues(reason).get();
     }
 
     public long deliveredTotal() {
         return (long) delivered.get();
+    }
+
+    public long rejectedTotal() {
+        return (long) rejected.get();
     }
 
     public long samples(String result) {

@@ -1,22 +1,25 @@
 package dev.verge.edge.telemetry;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.inference.json.Json;
+import dev.verge.wire.telemetry.TelemetryAnswer;
+import dev.verge.wire.telemetry.TelemetryBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Sends the journal to {@code POST /api/telemetry}, one gzipped batch at a time, oldest first, until the
- * journal is empty. A batch leaves the journal only when the cloud acknowledged it (200, including
- * {@code "duplicate": true}: the cloud had it from a send whose answer was lost); when the cloud cannot
- * take it the batch stays, persisted with its id, and {@link CloudUnavailableException} tells the
- * {@link Uplink} to back off. A batch the cloud refuses as malformed (400) is logged, counted and
- * deleted: resending it would block every later record.
+ * journal is empty. A batch leaves the journal only when the cloud accepted it: a 200 with its
+ * {@link TelemetryAnswer}, which counts each record as accepted or rejected (a record the cloud cannot
+ * read is rejected on its own, with its index and reason; it is counted and logged here, never resent).
+ * When the cloud cannot take the batch, or refuses it whole (400, 413, 415: a cloud that does not answer
+ * per record, or a bug on one side), the batch stays, persisted with its id, and
+ * {@link CloudUnavailableException} tells the {@link Uplink} to back off: nothing is deleted unanswered.
  */
 final class TelemetrySender implements Uplink.Delivery {
     private static final System.Logger LOG = System.getLogger(TelemetrySender.class.getName());
@@ -27,6 +30,7 @@ final class TelemetrySender implements Uplink.Delivery {
     private final int batchSize;
     private final Clock clock;
     private final TelemetryMetrics metrics;
+    private final RateLimitedLog rejectionLog;
 
     TelemetrySender(TelemetryJournal journal, CloudClient cloud, String deviceId, int batchSize, Clock clock,
             TelemetryMetrics metrics) {
@@ -36,41 +40,57 @@ final class TelemetrySender implements Uplink.Delivery {
         this.batchSize = batchSize;
         this.clock = clock;
         this.metrics = metrics;
+        this.rejectionLog = new RateLimitedLog(LOG, Duration.ofMinutes(1), clock);
     }
 
     @Override
-    public void deliver() {
+    public void deliver(Runnable progressed) {
         Optional<JournalBatch> next;
         while ((next = journal.nextBatch(batchSize)).isPresent()) {
             send(next.get());
+            progressed.run();
         }
     }
 
     private void send(JournalBatch batch) {
-        String answer;
+        String body;
         try {
-            answer = cloud.postTelemetry(gzippedJson(batch));
+            body = cloud.postTelemetry(gzippedJson(batch));
         } catch (CloudClient.Refused e) {
-            LOG.log(System.Logger.Level.ERROR, "telemetry batch " + batch.batchId() + " of " + batch.records().size()
-                    + " record(s) refused, deleting it (a resend would be refused again): " + e.getMessage());
-            journal.acknowledge(batch);
-            metrics.rejected(batch.records().size());
-            return;
+            metrics.batchRefused();
+            rejectionLog.log(System.Logger.Level.ERROR, "telemetry batch " + batch.batchId() + " of " + batch.records().size()
+                    + " record(s) refused whole; keeping it and retrying with backoff: " + e.getMessage());
+            throw new CloudUnavailableException("the cloud refused telemetry batch " + batch.batchId() + ": " + e.getMessage());
         } catch (CloudUnavailableException e) {
             metrics.sendFailed();
             throw e;
         }
+        TelemetryAnswer answer = answer(batch, body);
         journal.acknowledge(batch);
-        metrics.delivered(batch.records().size(), isDuplicate(answer));
+        metrics.delivered(answer.accepted(), answer.rejected(), answer.duplicate());
+        if (answer.rejected() > 0) {
+            TelemetryAnswer.Rejection first = answer.rejections().isEmpty() ? null : answer.rejections().get(0);
+            rejectionLog.log(System.Logger.Level.WARNING, "telemetry batch " + batch.batchId() + ": the cloud rejected "
+                    + answer.rejected() + " of " + batch.records().size() + " record(s)"
+                    + (first == null ? "" : ", first records[" + first.index() + "]: " + first.field() + ": " + first.reason()));
+        }
     }
 
-    private static boolean isDuplicate(String answer) {
+    /**
+     * The cloud's answer. Every record of the batch is either accepted or rejected, so the accepted count is
+     * what was not rejected; a 200 whose body does not read as an answer (an older cloud) accepted them all.
+     * A duplicate carries the first answer's counts: that answer was lost, so they count now.
+     */
+    private static TelemetryAnswer answer(JournalBatch batch, String body) {
+        int size = batch.records().size();
+        TelemetryAnswer read;
         try {
-            JsonNode node = Json.mapper().readTree(answer);
-            return node != null && node.path("duplicate").asBoolean(false);
-        } catch (IOException e) {
-            return false; // a 200 is the acknowledgement; its body only tells duplicates apart for the metrics
+            read = Json.mapper().readValue(body, TelemetryAnswer.class);
+        } catch (IOException | RuntimeException e) {
+            return new TelemetryAnswer(batch.batchId(), size, 0, null, false);
         }
+        int rejected = Math.max(0, Math.min(size, read.rejected()));
+        return new TelemetryAnswer(batch.batchId(), size - rejected, rejected, read.rejections(), read.duplicate());
     }
 
     /** The contract's batch; records are stored as JSON and copied in as they are. */
@@ -79,11 +99,11 @@ final class TelemetrySender implements Uplink.Delivery {
         try (GZIPOutputStream gzip = new GZIPOutputStream(bytes);
                 JsonGenerator json = Json.mapper().getFactory().createGenerator(gzip)) {
             json.writeStartObject();
-            json.writeStringField("batchId", batch.batchId());
-            json.writeStringField("deviceId", deviceId);
-            json.writeStringField("sentAt", clock.instant().toString());
-            json.writeNumberField("dropped", batch.dropped());
-            json.writeArrayFieldStart("records");
+            json.writeStringField(TelemetryBatch.BATCH_ID, batch.batchId());
+            json.writeStringField(TelemetryBatch.DEVICE_ID, deviceId);
+            json.writeStringField(TelemetryBatch.SENT_AT, clock.instant().toString());
+            json.writeNumberField(TelemetryBatch.DROPPED, batch.dropped());
+            json.writeArrayFieldStart(TelemetryBatch.RECORDS);
             for (String record : batch.records()) {
                 json.writeRawValue(record);
             }

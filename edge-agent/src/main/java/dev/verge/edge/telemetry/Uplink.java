@@ -13,13 +13,17 @@ import java.util.concurrent.TimeUnit;
  * because a full batch is waiting) it runs every {@link Delivery} until each has nothing left. When the
  * cloud is unavailable it retries with exponential backoff and jitter (failsafe), so a fleet of agents
  * coming back online does not call the cloud in step; data waits in the journal and the samples folder.
+ * The backoff starts again from {@code minBackoff} as soon as one call succeeds, so a backlog drains at
+ * full rate once the cloud is back: a failure in the middle of a drain waits the shortest time, not the
+ * longest one the outage had grown to.
  */
 final class Uplink implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Uplink.class.getName());
 
     /** Something the uplink delivers; throws {@link CloudUnavailableException} to be retried later. */
     interface Delivery {
-        void deliver();
+        /** Delivers until nothing is left; calls {@code progressed} after each call the cloud answered. */
+        void deliver(Runnable progressed);
     }
 
     private final Duration interval;
@@ -29,14 +33,16 @@ final class Uplink implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean failing;
+    private final Backoff backoff;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofMinutes(1), java.time.Clock.systemUTC());
 
     Uplink(Duration interval, Duration minBackoff, Duration maxBackoff, List<Delivery> deliveries) {
         this.interval = interval;
         this.deliveries = List.copyOf(deliveries);
+        this.backoff = new Backoff(minBackoff, maxBackoff, 0.25);
         this.retry = RetryPolicy.builder()
                 .handle(CloudUnavailableException.class)
-                .withBackoff(minBackoff, maxBackoff)
-                .withJitter(0.25)
+                .withDelayFn(context -> backoff.next())
                 .withMaxRetries(-1)
                 .onFailedAttempt(event -> {
                     if (!failing) {
@@ -70,8 +76,8 @@ final class Uplink implements AutoCloseable {
                 }
                 LOG.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage(), e);
             } catch (RuntimeException e) {
-                // a journal or disk failure: logged, and the next round tries again
-                LOG.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage(), e);
+                // a journal or disk failure: logged (once a minute while it lasts), and the next round tries again
+                failures.log(System.Logger.Level.WARNING, "telemetry uplink failed: " + e.getMessage());
             }
         }
     }
@@ -81,7 +87,7 @@ final class Uplink implements AutoCloseable {
             if (!running) {
                 return;
             }
-            delivery.deliver();
+            delivery.deliver(backoff::reset);
         }
     }
 

@@ -62,7 +62,7 @@ class ModelSyncTest {
     @Test
     void sync_versionDeployed_servedReportedAndKeptWithThePreviousOne() throws Exception {
         startAgent();
-        cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
+        PackageRef v1 = cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
         EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
         assertThat(agent.classify().iteration()).isEqualTo("1");
 
@@ -80,7 +80,8 @@ class ModelSyncTest {
         assertThat(state.path("current").path("sha256").asText()).isEqualTo(v2.sha256());
         assertThat(state.path("previous").path("version").asText()).isEqualTo("1");
         try (Stream<Path> kept = Files.list(dir.resolve("state/packages"))) {
-            assertThat(kept).hasSize(2);
+            assertThat(kept.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(v1.sha256() + ".zip",
+                    v1.sha256() + ".ref.json", v2.sha256() + ".zip", v2.sha256() + ".ref.json");
         }
         assertThat(dir.resolve("state/state.json.tmp")).doesNotExist();
     }

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** On restart the agent serves its last good version at once, before (and without) the cloud. */
@@ -40,6 +42,35 @@ class OfflineRestartTest {
                 assertThat(answer.status()).isEqualTo(200);
                 assertThat(answer.iteration()).isEqualTo("2");
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"garbled", "emptied", "deleted"})
+    void restart_stateJsonLost_rebuiltFromTheSignedPackages_theNewestServes(String how) throws Exception {
+        Path stateDir = dir.resolve("state");
+        try (FakeCloud cloud = FakeCloud.start()) {
+            SyncSettings sync = SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), stateDir);
+            try (SyncedAgent agent = SyncedAgent.start(sync)) {
+                cloud.deploy(DemoModels.NAME, "1", Packages.fruitQuality(dir, "1"));
+                EVENTUALLY.alias("version 1 served").until(() -> "1".equals(agent.servedVersion()));
+                Thread.sleep(20); // the two packages' kept times differ
+                cloud.deploy(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"));
+                EVENTUALLY.alias("version 2 served").until(() -> "2".equals(agent.servedVersion()));
+            }
+            Path state = stateDir.resolve("state.json");
+            switch (how) {
+                case "garbled" -> Files.writeString(state, "{\"current\": {\"model\": tru");
+                case "emptied" -> Files.write(state, new byte[0]);
+                default -> Files.delete(state);
+            }
+
+            try (EdgeAgent restarted = EdgeAgent.start(agentSettings(sync.withCloud(SyncedAgent.unreachableCloud()), null))) {
+                SyncedAgent.Answer answer = SyncedAgent.post(restarted.port(), SyncedAgent.APPLE);
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.iteration()).isEqualTo("2");
+            }
+            assertThat(Files.readString(state)).contains("\"version\" : \"2\"").contains("\"version\" : \"1\"");
         }
     }
 

@@ -32,7 +32,7 @@ public final class FakeCloud implements AutoCloseable {
     public static final String DEVICE_ID = "cam-1";
     public static final String DEVICE_KEY = "key-1";
 
-    public enum Mode { UP, DOWN, FAILING, SLOW, REFUSING }
+    public enum Mode { UP, DOWN, FAILING, SLOW, REFUSING, FLAKY }
 
     /** One sample as stored: its query parameters, content type and bytes. */
     record StoredSample(Map<String, String> query, String contentType, byte[] image) {}
@@ -41,6 +41,8 @@ public final class FakeCloud implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private volatile Mode mode = Mode.UP;
     private volatile Duration slowness = Duration.ofSeconds(2);
+    private volatile java.util.function.Predicate<JsonNode> rejects = record -> false;
+    public final List<JsonNode> rejected = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> batches = new ConcurrentHashMap<>();
     public final List<JsonNode> records = new CopyOnWriteArrayList<>();
     final List<JsonNode> envelopes = new CopyOnWriteArrayList<>();
@@ -71,6 +73,11 @@ public final class FakeCloud implements AutoCloseable {
         slowness = d;
     }
 
+    /** Records matching {@code rejects} are rejected one by one in the answer, as the cloud does with what it cannot read. */
+    void rejectRecords(java.util.function.Predicate<JsonNode> which) {
+        rejects = which;
+    }
+
     public int acceptedRecords() {
         return records.size();
     }
@@ -84,6 +91,10 @@ public final class FakeCloud implements AutoCloseable {
             Mode now = mode;
             if (now == Mode.DOWN) {
                 answer(exchange, 503, "{\"error\":\"unavailable\",\"message\":\"down for the test\"}");
+                return;
+            }
+            if (now == Mode.FLAKY && telemetryRequests.get() % 5 == 0) {
+                answer(exchange, 503, "{\"error\":\"unavailable\",\"message\":\"every fifth request fails for the test\"}");
                 return;
             }
             if (now == Mode.FAILING) {
@@ -103,12 +114,20 @@ public final class FakeCloud implements AutoCloseable {
                 return;
             }
             String batchId = batch.get("batchId").asText();
-            int count = batch.get("records").size();
+            List<Integer> rejectedAt = new java.util.ArrayList<>();
+            for (int i = 0; i < batch.get("records").size(); i++) {
+                if (rejects.test(batch.get("records").get(i))) {
+                    rejectedAt.add(i);
+                }
+            }
+            int count = batch.get("records").size() - rejectedAt.size();
             boolean duplicate;
             synchronized (batches) {
                 duplicate = batches.putIfAbsent(batchId, count) != null;
                 if (!duplicate) {
-                    batch.get("records").forEach(records::add);
+                    for (int i = 0; i < batch.get("records").size(); i++) {
+                        (rejectedAt.contains(i) ? rejected : records).add(batch.get("records").get(i));
+                    }
                     envelopes.add(batch);
                     droppedReported.addAndGet(batch.path("dropped").asLong());
                 } else {
@@ -118,8 +137,13 @@ public final class FakeCloud implements AutoCloseable {
             if (now == Mode.SLOW) {
                 sleep(slowness); // the batch is stored, but the agent gives up waiting: its retry is a duplicate
             }
-            answer(exchange, 200, "{\"batchId\":\"" + batchId + "\",\"accepted\":" + (duplicate ? 0 : count)
-                    + ",\"duplicate\":" + duplicate + "}");
+            StringBuilder rejections = new StringBuilder();
+            for (int i : rejectedAt) {
+                rejections.append(rejections.isEmpty() ? "" : ",").append("{\"index\":").append(i)
+                        .append(",\"field\":\"records[").append(i).append("]\",\"reason\":\"rejected for the test\"}");
+            }
+            answer(exchange, 200, "{\"batchId\":\"" + batchId + "\",\"accepted\":" + count + ",\"rejected\":"
+                    + rejectedAt.size() + ",\"rejections\":[" + rejections + "],\"duplicate\":" + duplicate + "}");
         }
     }
 

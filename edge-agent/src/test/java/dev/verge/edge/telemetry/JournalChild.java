@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * Run in its own JVM by {@link JournalKillTest}: journals records through the real writer (queue,
  * group commit) as fast as it can, and prints {@code committed <first> <last>} after each commit, until
- * it is killed.
+ * it is killed. With a third argument N it offers exactly N records, prints {@code produced N} and waits to
+ * be killed with records still queued.
  */
 public final class JournalChild {
     private JournalChild() {}
@@ -27,11 +28,15 @@ public final class JournalChild {
         });
         System.out.println("ready");
         System.out.flush();
-        for (int n = 0; ; n++) {
+        long burst = args.length > 2 ? Long.parseLong(args[2]) : Long.MAX_VALUE;
+        for (int n = 0; n < burst; n++) {
             writer.onPrediction(TestEvents.answered(n, 0.9));
             if (writer.queued() > 2000) {
                 Thread.sleep(1);
             }
         }
+        System.out.println("produced " + burst);
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
     }
 }

@@ -83,9 +83,22 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
-        Integer poll = env.containsKey("VERGE_DEVICE_POLL_SECONDS") ? Integer.valueOf(env.get("VERGE_DEVICE_POLL_SECONDS").strip()) : null;
         return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
-                EventsConfig.fromEnv(env), poll);
+                EventsConfig.fromEnv(env), devicePollSeconds(env));
+    }
+
+    /** {@code VERGE_DEVICE_POLL_SECONDS}; null (the default) when unset. */
+    public static Integer devicePollSeconds(Map<String, String> env) {
+        String text = env.get("VERGE_DEVICE_POLL_SECONDS");
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected VERGE_DEVICE_POLL_SECONDS as a whole number of seconds, found \""
+                    + text.strip() + "\"");
+        }
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {

@@ -21,7 +21,8 @@ import java.util.TreeMap;
  *
  * <p>Errors are answers with status 500 and above (the model or the agent failed); 4xx answers (a
  * camera sent something that is not an image) are counted apart as client errors. Labels and
- * confidences come from successful answers only.
+ * confidences come from successful answers only. {@code rejected} counts records the cloud could not
+ * read (not requests: their fields are not trusted); they are kept apart from {@code requests}.
  */
 public final class Aggregate {
     /** Confidence histogram bins: [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0]. */
@@ -31,6 +32,7 @@ public final class Aggregate {
     private long requests;
     private long errors;
     private long clientErrors;
+    private long rejected;
     private final TreeMap<String, Long> labels = new TreeMap<>();
     private final long[] confidence = new long[CONFIDENCE_BINS];
     private final DDSketch latencyMs;
@@ -71,6 +73,11 @@ public final class Aggregate {
         }
     }
 
+    /** Counts {@code n} records that were rejected. */
+    public void reject(long n) {
+        rejected += n;
+    }
+
     static int confidenceBin(double probability) {
         return Math.min(CONFIDENCE_BINS - 1, Math.max(0, (int) Math.floor(probability * CONFIDENCE_BINS)));
     }
@@ -80,6 +87,7 @@ public final class Aggregate {
         requests += other.requests;
         errors += other.errors;
         clientErrors += other.clientErrors;
+        rejected += other.rejected;
         other.labels.forEach((label, n) -> labels.merge(label, n, Long::sum));
         for (int i = 0; i < CONFIDENCE_BINS; i++) {
             confidence[i] += other.confidence[i];
@@ -99,6 +107,10 @@ public final class Aggregate {
 
     public long clientErrors() {
         return clientErrors;
+    }
+
+    public long rejected() {
+        return rejected;
     }
 
     /** Errors (status >= 500) per request; 0 when there were none. */
@@ -128,7 +140,7 @@ public final class Aggregate {
     }
 
     public boolean isEmpty() {
-        return requests == 0;
+        return requests == 0 && rejected == 0;
     }
 
     /** The stored form (the sketches as Base64 of the library's own binary encoding). */
@@ -137,7 +149,8 @@ public final class Aggregate {
         for (long n : confidence) {
             bins.add(n);
         }
-        return new Doc(requests, errors, clientErrors, new TreeMap<>(labels), bins, encode(latencyMs), encode(inferMs));
+        return new Doc(requests, errors, clientErrors, new TreeMap<>(labels), bins, encode(latencyMs), encode(inferMs),
+                rejected);
     }
 
     public static Aggregate fromDoc(Doc doc) {
@@ -145,6 +158,7 @@ public final class Aggregate {
         a.requests = doc.requests();
         a.errors = doc.errors();
         a.clientErrors = doc.clientErrors();
+        a.rejected = doc.rejected();
         if (doc.labels() != null) {
             a.labels.putAll(doc.labels());
         }
@@ -187,7 +201,8 @@ public final class Aggregate {
      * @param confidence counts per confidence bin, {@link #CONFIDENCE_BINS} of them
      * @param latencyMs  Base64 of the DDSketch encoding of total latencies
      * @param inferMs    the same for the inference step alone
+     * @param rejected   records rejected (0 in documents written before it existed)
      */
     public record Doc(long requests, long errors, long clientErrors, Map<String, Long> labels, List<Long> confidence,
-                      String latencyMs, String inferMs) {}
+                      String latencyMs, String inferMs, long rejected) {}
 }

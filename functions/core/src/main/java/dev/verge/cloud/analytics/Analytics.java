@@ -1,5 +1,6 @@
 package dev.verge.cloud.analytics;
 
+import dev.verge.cloud.registry.ModelNames;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.time.Clock;
@@ -60,16 +61,21 @@ public final class Analytics {
         Aggregate total = new Aggregate();
         TreeMap<Instant, Aggregate> byHour = new TreeMap<>();
         TreeMap<String, Aggregate> byVersion = new TreeMap<>();
+        Aggregate noModel = new Aggregate();
         for (Rollup r : matching) {
             Aggregate a = r.aggregate();
             total.merge(a);
             byHour.computeIfAbsent(r.hour(), h -> new Aggregate()).merge(a);
-            byVersion.computeIfAbsent(r.model() + "\n" + r.version(), k -> new Aggregate()).merge(a);
+            if (r.model() == null) {
+                noModel.merge(a);
+            } else {
+                byVersion.computeIfAbsent(r.model() + "\n" + r.version(), k -> new Aggregate()).merge(a);
+            }
         }
         List<AnalyticsReport.Point> series = new ArrayList<>();
         for (Instant h = q.from(); h.isBefore(q.to()); h = h.plus(Duration.ofHours(1))) {
             Aggregate a = byHour.getOrDefault(h, new Aggregate());
-            series.add(new AnalyticsReport.Point(h, a.requests(), a.errors(), a.clientErrors(), a.errorRate(),
+            series.add(new AnalyticsReport.Point(h, a.requests(), a.errors(), a.clientErrors(), a.rejected(), a.errorRate(),
                     AnalyticsReport.Percentiles.latency(a)));
         }
         List<AnalyticsReport.VersionSummary> versions = new ArrayList<>();
@@ -79,13 +85,16 @@ public final class Analytics {
             Aggregate a = e.getValue();
             versions.add(new AnalyticsReport.VersionSummary(mv[0], mv[1], a.requests(), a.errors(), a.errorRate(),
                     AnalyticsReport.Percentiles.latency(a)));
-            drifts.add(drift.drift(mv[0], mv[1]));
+            if (ModelNames.isValidName(mv[0]) && ModelNames.isValidVersion(mv[1])) {
+                // an agent may serve a mounted package whose version is longer than the registry's rule: no drift for it
+                drifts.add(drift.drift(mv[0], mv[1]));
+            }
         }
         if (versions.isEmpty() && q.model() != null && q.version() != null) {
             drifts.add(drift.drift(q.model(), q.version()));
         }
         return new AnalyticsReport(q, byDevice ? "device" : "group", matching.size(), AnalyticsReport.Summary.of(total), series,
-                versions, drifts);
+                versions, AnalyticsReport.NoModel.of(noModel), drifts);
     }
 
     private static String blankToNull(String s) {

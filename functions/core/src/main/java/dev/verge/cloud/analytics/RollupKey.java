@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
  * (and model version, so a device's numbers can be filtered by model too). Keys sort by time within
  * a model version (group rollups) or a device (device rollups), so a query lists one prefix.
  *
+ * @param model    null (with {@code version}) for requests no model answered and for rejected records: "no model"
  * @param group    the device's group; null for a device in no group
  * @param deviceId null for group rollups
  */
@@ -19,6 +20,8 @@ public record RollupKey(Scope scope, String model, String version, String group,
 
     /** Stands for "no group" in keys; an encoded group name never contains '%' followed by 'n'. */
     static final String NO_GROUP = "%none";
+    /** Stands for "no model" (and its version) in keys; model names never contain '%'. */
+    static final String NO_MODEL = "%none";
 
     public RollupKey {
         hour = hour.truncatedTo(ChronoUnit.HOURS);
@@ -35,9 +38,13 @@ public record RollupKey(Scope scope, String model, String version, String group,
     /** The document key inside the scope's collection. */
     public String id() {
         return switch (scope) {
-            case GROUP -> model + "/" + version + "/" + hour + "/" + groupSegment(group);
-            case DEVICE -> UriPaths.encodeSegment(deviceId) + "/" + hour + "/" + model + "/" + version;
+            case GROUP -> orNone(model) + "/" + orNone(version) + "/" + hour + "/" + groupSegment(group);
+            case DEVICE -> UriPaths.encodeSegment(deviceId) + "/" + hour + "/" + orNone(model) + "/" + orNone(version);
         };
+    }
+
+    private static String orNone(String modelOrVersion) {
+        return modelOrVersion == null ? NO_MODEL : modelOrVersion;
     }
 
     static String groupSegment(String group) {

@@ -1,5 +1,7 @@
 package dev.verge.cloud.api;
 
+import dev.verge.wire.DeviceHeaders;
+
 /**
  * Checks the credentials an edge agent sends on its own routes (desired state, status reports,
  * telemetry, samples): headers {@value #DEVICE_ID_HEADER} and {@value #DEVICE_KEY_HEADER}. Either of
@@ -8,8 +10,8 @@ package dev.verge.cloud.api;
  */
 @FunctionalInterface
 public interface DeviceAuthenticator {
-    String DEVICE_ID_HEADER = "X-Device-Id";
-    String DEVICE_KEY_HEADER = "X-Device-Key";
+    String DEVICE_ID_HEADER = DeviceHeaders.DEVICE_ID;
+    String DEVICE_KEY_HEADER = DeviceHeaders.DEVICE_KEY;
 
     /**
      * The device the call comes from; throws {@code VergeException} (401, code

@@ -18,8 +18,13 @@ record DashboardData(Instant now, AnalyticsReport report, List<DeviceRow> device
      * @param version        the model and version its last status report says it serves (null when unknown)
      * @param seenVersion    the model and version of its latest telemetry record
      * @param lastSeen       its last status report or telemetry batch, whichever came later
+     * @param dropped        records its agent lost before sending them (and said so)
+     * @param rejected       records the cloud could not read
+     * @param journal        its telemetry journal as its last status report says: {@code ok}, {@code disk_full},
+     *                       {@code io_error}; null when unknown
      */
-    record DeviceRow(String id, String group, String version, String seenVersion, Instant lastSeen, long records, long dropped) {}
+    record DeviceRow(String id, String group, String version, String seenVersion, Instant lastSeen, long records, long dropped,
+                     long rejected, String journal) {}
 
     record RolloutRow(String id, String model, String version, String group, String strategy, String state, Instant at) {}
 }

@@ -43,6 +43,8 @@ final class DashboardPage {
                 .append(tile("Errors (5xx)", "total-errors", Long.toString(t.errors())))
                 .append(tile("Error rate", "error-rate", Html.percent(t.errorRate())))
                 .append(tile("Client errors (4xx)", "total-client-errors", Long.toString(t.clientErrors())))
+                .append(tile("No model", "total-no-model", Long.toString(r.noModel().requests())))
+                .append(tile("Records rejected", "total-rejected", Long.toString(t.rejected())))
                 .append(tile("Latency p50", "latency-p50", Html.ms(t.latencyMs().p50()) + " ms"))
                 .append(tile("Latency p95", "latency-p95", Html.ms(t.latencyMs().p95()) + " ms"))
                 .append(tile("Latency p99", "latency-p99", Html.ms(t.latencyMs().p99()) + " ms"))
@@ -129,12 +131,15 @@ final class DashboardPage {
             h.append("<p class=\"muted\">No device has registered or sent telemetry yet.</p>");
         } else {
             h.append("<table id=\"devices\"><tr><th>device</th><th>group</th><th>version</th><th>version in telemetry</th>")
-                    .append("<th>last seen</th><th>records</th><th>dropped</th></tr>");
+                    .append("<th>last seen</th><th>records</th><th>dropped</th><th>rejected</th><th>journal</th></tr>");
             for (DashboardData.DeviceRow d : data.devices()) {
                 h.append("<tr><td>").append(esc(d.id())).append("</td><td>").append(esc(orDash(d.group()))).append("</td><td>")
                         .append(esc(orDash(d.version()))).append("</td><td id=\"device-version-").append(esc(idSafe(d.id()))).append("\">")
                         .append(esc(orDash(d.seenVersion()))).append("</td><td>").append(d.lastSeen() == null ? "\u2013" : esc(TIME.format(d.lastSeen())))
-                        .append("</td><td class=\"num\">").append(d.records()).append("</td><td class=\"num\">").append(d.dropped()).append("</td></tr>");
+                        .append("</td><td class=\"num\">").append(d.records()).append("</td><td class=\"num\">").append(d.dropped())
+                        .append("</td><td class=\"num\" id=\"device-rejected-").append(esc(idSafe(d.id()))).append("\">")
+                        .append(d.rejected()).append("</td><td id=\"device-journal-").append(esc(idSafe(d.id()))).append("\">")
+                        .append(esc(orDash(d.journal()))).append("</td></tr>");
             }
             h.append("</table>");
         }

@@ -112,11 +112,12 @@ public final class DashboardRoutes implements RouteGroup {
         for (DeviceRecord d : limit(devices.list(), MAX_DEVICES)) {
             DeviceSeen s = seen.remove(d.id());
             rows.put(d.id(), new DashboardData.DeviceRow(d.id(), d.group(), reported(d.lastStatus()), seenVersion(s),
-                    latest(d.lastSeen(), s == null ? null : s.lastSeen()), s == null ? 0 : s.records(), s == null ? 0 : s.dropped()));
+                    latest(d.lastSeen(), s == null ? null : s.lastSeen()), s == null ? 0 : s.records(), s == null ? 0 : s.dropped(),
+                    s == null ? 0 : s.rejected(), journal(d.lastStatus())));
         }
         for (DeviceSeen s : limit(new ArrayList<>(seen.values()), MAX_DEVICES - rows.size())) {
             rows.put(s.deviceId(), new DashboardData.DeviceRow(s.deviceId(), s.group(), null, seenVersion(s), s.lastSeen(),
-                    s.records(), s.dropped()));
+                    s.records(), s.dropped(), s.rejected(), null));
         }
         return List.copyOf(rows.values());
     }
@@ -127,6 +128,11 @@ public final class DashboardRoutes implements RouteGroup {
             return null;
         }
         return (status.model() == null ? "" : status.model() + " ") + status.version();
+    }
+
+    /** The agent's telemetry journal as its last status report says ({@code ok}, {@code disk_full}, ...); null when unknown. */
+    private static String journal(StatusReport status) {
+        return status == null || status.telemetry() == null ? null : status.telemetry().journal();
     }
 
     private static String seenVersion(DeviceSeen s) {

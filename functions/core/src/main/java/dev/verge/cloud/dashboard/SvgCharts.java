@@ -123,11 +123,20 @@ final class SvgCharts {
     }
 
     private static void flush(StringBuilder svg, StringBuilder points, String stroke) {
-        if (!points.isEmpty()) {
-            svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(stroke).append("\" points=\"")
-                    .append(points.toString().strip()).append("\"/>");
-            points.setLength(0);
+        String coordinates = points.toString().strip();
+        points.setLength(0);
+        if (coordinates.isEmpty()) {
+            return;
         }
+        if (coordinates.indexOf(' ') < 0) {
+            // a line through one point draws nothing (one hour of data, or an hour between gaps): draw a dot
+            String[] xy = coordinates.split(",");
+            svg.append("<circle r=\"3\" fill=\"").append(stroke).append("\" cx=\"").append(xy[0]).append("\" cy=\"")
+                    .append(xy[1]).append("\"/>");
+            return;
+        }
+        svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(stroke).append("\" points=\"")
+                .append(coordinates).append("\"/>");
     }
 
     private static StringBuilder open(String id, String title) {

@@ -7,7 +7,9 @@ import java.time.Instant;
  * serves and the counts and latencies of the window that started at {@code since}.
  *
  * @param state  {@code serving}, {@code no-model} or {@code loading}
- * @param errors answers with status >= 500 or failed predictions the agent caused
+ * @param errors    answers with status >= 500 or failed predictions the agent caused
+ * @param telemetry the agent's telemetry journal: {@code ok}, or that it cannot write ({@code disk_full},
+ *                  {@code io_error}); null from agents without telemetry or older ones
  */
 public record StatusReport(
         String model,
@@ -19,7 +21,16 @@ public record StatusReport(
         long requests,
         long errors,
         Latency latencyMs,
-        LastError lastError) {
+        LastError lastError,
+        Telemetry telemetry) {
+
+    public StatusReport(String model, String version, String ortVersion, String agentVersion, String state, Instant since,
+                        long requests, long errors, Latency latencyMs, LastError lastError) {
+        this(model, version, ortVersion, agentVersion, state, since, requests, errors, latencyMs, lastError, null);
+    }
+
+    /** The agent's telemetry journal: its health, the records waiting in it, the records dropped since it started. */
+    public record Telemetry(String journal, long waiting, long dropped) {}
 
     /** Latency percentiles of the window, in milliseconds. */
     public record Latency(Double p50, Double p95, Double p99) {}

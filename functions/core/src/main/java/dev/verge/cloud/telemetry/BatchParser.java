@@ -10,6 +10,8 @@ import dev.verge.cloud.api.CloudJson;
 import dev.verge.cloud.registry.ModelNames;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
+import dev.verge.wire.telemetry.TelemetryAnswer;
+import dev.verge.wire.telemetry.TelemetryBatch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,10 +21,13 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Reads a telemetry batch as a stream: the records are handed to a consumer one at a time and never
- * held together, so a batch of 50,000 records costs the memory of one record (plus what the consumer
- * keeps). Every field is checked; the first bad one is reported as 400 {@code telemetry_invalid}
- * with its path, for example {@code records[3].status: expected an HTTP status from 100 to 599, found "abc"}.
+ * Reads a telemetry batch ({@link TelemetryBatch}) as a stream: the records are handed to a consumer one
+ * at a time and never held together, so a batch of 50,000 records costs the memory of one record (plus
+ * what the consumer keeps). A record that fails its check ({@link RecordCheck}) is handed to the
+ * rejection consumer with its index and field, for example
+ * {@code records[3].status: expected an HTTP status from 100 to 599, found "abc"}, and the batch goes on.
+ * Only what makes the batch itself unreadable (invalid JSON, no batch id, no records array) is a 400
+ * {@code telemetry_invalid} for the whole batch.
  */
 final class BatchParser {
     // records are read one by one from the middle of the stream, so what follows one is not an error
@@ -30,12 +35,13 @@ final class BatchParser {
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-    /** The batch without its records. */
-    record Header(String batchId, String deviceId, Instant sentAt, long dropped, int records) {}
+    /** The batch without its records: how many were counted ({@code records}) and how many rejected. */
+    record Header(String batchId, String deviceId, Instant sentAt, long dropped, int records, int rejected) {}
 
     private BatchParser() {}
 
-    static Header parse(InputStream in, int maxRecords, Instant now, Consumer<TelemetryRecord> records) {
+    static Header parse(InputStream in, int maxRecords, Instant now, Consumer<RecordCheck.Checked> records,
+                        Consumer<TelemetryAnswer.Rejection> rejections) {
         try (JsonParser p = RECORDS.createParser(in)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -46,16 +52,16 @@ final class BatchParser {
             String deviceId = null;
             Instant sentAt = null;
             long dropped = 0;
-            int count = -1;
+            int[] count = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 p.nextToken();
                 switch (field) {
-                    case "batchId" -> batchId = checkBatchId(scalarText(p, "batchId"));
-                    case "deviceId" -> deviceId = scalarText(p, "deviceId");
-                    case "sentAt" -> sentAt = sentAt(p);
-                    case "dropped" -> dropped = dropped(p);
-                    case "records" -> count = records(p, maxRecords, now, records);
+                    case TelemetryBatch.BATCH_ID -> batchId = checkBatchId(scalarText(p, TelemetryBatch.BATCH_ID));
+                    case TelemetryBatch.DEVICE_ID -> deviceId = scalarText(p, TelemetryBatch.DEVICE_ID);
+                    case TelemetryBatch.SENT_AT -> sentAt = sentAt(p);
+                    case TelemetryBatch.DROPPED -> dropped = dropped(p);
+                    case TelemetryBatch.RECORDS -> count = records(p, maxRecords, now, records, rejections);
                     default -> p.skipChildren();
                 }
             }
@@ -68,10 +74,10 @@ final class BatchParser {
             if (deviceId == null) {
                 throw invalid("deviceId", "expected the sending device's id, found nothing");
             }
-            if (count < 0) {
+            if (count == null) {
                 throw invalid("records", "expected an array of records (it may be empty), found nothing");
             }
-            return new Header(batchId, deviceId, sentAt, dropped, count);
+            return new Header(batchId, deviceId, sentAt, dropped, count[0], count[1]);
         } catch (JsonProcessingException e) {
             throw new VergeException(ErrorKind.BAD_REQUEST, "json_invalid",
                     "expected a telemetry batch in JSON, found invalid JSON at line " + e.getLocation().getLineNr()
@@ -87,21 +93,34 @@ final class BatchParser {
         }
     }
 
-    private static int records(JsonParser p, int maxRecords, Instant now, Consumer<TelemetryRecord> sink) throws IOException {
+    /** Counted and rejected records. */
+    private static int[] records(JsonParser p, int maxRecords, Instant now, Consumer<RecordCheck.Checked> sink,
+                                 Consumer<TelemetryAnswer.Rejection> rejections) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw invalid("records", "expected an array of records, found " + describeToken(p));
         }
         int index = 0;
+        int rejected = 0;
         while (p.nextToken() != JsonToken.END_ARRAY) {
             if (index >= maxRecords) {
                 throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "batch_too_large",
                         "expected at most " + maxRecords + " records in one batch, found more; send smaller batches");
             }
             JsonNode node = RECORDS.readTree(p);
-            sink.accept(TelemetryRecord.parse(node, "records[" + index + "]", now));
+            RecordCheck.Checked checked;
+            try {
+                checked = RecordCheck.read(node, "records[" + index + "]", now);
+            } catch (RecordInvalidException e) {
+                checked = null;
+                rejected++;
+                rejections.accept(new TelemetryAnswer.Rejection(index, e.field(), e.reason()));
+            }
+            if (checked != null) {
+                sink.accept(checked);
+            }
             index++;
         }
-        return index;
+        return new int[] {index - rejected, rejected};
     }
 
     private static String scalarText(JsonParser p, String field) throws IOException {

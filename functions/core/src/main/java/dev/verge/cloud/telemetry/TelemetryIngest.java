@@ -9,8 +9,11 @@ import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.registry.ModelNames;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
+import dev.verge.wire.telemetry.TelemetryAnswer;
+import dev.verge.wire.telemetry.TelemetryRecord;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,8 +27,11 @@ import java.util.function.Consumer;
 
 /**
  * {@code POST /api/telemetry}: folds a batch of records into rollups, exactly once per batch id.
- * Raw records are never stored; the batch is aggregated while it is read (see {@link BatchParser}),
- * checked whole, and only then applied, so a malformed record anywhere changes nothing.
+ * Raw records are never stored; the batch is aggregated while it is read (see {@link BatchParser}) and
+ * applied once it was read to the end. Every well-formed record is counted; a record that fails its
+ * check is rejected on its own (answered with its index and reason, and counted as {@code rejected} in
+ * the device's rollup and its {@link DeviceSeen}), so one bad record never costs its batch. Records no
+ * model answered (model and version null) count in "no model" rollups of the device and its group.
  *
  * <p>Exactly once: the batch's marker is created (atomically: a second create of the same key fails),
  * then each rollup delta is merged into its rollup with a conditional write and listed in the marker.
@@ -63,36 +69,48 @@ public final class TelemetryIngest {
     }
 
     /** Ingests a batch already freed of its transfer encoding (see {@link BoundedBody}). */
-    public IngestResult ingest(AuthenticatedDevice device, InputStream body) {
+    public TelemetryAnswer ingest(AuthenticatedDevice device, InputStream body) {
         Instant now = clock.instant();
         Deltas deltas = new Deltas(device);
-        BatchParser.Header header = BatchParser.parse(body, config.maxBatchRecords(), now, deltas::add);
+        List<TelemetryAnswer.Rejection> rejections = new ArrayList<>();
+        BatchParser.Header header = BatchParser.parse(body, config.maxBatchRecords(), now, deltas::add, rejection -> {
+            if (rejections.size() < TelemetryAnswer.MAX_LISTED) {
+                rejections.add(rejection);
+            }
+        });
         if (!header.deviceId().equals(device.deviceId())) {
             throw new VergeException(ErrorKind.FORBIDDEN, "device_mismatch",
                     "expected deviceId \"" + device.deviceId() + "\" (the X-Device-Id that authenticated), found \""
                             + header.deviceId() + "\"");
         }
+        if (header.rejected() > 0) {
+            deltas.rejected(now, header.rejected());
+            LOG.log(System.Logger.Level.INFO, "telemetry batch " + header.batchId() + " of device " + device.deviceId()
+                    + ": " + header.rejected() + " record(s) rejected, " + header.records() + " counted; first: "
+                    + rejections.get(0).field() + ": " + rejections.get(0).reason());
+        }
         List<Rollup> rollupDeltas = deltas.rollups();
         DeviceSeen seen = deltas.seen(now, header);
         String key = UriPaths.encodeSegment(device.deviceId()) + "/" + header.batchId();
         BatchMarker marker = new BatchMarker(header.batchId(), device.deviceId(), BatchMarker.State.APPLYING, now, 1,
-                header.records(), header.dropped(), List.of());
+                header.records(), header.dropped(), List.of(), header.rejected(), rejections);
         if (markers.create(key, marker)) {
             apply(key, 1, marker, rollupDeltas, seen);
-            return new IngestResult(header.batchId(), header.records(), false);
+            return marker.answer(false);
         }
         return again(key, now, header, rollupDeltas, seen);
     }
 
     /** A batch id seen before: a duplicate, or an attempt that died half-way and is finished now. */
-    private IngestResult again(String key, Instant now, BatchParser.Header header, List<Rollup> rollupDeltas, DeviceSeen seen) {
+    private TelemetryAnswer again(String key, Instant now, BatchParser.Header header, List<Rollup> rollupDeltas, DeviceSeen seen) {
         JsonCollection.Revisioned<BatchMarker> existing = markers.get(key).orElseThrow(() -> new VergeException(
                 ErrorKind.CONFLICT, "batch_in_progress", "the batch was being recorded a moment ago; send it again"));
         BatchMarker marker = existing.value();
         if (marker.state() == BatchMarker.State.APPLIED) {
-            return new IngestResult(marker.batchId(), marker.accepted(), true);
+            return marker.answer(true);
         }
-        if (marker.accepted() != header.records() || marker.dropped() != header.dropped()) {
+        if (marker.accepted() != header.records() || marker.rejected() != header.rejected()
+                || marker.dropped() != header.dropped()) {
             throw new VergeException(ErrorKind.CONFLICT, "batch_conflict",
                     "expected batch " + marker.batchId() + " again with its " + marker.accepted() + " records, found "
                             + header.records() + "; a batch id must not be reused for other records");
@@ -109,7 +127,7 @@ public final class TelemetryIngest {
         }
         apply(key, existing.revision() + 1, claimed, rollupDeltas, seen);
         // the attempt that started it never answered, so to the device this is the first acceptance
-        return new IngestResult(marker.batchId(), marker.accepted(), false);
+        return marker.answer(false);
     }
 
     private void apply(String key, long revision, BatchMarker marker, List<Rollup> rollupDeltas, DeviceSeen seen) {
@@ -130,7 +148,7 @@ public final class TelemetryIngest {
         strikeOff(key, revision, marker.done());
         // after the batch is safe: a failing drift check must not make the device send it again
         for (Rollup delta : rollupDeltas) {
-            if (delta.deviceId() == null) {
+            if (delta.deviceId() == null && ModelNames.isValidName(delta.model()) && ModelNames.isValidVersion(delta.version())) {
                 try {
                     onApplied.accept(delta);
                 } catch (RuntimeException e) {
@@ -172,21 +190,44 @@ public final class TelemetryIngest {
     private static final class Deltas {
         private final AuthenticatedDevice device;
         private final Map<RollupKey, Aggregate> byKey = new LinkedHashMap<>();
-        private TelemetryRecord latest;
+        private RecordCheck.Checked latest;
 
         Deltas(AuthenticatedDevice device) {
             this.device = device;
         }
 
-        void add(TelemetryRecord record) {
-            var observation = record.observation();
-            byKey.computeIfAbsent(RollupKey.group(record.model(), record.version(), device.group(), record.time()),
-                    k -> new Aggregate()).add(observation);
-            byKey.computeIfAbsent(RollupKey.device(device.deviceId(), device.group(), record.model(), record.version(),
-                    record.time()), k -> new Aggregate()).add(observation);
-            if (latest == null || !record.time().isBefore(latest.time())) {
-                latest = record;
+        void add(RecordCheck.Checked checked) {
+            TelemetryRecord record = checked.record();
+            var observation = checked.observation();
+            groupDelta(record.model(), record.version(), checked.time()).add(observation);
+            deviceDelta(record.model(), record.version(), checked.time()).add(observation);
+            if (latest == null || preferred(checked, latest)) {
+                latest = checked;
             }
+        }
+
+        /** The latest record that names a model, else the latest one: what tells the version a device serves. */
+        private static boolean preferred(RecordCheck.Checked a, RecordCheck.Checked b) {
+            boolean aModel = a.record().model() != null;
+            if (aModel != (b.record().model() != null)) {
+                return aModel;
+            }
+            return !a.time().isBefore(b.time());
+        }
+
+        /** Rejected records count where their time is sure: the hour they reached the cloud, under "no model". */
+        void rejected(Instant now, int n) {
+            groupDelta(null, null, now).reject(n);
+            deviceDelta(null, null, now).reject(n);
+        }
+
+        private Aggregate groupDelta(String model, String version, Instant time) {
+            return byKey.computeIfAbsent(RollupKey.group(model, version, device.group(), time), k -> new Aggregate());
+        }
+
+        private Aggregate deviceDelta(String model, String version, Instant time) {
+            return byKey.computeIfAbsent(RollupKey.device(device.deviceId(), device.group(), model, version, time),
+                    k -> new Aggregate());
         }
 
         List<Rollup> rollups() {
@@ -194,9 +235,10 @@ public final class TelemetryIngest {
         }
 
         DeviceSeen seen(Instant now, BatchParser.Header header) {
+            TelemetryRecord r = latest == null ? null : latest.record();
             return new DeviceSeen(device.deviceId(), device.group(), now, latest == null ? null : latest.time(),
-                    latest == null ? null : latest.model(), latest == null ? null : latest.version(), 1, header.records(),
-                    header.dropped());
+                    r == null ? null : r.model(), r == null ? null : r.version(), 1, header.records(),
+                    header.dropped(), header.rejected());
         }
     }
 }

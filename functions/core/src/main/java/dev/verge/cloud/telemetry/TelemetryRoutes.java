@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * The routes edge agents call with their device key (declared public, authenticated here first):
  * <pre>
- * POST /api/telemetry   a batch (JSON, optionally Content-Encoding: gzip)   200 {"batchId", "accepted", "duplicate"}
+ * POST /api/telemetry   a batch (JSON, optionally Content-Encoding: gzip)   200 {"batchId", "accepted", "rejected", "rejections", "duplicate"}
  * POST /api/samples     image bytes; ?model=&amp;version=&amp;label=&amp;probability=&amp;sampleId=   201 {"key"}, 200 when known
  * </pre>
  */

@@ -100,6 +100,34 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void dashboard_rejectedRecords_shownInTheTotalsAndOnTheDevicesRow() {
+        var records = new java.util.ArrayList<>(records(2, 3, Instant.parse("2026-12-02T10:00:00Z"), 1, "fruit-quality", "1", 0.7, 0));
+        records.get(1).put("status", "abc");
+        cloud.postBatch("cam-3", batch(newBatchId(), "cam-3", 0, records));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+
+        assertThat(html).contains("id=\"total-rejected\">1<").contains("id=\"device-rejected-cam-3\">1<");
+    }
+
+    @Test
+    void dashboard_agentReportingAFullDisk_showsItOnTheDevicesRow() {
+        cloud.devices.recordStatus("cam-3", new StatusReport("fruit-quality", "1", "1.29.0", "0.1.0", "serving", clock.instant(),
+                10, 0, null, null, new StatusReport.Telemetry("disk_full", 420, 17)), null, null, null);
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+
+        assertThat(html).contains("id=\"device-journal-cam-3\">disk_full<").contains("id=\"device-journal-cam-2\">\u2013<");
+    }
+
+    @Test
+    void latencyChart_oneHourOfData_drawsAPoint() {
+        String svg = SvgCharts.lines("chart-latency", "latency", List.of("09:00", "10:00", "11:00"),
+                Map.of("p50", new double[] {Double.NaN, 12.5, Double.NaN}));
+
+        assertThat(svg).contains("<circle").doesNotContain("<polyline");
+        assertThat(SvgCharts.lines("c", "latency", List.of("10:00"), Map.of("p50", new double[] {3}))).contains("<circle");
+    }
+
+    @Test
     void dashboard_loadsNothingFromElsewhere() {
         String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
         assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("<link")

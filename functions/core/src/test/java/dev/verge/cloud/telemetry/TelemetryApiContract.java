@@ -115,14 +115,35 @@ public abstract class TelemetryApiContract {
     }
 
     @Test
-    void telemetry_malformedRecord_is400NamingIt() throws Exception {
+    void telemetry_malformedRecord_isRejectedAloneAndTheOthersCounted() throws Exception {
         ObjectNode batch = batch(camera1, 3, "1");
         ((ObjectNode) batch.get("records").get(1)).put("status", "abc");
         ApiResponse response = postBatch(camera1, batch, false);
 
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(json(response).get("message").asText()).startsWith("records[1].status");
-        assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isZero();
+        assertThat(response.status()).as(text(response)).isEqualTo(200);
+        JsonNode answer = json(response);
+        assertThat(answer.get("accepted").asInt()).isEqualTo(2);
+        assertThat(answer.get("rejected").asInt()).isEqualTo(1);
+        assertThat(answer.get("rejections").get(0).get("index").asInt()).isEqualTo(1);
+        assertThat(answer.get("rejections").get(0).get("field").asText()).isEqualTo("records[1].status");
+        assertThat(analytics("model=" + model).get("totals").get("requests").asLong()).isEqualTo(2);
+        assertThat(analytics("device=" + camera1).get("totals").get("rejected").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void telemetry_recordsNoModelAnswered_countedForTheDeviceUnderNoModel() throws Exception {
+        ObjectNode batch = batch(camera2, 4, "1");
+        for (int i = 0; i < 3; i++) {
+            ((ObjectNode) batch.get("records").get(i)).putNull("model").putNull("version").put("status", 503)
+                    .put("error", "model_not_ready").putNull("label").putNull("probability");
+        }
+        ApiResponse response = postBatch(camera2, batch, false);
+
+        assertThat(response.status()).as(text(response)).isEqualTo(200);
+        assertThat(json(response).get("accepted").asInt()).isEqualTo(4);
+        JsonNode device = analytics("device=" + camera2);
+        assertThat(device.get("totals").get("requests").asLong()).isEqualTo(4);
+        assertThat(device.get("noModel").get("requests").asLong()).isEqualTo(3);
     }
 
     @Test

@@ -215,27 +215,117 @@ class TelemetryIngestTest {
                         "telemetry_invalid", "records: expected an array"),
                 new Malformed("negative dropped", "{\"batchId\":\"b-1\",\"deviceId\":\"cam-1\",\"dropped\":-1,\"records\":[]}", 400,
                         "telemetry_invalid", "dropped"),
-                new Malformed("status not a number", head + ok + "," + ok + "," + ok.replace("\"status\":200", "\"status\":\"abc\"") + "]}",
-                        400, "telemetry_invalid", "records[2].status"),
-                new Malformed("probability above 1", head + ok + "," + ok.replace("0.9", "1.5") + "]}", 400, "telemetry_invalid",
-                        "records[1].probability"),
-                new Malformed("time not ISO-8601", head + ok.replace("2026-12-02T10:01:00Z", "yesterday") + "]}", 400,
-                        "telemetry_invalid", "records[0].time"),
-                new Malformed("time far in the future", head + ok.replace("2026-12-02", "2027-12-02") + "]}", 400,
-                        "telemetry_invalid", "records[0].time"),
-                new Malformed("model with a slash", head + ok.replace("fruit-quality", "../etc") + "]}", 400, "telemetry_invalid",
-                        "records[0].model"),
-                new Malformed("missing version", head + ok.replace("\"version\":\"1\",", "") + "]}", 400, "telemetry_invalid",
-                        "records[0].version"),
-                new Malformed("negative latency", head + ok.replace("2.0", "-2.0") + "]}", 400, "telemetry_invalid",
-                        "records[0].inferMs"),
-                new Malformed("record not an object", head + "42]}", 400, "telemetry_invalid", "records[0]"),
                 new Malformed("garbage after the batch", head + ok + "]} trailing", 400, "json_invalid", "invalid JSON"),
                 // leading zero bytes make Jackson read UTF-32, which then fails outside JsonProcessingException
                 new Malformed("bytes that are not text", "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0n,]ull nuT", 400,
                         "json_invalid", "not text"),
                 new Malformed("another device's id", "{\"batchId\":\"b-1\",\"deviceId\":\"cam-2\",\"records\":[" + ok + "]}", 403,
                         "device_mismatch", "cam-1"));
+    }
+
+    /** A record the cloud cannot count, its index among the batch's records, and the field its rejection names. */
+    record BadRecord(String name, List<String> records, int index, String field) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<BadRecord> badRecords() {
+        String ok = "{\"time\":\"2026-12-02T10:01:00Z\",\"model\":\"fruit-quality\",\"version\":\"1\",\"status\":200,"
+                + "\"label\":\"ripe\",\"probability\":0.9,\"inferMs\":2.0}";
+        return List.of(
+                new BadRecord("status not a number", List.of(ok, ok, ok.replace("\"status\":200", "\"status\":\"abc\"")), 2,
+                        "records[2].status"),
+                new BadRecord("probability above 1", List.of(ok, ok.replace("0.9", "1.5")), 1, "records[1].probability"),
+                new BadRecord("time not ISO-8601", List.of(ok.replace("2026-12-02T10:01:00Z", "yesterday"), ok), 0, "records[0].time"),
+                new BadRecord("time far in the future", List.of(ok, ok.replace("2026-12-02", "2027-12-02")), 1, "records[1].time"),
+                new BadRecord("model with a slash", List.of(ok.replace("fruit-quality", "../etc")), 0, "records[0].model"),
+                new BadRecord("missing version", List.of(ok, ok.replace("\"version\":\"1\",", "")), 1, "records[1].version"),
+                new BadRecord("version without a model", List.of(ok.replace("\"model\":\"fruit-quality\",", ""), ok), 0,
+                        "records[0].model"),
+                new BadRecord("negative latency", List.of(ok.replace("2.0", "-2.0"), ok), 0, "records[0].inferMs"),
+                new BadRecord("record not an object", List.of(ok, "42", ok), 1, "records[1]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRecords")
+    void ingest_oneBadRecord_isRejectedAloneWithItsIndexAndTheOthersCounted(BadRecord bad) {
+        String body = "{\"batchId\":\"b-1\",\"deviceId\":\"cam-1\",\"records\":[" + String.join(",", bad.records()) + "]}";
+        ApiResponse response = cloud.post("/api/telemetry", "cam-1", body.getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json"));
+
+        assertThat(response.status()).as(AnalyticsHarness.text(response)).isEqualTo(200);
+        JsonNode answer = AnalyticsHarness.json(response);
+        int good = bad.records().size() - 1;
+        assertThat(answer.get("accepted").asInt()).isEqualTo(good);
+        assertThat(answer.get("rejected").asInt()).isEqualTo(1);
+        assertThat(answer.get("rejections")).hasSize(1);
+        assertThat(answer.get("rejections").get(0).get("index").asInt()).isEqualTo(bad.index());
+        assertThat(answer.get("rejections").get(0).get("field").asText()).isEqualTo(bad.field());
+        assertThat(answer.get("rejections").get(0).get("reason").asText()).startsWith("expected");
+        JsonNode device = cloud.analytics("device=cam-1").get("totals");
+        assertThat(device.get("requests").asLong()).isEqualTo(good);
+        assertThat(device.get("rejected").asLong()).isEqualTo(1);
+        assertThat(cloud.analytics("model=fruit-quality").get("totals").get("requests").asLong()).isEqualTo(good);
+        assertThat(cloud.services.ingest().devices()).singleElement()
+                .satisfies(d -> assertThat(d.rejected()).isEqualTo(1));
+    }
+
+    @Test
+    void ingest_batchWithRejectionsSentAgain_isADuplicateWithTheSameAnswerCountedOnce() {
+        ObjectNode bad = record(HOUR, "fruit-quality", "1", 200, "ripe", 0.9, 2);
+        bad.put("probability", 7);
+        ObjectNode batch = batch(newBatchId(), "cam-1", 0, List.of(record(HOUR, "fruit-quality", "1", 200, "ripe", 0.9, 2), bad));
+        JsonNode first = AnalyticsHarness.json(cloud.postBatch("cam-1", batch));
+        JsonNode again = AnalyticsHarness.json(cloud.postBatch("cam-1", batch));
+
+        assertThat(again.get("duplicate").asBoolean()).isTrue();
+        assertThat(again.get("accepted")).isEqualTo(first.get("accepted"));
+        assertThat(again.get("rejected").asInt()).isEqualTo(1);
+        assertThat(again.get("rejections")).isEqualTo(first.get("rejections"));
+        assertThat(cloud.analytics("device=cam-1").get("totals").get("rejected").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void ingest_manyBadRecords_countsThemAllAndListsTheFirstFifty() {
+        List<ObjectNode> records = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            ObjectNode r = record(HOUR, "fruit-quality", "1", 200, "ripe", 0.9, 2);
+            if (i % 2 == 1) {
+                r.put("status", 42);
+            }
+            records.add(r);
+        }
+        JsonNode answer = AnalyticsHarness.json(cloud.postBatch("cam-1", batch(newBatchId(), "cam-1", 0, records)));
+
+        assertThat(answer.get("accepted").asInt()).isEqualTo(60);
+        assertThat(answer.get("rejected").asInt()).isEqualTo(60);
+        assertThat(answer.get("rejections")).hasSize(50);
+        assertThat(answer.get("rejections").get(49).get("index").asInt()).isEqualTo(99);
+    }
+
+    @Test
+    void ingest_recordsNoModelAnswered_areCountedForTheDeviceUnderNoModel() {
+        ObjectNode beforeModel = record(HOUR, "fruit-quality", "1", 503, null, 0, 0);
+        beforeModel.putNull("model").putNull("version").put("error", "model_not_ready").putNull("inferMs");
+        ObjectNode refusedUrl = beforeModel.deepCopy().put("status", 415).put("route", "url").put("error", "unsupported_media_type");
+        List<ObjectNode> records = new ArrayList<>(List.of(beforeModel, beforeModel, refusedUrl));
+        records.add(record(HOUR, "fruit-quality", "1", 200, "ripe", 0.9, 2));
+        JsonNode answer = AnalyticsHarness.json(cloud.postBatch("cam-1", batch(newBatchId(), "cam-1", 0, records)));
+
+        assertThat(answer.get("accepted").asInt()).isEqualTo(4);
+        assertThat(answer.get("rejected").asInt()).isZero();
+        JsonNode device = cloud.analytics("device=cam-1");
+        assertThat(device.get("totals").get("requests").asLong()).isEqualTo(4);
+        assertThat(device.get("totals").get("errors").asLong()).isEqualTo(2);
+        assertThat(device.get("totals").get("clientErrors").asLong()).isEqualTo(1);
+        assertThat(device.get("noModel").get("requests").asLong()).isEqualTo(3);
+        assertThat(device.get("versions")).singleElement().satisfies(v -> assertThat(v.get("requests").asLong()).isEqualTo(1));
+        assertThat(cloud.analytics("").get("noModel").get("requests").asLong()).isEqualTo(3);
+        assertThat(cloud.analytics("model=fruit-quality").get("totals").get("requests").asLong()).isEqualTo(1);
+        assertThat(cloud.services.ingest().devices()).singleElement()
+                .satisfies(d -> assertThat(d.version()).isEqualTo("1"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -56,6 +57,13 @@ final class LocalCloudCommand implements Callable<Integer> {
             description = "How often the rollout controller checks deployments in progress. Default: ${DEFAULT-VALUE}")
     long rolloutTickSeconds;
 
+    /** The options, and from the environment as in the cloud: prediction limits, webhook secrets, event rules, device poll interval. */
+    CloudConfig config(List<String> keys, Map<String, String> env) {
+        RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
+        return new CloudConfig(keys, insecureLocal, registry, null, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
+                EventsConfig.fromEnv(env), CloudConfig.devicePollSeconds(env));
+    }
+
     static int run(String[] args) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
@@ -81,10 +89,7 @@ final class LocalCloudCommand implements Callable<Integer> {
                     : "verge cloud: --insecure-local and API keys exclude each other; give one of them");
             return 2;
         }
-        RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
-        // prediction limits, webhook secrets and event rules come from the environment, as in the cloud
-        CloudConfig config = new CloudConfig(keys, insecureLocal, registry, null, PredictConfig.fromEnv(System.getenv()),
-                System.getenv("VERGE_SIGNING_KEY"), EventsConfig.fromEnv(System.getenv()), null);
+        CloudConfig config = config(keys, System.getenv());
         String bindTo = host != null ? host : insecureLocal ? "127.0.0.1" : "0.0.0.0";
         LocalCloud.Settings settings = new LocalCloud.Settings(bindTo, port, data, config, publicUrl,
                 Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, rolloutTickSeconds)));
