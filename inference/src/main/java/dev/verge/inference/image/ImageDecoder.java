@@ -118,20 +118,6 @@ public final class ImageDecoder {
         }
     }
 
-    /** Width and height from the header only, without decoding pixels. */
-    public static java.awt.Dimension size(byte[] bytes) {
-        ImageFormat format = ImageFormat.detect(bytes).orElseThrow(() -> unsupported(bytes));
-        ImageReader reader = reader(format);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            reader.setInput(in, true, true);
-            return new java.awt.Dimension(reader.getWidth(0), reader.getHeight(0));
-        } catch (IOException | RuntimeException e) {
-            throw corrupt(format, e);
-        } finally {
-            reader.dispose();
-        }
-    }
-
     /** 413 {@code image_too_large}. */
     public static VergeException tooLarge(long size, ImageLimits limits) {
         return new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "image_too_large",

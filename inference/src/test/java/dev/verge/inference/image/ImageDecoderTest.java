@@ -189,12 +189,6 @@ class ImageDecoderTest {
         assertError(() -> ImageDecoder.decode(truncated, LIMITS), 400, "image_corrupt", "BMP");
     }
 
-    @Test
-    void size_pngHeader_readsDimensionsWithoutDecoding() {
-        assertThat(ImageDecoder.size(TestImages.pngHeaderOnly(50_000, 40_000)))
-                .isEqualTo(new java.awt.Dimension(50_000, 40_000));
-    }
-
     private static BufferedImage oriented(BufferedImage stored, int orientation) {
         return new DecodedImage(RgbImage.of(stored), 0, 0, orientation, "test").toUprightImage();
     }
