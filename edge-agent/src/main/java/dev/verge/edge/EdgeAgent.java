@@ -8,6 +8,7 @@ import dev.verge.edge.telemetry.Telemetry;
 import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.JpegDecoding;
 import dev.verge.inference.pkg.ModelPackage;
+import dev.verge.inference.predict.CustomVisionResponse;
 import dev.verge.inference.runtime.Model;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -52,7 +53,9 @@ public final class EdgeAgent implements AutoCloseable {
                 sync.serveLastGood();
             }
             if (!slot.isReady() && settings.model() != null) {
-                slot.swap(load(settings));
+                Model model = load(settings);
+                slot.swap(model);
+                warmUpAnswer(model);
             }
             if (settings.telemetry().enabled()) {
                 telemetry = Telemetry.start(settings.telemetry(), registry);
@@ -95,6 +98,18 @@ public final class EdgeAgent implements AutoCloseable {
             sync.start();
         }
         return new EdgeAgent(slot, server, sync, telemetry);
+    }
+
+    /**
+     * Builds one answer as a device gets it, so the first device does not wait for the JSON writer to learn the
+     * answer's types (tens of milliseconds on a small box).
+     */
+    private static void warmUpAnswer(Model model) {
+        try {
+            Reply.ok(CustomVisionResponse.of(model.smokeTest(), model.info()));
+        } catch (RuntimeException e) {
+            // a warm-up that fails only means the first request warms up instead
+        }
     }
 
     private static void awaitWarmUp(Thread warmUp) {
