@@ -44,9 +44,10 @@ final class CustomVisionEndpoints {
     private final AgentMetrics metrics;
     private final PredictionListener listener;
     private final CloudFallback fallback; // null when off
+    private final boolean keepTinyPredictions;
 
     CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, UploadBudget uploads, ImageLimits limits, UrlImageFetcher fetcher,
-            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback) {
+            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback, boolean keepTinyPredictions) {
         this.slot = slot;
         this.gate = gate;
         this.uploads = uploads;
@@ -55,6 +56,7 @@ final class CustomVisionEndpoints {
         this.metrics = metrics;
         this.listener = listener;
         this.fallback = fallback;
+        this.keepTinyPredictions = keepTinyPredictions;
     }
 
     Reply image(Request request) throws IOException {
@@ -136,7 +138,7 @@ final class CustomVisionEndpoints {
         Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
         metrics.predicted(prediction.timings());
         attempt.prediction = prediction;
-        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()))
+        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info(), keepTinyPredictions))
                 .withHeader(SERVED_BY_HEADER, "edge")
                 .withHeader(CloudFallback.MODEL_VERSION_HEADER, lease.model().info().version());
     }

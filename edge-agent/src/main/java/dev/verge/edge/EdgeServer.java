@@ -74,7 +74,8 @@ public final class EdgeServer implements AutoCloseable {
         AgentMetrics metrics = new AgentMetrics(slot, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                slot, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback);
+                slot, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback,
+                settings.keepTinyPredictions());
         OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),

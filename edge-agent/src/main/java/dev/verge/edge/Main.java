@@ -95,6 +95,10 @@ public final class Main implements Callable<Integer> {
             description = "On SIGTERM, how long requests in flight may finish (default: ${DEFAULT-VALUE}). Env: " + ENV_SHUTDOWN_TIMEOUT + ".")
     Duration shutdownTimeout;
 
+    @Option(names = "--keep-tiny-predictions", defaultValue = "${env:" + ENV_KEEP_TINY_PREDICTIONS + ":-" + DEFAULT_KEEP_TINY_PREDICTIONS + "}",
+            description = "Also answer predictions below 1e-8, which the Custom Vision export leaves out (default: ${DEFAULT-VALUE}). Env: " + ENV_KEEP_TINY_PREDICTIONS + ".")
+    boolean keepTinyPredictions;
+
     @Mixin
     SyncOptions sync;
 
@@ -168,7 +172,7 @@ public final class Main implements Callable<Integer> {
         }
         return new AgentSettings(modelPackage, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, syncSettings, telemetry.settings(syncSettings));
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, syncSettings, telemetry.settings(syncSettings));
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

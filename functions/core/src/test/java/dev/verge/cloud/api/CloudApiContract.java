@@ -495,7 +495,7 @@ public abstract class CloudApiContract {
         assertThat(body.path("iteration").asText()).isEqualTo("2");
         assertThat(names(body.path("predictions"), "tagName")).first().isEqualTo("ripe");
         assertThat(body.path("predictions").get(0).path("probability").asDouble())
-                .isGreaterThanOrEqualTo(body.path("predictions").get(1).path("probability").asDouble());
+                .isGreaterThanOrEqualTo(body.path("predictions").path(1).path("probability").asDouble()); // 2nd may be < 1e-8, left out
         assertThat(body.path("predictions").get(0).has("boundingBox")).isTrue();
         assertThat(response.header("Server-Timing")).hasValueSatisfying(t -> assertThat(t).contains("infer;dur="));
     }
