@@ -2,6 +2,7 @@ package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.verge.edge.sync.CloudFallback;
+import dev.verge.inference.predict.CustomVisionError;
 import dev.verge.inference.request.ImageRequestReader;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -80,6 +81,10 @@ public final class EdgeServer implements AutoCloseable {
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
                 Route.post("url", CustomVisionEndpoints.URL_PATHS, customVision::url),
+                Route.post("customvision_image", CustomVisionEndpoints.PREDICTION_API_IMAGE_PATHS, customVision::image)
+                        .withErrors(CustomVisionError::of),
+                Route.post("customvision_url", CustomVisionEndpoints.PREDICTION_API_URL_PATHS, customVision::url)
+                        .withErrors(CustomVisionError::of),
                 Route.get("v2_live", "/v2/health/live", oip::live),
                 Route.get("v2_ready", "/v2/health/ready", oip::ready),
                 Route.get("v2_server", "/v2", oip::server),
@@ -91,7 +96,10 @@ public final class EdgeServer implements AutoCloseable {
                 Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer),
                 Route.get("metrics", "/metrics", metrics::scrape),
                 Route.get("index", "/", request -> Reply.ok(Map.of("name", OipEndpoints.SERVER_NAME,
-                        "routes", List.of("POST /image", "POST /url", "GET /v2/health/ready", "GET /v2/models/{name}",
+                        "routes", List.of("POST /image", "POST /url",
+                                "POST /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/image",
+                                "POST /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/url",
+                                "GET /v2/health/ready", "GET /v2/models/{name}",
                                 "POST /v2/models/{name}/infer", "GET /metrics")))));
 
         HttpServer http;
