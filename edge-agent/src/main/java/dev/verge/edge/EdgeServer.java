@@ -3,6 +3,7 @@ package dev.verge.edge;
 import com.sun.net.httpserver.HttpServer;
 import dev.verge.edge.sync.CloudFallback;
 import dev.verge.inference.predict.CustomVisionError;
+import dev.verge.inference.predict.OipV2;
 import dev.verge.inference.request.ImageRequestReader;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -34,6 +35,8 @@ public final class EdgeServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         }
     }
+
+    private static final Route.ErrorFormat OIP_ERRORS = OipV2.ErrorBody::of;
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -85,15 +88,15 @@ public final class EdgeServer implements AutoCloseable {
                         .withErrors(CustomVisionError::of),
                 Route.post("customvision_url", CustomVisionEndpoints.PREDICTION_API_URL_PATHS, customVision::url)
                         .withErrors(CustomVisionError::of),
-                Route.get("v2_live", "/v2/health/live", oip::live),
-                Route.get("v2_ready", "/v2/health/ready", oip::ready),
-                Route.get("v2_server", "/v2", oip::server),
-                Route.get("v2_model", "/v2/models/{name}", oip::model),
-                Route.get("v2_model", "/v2/models/{name}/versions/{version}", oip::model),
-                Route.get("v2_model_ready", "/v2/models/{name}/ready", oip::modelReady),
-                Route.get("v2_model_ready", "/v2/models/{name}/versions/{version}/ready", oip::modelReady),
-                Route.post("v2_infer", "/v2/models/{name}/infer", oip::infer),
-                Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer),
+                Route.get("v2_live", "/v2/health/live", oip::live).withErrors(OIP_ERRORS),
+                Route.get("v2_ready", "/v2/health/ready", oip::ready).withErrors(OIP_ERRORS),
+                Route.get("v2_server", "/v2", oip::server).withErrors(OIP_ERRORS),
+                Route.get("v2_model", "/v2/models/{name}", oip::model).withErrors(OIP_ERRORS),
+                Route.get("v2_model", "/v2/models/{name}/versions/{version}", oip::model).withErrors(OIP_ERRORS),
+                Route.get("v2_model_ready", "/v2/models/{name}/ready", oip::modelReady).withErrors(OIP_ERRORS),
+                Route.get("v2_model_ready", "/v2/models/{name}/versions/{version}/ready", oip::modelReady).withErrors(OIP_ERRORS),
+                Route.post("v2_infer", "/v2/models/{name}/infer", oip::infer).withErrors(OIP_ERRORS),
+                Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer).withErrors(OIP_ERRORS),
                 Route.get("metrics", "/metrics", metrics::scrape),
                 Route.get("index", "/", request -> Reply.ok(Map.of("name", OipEndpoints.SERVER_NAME,
                         "routes", List.of("POST /image", "POST /url",
