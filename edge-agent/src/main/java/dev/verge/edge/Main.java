@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         usageHelpWidth = 110,
         description = {
             "Serves one ONNX model package to devices on the local network: POST /image and POST /url",
-            "answer like the Custom Vision export container; Open Inference Protocol v2 under /v2;",
+            "answer like the Custom Vision export container, and the Custom Vision prediction SDKs' paths",
+            "(/customvision/v3.1/prediction/...) like the prediction API; Open Inference Protocol v2 under /v2;",
             "Prometheus metrics at /metrics. Every option can also be set by its environment variable.",
         },
         footerHeading = "%nExamples:%n",
