@@ -54,9 +54,22 @@ public final class PredictRoutes implements RouteGroup {
                         call -> predict(authorized(call), Optional.empty()))
                 .route("POST", "/api/models/{name}/versions/{version}/predict", Access.PUBLIC,
                         call -> predict(authorized(call), Optional.of(call.path("version"))))
-                .post("/api/v2/models/{name}/infer", call -> infer(call, Optional.empty()))
-                .post("/api/v2/models/{name}/versions/{version}/infer", call -> infer(call, Optional.of(call.path("version"))))
-                .get("/api/v2/models/{name}", this::metadata);
+                .post("/api/v2/models/{name}/infer", call -> oipErrors(() -> infer(call, Optional.empty())))
+                .post("/api/v2/models/{name}/versions/{version}/infer",
+                        call -> oipErrors(() -> infer(call, Optional.of(call.path("version")))))
+                .get("/api/v2/models/{name}", call -> oipErrors(() -> metadata(call)));
+    }
+
+    /**
+     * What the OIP routes themselves refuse (bad request, unknown model) in the protocol's error shape: the description
+     * in {@code error}, Verge's code beside it. Refusals of the API key come before the route and keep Verge's shape.
+     */
+    private static ApiResponse oipErrors(java.util.function.Supplier<ApiResponse> route) {
+        try {
+            return route.get();
+        } catch (VergeException e) {
+            return ApiResponse.json(e.kind().httpStatus(), OipV2.ErrorBody.of(e));
+        }
     }
 
     /**

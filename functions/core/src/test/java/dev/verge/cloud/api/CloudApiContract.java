@@ -575,8 +575,12 @@ public abstract class CloudApiContract {
         assertThat(response.status()).as(new String(response.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(200);
         assertThat(json(response).path("model_version").asText()).isEqualTo("1");
         assertThat(json(response).path("outputs").get(0).path("data").size()).isEqualTo(2);
-        assertError(call("POST", "/api/v2/models/" + model + "/infer", "{".getBytes(StandardCharsets.UTF_8),
-                Map.of("x-api-key", apiKey(), "Content-Type", "application/json")), 400, "infer_request_invalid");
+        ApiResponse invalid = call("POST", "/api/v2/models/" + model + "/infer", "{".getBytes(StandardCharsets.UTF_8),
+                Map.of("x-api-key", apiKey(), "Content-Type", "application/json"));
+        assertThat(invalid.status()).isEqualTo(400);
+        // the protocol's error shape: the description in "error", Verge's code beside it
+        assertThat(json(invalid).path("code").asText()).isEqualTo("infer_request_invalid");
+        assertThat(json(invalid).path("error").asText()).contains("not a valid infer request");
     }
 
     /** Triton's binary tensor data extension: the same tensor as raw little-endian bytes, the output asked as binary. */
