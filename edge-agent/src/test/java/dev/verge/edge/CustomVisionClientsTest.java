@@ -132,6 +132,17 @@ class CustomVisionClientsTest {
     }
 
     @Test
+    void keepTinyPredictions_on_answersEveryLabel() throws Exception {
+        try (RunningAgent keeping = RunningAgent.start(settings -> settings.withKeepTinyPredictions(true))) {
+            JsonNode kept = keeping.client.post("/image", "application/octet-stream", TestImages.appleJpeg()).json();
+            JsonNode usual = agent.client.post("/image", "application/octet-stream", TestImages.appleJpeg()).json();
+            assertThat(kept.path("predictions")).hasSize(2);
+            assertThat(kept.at("/predictions/1/probability").asDouble()).as("the apple's unripe").isLessThan(1e-8);
+            assertThat(usual.path("predictions")).hasSize(1);
+        }
+    }
+
+    @Test
     void url_jsonContentTypeVariants_classify() {
         String json = "{\"url\": \"" + web.url("/apple.jpg") + "\"}";
         for (String type : new String[] {"application/json", "application/json; charset=utf-8", "text/json", null,
