@@ -27,6 +27,7 @@ import java.util.List;
  * @param urlTimeout             total time a {@code POST /url} fetch may take (all redirects and the body)
  * @param urlMaxRedirects        redirects a {@code POST /url} fetch follows
  * @param shutdownTimeout        how long SIGTERM waits for requests in flight before closing the model
+ * @param keepTinyPredictions    also answer the predictions below 1e-8, which the Custom Vision export leaves out
  * @param sync                   model sync with the cloud (desired state, signed packages, status reports); null when off
  * @param telemetry              the telemetry journal, its uplink and sample capture
  */
@@ -42,6 +43,7 @@ public record AgentSettings(
         Duration urlTimeout,
         int urlMaxRedirects,
         Duration shutdownTimeout,
+        boolean keepTinyPredictions,
         SyncSettings sync,
         TelemetrySettings telemetry) {
 
@@ -57,6 +59,7 @@ public record AgentSettings(
     public static final String ENV_URL_TIMEOUT = "VERGE_URL_TIMEOUT";
     public static final String ENV_URL_MAX_REDIRECTS = "VERGE_URL_MAX_REDIRECTS";
     public static final String ENV_SHUTDOWN_TIMEOUT = "VERGE_SHUTDOWN_TIMEOUT";
+    public static final String ENV_KEEP_TINY_PREDICTIONS = "VERGE_KEEP_TINY_PREDICTIONS";
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final String DEFAULT_PORT = "8080";
@@ -68,6 +71,7 @@ public record AgentSettings(
     public static final String DEFAULT_URL_TIMEOUT = "5s";
     public static final String DEFAULT_URL_MAX_REDIRECTS = "3";
     public static final String DEFAULT_SHUTDOWN_TIMEOUT = "10s";
+    public static final String DEFAULT_KEEP_TINY_PREDICTIONS = "false";
 
     /** Whether a deployment must give a setting; an empty value counts as not given. */
     public enum Requirement {
@@ -104,6 +108,7 @@ public record AgentSettings(
             new Option("--url-timeout", ENV_URL_TIMEOUT, DEFAULT_URL_TIMEOUT),
             new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
             new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
+            new Option("--keep-tiny-predictions", ENV_KEEP_TINY_PREDICTIONS, DEFAULT_KEEP_TINY_PREDICTIONS),
             // model sync (SyncSettings): on when --cloud is given, which then needs the device and the trusted key
             new Option("--cloud", SyncSettings.ENV_CLOUD, ""),
             new Option("--device-id", SyncSettings.ENV_DEVICE_ID, "", Requirement.WITH_CLOUD),
@@ -155,7 +160,8 @@ public record AgentSettings(
                 SettingValues.bytes(DEFAULT_MAX_BODY_BYTES), Long.parseLong(DEFAULT_MAX_PIXELS),
                 ThreadSettings.forAvailableCpus(), defaultConcurrentInferences(),
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
-                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT), null,
+                Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT),
+                Boolean.parseBoolean(DEFAULT_KEEP_TINY_PREDICTIONS), null,
                 TelemetrySettings.defaults());
     }
 
@@ -170,27 +176,32 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout, sync, telemetry);
+                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry);
     }
 
     public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, newTelemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, newTelemetry);
+    }
+
+    public AgentSettings withKeepTinyPredictions(boolean keep) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, sync, telemetry);
     }
 
     /** These settings following the cloud; {@code newModel} (may be null) serves until the cloud's first package. */
     public AgentSettings withSync(Path newModel, SyncSettings newSync) {
         return new AgentSettings(newModel, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, newSync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, newSync, telemetry);
     }
 }

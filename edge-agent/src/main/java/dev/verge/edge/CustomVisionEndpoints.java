@@ -23,12 +23,20 @@ import java.util.regex.Pattern;
  * {@code POST /image} and {@code POST /url}, answered like the Custom Vision export container so
  * device code written for it works unchanged, on the container's path aliases too. With the cloud
  * fallback on, a request that finds no model is read as usual and then forwarded to the cloud; the
- * header {@code X-Verge-Served-By} says who answered ({@code edge} or {@code cloud}).
+ * header {@code X-Verge-Served-By} says who answered ({@code edge} or {@code cloud}). The prediction API's paths take
+ * any project id and published name (the agent serves one model) and the SDKs' {@code Prediction-Key} header, which is
+ * not checked: the agent has no caller keys yet, the device network is its boundary.
  */
 final class CustomVisionEndpoints {
     /** /image, /{project}/image, /{project}/classify/iterations/{name}/image, each also with /nostore. */
     static final Pattern IMAGE_PATHS = aliases("image");
     static final Pattern URL_PATHS = aliases("url");
+    /**
+     * What the Custom Vision prediction SDKs build from an endpoint (C#, Python, Java, Go, JavaScript; v3.0 and v3.1,
+     * "prediction" or "Prediction"): {@code /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/image}.
+     */
+    static final Pattern PREDICTION_API_IMAGE_PATHS = predictionApi("image");
+    static final Pattern PREDICTION_API_URL_PATHS = predictionApi("url");
     static final String SERVED_BY_HEADER = "X-Verge-Served-By";
 
     private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
@@ -44,9 +52,10 @@ final class CustomVisionEndpoints {
     private final AgentMetrics metrics;
     private final PredictionListener listener;
     private final CloudFallback fallback; // null when off
+    private final boolean keepTinyPredictions;
 
     CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, UploadBudget uploads, ImageLimits limits, UrlImageFetcher fetcher,
-            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback) {
+            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback, boolean keepTinyPredictions) {
         this.slot = slot;
         this.gate = gate;
         this.uploads = uploads;
@@ -55,6 +64,7 @@ final class CustomVisionEndpoints {
         this.metrics = metrics;
         this.listener = listener;
         this.fallback = fallback;
+        this.keepTinyPredictions = keepTinyPredictions;
     }
 
     Reply image(Request request) throws IOException {
@@ -136,7 +146,7 @@ final class CustomVisionEndpoints {
         Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
         metrics.predicted(prediction.timings());
         attempt.prediction = prediction;
-        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info()))
+        return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info(), keepTinyPredictions))
                 .withHeader(SERVED_BY_HEADER, "edge")
                 .withHeader(CloudFallback.MODEL_VERSION_HEADER, lease.model().info().version());
     }
@@ -182,11 +192,22 @@ final class CustomVisionEndpoints {
         if (json == null || json.isMissingNode()) {
             throw badUrlRequest("found an empty body");
         }
-        JsonNode url = json.get("url");
+        JsonNode url = urlField(json);
         if (url == null || !url.isTextual() || url.asText().isBlank()) {
             throw badUrlRequest("found " + abbreviate(json.toString()));
         }
         return url.asText();
+    }
+
+    /** {@code url}, or {@code Url} as the REST reference and the C# SDK write it. */
+    private static JsonNode urlField(JsonNode json) {
+        for (var it = json.fields(); it.hasNext(); ) {
+            var field = it.next();
+            if (field.getKey().equalsIgnoreCase("url")) {
+                return field.getValue();
+            }
+        }
+        return null;
     }
 
     private static VergeException badUrlRequest(String found) {
@@ -196,6 +217,11 @@ final class CustomVisionEndpoints {
 
     private static String abbreviate(String text) {
         return text.length() <= 100 ? text : text.substring(0, 100) + "...";
+    }
+
+    private static Pattern predictionApi(String action) {
+        return Pattern.compile("(?i)/customvision/v3\\.[01]/prediction/[^/]+/(classify|detect)/iterations/[^/]+/" + action
+                + "(/nostore)?");
     }
 
     private static Pattern aliases(String action) {

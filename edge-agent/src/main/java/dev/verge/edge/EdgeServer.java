@@ -2,6 +2,8 @@ package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.verge.edge.sync.CloudFallback;
+import dev.verge.inference.predict.CustomVisionError;
+import dev.verge.inference.predict.OipV2;
 import dev.verge.inference.request.ImageRequestReader;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -33,6 +35,8 @@ public final class EdgeServer implements AutoCloseable {
             System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         }
     }
+
+    private static final Route.ErrorFormat OIP_ERRORS = OipV2.ErrorBody::of;
 
     private final HttpServer http;
     private final ExecutorService executor;
@@ -74,23 +78,31 @@ public final class EdgeServer implements AutoCloseable {
         AgentMetrics metrics = new AgentMetrics(slot, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                slot, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback);
+                slot, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback,
+                settings.keepTinyPredictions());
         OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
         List<Route> routes = List.of(
                 Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
                 Route.post("url", CustomVisionEndpoints.URL_PATHS, customVision::url),
-                Route.get("v2_live", "/v2/health/live", oip::live),
-                Route.get("v2_ready", "/v2/health/ready", oip::ready),
-                Route.get("v2_server", "/v2", oip::server),
-                Route.get("v2_model", "/v2/models/{name}", oip::model),
-                Route.get("v2_model", "/v2/models/{name}/versions/{version}", oip::model),
-                Route.get("v2_model_ready", "/v2/models/{name}/ready", oip::modelReady),
-                Route.get("v2_model_ready", "/v2/models/{name}/versions/{version}/ready", oip::modelReady),
-                Route.post("v2_infer", "/v2/models/{name}/infer", oip::infer),
-                Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer),
+                Route.post("customvision_image", CustomVisionEndpoints.PREDICTION_API_IMAGE_PATHS, customVision::image)
+                        .withErrors(CustomVisionError::of),
+                Route.post("customvision_url", CustomVisionEndpoints.PREDICTION_API_URL_PATHS, customVision::url)
+                        .withErrors(CustomVisionError::of),
+                Route.get("v2_live", "/v2/health/live", oip::live).withErrors(OIP_ERRORS),
+                Route.get("v2_ready", "/v2/health/ready", oip::ready).withErrors(OIP_ERRORS),
+                Route.get("v2_server", "/v2", oip::server).withErrors(OIP_ERRORS),
+                Route.get("v2_model", "/v2/models/{name}", oip::model).withErrors(OIP_ERRORS),
+                Route.get("v2_model", "/v2/models/{name}/versions/{version}", oip::model).withErrors(OIP_ERRORS),
+                Route.get("v2_model_ready", "/v2/models/{name}/ready", oip::modelReady).withErrors(OIP_ERRORS),
+                Route.get("v2_model_ready", "/v2/models/{name}/versions/{version}/ready", oip::modelReady).withErrors(OIP_ERRORS),
+                Route.post("v2_infer", "/v2/models/{name}/infer", oip::infer).withErrors(OIP_ERRORS),
+                Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer).withErrors(OIP_ERRORS),
                 Route.get("metrics", "/metrics", metrics::scrape),
                 Route.get("index", "/", request -> Reply.ok(Map.of("name", OipEndpoints.SERVER_NAME,
-                        "routes", List.of("POST /image", "POST /url", "GET /v2/health/ready", "GET /v2/models/{name}",
+                        "routes", List.of("POST /image", "POST /url",
+                                "POST /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/image",
+                                "POST /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/url",
+                                "GET /v2/health/ready", "GET /v2/models/{name}",
                                 "POST /v2/models/{name}/infer", "GET /metrics")))));
 
         HttpServer http;

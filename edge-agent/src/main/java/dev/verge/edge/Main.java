@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         usageHelpWidth = 110,
         description = {
             "Serves one ONNX model package to devices on the local network: POST /image and POST /url",
-            "answer like the Custom Vision export container; Open Inference Protocol v2 under /v2;",
+            "answer like the Custom Vision export container, and the Custom Vision prediction SDKs' paths",
+            "(/customvision/v3.1/prediction/...) like the prediction API; Open Inference Protocol v2 under /v2;",
             "Prometheus metrics at /metrics. Every option can also be set by its environment variable.",
         },
         footerHeading = "%nExamples:%n",
@@ -94,6 +95,10 @@ public final class Main implements Callable<Integer> {
             defaultValue = "${env:" + ENV_SHUTDOWN_TIMEOUT + ":-" + DEFAULT_SHUTDOWN_TIMEOUT + "}",
             description = "On SIGTERM, how long requests in flight may finish (default: ${DEFAULT-VALUE}). Env: " + ENV_SHUTDOWN_TIMEOUT + ".")
     Duration shutdownTimeout;
+
+    @Option(names = "--keep-tiny-predictions", defaultValue = "${env:" + ENV_KEEP_TINY_PREDICTIONS + ":-" + DEFAULT_KEEP_TINY_PREDICTIONS + "}",
+            description = "Also answer predictions below 1e-8, which the Custom Vision export leaves out (default: ${DEFAULT-VALUE}). Env: " + ENV_KEEP_TINY_PREDICTIONS + ".")
+    boolean keepTinyPredictions;
 
     @Mixin
     SyncOptions sync;
@@ -168,7 +173,7 @@ public final class Main implements Callable<Integer> {
         }
         return new AgentSettings(modelPackage, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, syncSettings, telemetry.settings(syncSettings));
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, syncSettings, telemetry.settings(syncSettings));
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

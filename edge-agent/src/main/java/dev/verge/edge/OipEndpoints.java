@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** The Open Inference Protocol v2 routes (KServe / Triton), for tools that speak it. */
+/**
+ * The Open Inference Protocol v2 routes (KServe / Triton), for tools that speak it: JSON tensors and the binary tensor
+ * data extension, errors as the protocol has them ({@code {"error": "<description>", "code": "<Verge's code>"}}).
+ */
 final class OipEndpoints {
     static final String SERVER_NAME = "verge-edge-agent";
 
@@ -42,7 +45,7 @@ final class OipEndpoints {
 
     Reply server(Request request) {
         String version = OipEndpoints.class.getPackage().getImplementationVersion();
-        return Reply.ok(Map.of("name", SERVER_NAME, "version", version == null ? "dev" : version, "extensions", List.of()));
+        return Reply.ok(Map.of("name", SERVER_NAME, "version", version == null ? "dev" : version, "extensions", OipV2.EXTENSIONS));
     }
 
     Reply model(Request request) {
@@ -60,8 +63,10 @@ final class OipEndpoints {
     Reply infer(Request request) throws IOException {
         try (ModelSlot.Lease lease = leaseFor(request)) {
             byte[] body = BodyLimits.readAtMost(request, maxInferBytes, "an infer request");
-            OipV2.InferRequest infer = OipV2.parseRequest(body);
-            return Reply.ok(gate.run(() -> lease.model().infer(infer, limits)));
+            OipV2.InferRequest infer = OipV2.parseRequest(body, request.header(OipV2.HEADER_LENGTH));
+            OipV2.Encoded answer = OipV2.encode(infer, gate.run(() -> lease.model().infer(infer, limits)));
+            Reply reply = new Reply(200, answer.hasBinary() ? answer.contentType() : Reply.JSON, answer.body());
+            return answer.hasBinary() ? reply.withHeader(OipV2.HEADER_LENGTH, Integer.toString(answer.jsonLength())) : reply;
         }
     }
 

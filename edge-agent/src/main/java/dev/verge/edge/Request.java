@@ -25,6 +25,11 @@ record Request(HttpExchange exchange, Map<String, String> pathParams) {
         }
     }
 
+    /** The first value of header {@code name}; null when absent. */
+    String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
     InputStream body() {
         return exchange.getRequestBody();
     }

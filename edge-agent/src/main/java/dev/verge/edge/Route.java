@@ -1,5 +1,6 @@
 package dev.verge.edge;
 
+import dev.verge.error.VergeException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,12 +15,20 @@ import java.util.regex.Pattern;
  * ({@code /v2/models/{name}/infer} captures {@code name}, never across a slash) or, when several
  * paths share one endpoint (the Custom Vision container's aliases), a regular expression.
  */
-record Route(String method, String name, Pattern path, List<String> params, Endpoint endpoint) {
+record Route(String method, String name, Pattern path, List<String> params, Endpoint endpoint, ErrorFormat errors) {
 
     @FunctionalInterface
     interface Endpoint {
         Reply handle(Request request) throws IOException;
     }
+
+    /** The JSON body of an error on this route: Verge's {@code {"error", "message"}} unless the protocol has its own. */
+    @FunctionalInterface
+    interface ErrorFormat {
+        Object body(VergeException e);
+    }
+
+    static final ErrorFormat VERGE_ERRORS = VergeException::body;
 
     private static final Pattern PARAM = Pattern.compile("\\{([a-zA-Z]+)}");
 
@@ -32,7 +41,7 @@ record Route(String method, String name, Pattern path, List<String> params, Endp
     }
 
     static Route post(String name, Pattern path, Endpoint endpoint) {
-        return new Route("POST", name, path, List.of(), endpoint);
+        return new Route("POST", name, path, List.of(), endpoint, VERGE_ERRORS);
     }
 
     private static Route of(String method, String name, String template, Endpoint endpoint) {
@@ -46,7 +55,12 @@ record Route(String method, String name, Pattern path, List<String> params, Endp
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last)));
-        return new Route(method, name, Pattern.compile(regex.toString()), List.copyOf(params), endpoint);
+        return new Route(method, name, Pattern.compile(regex.toString()), List.copyOf(params), endpoint, VERGE_ERRORS);
+    }
+
+    /** This route with its errors in {@code format}. */
+    Route withErrors(ErrorFormat format) {
+        return new Route(method, name, path, params, endpoint, format);
     }
 
     /** The captured path parameters when {@code requestPath} is this route's path. */

@@ -2,7 +2,6 @@ package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.verge.error.ErrorBody;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.IOException;
@@ -56,6 +55,7 @@ final class Router implements HttpHandler {
         String path = exchange.getRequestURI().getPath();
         String method = exchange.getRequestMethod();
         TreeSet<String> allowed = new TreeSet<>();
+        Route.ErrorFormat errors = Route.VERGE_ERRORS;
         for (Route route : routes) {
             Optional<Map<String, String>> params = route.match(path);
             if (params.isPresent()) {
@@ -63,12 +63,13 @@ final class Router implements HttpHandler {
                     return new Outcome(route.name(), run(route, new Request(exchange, params.get())));
                 }
                 allowed.add(route.method());
+                errors = route.errors();
             }
         }
         if (!allowed.isEmpty()) {
             exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
             return new Outcome("unmatched", errorReply(new VergeException(ErrorKind.METHOD_NOT_ALLOWED, "method_not_allowed",
-                    path + " accepts " + String.join(", ", allowed) + ", not " + method)));
+                    path + " accepts " + String.join(", ", allowed) + ", not " + method), errors));
         }
         return new Outcome("unmatched", errorReply(new VergeException(ErrorKind.NOT_FOUND, "route_not_found",
                 "no route " + method + " " + path + "; the agent serves POST /image, POST /url, GET /v2/health/ready, "
@@ -79,21 +80,26 @@ final class Router implements HttpHandler {
         try {
             return route.endpoint().handle(request);
         } catch (VergeException e) {
-            return errorReply(e);
+            return errorReply(e, route.errors());
         } catch (IOException | UncheckedIOException e) {
             // the client went away or sent a broken stream: its problem, not ours
             return errorReply(new VergeException(ErrorKind.BAD_REQUEST, "request_read_failed",
-                    "could not read the request body: " + e.getMessage()));
+                    "could not read the request body: " + e.getMessage()), route.errors());
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + route.method() + " " + route.name(), e);
             return errorReply(new VergeException(ErrorKind.INTERNAL, "internal_error",
-                    "the agent failed unexpectedly (" + e.getClass().getSimpleName() + "); the agent log has the details"));
+                    "the agent failed unexpectedly (" + e.getClass().getSimpleName() + "); the agent log has the details"),
+                    route.errors());
         }
     }
 
     private Reply errorReply(VergeException e) {
+        return errorReply(e, Route.VERGE_ERRORS);
+    }
+
+    private Reply errorReply(VergeException e, Route.ErrorFormat errors) {
         metrics.errorReported(e.code());
-        Reply reply = Reply.error(e.kind().httpStatus(), new ErrorBody(e.code(), e.getMessage()));
+        Reply reply = Reply.json(e.kind().httpStatus(), errors.body(e));
         // every 503 here is temporary (no model yet, busy, shutting down): tell clients when to come back
         return e.kind() == ErrorKind.NOT_READY ? reply.withHeader("Retry-After", "1") : reply;
     }

@@ -78,7 +78,8 @@ class DetectionEndpointsTest {
         JsonNode pear = predictions.get(0);
         assertThat(pear.fieldNames()).toIterable().containsExactly("probability", "tagId", "tagName", "boundingBox");
         assertThat(pear.path("tagName").asText()).isEqualTo("pear");
-        assertThat(pear.path("tagId").asText()).isEqualTo("1");
+        assertThat(pear.path("tagId").isInt()).as("an integer, as in the detection export").isTrue();
+        assertThat(pear.path("tagId").intValue()).isEqualTo(1);
         assertThat(pear.path("probability").asDouble()).isCloseTo(0.85, EXACT);
         // tensor (144, 128)-(176, 192): picture x 288..352 of 640, y (128 - 80) * 2 = 96 .. 224 of 320
         JsonNode box = pear.path("boundingBox");

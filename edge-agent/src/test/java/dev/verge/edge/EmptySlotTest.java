@@ -32,7 +32,8 @@ class EmptySlotTest {
         assertThat(client.get("/v2/health/live").status()).isEqualTo(200);
         AgentClient.Answer ready = client.get("/v2/health/ready");
         assertThat(ready.status()).isEqualTo(503);
-        assertThat(ready.json().path("error").asText()).isEqualTo("model_not_ready");
+        assertThat(ready.json().path("code").asText()).isEqualTo("model_not_ready");
+        assertThat(ready.json().path("error").asText()).contains("no model");
     }
 
     @Test

@@ -108,6 +108,16 @@ class MainTest {
     }
 
     @Test
+    void settings_keepTinyPredictions_fromFlagOrDefaultOff() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--keep-tiny-predictions");
+        assertThat(main.settings().keepTinyPredictions()).isTrue();
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs("--model", "m.zip");
+        assertThat(defaults.settings().keepTinyPredictions()).isFalse();
+    }
+
+    @Test
     void execute_badSize_exitsWithUsageError() {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new Main());

@@ -3,6 +3,11 @@ package dev.verge.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +40,7 @@ class OipV2Test {
         AgentClient.Answer answer = agent.client.get("/v2");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().path("name").asText()).isEqualTo("verge-edge-agent");
-        assertThat(answer.json().path("extensions").isArray()).isTrue();
+        assertThat(answer.json().path("extensions")).extracting(JsonNode::asText).contains("binary_tensor_data");
     }
 
     @Test
@@ -57,8 +62,9 @@ class OipV2Test {
     void modelMetadata_anotherName_404Json() {
         AgentClient.Answer answer = agent.client.get("/v2/models/vegetables");
         assertThat(answer.status()).isEqualTo(404);
-        assertThat(answer.json().path("error").asText()).isEqualTo("model_not_found");
-        assertThat(answer.json().path("message").asText()).contains("fruit-quality").contains("vegetables");
+        // the protocol's error body: the description in "error"; Verge's code beside it
+        assertThat(answer.json().path("code").asText()).isEqualTo("model_not_found");
+        assertThat(answer.json().path("error").asText()).contains("fruit-quality").contains("vegetables");
         assertThat(agent.client.get("/v2/models/fruit-quality/versions/99").status()).isEqualTo(404);
     }
 
@@ -85,6 +91,68 @@ class OipV2Test {
         AgentClient.Answer answer = agent.client.postJson("/v2/models/fruit-quality/infer",
                 "{\"inputs\": [{\"name\": \"nope\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"\"]}]}");
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.json().path("error").asText()).isEqualTo("infer_request_invalid");
+        assertThat(answer.json().fieldNames()).toIterable().containsExactly("error", "code");
+        assertThat(answer.json().path("code").asText()).isEqualTo("infer_request_invalid");
+        assertThat(answer.json().path("error").asText()).contains("inputs[0].name").contains("nope");
+    }
+
+    @Test
+    void modelReady_perVersion_servedVersionReadyOthers404() {
+        AgentClient.Answer served = agent.client.get("/v2/models/fruit-quality/versions/" + RunningAgent.MODEL_VERSION + "/ready");
+        assertThat(served.status()).isEqualTo(200);
+        assertThat(served.json().path("ready").asBoolean()).isTrue();
+        AgentClient.Answer other = agent.client.get("/v2/models/fruit-quality/versions/99/ready");
+        assertThat(other.status()).isEqualTo(404);
+        assertThat(other.json().path("code").asText()).isEqualTo("model_not_found");
+    }
+
+    @Test
+    void infer_withoutId_answersWithoutId() {
+        String image = Base64.getEncoder().encodeToString(TestImages.appleJpeg());
+        AgentClient.Answer answer = agent.client.postJson("/v2/models/fruit-quality/infer", "{\"inputs\": [{\"name\": \"image\","
+                + " \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + image + "\"]}]}");
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        assertThat(answer.json().has("id")).isFalse();
+    }
+
+    /**
+     * As tritonclient.http sends it by default (InferInput.set_data_from_numpy(binary_data=True),
+     * InferRequestedOutput(binary_data=True)): no Content-Type, the JSON's length in Inference-Header-Content-Length,
+     * the picture as a BYTES element (4-byte little-endian length, then the bytes); and the same tensor in JSON.
+     */
+    @Test
+    void infer_tritonClientBinaryRequest_answersBinaryOutputEqualToTheJsonOne() {
+        byte[] image = TestImages.appleJpeg();
+        byte[] header = ("{\"id\":\"t-1\",\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\","
+                + "\"parameters\":{\"binary_data_size\":" + (image.length + 4) + "}}],\"outputs\":[{\"name\":\"probabilities\","
+                + "\"parameters\":{\"binary_data\":true}}]}").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer body = ByteBuffer.allocate(header.length + 4 + image.length).order(ByteOrder.LITTLE_ENDIAN);
+        body.put(header).putInt(image.length).put(image);
+        AgentClient.Answer answer = agent.client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + agent.agent.port() + "/v2/models/fruit-quality/infer"))
+                .header("Inference-Header-Content-Length", Integer.toString(header.length))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.array())));
+
+        assertThat(answer.status()).as(answer.toString()).isEqualTo(200);
+        int jsonLength = Integer.parseInt(answer.headers().firstValue("Inference-Header-Content-Length").orElseThrow());
+        assertThat(answer.body()).hasSize(jsonLength + 8);
+        JsonNode json;
+        try {
+            json = com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
+                    .readTree(java.util.Arrays.copyOf(answer.body(), jsonLength));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(json.path("id").asText()).isEqualTo("t-1");
+        assertThat(json.at("/outputs/0/parameters/binary_data_size").asInt()).isEqualTo(8);
+        float[] binary = new float[2];
+        ByteBuffer.wrap(answer.body(), jsonLength, 8).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(binary);
+
+        String base64 = Base64.getEncoder().encodeToString(image);
+        JsonNode fromJson = agent.client.postJson("/v2/models/fruit-quality/infer", "{\"inputs\": [{\"name\": \"image\","
+                + " \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"" + base64 + "\"]}]}").json();
+        assertThat(binary[0]).isEqualTo(fromJson.at("/outputs/0/data/0").floatValue());
+        assertThat(binary[1]).isEqualTo(fromJson.at("/outputs/0/data/1").floatValue());
+        assertThat(binary[0]).isGreaterThan(binary[1]);
     }
 }

@@ -26,6 +26,11 @@ final class RunningAgent implements AutoCloseable {
     }
 
     static RunningAgent start() {
+        return start(settings -> settings);
+    }
+
+    /** With {@code change} applied to the test settings. */
+    static RunningAgent start(java.util.function.UnaryOperator<AgentSettings> change) {
         try {
             Path directory = Files.createTempDirectory("verge-edge-test");
             Path modelPackage = DemoModels.fruitQuality(directory, MODEL_VERSION);
@@ -33,7 +38,7 @@ final class RunningAgent implements AutoCloseable {
                     .withHost("127.0.0.1")
                     .withPort(0)
                     .withUrlTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
-            return new RunningAgent(directory, modelPackage, EdgeAgent.start(settings));
+            return new RunningAgent(directory, modelPackage, EdgeAgent.start(change.apply(settings)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.inference.image.ImageDecoder;
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.predict.OipV2;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -16,8 +18,11 @@ import java.util.Locale;
 final class OipInfer {
     static final int MAX_BATCH = 64;
 
-    /** Either {@code image} (BYTES) or FP32 {@code data} with its validated {@code shape}. */
-    record Input(byte[] image, JsonNode data, long[] shape) {
+    /**
+     * Either {@code image} (BYTES) or FP32 numbers with their validated {@code shape}: in JSON {@code data}, or as the
+     * binary data extension's little-endian {@code binary}.
+     */
+    record Input(byte[] image, JsonNode data, byte[] binary, long[] shape) {
         int elementCount() {
             long count = 1;
             for (long d : shape) {
@@ -29,6 +34,10 @@ final class OipInfer {
         /** Writes the numbers into {@code buffer}; 400 when their count does not match the shape. */
         void writeTo(FloatBuffer buffer) {
             int count = elementCount();
+            if (binary != null) {
+                buffer.put(0, ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer(), 0, count);
+                return;
+            }
             int written = flatten(data, buffer, count);
             if (written != count) {
                 throw OipV2.invalid("inputs[0].data: expected " + count + " numbers for shape " + Arrays.toString(shape)
@@ -101,7 +110,18 @@ final class OipInfer {
         if (!batchOk || !restOk) {
             throw OipV2.invalid("inputs[0].shape: " + expectation + ", found " + Arrays.toString(shape));
         }
-        return new Input(null, tensor.data(), shape.clone());
+        if (tensor.binary() != null) {
+            long count = 1;
+            for (long d : shape) {
+                count *= d;
+            }
+            if (tensor.binary().length != count * Float.BYTES) {
+                throw OipV2.invalid("inputs[0].parameters.binary_data_size: expected " + count * Float.BYTES + " bytes ("
+                        + count + " FP32 values of shape " + Arrays.toString(shape) + ", 4 bytes each), found "
+                        + tensor.binary().length);
+            }
+        }
+        return new Input(null, tensor.data(), tensor.binary(), shape.clone());
     }
 
     /** Writes the numbers of a flat or nested JSON array; stops counting at {@code max} + 1. */
@@ -139,6 +159,9 @@ final class OipInfer {
     }
 
     private static Input bytes(OipV2.RequestTensor tensor, ImageLimits limits) {
+        if (tensor.binary() != null) {
+            return new Input(binaryElement(tensor.binary(), limits), null, null, null);
+        }
         JsonNode data = tensor.data();
         while (data != null && data.isArray() && data.size() == 1) {
             data = data.get(0);
@@ -162,7 +185,24 @@ final class OipInfer {
         } catch (IllegalArgumentException e) {
             throw OipV2.invalid("inputs[0].data: expected base64 (RFC 4648), found invalid characters: " + e.getMessage());
         }
-        return new Input(image, null, null);
+        return new Input(image, null, null, null);
+    }
+
+    /** The one element of a binary BYTES tensor: a 4-byte little-endian length, then that many bytes. */
+    private static byte[] binaryElement(byte[] binary, ImageLimits limits) {
+        if (binary.length < 4) {
+            throw OipV2.invalid("inputs[0]: a binary BYTES tensor starts with each element's 4-byte little-endian length,"
+                    + " found " + binary.length + " bytes in all");
+        }
+        long length = Integer.toUnsignedLong(ByteBuffer.wrap(binary).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+        if (length != binary.length - 4L) {
+            throw OipV2.invalid("inputs[0]: expected one image, its 4-byte length then its bytes (" + (binary.length - 4)
+                    + " here), found a length of " + length);
+        }
+        if (length > limits.maxBytes()) {
+            throw ImageDecoder.tooLarge(length, limits);
+        }
+        return Arrays.copyOfRange(binary, 4, binary.length);
     }
 
     private static String quote(String s) {

@@ -7,8 +7,8 @@ import dev.verge.inference.json.Json;
 import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ResponseJsonTest {
@@ -22,10 +22,10 @@ class ResponseJsonTest {
 
     @Test
     void customVision_of_fillsIdentityFromModelAndSerializesLikeTheExportContainer() throws Exception {
-        Instant before = Instant.now();
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
         CustomVisionResponse response = CustomVisionResponse.of(PREDICTION, INFO);
         assertThat(Instant.parse(response.created())).isBetween(before, Instant.now());
-        assertThat(UUID.fromString(response.id())).isNotNull();
+        assertThat(response.id()).isEmpty();
         assertThat(response.iteration()).isEqualTo("3");
         assertThat(response.project()).isEqualTo("fruit-quality");
 
@@ -34,6 +34,38 @@ class ResponseJsonTest {
                 + "\"boundingBox\":null},{\"probability\":0.03,\"tagId\":\"1\",\"tagName\":\"unripe\",\"boundingBox\":null}]");
         JsonNode tree = Json.mapper().readTree(json);
         assertThat(tree.fieldNames()).toIterable().containsExactly("created", "id", "iteration", "project", "predictions");
+    }
+
+    @Test
+    void customVision_created_hasMicrosecondsAndAnOffsetAsPythonIsoformatWrites() {
+        assertThat(CustomVisionResponse.created(Instant.parse("2026-12-04T20:33:31.123456789Z")))
+                .isEqualTo("2026-12-04T20:33:31.123456+00:00");
+        // datetime.fromisoformat in Python 3.7 to 3.10 takes 3 or 6 fraction digits only: always 6, even for 0
+        assertThat(CustomVisionResponse.created(Instant.parse("2026-12-04T20:33:31Z")))
+                .isEqualTo("2026-12-04T20:33:31.000000+00:00")
+                .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{6}\\+00:00");
+    }
+
+    @Test
+    void customVision_tinyProbabilities_leftOutUnlessKept() {
+        Prediction tiny = new Prediction(List.of(new LabelScore("0", "ripe", 1.0, null),
+                new LabelScore("1", "unripe", 2.7e-14, null), new LabelScore("2", "rotten", 1e-8, null)),
+                new Timings(1, 2, 3), 640, 480);
+        assertThat(CustomVisionResponse.of(tiny, INFO).predictions())
+                .extracting(CustomVisionResponse.Tag::tagName).containsExactly("ripe", "rotten");
+        assertThat(CustomVisionResponse.of(tiny, INFO, true).predictions())
+                .extracting(CustomVisionResponse.Tag::tagName).containsExactly("ripe", "unripe", "rotten");
+    }
+
+    @Test
+    void customVision_tagId_isTextForClassificationAndAnIntegerForDetection() throws Exception {
+        Prediction boxes = new Prediction(List.of(new LabelScore("1", "pear", 0.85, new BoundingBox(0.1, 0.2, 0.3, 0.4))),
+                new Timings(1, 2, 3), 640, 480);
+        JsonNode detection = Json.mapper().readTree(Json.mapper().writeValueAsBytes(CustomVisionResponse.of(boxes, INFO)));
+        assertThat(detection.at("/predictions/0/tagId").isInt()).isTrue();
+        assertThat(detection.at("/predictions/0/tagId").intValue()).isEqualTo(1);
+        JsonNode classification = Json.mapper().readTree(Json.mapper().writeValueAsBytes(CustomVisionResponse.of(PREDICTION, INFO)));
+        assertThat(classification.at("/predictions/0/tagId").isTextual()).isTrue();
     }
 
     @Test

@@ -84,6 +84,57 @@ class OipInferTest {
     }
 
     @Test
+    void infer_sameTensorAsJsonAndAsBinary_sameProbabilities() {
+        float[] tensor = new float[3 * 224 * 224];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < tensor.length; i++) {
+            tensor[i] = (float) random.nextGaussian();
+        }
+        ArrayNode numbers = JsonNodeFactory.instance.arrayNode();
+        for (float v : tensor) {
+            numbers.add(v);
+        }
+        OipV2.InferRequest json = new OipV2.InferRequest("j",
+                List.of(new OipV2.RequestTensor("image", new long[] {1, 3, 224, 224}, "FP32", numbers)), null);
+
+        byte[] header = ("{\"id\":\"b\",\"inputs\":[{\"name\":\"image\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\","
+                + "\"parameters\":{\"binary_data_size\":" + tensor.length * 4 + "}}],\"outputs\":[{\"name\":\"probabilities\","
+                + "\"parameters\":{\"binary_data\":true}}]}").getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(header.length + tensor.length * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        body.put(header).asFloatBuffer().put(tensor);
+        OipV2.InferRequest binary = OipV2.parseRequest(body.array(), Integer.toString(header.length));
+
+        float[] fromJson = (float[]) model.infer(json).outputs().get(0).data();
+        OipV2.Encoded encoded = OipV2.encode(binary, model.infer(binary));
+        float[] fromBinary = new float[2];
+        java.nio.ByteBuffer.wrap(encoded.body(), encoded.jsonLength(), 8).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer().get(fromBinary);
+        assertThat(fromBinary).containsExactly(fromJson);
+        assertThat(encoded.body()).hasSize(encoded.jsonLength() + 8);
+    }
+
+    @Test
+    void infer_binaryBytesImage_runsTheImagePath() {
+        byte[] image = SampleImages.jpeg("unripe-green-apple");
+        byte[] header = ("{\"inputs\":[{\"name\":\"image\",\"shape\":[1],\"datatype\":\"BYTES\",\"parameters\":"
+                + "{\"binary_data_size\":" + (image.length + 4) + "}}]}").getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer body = java.nio.ByteBuffer.allocate(header.length + 4 + image.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        body.put(header).putInt(image.length).put(image);
+        OipV2.InferResponse response = model.infer(OipV2.parseRequest(body.array(), Integer.toString(header.length)));
+        assertThat(response.id()).isNull();
+        assertThat(((float[]) response.outputs().get(0).data())[1]).isGreaterThan(0.99f);
+    }
+
+    @Test
+    void infer_binaryFp32OfTheWrongSize_400() {
+        byte[] header = ("{\"inputs\":[{\"name\":\"image\",\"shape\":[1,3,224,224],\"datatype\":\"FP32\",\"parameters\":"
+                + "{\"binary_data_size\":12}}]}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = java.util.Arrays.copyOf(header, header.length + 12);
+        assertBadRequest(() -> model.infer(OipV2.parseRequest(body, Integer.toString(header.length))), "expected 602112 bytes");
+    }
+
+    @Test
     void infer_bytesWithBase64Image_runsTheImagePath() {
         String image = Base64.getEncoder().encodeToString(SampleImages.jpeg("unripe-green-apple"));
         ArrayNode data = JsonNodeFactory.instance.arrayNode().add(image);

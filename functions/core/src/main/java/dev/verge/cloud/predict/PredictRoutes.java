@@ -18,6 +18,7 @@ import dev.verge.inference.runtime.ModelSlot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,7 +27,8 @@ import java.util.Optional;
  * <pre>
  * POST /api/models/{name}/predict                       the production version; body: the image (raw or multipart imageData)
  * POST /api/models/{name}/versions/{version}/predict    a named version
- * POST /api/v2/models/{name}/infer                      Open Inference Protocol v2, production version
+ * POST /api/v2/models/{name}/infer                      Open Inference Protocol v2, production version (JSON or
+ *                                                       the binary tensor data extension)
  * POST /api/v2/models/{name}/versions/{version}/infer
  * GET  /api/v2/models/{name}                            OIP v2 model metadata
  * </pre>
@@ -52,9 +54,22 @@ public final class PredictRoutes implements RouteGroup {
                         call -> predict(authorized(call), Optional.empty()))
                 .route("POST", "/api/models/{name}/versions/{version}/predict", Access.PUBLIC,
                         call -> predict(authorized(call), Optional.of(call.path("version"))))
-                .post("/api/v2/models/{name}/infer", call -> infer(call, Optional.empty()))
-                .post("/api/v2/models/{name}/versions/{version}/infer", call -> infer(call, Optional.of(call.path("version"))))
-                .get("/api/v2/models/{name}", this::metadata);
+                .post("/api/v2/models/{name}/infer", call -> oipErrors(() -> infer(call, Optional.empty())))
+                .post("/api/v2/models/{name}/versions/{version}/infer",
+                        call -> oipErrors(() -> infer(call, Optional.of(call.path("version")))))
+                .get("/api/v2/models/{name}", call -> oipErrors(() -> metadata(call)));
+    }
+
+    /**
+     * What the OIP routes themselves refuse (bad request, unknown model) in the protocol's error shape: the description
+     * in {@code error}, Verge's code beside it. Refusals of the API key come before the route and keep Verge's shape.
+     */
+    private static ApiResponse oipErrors(java.util.function.Supplier<ApiResponse> route) {
+        try {
+            return route.get();
+        } catch (VergeException e) {
+            return ApiResponse.json(e.kind().httpStatus(), OipV2.ErrorBody.of(e));
+        }
     }
 
     /**
@@ -84,8 +99,13 @@ public final class PredictRoutes implements RouteGroup {
 
     private ApiResponse infer(ApiCall call, Optional<String> version) {
         try (ModelSlot.Lease lease = models.acquire(call.path("name"), version)) {
-            OipV2.InferRequest request = OipV2.parseRequest(readAtMost(call.request().body(), 4 * config.limits().maxBytes()));
-            return ApiResponse.json(200, lease.model().infer(request, config.limits()))
+            OipV2.InferRequest request = OipV2.parseRequest(readAtMost(call.request().body(), 4 * config.limits().maxBytes()),
+                    call.header(OipV2.HEADER_LENGTH).orElse(null));
+            OipV2.Encoded answer = OipV2.encode(request, lease.model().infer(request, config.limits()));
+            Map<String, String> headers = answer.hasBinary()
+                    ? Map.of("Content-Type", answer.contentType(), OipV2.HEADER_LENGTH, Integer.toString(answer.jsonLength()))
+                    : Map.of("Content-Type", ApiResponse.JSON);
+            return new ApiResponse(200, headers, new ApiResponse.Bytes(answer.body()))
                     .withHeader("X-Verge-Model-Version", lease.model().info().version());
         }
     }
