@@ -29,6 +29,7 @@ import java.util.List;
  * @param shutdownTimeout        how long SIGTERM waits for requests in flight before closing the model
  * @param sync                   model sync with the cloud (desired state, signed packages, status reports); null when off
  * @param telemetry              the telemetry journal, its uplink and sample capture
+ * @param access                 hosts {@code POST /url} may fetch from besides public ones, and the callers' keys
  */
 public record AgentSettings(
         Path model,
@@ -43,7 +44,8 @@ public record AgentSettings(
         int urlMaxRedirects,
         Duration shutdownTimeout,
         SyncSettings sync,
-        TelemetrySettings telemetry) {
+        TelemetrySettings telemetry,
+        AccessSettings access) {
 
     public static final String ENV_MODEL = "VERGE_MODEL";
     public static final String ENV_HOST = "VERGE_HOST";
@@ -127,9 +129,13 @@ public record AgentSettings(
             new Option("--samples-fraction", TelemetrySettings.ENV_SAMPLES_FRACTION, TelemetrySettings.DEFAULT_SAMPLES_FRACTION),
             new Option("--samples-max-per-hour", TelemetrySettings.ENV_SAMPLES_MAX_PER_HOUR, TelemetrySettings.DEFAULT_SAMPLES_MAX_PER_HOUR),
             new Option("--samples-dir", TelemetrySettings.ENV_SAMPLES_DIR, ""),
-            new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES));
+            new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES),
+            // access (AccessOptions, one component: access): what /url may reach, and the keys callers must send
+            new Option("--url-allow", AccessSettings.ENV_URL_ALLOW, ""),
+            new Option("--client-key", AccessSettings.ENV_CLIENT_KEYS, ""));
 
     public AgentSettings {
+        access = access == null ? AccessSettings.defaults() : access;
         if (model == null && sync == null) {
             throw new IllegalArgumentException("no model package: pass --model <folder|zip> (or set " + ENV_MODEL
                     + "), or --cloud <url> to get one from the cloud");
@@ -156,7 +162,7 @@ public record AgentSettings(
                 ThreadSettings.forAvailableCpus(), defaultConcurrentInferences(),
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
                 Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT), null,
-                TelemetrySettings.defaults());
+                TelemetrySettings.defaults(), AccessSettings.defaults());
     }
 
     /** One inference per core: each ORT run already spreads over its intra-op threads. */
@@ -170,27 +176,32 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry, access);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry, access);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout, sync, telemetry);
+                connect, total, urlMaxRedirects, shutdownTimeout, sync, telemetry, access);
     }
 
     public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, newTelemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, newTelemetry, access);
+    }
+
+    public AgentSettings withAccess(AccessSettings newAccess) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, sync, telemetry, newAccess);
     }
 
     /** These settings following the cloud; {@code newModel} (may be null) serves until the cloud's first package. */
     public AgentSettings withSync(Path newModel, SyncSettings newSync) {
         return new AgentSettings(newModel, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, newSync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, newSync, telemetry, access);
     }
 }

@@ -103,7 +103,7 @@ public final class EdgeServer implements AutoCloseable {
         // CPU-bound part runs on the InferenceGate's few platform threads
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        http.createContext("/", new Router(routes, metrics));
+        http.createContext("/", new Router(routes, metrics, new CallerKeys(settings.access().clientKeys())));
         http.start();
         return new EdgeServer(http, executor, gate, settings.shutdownTimeout());
     }

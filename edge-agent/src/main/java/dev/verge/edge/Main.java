@@ -101,6 +101,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     TelemetryOptions telemetry = new TelemetryOptions();
 
+    @Mixin
+    AccessOptions access = new AccessOptions();
+
     public static void main(String[] args) {
         AgentLog.configure();
         OnnxNativeCache.use();
@@ -168,7 +171,8 @@ public final class Main implements Callable<Integer> {
         }
         return new AgentSettings(modelPackage, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, syncSettings, telemetry.settings(syncSettings));
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, syncSettings, telemetry.settings(syncSettings),
+                access.settings());
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

@@ -26,13 +26,19 @@ final class RunningAgent implements AutoCloseable {
     }
 
     static RunningAgent start() {
+        // the pictures /url fetches in tests come from loopback servers, as a LAN camera's would with --url-allow
+        return start(AccessSettings.defaults().withUrlAllow("127.0.0.1"));
+    }
+
+    static RunningAgent start(AccessSettings access) {
         try {
             Path directory = Files.createTempDirectory("verge-edge-test");
             Path modelPackage = DemoModels.fruitQuality(directory, MODEL_VERSION);
             AgentSettings settings = AgentSettings.defaults(modelPackage)
                     .withHost("127.0.0.1")
                     .withPort(0)
-                    .withUrlTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
+                    .withUrlTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                    .withAccess(access);
             return new RunningAgent(directory, modelPackage, EdgeAgent.start(settings));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
