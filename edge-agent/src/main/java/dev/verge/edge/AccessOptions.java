@@ -20,8 +20,21 @@ final class AccessOptions {
                     + " command lines are visible to other users. Env: " + ENV_CLIENT_KEYS + ".")
     List<String> clientKeys;
 
+    @Option(names = "--tls-cert", paramLabel = "<pem>", defaultValue = "${env:" + ENV_TLS_CERT + "}",
+            description = "PEM certificate chain (the agent's certificate first); with --tls-key the port serves HTTPS only,"
+                    + " and a renewed file is served from the next connection on. Env: " + ENV_TLS_CERT + ".")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "<pem>", defaultValue = "${env:" + ENV_TLS_KEY + "}",
+            description = "PEM PKCS#8 private key (BEGIN PRIVATE KEY) of --tls-cert. Env: " + ENV_TLS_KEY + ".")
+    String tlsKey;
+
     AccessSettings settings() {
-        return new AccessSettings(given(urlAllow), given(clientKeys));
+        return new AccessSettings(given(urlAllow), given(clientKeys), path(tlsCert), path(tlsKey));
+    }
+
+    private static java.nio.file.Path path(String value) {
+        return value == null || value.isBlank() ? null : java.nio.file.Path.of(value.strip());
     }
 
     /** Empty entries count as none: deployment files keep empty slots ({@code VERGE_URL_ALLOW=}). */

@@ -132,7 +132,9 @@ public record AgentSettings(
             new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES),
             // access (AccessOptions, one component: access): what /url may reach, and the keys callers must send
             new Option("--url-allow", AccessSettings.ENV_URL_ALLOW, ""),
-            new Option("--client-key", AccessSettings.ENV_CLIENT_KEYS, ""));
+            new Option("--client-key", AccessSettings.ENV_CLIENT_KEYS, ""),
+            new Option("--tls-cert", AccessSettings.ENV_TLS_CERT, ""),
+            new Option("--tls-key", AccessSettings.ENV_TLS_KEY, ""));
 
     public AgentSettings {
         access = access == null ? AccessSettings.defaults() : access;
