@@ -30,6 +30,7 @@ import java.util.List;
  * @param keepTinyPredictions    also answer the predictions below 1e-8, which the Custom Vision export leaves out
  * @param sync                   model sync with the cloud (desired state, signed packages, status reports); null when off
  * @param telemetry              the telemetry journal, its uplink and sample capture
+ * @param access                 hosts {@code POST /url} may fetch from besides public ones, and the callers' keys
  */
 public record AgentSettings(
         Path model,
@@ -45,7 +46,8 @@ public record AgentSettings(
         Duration shutdownTimeout,
         boolean keepTinyPredictions,
         SyncSettings sync,
-        TelemetrySettings telemetry) {
+        TelemetrySettings telemetry,
+        AccessSettings access) {
 
     public static final String ENV_MODEL = "VERGE_MODEL";
     public static final String ENV_HOST = "VERGE_HOST";
@@ -132,9 +134,15 @@ public record AgentSettings(
             new Option("--samples-fraction", TelemetrySettings.ENV_SAMPLES_FRACTION, TelemetrySettings.DEFAULT_SAMPLES_FRACTION),
             new Option("--samples-max-per-hour", TelemetrySettings.ENV_SAMPLES_MAX_PER_HOUR, TelemetrySettings.DEFAULT_SAMPLES_MAX_PER_HOUR),
             new Option("--samples-dir", TelemetrySettings.ENV_SAMPLES_DIR, ""),
-            new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES));
+            new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES),
+            // access (AccessOptions, one component: access): what /url may reach, and the keys callers must send
+            new Option("--url-allow", AccessSettings.ENV_URL_ALLOW, ""),
+            new Option("--client-key", AccessSettings.ENV_CLIENT_KEYS, ""),
+            new Option("--tls-cert", AccessSettings.ENV_TLS_CERT, ""),
+            new Option("--tls-key", AccessSettings.ENV_TLS_KEY, ""));
 
     public AgentSettings {
+        access = access == null ? AccessSettings.defaults() : access;
         if (model == null && sync == null) {
             throw new IllegalArgumentException("no model package: pass --model <folder|zip> (or set " + ENV_MODEL
                     + "), or --cloud <url> to get one from the cloud");
@@ -162,7 +170,7 @@ public record AgentSettings(
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
                 Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT),
                 Boolean.parseBoolean(DEFAULT_KEEP_TINY_PREDICTIONS), null,
-                TelemetrySettings.defaults());
+                TelemetrySettings.defaults(), AccessSettings.defaults());
     }
 
     /** One inference per core: each ORT run already spreads over its intra-op threads. */
@@ -176,32 +184,37 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, access);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, access);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry);
+                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, access);
     }
 
     public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, newTelemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, newTelemetry, access);
     }
 
     public AgentSettings withKeepTinyPredictions(boolean keep) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, sync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, sync, telemetry, access);
+    }
+
+    public AgentSettings withAccess(AccessSettings newAccess) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, newAccess);
     }
 
     /** These settings following the cloud; {@code newModel} (may be null) serves until the cloud's first package. */
     public AgentSettings withSync(Path newModel, SyncSettings newSync) {
         return new AgentSettings(newModel, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, newSync, telemetry);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, newSync, telemetry, access);
     }
 }

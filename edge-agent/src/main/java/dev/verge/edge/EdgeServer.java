@@ -1,6 +1,8 @@
 package dev.verge.edge;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.verge.edge.sync.CloudFallback;
 import dev.verge.inference.predict.CustomVisionError;
 import dev.verge.inference.predict.OipV2;
@@ -107,7 +109,8 @@ public final class EdgeServer implements AutoCloseable {
 
         HttpServer http;
         try {
-            http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+            InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+            http = settings.access().https() ? https(address, settings.access()) : HttpServer.create(address, 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -115,9 +118,17 @@ public final class EdgeServer implements AutoCloseable {
         // CPU-bound part runs on the InferenceGate's few platform threads
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        http.createContext("/", new Router(routes, metrics));
+        http.createContext("/", new Router(routes, metrics, new CallerKeys(settings.access().clientKeys())));
         http.start();
         return new EdgeServer(http, executor, gate, settings.shutdownTimeout());
+    }
+
+    /** HTTPS only, with the certificate files read again when they change (see {@link TlsFiles}). */
+    private static HttpServer https(InetSocketAddress address, AccessSettings access) throws IOException {
+        TlsFiles tls = new TlsFiles(access.tlsCert(), access.tlsKey());
+        HttpsServer server = HttpsServer.create(address, 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.sslContext()));
+        return server;
     }
 
     /**

@@ -106,6 +106,9 @@ public final class Main implements Callable<Integer> {
     @Mixin
     TelemetryOptions telemetry = new TelemetryOptions();
 
+    @Mixin
+    AccessOptions access = new AccessOptions();
+
     public static void main(String[] args) {
         AgentLog.configure();
         OnnxNativeCache.use();
@@ -173,7 +176,8 @@ public final class Main implements Callable<Integer> {
         }
         return new AgentSettings(modelPackage, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, syncSettings, telemetry.settings(syncSettings));
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, syncSettings,
+                telemetry.settings(syncSettings), access.settings());
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

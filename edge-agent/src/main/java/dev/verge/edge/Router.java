@@ -27,10 +27,16 @@ final class Router implements HttpHandler {
 
     private final List<Route> routes;
     private final AgentMetrics metrics;
+    private final CallerKeys keys;
 
     Router(List<Route> routes, AgentMetrics metrics) {
+        this(routes, metrics, new CallerKeys(List.of()));
+    }
+
+    Router(List<Route> routes, AgentMetrics metrics, CallerKeys keys) {
         this.routes = List.copyOf(routes);
         this.metrics = metrics;
+        this.keys = keys;
     }
 
     @Override
@@ -78,6 +84,7 @@ final class Router implements HttpHandler {
 
     private Reply run(Route route, Request request) {
         try {
+            keys.check(route.name(), request.exchange().getRequestHeaders());
             return route.endpoint().handle(request);
         } catch (VergeException e) {
             return errorReply(e, route.errors());

@@ -45,13 +45,15 @@ class MainTest {
 
     @Test
     void options_settingsRecordHasOneComponentPerOption() {
-        // threads holds two options (intra-op and inter-op); sync and telemetry each hold every option of their mixin
+        // threads holds two options (intra-op and inter-op); sync, telemetry and access each hold every option of their mixin
         int syncOptions = (int) Arrays.stream(SyncOptions.class.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(Option.class)).count();
         int telemetryOptions = (int) Arrays.stream(TelemetryOptions.class.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(Option.class)).count();
+        int accessOptions = (int) Arrays.stream(AccessOptions.class.getDeclaredFields())
+                .filter(f -> f.isAnnotationPresent(Option.class)).count();
         assertThat(AgentSettings.class.getRecordComponents())
-                .hasSize(AgentSettings.OPTIONS.size() - 1 - (syncOptions - 1) - (telemetryOptions - 1));
+                .hasSize(AgentSettings.OPTIONS.size() - 1 - (syncOptions - 1) - (telemetryOptions - 1) - (accessOptions - 1));
     }
 
     /** Main's own options and those of its mixins. */
@@ -115,6 +117,24 @@ class MainTest {
         Main defaults = new Main();
         new CommandLine(defaults).parseArgs("--model", "m.zip");
         assertThat(defaults.settings().keepTinyPredictions()).isFalse();
+    }
+
+    @Test
+    void settings_urlAllowAndClientKeys_repeatableAndCommaSeparated() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--url-allow", "192.168.1.20", "--url-allow", "10.0.0.0/8,camera.lan",
+                "--client-key", "key-one,key-two", "--client-key", "key-three");
+        AccessSettings access = main.settings().access();
+        assertThat(access.urlAllow()).containsExactly("192.168.1.20", "10.0.0.0/8", "camera.lan");
+        assertThat(access.clientKeys()).containsExactly("key-one", "key-two", "key-three");
+    }
+
+    @Test
+    void settings_badUrlAllowBlock_refusedAtStart() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--url-allow", "192.168.1.0/40");
+        org.assertj.core.api.Assertions.assertThatThrownBy(main::settings).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("192.168.1.0/40");
     }
 
     @Test

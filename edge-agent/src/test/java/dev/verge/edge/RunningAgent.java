@@ -26,10 +26,15 @@ final class RunningAgent implements AutoCloseable {
     }
 
     static RunningAgent start() {
+        // the pictures /url fetches in tests come from loopback servers, as a LAN camera's would with --url-allow
         return start(settings -> settings);
     }
 
-    /** With {@code change} applied to the test settings. */
+    static RunningAgent start(AccessSettings access) {
+        return start(settings -> settings.withAccess(access));
+    }
+
+    /** With {@code change} applied to the test settings (which allow /url to reach 127.0.0.1). */
     static RunningAgent start(java.util.function.UnaryOperator<AgentSettings> change) {
         try {
             Path directory = Files.createTempDirectory("verge-edge-test");
@@ -37,7 +42,8 @@ final class RunningAgent implements AutoCloseable {
             AgentSettings settings = AgentSettings.defaults(modelPackage)
                     .withHost("127.0.0.1")
                     .withPort(0)
-                    .withUrlTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2));
+                    .withUrlTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                    .withAccess(AccessSettings.defaults().withUrlAllow("127.0.0.1"));
             return new RunningAgent(directory, modelPackage, EdgeAgent.start(change.apply(settings)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

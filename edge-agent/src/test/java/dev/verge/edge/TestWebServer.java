@@ -27,6 +27,14 @@ final class TestWebServer implements AutoCloseable {
             http.createContext("/apple.jpg", exchange -> respond(exchange, "image/jpeg", image));
             http.createContext("/page.html", exchange -> respond(exchange, "text/html",
                     "<!doctype html><html><body>not an image</body></html>".getBytes(StandardCharsets.UTF_8)));
+            // /redirect?to=<url>: a 302 there
+            http.createContext("/redirect", exchange -> {
+                String query = exchange.getRequestURI().getRawQuery();
+                exchange.getResponseHeaders().set("Location",
+                        java.net.URLDecoder.decode(query.substring("to=".length()), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(302, -1);
+                exchange.close();
+            });
             http.start();
             silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
             Thread.ofVirtual().start(this::acceptAndNeverAnswer);
@@ -40,6 +48,15 @@ final class TestWebServer implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+    }
+
+    int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** A URL that redirects to {@code target}. */
+    String redirectTo(String target) {
+        return url("/redirect?to=" + java.net.URLEncoder.encode(target, StandardCharsets.UTF_8));
     }
 
     String silentUrl() {

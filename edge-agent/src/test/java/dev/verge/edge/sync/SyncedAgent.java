@@ -2,6 +2,7 @@ package dev.verge.edge.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.demo.SampleImages;
+import dev.verge.edge.AccessSettings;
 import dev.verge.edge.AgentSettings;
 import dev.verge.edge.EdgeServer;
 import dev.verge.edge.PredictionEvent;
@@ -61,7 +62,8 @@ final class SyncedAgent implements AutoCloseable {
         ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot);
         sync.serveLastGood();
         List<PredictionEvent> events = new CopyOnWriteArrayList<>();
-        EdgeServer server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0),
+        EdgeServer server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0)
+                        .withAccess(AccessSettings.defaults().withUrlAllow("127.0.0.1")), // /url fetches from FakeCloud
                 slot, PredictionListener.all(List.of(sync.health(), events::add)), new PrometheusRegistry(),
                 sync.cloudFallback().orElse(null));
         if (poll) {
