@@ -51,6 +51,8 @@ class ClientKeysTest {
                 new Call("POST", "/fruit/classify/iterations/It3/image", "application/octet-stream", apple),
                 new Call("POST", "/url", "application/json", url),
                 new Call("POST", "/fruit/classify/iterations/It3/url/nostore", "application/json", url),
+                new Call("POST", "/customvision/v3.1/prediction/4a1b0c2d-0000-4000-8000-000000000001/classify/iterations/It3/image",
+                        "application/octet-stream", apple),
                 new Call("POST", "/v2/models/fruit-quality/infer", "application/json", infer),
                 new Call("POST", "/v2/models/fruit-quality/versions/3/infer", "application/json", infer),
                 new Call("GET", "/v2", null, null),
@@ -63,7 +65,7 @@ class ClientKeysTest {
         for (Call call : protectedCalls()) {
             AgentClient.Answer answer = agent.client.send(call.request(agent.agent.port()));
             assertThat(answer.status()).as(call.path() + ": " + answer).isEqualTo(401);
-            assertThat(answer.json().get("error").asText()).isEqualTo("client_key_required");
+            assertThat(vergeCode(call, answer)).isEqualTo("client_key_required");
             assertThat(answer.text()).doesNotContain(KEY);
         }
     }
@@ -74,10 +76,15 @@ class ClientKeysTest {
             for (Call call : protectedCalls()) {
                 AgentClient.Answer answer = agent.client.send(call.request(agent.agent.port()).header("Prediction-Key", wrong));
                 assertThat(answer.status()).as(call.path() + " with " + wrong).isEqualTo(401);
-                assertThat(answer.json().get("error").asText()).isEqualTo("client_key_invalid");
+                assertThat(vergeCode(call, answer)).isEqualTo("client_key_invalid");
                 assertThat(answer.text()).doesNotContain(KEY).doesNotContain(wrong);
             }
         }
+    }
+
+    /** Open Inference Protocol errors hold the description in "error" and Verge's code in "code". */
+    private static String vergeCode(Call call, AgentClient.Answer answer) {
+        return answer.json().get(call.path().startsWith("/v2") ? "code" : "error").asText();
     }
 
     @Test
