@@ -91,9 +91,10 @@ public final class EdgeAgent implements AutoCloseable {
                 info.sha256().substring(0, Math.min(12, info.sha256().length())))).orElse("no model yet (503 until the cloud sends one)");
         LOG.log(System.Logger.Level.INFO, String.format(
                 "ready: %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start;"
-                        + " JPEG decoding: %s",
+                        + " JPEG decoding: %s; %s",
                 served, settings.threads().intraOpThreads(), settings.threads().interOpThreads(),
-                settings.maxConcurrentInferences(), server.port(), sinceJvmStart, JpegDecoding.decoderName()));
+                settings.maxConcurrentInferences(), server.port(), sinceJvmStart, JpegDecoding.decoderName(),
+                settings.access().tlsCert() == null ? "plain HTTP" : "HTTPS only"));
         if (sync != null) {
             sync.start();
         }
