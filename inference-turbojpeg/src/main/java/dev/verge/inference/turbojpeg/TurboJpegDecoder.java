@@ -2,6 +2,7 @@ package dev.verge.inference.turbojpeg;
 
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
+import dev.verge.inference.image.JpegMarkers;
 import dev.verge.inference.image.RgbImage;
 import dev.verge.inference.image.ScaledJpegDecoder;
 import java.lang.foreign.Arena;
@@ -119,7 +120,7 @@ public final class TurboJpegDecoder implements ScaledJpegDecoder {
             }
             byte[] rgb = new byte[3 * w * h];
             if (cmyk) {
-                Cmyk.toRgb(pixels.toArray(ValueLayout.JAVA_BYTE), rgb, Cmyk.adobeInverted(jpeg));
+                Cmyk.toRgb(pixels.toArray(ValueLayout.JAVA_BYTE), rgb, JpegMarkers.hasAdobeSegment(jpeg));
             } else {
                 MemorySegment.copy(pixels, ValueLayout.JAVA_BYTE, 0, rgb, 0, rgb.length);
             }

@@ -4,9 +4,9 @@ import java.nio.FloatBuffer;
 
 /**
  * Resize, EXIF orientation, channel order, normalization and layout in one separable pass from the decoded
- * pixels into the tensor, with no intermediate picture: one stored row of floats at a time. The filter is Pillow's bilinear: a triangle
- * whose support widens with the shrink factor, so a large picture is averaged, not sampled (the Custom Vision
- * export's own scoring code resizes with Pillow's bilinear too).
+ * pixels into the tensor, with no intermediate picture: one stored row of floats at a time. The filter is
+ * Pillow's bilinear: a triangle whose support widens with the shrink factor, so a large picture is averaged, not
+ * sampled (the Custom Vision export's own scoring code resizes with Pillow's bilinear too).
  */
 final class Resampler {
     /**
@@ -58,8 +58,8 @@ final class Resampler {
         // one output row at a time: the stored rows it reads are combined along y into one row (the JIT
         // vectorizes that loop), then filtered along x; memory is one stored row, whatever the picture's shape
         int n = alongStoredX.length;
-        int from = 3 * alongStoredX.firstSource();
-        int to = 3 * (alongStoredX.lastSource() + 1);
+        int from = 3 * alongStoredX.firstSource;
+        int to = 3 * (alongStoredX.lastSource + 1);
         byte[] rgb = pixels.rgb();
         int stride = 3 * pixels.width();
         float[] row = ROW.get();
@@ -161,6 +161,9 @@ final class Resampler {
         final int[] start;
         final int[] count;
         final float[] weights;
+        /** The first and last source samples any output reads (last below first when all are bars). */
+        int firstSource;
+        int lastSource = -1;
 
         private Axis(int length, int maxTaps) {
             this.length = length;
@@ -217,28 +220,10 @@ final class Resampler {
                 for (int k = 0; k < taps; k++) {
                     axis.weights[i * maxTaps + k] = (float) (w[k] / sum);
                 }
+                axis.firstSource = axis.lastSource < 0 ? first : Math.min(axis.firstSource, first);
+                axis.lastSource = Math.max(axis.lastSource, first + taps - 1);
             }
             return axis;
-        }
-
-        int firstSource() {
-            int first = Integer.MAX_VALUE;
-            for (int i = 0; i < length; i++) {
-                if (count[i] > 0) {
-                    first = Math.min(first, start[i]);
-                }
-            }
-            return first == Integer.MAX_VALUE ? 0 : first;
-        }
-
-        int lastSource() {
-            int last = -1;
-            for (int i = 0; i < length; i++) {
-                if (count[i] > 0) {
-                    last = Math.max(last, start[i] + count[i] - 1);
-                }
-            }
-            return last;
         }
     }
 }
