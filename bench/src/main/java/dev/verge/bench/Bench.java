@@ -18,11 +18,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./verge bench}: every benchmark in one bounded run, written to {@code bench/results/<time>.json}
- * and {@code .svg}. Sections: side-by-side load (bare ONNX Runtime, the agent, the Node peer), cold
+ * and {@code .svg}. Sections: side-by-side load (the in-process pipeline ceiling, the agent, the Node peer), cold
  * starts, memory settings, edge vs cloud; {@code --soak} adds hot-swaps under load.
  */
 @Command(name = "verge bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Benchmarks the edge agent against bare ONNX Runtime and a Node.js peer; writes bench/results/.")
+        description = "Benchmarks the edge agent against its in-process pipeline and a Node.js peer; writes bench/results/.")
 public final class Bench implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "8", description = "Measured seconds per load point (default: ${DEFAULT-VALUE}).")
     int seconds;

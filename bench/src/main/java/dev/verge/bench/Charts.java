@@ -11,7 +11,7 @@ final class Charts {
     static SvgChart of(Machine m, List<LoadBench.Row> load, List<ColdStart.Result> cold, List<MemoryBench.Row> memory,
                        CloudBench.Result cloud) {
         SvgChart chart = new SvgChart("Verge bench: " + m.cpuModel() + ", " + m.cores() + " cores, " + m.jdk());
-        List<String> targets = List.of(LoadBench.BARE, LoadBench.AGENT, LoadBench.NODE);
+        List<String> targets = List.of(LoadBench.PIPELINE, LoadBench.AGENT, LoadBench.NODE);
         LinkedHashSet<String> series = new LinkedHashSet<>();
         load.forEach(r -> series.add(r.model() + " " + r.picture()));
         for (String model : series) {

@@ -48,7 +48,7 @@ final class Goals {
         }
         for (String picture : List.of(SMALL, FULL_HD, TWELVE_MP)) {
             LoadBench.Row agent = row(load, LoadBench.AGENT, model, picture);
-            LoadBench.Row pipeline = row(load, LoadBench.BARE, model, picture);
+            LoadBench.Row pipeline = row(load, LoadBench.PIPELINE, model, picture);
             String goal = "agent / in-process pipeline ceiling >= 0.9 (" + picture + ")";
             goals.add(agent == null || pipeline == null ? new Goal(goal, null, "not measured")
                     : new Goal(goal, agent.rps() / pipeline.rps() >= 0.9, String.format(Locale.ROOT, "%.2f (%.1f vs %.1f req/s)",

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * runs on every picture size, the others on the first.
  */
 final class LoadBench {
-    static final String BARE = "pipeline";
+    static final String PIPELINE = "pipeline";
     static final String AGENT = "verge-agent";
     static final String NODE = "node-peer";
 
@@ -29,9 +29,9 @@ final class LoadBench {
                long errors, double rssMeanMiB, double rssMaxMiB, double cpuMsPerRequest) {}
 
     /** Ratios at one model and concurrency (agent / other; below 1 is better for p99, CPU and RSS). */
-    record Ratios(String model, String picture, int concurrency, double agentRpsVsBare, double agentRpsVsNode, double agentP99VsNode,
-                  double agentCpuPerRequestVsBare, double agentCpuPerRequestVsNode, double agentRssVsNode,
-                  double nodeRpsVsBare) {}
+    record Ratios(String model, String picture, int concurrency, double agentRpsVsPipeline, double agentRpsVsNode, double agentP99VsNode,
+                  double agentCpuPerRequestVsPipeline, double agentCpuPerRequestVsNode, double agentRssVsNode,
+                  double nodeRpsVsPipeline) {}
 
     private static final Pattern DONE = Pattern.compile(
             "done requests=(\\d+) rps=([0-9.]+) p50_ms=([0-9.]+) p99_ms=([0-9.]+) errors=(\\d+)");
@@ -79,16 +79,16 @@ final class LoadBench {
             if (!agent.target().equals(AGENT)) {
                 continue;
             }
-            Row bare = find(rows, BARE, agent);
+            Row pipeline = find(rows, PIPELINE, agent);
             Row node = find(rows, NODE, agent);
             out.add(new Ratios(agent.model(), agent.picture(), agent.concurrency(),
-                    ratio(agent.rps(), bare == null ? 0 : bare.rps()),
+                    ratio(agent.rps(), pipeline == null ? 0 : pipeline.rps()),
                     ratio(agent.rps(), node == null ? 0 : node.rps()),
                     ratio(agent.p99Ms(), node == null ? 0 : node.p99Ms()),
-                    ratio(agent.cpuMsPerRequest(), bare == null ? 0 : bare.cpuMsPerRequest()),
+                    ratio(agent.cpuMsPerRequest(), pipeline == null ? 0 : pipeline.cpuMsPerRequest()),
                     ratio(agent.cpuMsPerRequest(), node == null ? 0 : node.cpuMsPerRequest()),
                     ratio(agent.rssMeanMiB(), node == null ? 0 : node.rssMeanMiB()),
-                    node == null || bare == null ? Double.NaN : ratio(node.rps(), bare.rps())));
+                    node == null || pipeline == null ? Double.NaN : ratio(node.rps(), pipeline.rps())));
         }
         return out;
     }
@@ -150,7 +150,7 @@ final class LoadBench {
             }
             ProcessProbe.Usage u = window.usage();
             long requests = Long.parseLong(done.group(1));
-            return new Row(BARE, model, picture, c, requests, Double.parseDouble(done.group(2)), Double.parseDouble(done.group(3)),
+            return new Row(PIPELINE, model, picture, c, requests, Double.parseDouble(done.group(2)), Double.parseDouble(done.group(3)),
                     Double.parseDouble(done.group(4)), Long.parseLong(done.group(5)),
                     round(u.rssMeanMiB()), round(u.rssMaxMiB()), cpuPerRequest(u, requests));
         } catch (IOException e) {
