@@ -161,7 +161,10 @@ class JournalFaultsTest {
         Files.delete(filler);
         produce(t.listener(), produced, produced + 100);
         int all = produced + 100;
-        EVENTUALLY.alias("every record delivered or reported dropped").atMost(WAIT).until(() -> cloud.acceptedRecords() + cloud.droppedReported.get() == all && t.journal().depth() == 0);
+        // the sender deletes a batch, then counts it delivered: wait for the count too
+        EVENTUALLY.alias("every record delivered or reported dropped").atMost(WAIT)
+                .until(() -> cloud.acceptedRecords() + cloud.droppedReported.get() == all && t.journal().depth() == 0
+                        && t.metrics().deliveredTotal() >= cloud.acceptedRecords());
 
         assertThat(t.journal().state()).isEqualTo(TelemetryJournal.State.OK);
         assertThat(metrics()).contains("verge_telemetry_journal_state{state=\"ok\"} 1.0");

@@ -105,8 +105,9 @@ class TelemetryDeliveryTest {
 
         cloud.mode(FakeCloud.Mode.UP);
         produce(t.listener(), 1000, 1200); // traffic goes on while the backlog drains
-        EVENTUALLY.alias("the journal drained").atMost(WAIT)
-                .until(() -> t.journal().depth() == 0 && cloud.acceptedRecords() == 1200);
+        // the sender deletes a batch, then counts it delivered: wait for the count too
+        EVENTUALLY.alias("the journal drained").atMost(WAIT).until(() -> t.journal().depth() == 0
+                && cloud.acceptedRecords() == 1200 && t.metrics().deliveredTotal() >= 1200);
 
         assertThat(cloud.acceptedRecords()).isEqualTo(1200);
         assertThat(distinctTimes()).hasSize(1200);
@@ -131,7 +132,8 @@ class TelemetryDeliveryTest {
         cloud.mode(FakeCloud.Mode.SLOW); // stores the batch, answers after the agent gave up
         EVENTUALLY.alias("the batch stored once").atMost(WAIT).until(() -> cloud.acceptedRecords() == 100);
         cloud.mode(FakeCloud.Mode.UP);
-        EVENTUALLY.alias("the resend acknowledged as a duplicate").atMost(WAIT).until(() -> t.journal().depth() == 0);
+        EVENTUALLY.alias("the resend acknowledged as a duplicate").atMost(WAIT)
+                .until(() -> t.journal().depth() == 0 && t.metrics().deliveredTotal() >= 100);
 
         assertThat(cloud.duplicates.get()).isGreaterThanOrEqualTo(1);
         assertThat(cloud.acceptedRecords()).isEqualTo(100);
