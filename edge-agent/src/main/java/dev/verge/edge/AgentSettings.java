@@ -122,6 +122,7 @@ public record AgentSettings(
             new Option("--sync-retry-delay", SyncSettings.ENV_RETRY_DELAY, SyncSettings.DEFAULT_RETRY_DELAY),
             new Option("--sync-max-backoff", SyncSettings.ENV_MAX_BACKOFF, SyncSettings.DEFAULT_MAX_BACKOFF),
             new Option("--cloud-fallback", SyncSettings.ENV_CLOUD_FALLBACK, SyncSettings.DEFAULT_CLOUD_FALLBACK),
+            new Option("--max-clock-skew", SyncSettings.ENV_MAX_CLOCK_SKEW, SyncSettings.DEFAULT_MAX_CLOCK_SKEW),
             // telemetry (TelemetryOptions, one component: telemetry); it sends to the cloud that sync uses
             new Option("--telemetry", TelemetrySettings.ENV_TELEMETRY, TelemetrySettings.DEFAULT_TELEMETRY),
             new Option("--journal", TelemetrySettings.ENV_JOURNAL, ""),

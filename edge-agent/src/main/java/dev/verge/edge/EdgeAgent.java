@@ -49,7 +49,7 @@ public final class EdgeAgent implements AutoCloseable {
         EdgeServer server;
         try {
             if (settings.sync() != null) {
-                sync = ModelSync.create(settings.sync(), settings.threads(), slot);
+                sync = ModelSync.create(settings.sync(), settings.threads(), slot, registry);
                 sync.serveLastGood();
             }
             if (!slot.isReady() && settings.model() != null) {

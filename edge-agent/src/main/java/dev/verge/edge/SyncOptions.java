@@ -5,6 +5,7 @@ import static dev.verge.edge.sync.SyncSettings.*;
 import dev.verge.edge.sync.SyncSettings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The command-line options of model sync, mixed into {@link Main}; {@link #settings()} is null when sync is off. */
@@ -22,9 +23,14 @@ final class SyncOptions {
             description = "This device's key (prefer the environment variable: command lines are visible to other users). Env: " + ENV_DEVICE_KEY + ".")
     String deviceKey;
 
-    @Option(names = "--trusted-key", paramLabel = "<key|file>", defaultValue = "${env:" + ENV_TRUSTED_KEY + "}",
-            description = "The cloud's Ed25519 package signing public key (Base64 X.509 or PEM, or a file holding it); unsigned packages are never loaded. Env: " + ENV_TRUSTED_KEY + ".")
-    String trustedKey;
+    @Option(names = "--trusted-key", paramLabel = "<key|file>", split = ",", defaultValue = "${env:" + ENV_TRUSTED_KEY + "}",
+            description = "The cloud's Ed25519 signing public key (Base64 X.509 or PEM, or a file holding it); repeat it during a key rotation. Only desired states and packages it signed are taken. Env: " + ENV_TRUSTED_KEY + " (comma-separated).")
+    List<String> trustedKeys;
+
+    @Option(names = "--max-clock-skew", paramLabel = "<duration>", converter = Main.DurationConverter.class,
+            defaultValue = "${env:" + ENV_MAX_CLOCK_SKEW + ":-" + DEFAULT_MAX_CLOCK_SKEW + "}",
+            description = "How far this device's clock may be off: a signed desired state counts as expired only this long after its expiry (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_CLOCK_SKEW + ".")
+    Duration maxClockSkew;
 
     @Option(names = "--state-dir", paramLabel = "<dir>", defaultValue = "${env:" + ENV_STATE_DIR + ":-" + DEFAULT_STATE_DIR + "}",
             description = "Keeps the current and the last good package, served at once on restart (default: ${DEFAULT-VALUE}). Env: " + ENV_STATE_DIR + ".")
@@ -62,9 +68,10 @@ final class SyncOptions {
         String cloud = given(this.cloud);
         String deviceId = given(this.deviceId);
         String deviceKey = given(this.deviceKey);
-        String trustedKey = given(this.trustedKey);
+        List<String> trustedKeys = this.trustedKeys == null ? List.of()
+                : this.trustedKeys.stream().filter(k -> given(k) != null).toList();
         if (cloud == null) {
-            if (deviceId != null || deviceKey != null || trustedKey != null || cloudFallback) {
+            if (deviceId != null || deviceKey != null || !trustedKeys.isEmpty() || cloudFallback) {
                 throw new IllegalArgumentException("--device-id, --device-key, --trusted-key and --cloud-fallback need"
                         + " --cloud <url> (or " + ENV_CLOUD + ")");
             }
@@ -76,8 +83,8 @@ final class SyncOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected the cloud as an http:// or https:// URL, found '" + cloud + "'");
         }
-        return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKey(trustedKey), SyncSettings.path(stateDir),
-                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES, cloudFallback);
+        return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKeys(trustedKeys), SyncSettings.path(stateDir),
+                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES, cloudFallback, maxClockSkew);
     }
 
     private static String given(String value) {

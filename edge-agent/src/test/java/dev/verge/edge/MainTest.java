@@ -212,7 +212,7 @@ class MainTest {
         assertThat(settings.model()).isNull();
         assertThat(settings.sync().cloud()).hasToString("http://127.0.0.1:7071");
         assertThat(settings.sync().deviceId()).isEqualTo("cam-1");
-        assertThat(PackageSignature.encode(settings.sync().trustedKey())).isEqualTo(publicKey);
+        assertThat(settings.sync().trustedKeys()).extracting(PackageSignature::encode).containsExactly(publicKey);
         assertThat(settings.sync().stateDir()).isEqualTo(dir.resolve("state"));
         assertThat(settings.sync().pollInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.sync().maxBackoff()).isEqualTo(Duration.ofMinutes(2));

@@ -3,6 +3,7 @@ package dev.verge.edge.sync;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.verge.inference.json.Json;
 import dev.verge.wire.DeviceHeaders;
+import dev.verge.wire.desired.DesiredStatement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,13 +79,14 @@ final class CloudClient implements AutoCloseable {
         }
     }
 
-    /** {@code GET /api/devices/{id}/desired}, parsed and checked. */
-    DesiredState desired() {
-        Answer answer = call(deviceRequest(URI.create(base + devicePath + "/desired")).GET(), "desired state");
+    /** {@code GET /api/devices/{id}/desired} in protocol 2: the signed statement's bytes, for {@link StatementVerifier}. */
+    byte[] desired() {
+        Answer answer = call(deviceRequest(URI.create(base + devicePath + "/desired"))
+                .header(DeviceHeaders.PROTOCOL, Integer.toString(DesiredStatement.PROTOCOL)).GET(), "desired state");
         if (answer.status() != 200) {
             throw unexpected("the desired state", answer);
         }
-        return DesiredState.parse(answer.body());
+        return answer.body();
     }
 
     /**

@@ -1,19 +1,18 @@
 package dev.verge.edge.sync;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.inference.json.Json;
-import java.io.IOException;
+import dev.verge.wire.desired.DesiredStatement;
+import dev.verge.wire.desired.DesiredStatement.ModelEntry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The answer of {@code GET /api/devices/{id}/desired}: what this device should run. Read with Jackson and
- * then checked as a whole, so an answer that parses but makes no sense (a package without a sha256, a
- * version without a package) is refused like garbage is.
+ * What this device should run, as the cloud's signed statement ({@link StatementVerifier}) says it.
  *
  * @param sampling the deployment's sample capture settings, passed on as sent ({@link ModelSync#onSampling}); a
  *                 sampling object the agent cannot use does not make the rest of the answer invalid
@@ -39,19 +38,26 @@ public record DesiredState(
     /** A package to run, where to get it, and the deployment that asked for it. */
     public record Target(PackageRef ref, String url, String deploymentId) {}
 
-    /** Parses and checks an answer; anything else is a {@code cloud_answer_invalid} failure. */
-    static DesiredState parse(byte[] body) {
-        DesiredState desired;
-        try {
-            desired = Json.mapper().readValue(body, DesiredState.class);
-        } catch (JacksonException e) {
-            throw invalid("the desired state is not the expected JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw invalid("the desired state cannot be read: " + e.getMessage());
+    /**
+     * What a verified statement tells this agent to run, checked as a whole: a statement that makes no sense (a
+     * package without a sha256, a model without a version) is refused like garbage is. This agent serves one
+     * model: the statement's first.
+     */
+    static DesiredState of(DesiredStatement statement) {
+        List<ModelEntry> models = statement.models() == null ? List.of() : statement.models();
+        JsonNode sampling = statement.sampling() == null ? null : Json.mapper().valueToTree(statement.sampling());
+        if (models.isEmpty()) {
+            return new DesiredState(statement.deviceId(), statement.group(), null, null, null, null, sampling,
+                    statement.pollSeconds());
         }
-        if (desired == null) {
-            throw invalid("expected a JSON object as the desired state, found null");
+        ModelEntry m = models.get(0);
+        if (m == null) {
+            throw invalid("expected a model in the desired state's models, found null");
         }
+        Deployment deployment = m.deployment() == null ? null
+                : new Deployment(m.deployment().id(), m.deployment().strategy(), m.deployment().role());
+        DesiredState desired = new DesiredState(statement.deviceId(), statement.group(), deployment, m.name(), m.version(),
+                new PackageLocation(m.url(), m.sha256(), m.size(), m.signature()), sampling, statement.pollSeconds());
         desired.check();
         return desired;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Puts a signed package into the slot: signature first (before a byte is downloaded), then the download
@@ -29,12 +30,15 @@ final class ModelInstaller {
     private final ModelSlot slot;
     private final StateStore store;
     private final CloudClient client;
+    private final Supplier<KeyRing> keys;
     private final Object swapLock = new Object();
     private boolean closed; // guarded by swapLock: no swap into a slot the agent is closing
     private volatile State state = State.EMPTY;
 
-    ModelInstaller(SyncSettings settings, ThreadSettings threads, ModelSlot slot, StateStore store, CloudClient client) {
+    ModelInstaller(SyncSettings settings, ThreadSettings threads, ModelSlot slot, StateStore store, CloudClient client,
+                   Supplier<KeyRing> keys) {
         this.settings = settings;
+        this.keys = keys;
         this.threads = threads;
         this.slot = slot;
         this.store = store;
@@ -60,7 +64,7 @@ final class ModelInstaller {
             try {
                 long start = System.nanoTime();
                 Path file = store.packageFile(ref);
-                checkSignature(ref);
+                checkKeptSignature(ref);
                 checkBytes(ref, file);
                 swap(load(ref, file));
                 state = ref == saved.current() ? saved : new State(ref, null);
@@ -154,10 +158,18 @@ final class ModelInstaller {
     }
 
     private void checkSignature(PackageRef ref) {
-        if (!ref.signedBy(settings.trustedKey())) {
+        if (!keys.get().signed(ref)) {
             throw SyncException.refused("package_signature_invalid", "the signature of " + ref.describe()
-                    + " does not verify with the trusted key (--trusted-key): the package was not signed by this cloud,"
-                    + " or its model, version, sha256 or size were changed");
+                    + " does not verify with a trusted key (--trusted-key or one the cloud announced): the package was not"
+                    + " signed by this cloud, or its model, version, sha256 or size were changed");
+        }
+    }
+
+    /** A package kept on disk may also be vouched for by a key the cloud has rotated away from since. */
+    private void checkKeptSignature(PackageRef ref) {
+        if (!keys.get().signedKept(ref)) {
+            throw SyncException.refused("package_signature_invalid", "the signature of kept " + ref.describe()
+                    + " does not verify with a trusted or retired key: it was not signed by this cloud, or changed on disk");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelSlot;
 import dev.verge.inference.runtime.Onnx;
 import dev.verge.inference.runtime.ThreadSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class ModelSync implements AutoCloseable {
     private final ModelSlot slot;
     private final StateStore store;
     private final CloudClient client;
+    private final StatementVerifier statements;
+    private final SyncMetrics metrics;
     private final ModelInstaller installer;
     private final HealthWindow health;
     private final Clock clock;
@@ -58,12 +61,14 @@ public final class ModelSync implements AutoCloseable {
     private boolean samplingHandedOver;
     private JsonNode sampling; // the desired state's sampling object last handed over; null: none
 
-    private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, ModelInstaller installer,
-                      Clock clock) {
+    private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, StatementVerifier statements,
+                      ModelInstaller installer, SyncMetrics metrics, Clock clock) {
         this.settings = settings;
         this.slot = slot;
         this.store = store;
         this.client = client;
+        this.statements = statements;
+        this.metrics = metrics;
         this.installer = installer;
         this.clock = clock;
         this.health = new HealthWindow(clock);
@@ -84,14 +89,21 @@ public final class ModelSync implements AutoCloseable {
 
     /** Opens the state directory; serves nothing yet (see {@link #serveLastGood()}) and polls nothing yet (see {@link #start()}). */
     public static ModelSync create(SyncSettings settings, ThreadSettings threads, ModelSlot slot) {
+        return create(settings, threads, slot, new PrometheusRegistry());
+    }
+
+    /** As {@link #create(SyncSettings, ThreadSettings, ModelSlot)}, with its metrics in {@code registry} ({@code /metrics}). */
+    public static ModelSync create(SyncSettings settings, ThreadSettings threads, ModelSlot slot, PrometheusRegistry registry) {
+        SyncMetrics metrics = new SyncMetrics(registry);
         StateStore store = new StateStore(settings.stateDir());
         CloudClient client = new CloudClient(settings);
-        ModelInstaller installer = new ModelInstaller(settings, threads, slot, store, client);
+        StatementVerifier statements = new StatementVerifier(settings, store, Clock.systemUTC());
+        ModelInstaller installer = new ModelInstaller(settings, threads, slot, store, client, statements::keys);
         if (settings.cloud().getScheme().equals("http") && !isLoopback(settings.cloud().getHost())) {
             LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
                     + " unencrypted (packages are still checked against their signature)");
         }
-        return new ModelSync(settings, slot, store, client, installer, Clock.systemUTC());
+        return new ModelSync(settings, slot, store, client, statements, installer, metrics, Clock.systemUTC());
     }
 
     /** Serves the last good package of the state directory at once, without the cloud; true when one is served. */
@@ -177,7 +189,7 @@ public final class ModelSync implements AutoCloseable {
             health.giveBack(window);
             throw e;
         }
-        DesiredState desired = client.desired();
+        DesiredState desired = desired();
         handOver(desired.sampling());
         pollInterval = desired.pollInterval(settings.pollInterval());
         if (failedPolls > 0) {
@@ -213,6 +225,23 @@ public final class ModelSync implements AutoCloseable {
             lastError = error;
         }
         pollSoon = true; // tell the cloud at once what came of it
+    }
+
+    /** The cloud's signed desired state, verified; a refusal is counted and logged with its reason, and serving goes on. */
+    private DesiredState desired() {
+        byte[] answer = client.desired();
+        try {
+            DesiredState desired = DesiredState.of(statements.accept(answer));
+            metrics.revision(statements.revision());
+            return desired;
+        } catch (SyncException e) {
+            if (!e.retryable()) {
+                metrics.refused(e.code());
+                LOG.log(System.Logger.Level.WARNING, "sync: refused the cloud's desired state, serving on: " + e.getMessage()
+                        + " (" + e.code() + ")");
+            }
+            throw e;
+        }
     }
 
     /**

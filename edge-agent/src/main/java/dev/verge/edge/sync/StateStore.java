@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  *                             signature): what rebuilds a lost or unreadable state.json
  * downloads/&lt;sha256&gt;.part     a download in progress, resumed after a failure or a restart
  * unpacked/                   where a package is unzipped while it loads
+ * trust.json                  the highest revision of the cloud's signed desired state taken, what it said,
+ *                             and the signing keys it announced (and those it no longer does)
  * state.lock                  held while an agent uses the directory
  * </pre>
  * {@code state.json} is replaced atomically (a temporary file, flushed, then moved over it), so a power cut
@@ -39,6 +41,7 @@ final class StateStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StateStore.class.getName());
     static final String STATE_FILE = "state.json";
     static final String LOCK_FILE = "state.lock";
+    static final String TRUST_FILE = "trust.json";
     private static final String REF_SUFFIX = ".ref.json";
 
     private final Path dir;
@@ -171,10 +174,45 @@ final class StateStore implements AutoCloseable {
     private record Kept(PackageRef ref, long keptAt) {}
 
     void write(State state) {
-        Path file = dir.resolve(STATE_FILE);
-        Path temporary = dir.resolve(STATE_FILE + ".tmp");
+        writeDurably(dir.resolve(STATE_FILE), state);
+    }
+
+    /**
+     * What this device has accepted of the cloud's signed desired states (see {@link TrustState}); empty when
+     * nothing yet. A file that cannot be read is set aside, and the device starts over from revision 0.
+     */
+    TrustState readTrust() {
+        Path file = dir.resolve(TRUST_FILE);
+        if (!Files.exists(file)) {
+            return TrustState.EMPTY;
+        }
         try {
-            byte[] json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(state);
+            TrustState trust = Json.mapper().readValue(file.toFile(), TrustState.class);
+            return trust == null ? TrustState.EMPTY : trust;
+        } catch (JacksonException e) {
+            Path aside = dir.resolve(TRUST_FILE + ".unreadable");
+            LOG.log(System.Logger.Level.WARNING, "sync: " + file + " is not valid JSON (" + e.getOriginalMessage()
+                    + "); moved to " + aside + ", taking the next signed desired state whatever its revision");
+            try {
+                Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException ignored) {
+                // reading it failed already; the next write replaces it
+            }
+            return TrustState.EMPTY;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Written, and on the disk, before the agent acts on the statement it records. */
+    void writeTrust(TrustState trust) {
+        writeDurably(dir.resolve(TRUST_FILE), trust);
+    }
+
+    private static void writeDurably(Path file, Object value) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            byte[] json = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 channel.write(java.nio.ByteBuffer.wrap(json));

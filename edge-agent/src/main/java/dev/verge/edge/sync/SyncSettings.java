@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How the agent follows the cloud: where the cloud is, who this device is, which key signs the packages it
@@ -17,7 +18,9 @@ import java.time.Duration;
  * @param cloud           base URL of the cloud API, e.g. {@code https://verge.example.com} (routes start with /api)
  * @param deviceId        this device's id, sent as {@code X-Device-Id}
  * @param deviceKey       this device's key, sent as {@code X-Device-Key}; never logged
- * @param trustedKey      the cloud's Ed25519 public key: only packages it signed are loaded
+ * @param trustedKeys     the cloud's Ed25519 public keys (one, or two during a key rotation): only desired states and
+ *                        packages one of them signed are taken; the keys a signed desired state announces are
+ *                        trusted as well (kept in the state directory)
  * @param stateDir        where the current and the last good package and {@code state.json} live
  * @param pollInterval    time between polls until the cloud's {@code pollSeconds} says otherwise
  * @param timeout         connect timeout and time limit of each cloud call; a download may stall no longer
@@ -26,19 +29,22 @@ import java.time.Duration;
  * @param maxPackageBytes largest package the agent downloads
  * @param cloudFallback   while no model is loaded, forward {@code /image} and {@code /url} to the cloud's predict
  *                        route for the model the desired state names (instead of answering 503 at once)
+ * @param maxClockSkew    how far this device's clock may be from the cloud's: a desired state counts as expired
+ *                        only this long after its {@code expiresAt}
  */
 public record SyncSettings(
         URI cloud,
         String deviceId,
         String deviceKey,
-        PublicKey trustedKey,
+        List<PublicKey> trustedKeys,
         Path stateDir,
         Duration pollInterval,
         Duration timeout,
         Duration retryDelay,
         Duration maxBackoff,
         long maxPackageBytes,
-        boolean cloudFallback) {
+        boolean cloudFallback,
+        Duration maxClockSkew) {
 
     public static final String ENV_CLOUD = "VERGE_CLOUD";
     public static final String ENV_DEVICE_ID = "VERGE_DEVICE_ID";
@@ -50,6 +56,7 @@ public record SyncSettings(
     public static final String ENV_RETRY_DELAY = "VERGE_SYNC_RETRY_DELAY";
     public static final String ENV_MAX_BACKOFF = "VERGE_SYNC_MAX_BACKOFF";
     public static final String ENV_CLOUD_FALLBACK = "VERGE_CLOUD_FALLBACK";
+    public static final String ENV_MAX_CLOCK_SKEW = "VERGE_MAX_CLOCK_SKEW";
 
     /** XDG's place for state that outlives restarts; systemd units set VERGE_STATE_DIR=/var/lib/verge instead. */
     public static final String DEFAULT_STATE_DIR = "~/.local/state/verge";
@@ -58,6 +65,7 @@ public record SyncSettings(
     public static final String DEFAULT_RETRY_DELAY = "1s";
     public static final String DEFAULT_MAX_BACKOFF = "5m";
     public static final String DEFAULT_CLOUD_FALLBACK = "false";
+    public static final String DEFAULT_MAX_CLOCK_SKEW = "5m";
     /** As large as a package the cloud registers ({@code ZipLimits.defaults()}). */
     public static final long DEFAULT_MAX_PACKAGE_BYTES = 512L * 1024 * 1024;
 
@@ -70,9 +78,14 @@ public record SyncSettings(
             throw new IllegalArgumentException("sync needs a device id and a device key (--device-id, --device-key or "
                     + ENV_DEVICE_ID + ", " + ENV_DEVICE_KEY + ")");
         }
-        if (trustedKey == null) {
-            throw new IllegalArgumentException("sync needs the cloud's package signing key (--trusted-key or "
-                    + ENV_TRUSTED_KEY + "): the agent loads only signed packages");
+        if (trustedKeys == null || trustedKeys.isEmpty()) {
+            throw new IllegalArgumentException("sync needs the cloud's signing key (--trusted-key or "
+                    + ENV_TRUSTED_KEY + "): the agent takes only signed desired states and packages");
+        }
+        trustedKeys = List.copyOf(trustedKeys);
+        maxClockSkew = maxClockSkew == null ? Duration.ofMinutes(5) : maxClockSkew;
+        if (maxClockSkew.isNegative()) {
+            throw new IllegalArgumentException("expected a clock skew of 0 or more, found " + maxClockSkew);
         }
         if (stateDir == null) {
             throw new IllegalArgumentException("sync needs a state directory (--state-dir or " + ENV_STATE_DIR + ")");
@@ -93,28 +106,43 @@ public record SyncSettings(
 
     /** The documented defaults for everything but the cloud, the device and the key. */
     public static SyncSettings of(URI cloud, String deviceId, String deviceKey, PublicKey trustedKey, Path stateDir) {
-        return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, stateDir, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES, false);
+        return new SyncSettings(cloud, deviceId, deviceKey, List.of(trustedKey), stateDir, Duration.ofSeconds(30),
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES, false, null);
     }
 
     public SyncSettings withTimings(Duration newPollInterval, Duration newTimeout, Duration newRetryDelay, Duration newMaxBackoff) {
-        return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, stateDir, newPollInterval, newTimeout,
-                newRetryDelay, newMaxBackoff, maxPackageBytes, cloudFallback);
+        return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, newPollInterval, newTimeout,
+                newRetryDelay, newMaxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
     }
 
     public SyncSettings withCloud(URI newCloud) {
-        return new SyncSettings(newCloud, deviceId, deviceKey, trustedKey, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, cloudFallback);
+        return new SyncSettings(newCloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
     }
 
     public SyncSettings withCloudFallback(boolean on) {
-        return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, on);
+        return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, on, maxClockSkew);
     }
 
     public SyncSettings withStateDir(Path newStateDir) {
-        return new SyncSettings(cloud, deviceId, deviceKey, trustedKey, newStateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, cloudFallback);
+        return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, newStateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
+    }
+
+    public SyncSettings withTrustedKeys(List<PublicKey> keys) {
+        return new SyncSettings(cloud, deviceId, deviceKey, keys, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
+    }
+
+    public SyncSettings withMaxClockSkew(Duration skew) {
+        return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, skew);
+    }
+
+    /** Each of {@code keysOrFiles} as {@link #trustedKey} reads it. */
+    public static List<PublicKey> trustedKeys(List<String> keysOrFiles) {
+        return keysOrFiles.stream().map(SyncSettings::trustedKey).toList();
     }
 
     /**

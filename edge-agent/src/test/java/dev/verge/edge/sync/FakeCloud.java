@@ -1,5 +1,6 @@
 package dev.verge.edge.sync;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -7,6 +8,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.pkg.PackageSignature;
+import dev.verge.inference.pkg.StatementSignature;
+import dev.verge.wire.desired.DesiredStatement;
+import dev.verge.wire.desired.SignedStatement;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,6 +20,7 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +41,11 @@ import java.util.regex.Pattern;
  * answers like the real cloud (Custom Vision JSON, {@code X-Verge-Model-Version}; 400 for bytes that are no
  * JPEG) with the tag {@link #CLOUD_TAG}, and misbehaves on its own ({@link #predictMode}). It serves the apple
  * at {@code /apple.jpg} for {@code POST /url}.
+ *
+ * <p>The desired state is a signed statement (protocol 2) as the real cloud makes it, with a revision that grows
+ * on every change. An attacker's tools are here too: replay an answer captured earlier ({@link #replay}), sign for
+ * another device, with another key or with a clock that is off, tamper with the statement, or answer as a
+ * protocol-1 cloud.
  */
 final class FakeCloud implements AutoCloseable {
     static final String DEVICE_ID = "cam-1";
@@ -57,6 +68,18 @@ final class FakeCloud implements AutoCloseable {
     private volatile boolean presign;
     private volatile long cutNextDownloadAfter = -1;
     private volatile Mode predictMode = Mode.OK;
+    private final AtomicLong revision = new AtomicLong(1);
+    private volatile String statementDevice = DEVICE_ID;
+    private volatile Duration validity = Duration.ofHours(1);
+    private volatile Duration clockOffset = Duration.ZERO;
+    private volatile List<KeyPair> signers = List.of(signing);
+    private volatile List<PublicKey> announced = List.of(signing.getPublic());
+    private volatile byte[] replay;
+    private volatile boolean tamper;
+    private volatile boolean legacy;
+
+    /** Every desired-state answer sent, as sent. */
+    final List<byte[]> answers = new CopyOnWriteArrayList<>();
 
     final List<JsonNode> reports = new CopyOnWriteArrayList<>();
     /** The Range header of every package download ("" without one). */
@@ -145,6 +168,7 @@ final class FakeCloud implements AutoCloseable {
                 .put("signature", announced.signature());
         root.putObject("sampling").put("enabled", false).put("belowProbability", 0.5).put("randomFraction", 0.01).put("maxPerHour", 60);
         desired = root;
+        revision.incrementAndGet();
     }
 
     /** Announces {@code announced} at a cloud URL that redirects (302) the device to {@code location}. */
@@ -163,10 +187,87 @@ final class FakeCloud implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         desired = root;
+        revision.incrementAndGet();
     }
 
     void nothingDeployed() {
         desired = null;
+        revision.incrementAndGet();
+    }
+
+    /** From now on every desired-state answer is exactly {@code answer} (an attacker replaying a captured one); null: stop. */
+    void replay(byte[] answer) {
+        replay = answer;
+    }
+
+    /** Statements name {@code deviceId} instead of the device asking. */
+    void statementsFor(String deviceId) {
+        statementDevice = deviceId;
+    }
+
+    /** Statements are signed with {@code keys} (the first is the current key) and announce {@code trusted}. */
+    void signWith(List<KeyPair> keys, List<PublicKey> trusted) {
+        signers = List.copyOf(keys);
+        announced = List.copyOf(trusted);
+        revision.incrementAndGet(); // the announced keys are part of what a statement says
+    }
+
+    /** Statements are issued by a clock {@code offset} off the real one, and good for {@code newValidity}. */
+    void clock(Duration offset, Duration newValidity) {
+        clockOffset = offset;
+        validity = newValidity;
+    }
+
+    /** Statements are changed after they are signed. */
+    void tamperWithStatements() {
+        tamper = true;
+    }
+
+    /** Answers as a protocol-1 cloud does: the unsigned desired state. */
+    void answerUnsigned() {
+        legacy = true;
+    }
+
+    /** The next change is made under the revision of the last one (a cloud that lost count). */
+    void keepRevision() {
+        revision.decrementAndGet();
+    }
+
+    long revision() {
+        return revision.get();
+    }
+
+    /** The signed desired state, as the real cloud would answer it now. */
+    private byte[] signedAnswer() {
+        ObjectNode root = desired;
+        List<DesiredStatement.ModelEntry> models = List.of();
+        Map<String, Object> sampling = null;
+        if (root != null) {
+            JsonNode p = root.get("package");
+            JsonNode d = root.get("deployment");
+            String url = p.get("url").asText() + (presign ? "?X-Amz-Signature=" + desiredCalls.get() : "");
+            models = List.of(new DesiredStatement.ModelEntry(root.get("model").asText(), root.get("version").asText(),
+                    p.get("sha256").asText(), p.get("size").asLong(), url, p.get("signature").asText(),
+                    new DesiredStatement.Deployment(d.get("id").asText(), d.get("strategy").asText(), d.get("role").asText())));
+            sampling = root.get("sampling") == null || root.get("sampling").isNull() ? null
+                    : Json.mapper().convertValue(root.get("sampling"), new TypeReference<Map<String, Object>>() {});
+        }
+        java.time.Instant now = java.time.Instant.now().plus(clockOffset);
+        DesiredStatement statement = new DesiredStatement(DesiredStatement.TYPE, DesiredStatement.PROTOCOL, statementDevice,
+                "line-1", revision.get(), now.toString(), now.plus(validity).toString(), models, sampling, null,
+                announced.stream().map(k -> new DesiredStatement.SigningKey(StatementSignature.keyId(k),
+                        PackageSignature.encode(k))).toList());
+        try {
+            byte[] bytes = Json.mapper().writeValueAsBytes(statement);
+            List<SignedStatement.Signature> signatures = signers.stream().map(k -> new SignedStatement.Signature(
+                    StatementSignature.keyId(k.getPublic()), StatementSignature.sign(k.getPrivate(), bytes))).toList();
+            byte[] sent = tamper ? new String(bytes, StandardCharsets.UTF_8).replace("\"line-1\"", "\"line-2\"")
+                    .getBytes(StandardCharsets.UTF_8) : bytes;
+            return Json.mapper().writeValueAsBytes(new SignedStatement(DesiredStatement.PROTOCOL,
+                    Base64.getEncoder().encodeToString(sent), signatures));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Every answer carries a freshly "signed" package URL (a new query string), as pre-signed bucket URLs do. */
@@ -251,7 +352,10 @@ final class FakeCloud implements AutoCloseable {
             send(exchange, 202, now == Mode.GARBAGE ? "<html>gateway says hi" : "{\"received\": true}");
         } else if (path.endsWith("/desired") && exchange.getRequestMethod().equals("GET")) {
             desiredCalls.incrementAndGet();
-            send(exchange, 200, now == Mode.GARBAGE ? "{\"model\": \"fruit-quality\", \"version\": [1, 2" : desiredJson());
+            byte[] answer = now == Mode.GARBAGE ? "{\"model\": \"fruit-quality\", \"version\": [1, 2".getBytes(StandardCharsets.UTF_8)
+                    : replay != null ? replay : legacy ? desiredJson().getBytes(StandardCharsets.UTF_8) : signedAnswer();
+            answers.add(answer);
+            send(exchange, 200, new String(answer, StandardCharsets.UTF_8));
         } else {
             send(exchange, 404, "{\"error\": \"not_found\", \"message\": \"no route " + path + "\"}");
         }

@@ -4,6 +4,7 @@ import dev.verge.cloud.events.EventsConfig;
 import dev.verge.cloud.predict.PredictConfig;
 import dev.verge.cloud.registry.RegistryConfig;
 import dev.verge.cloud.registry.RegistryRoutes.PackageDelivery;
+import dev.verge.cloud.rollout.DeviceProtocolConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,9 +25,12 @@ import java.util.Map;
  * @param events          webhook secrets and event mapping rules ({@link EventsConfig})
  * @param devicePollSeconds how often agents are told to ask for their desired state (default 30;
  *                        {@code VERGE_DEVICE_POLL_SECONDS})
+ * @param deviceProtocol  signing-key rotation, the signed desired state's lifetime and whether protocol-1
+ *                        agents are still served ({@link DeviceProtocolConfig#fromEnv})
  */
 public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
-                          PredictConfig predict, String signingKey, EventsConfig events, Integer devicePollSeconds) {
+                          PredictConfig predict, String signingKey, EventsConfig events, Integer devicePollSeconds,
+                          DeviceProtocolConfig deviceProtocol) {
     public static final int DEFAULT_DEVICE_POLL_SECONDS = 30;
 
     public CloudConfig {
@@ -44,13 +48,14 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         signingKey = signingKey == null || signingKey.isBlank() ? null : signingKey.strip();
         events = events == null ? EventsConfig.defaults() : events;
         devicePollSeconds = devicePollSeconds == null ? DEFAULT_DEVICE_POLL_SECONDS : devicePollSeconds;
+        deviceProtocol = deviceProtocol == null ? DeviceProtocolConfig.defaults() : deviceProtocol;
         if (devicePollSeconds < 1) {
             throw new IllegalArgumentException("expected a device poll interval of 1 second or more, found " + devicePollSeconds);
         }
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
-        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null);
+        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -84,7 +89,7 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
         return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
-                EventsConfig.fromEnv(env), devicePollSeconds(env));
+                EventsConfig.fromEnv(env), devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env));
     }
 
     /** {@code VERGE_DEVICE_POLL_SECONDS}; null (the default) when unset. */
@@ -102,27 +107,31 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events, devicePollSeconds);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events, devicePollSeconds, deviceProtocol);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events, devicePollSeconds);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events, devicePollSeconds, deviceProtocol);
     }
 
     public CloudConfig withPredict(PredictConfig predictConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events, devicePollSeconds);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events, devicePollSeconds, deviceProtocol);
     }
 
     public CloudConfig withSigningKey(String privateKey) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events, devicePollSeconds);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events, devicePollSeconds, deviceProtocol);
     }
 
     public CloudConfig withEvents(EventsConfig eventsConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig, devicePollSeconds);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig, devicePollSeconds, deviceProtocol);
     }
 
     public CloudConfig withDevicePollSeconds(int seconds) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, seconds);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, seconds, deviceProtocol);
+    }
+
+    public CloudConfig withDeviceProtocol(DeviceProtocolConfig protocol) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, devicePollSeconds, protocol);
     }
 
     @Override
@@ -131,6 +140,6 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
                 + ", packageDelivery=" + packageDelivery + ", predict=" + predict
                 + ", signingKey=" + (signingKey == null ? "none" : "set") + ", events=" + events
-                + ", devicePollSeconds=" + devicePollSeconds + "]";
+                + ", devicePollSeconds=" + devicePollSeconds + ", deviceProtocol=" + deviceProtocol + "]";
     }
 }

@@ -18,12 +18,14 @@ import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
 import dev.verge.cloud.rollout.Deployments;
+import dev.verge.cloud.rollout.DesiredStatements;
 import dev.verge.cloud.rollout.DeviceSync;
 import dev.verge.cloud.rollout.HealthSource;
 import dev.verge.cloud.rollout.PredictionDrift;
 import dev.verge.cloud.rollout.PackageSigner;
 import dev.verge.cloud.rollout.RolloutController;
 import dev.verge.cloud.rollout.RolloutRoutes;
+import dev.verge.cloud.rollout.SigningKeys;
 import dev.verge.cloud.rollout.StatusReportHealth;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -52,6 +54,7 @@ public final class CloudServices {
     private final LoadedModels loadedModels;
     private final DeviceRegistry devices;
     private final PackageSigner signer;
+    private final SigningKeys signingKeys;
     private final Deployments deployments;
     private final RolloutController rollout;
     private final DeviceSync deviceSync;
@@ -70,6 +73,7 @@ public final class CloudServices {
         this.loadedModels = new LoadedModels(registry, config.predict(), config.registry().tempDir(), clock);
         this.devices = new DeviceRegistry(metadata, clock);
         this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
+        this.signingKeys = SigningKeys.of(signer, config.deviceProtocol());
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices);
@@ -90,7 +94,9 @@ public final class CloudServices {
     private List<RouteGroup> routeGroups() {
         List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
                 new PredictRoutes(loadedModels, config.predict(), auth, devices), new DeviceRoutes(devices),
-                new RolloutRoutes(deployments, rollout, deviceSync, devices, signer), new EventRoutes(eventIntake, events)));
+                new RolloutRoutes(deployments, rollout, deviceSync, devices, signingKeys == null ? null
+                        : new DesiredStatements(signingKeys, devices, config.deviceProtocol().statementLifetime(), clock),
+                        config.deviceProtocol().legacyAgents()), new EventRoutes(eventIntake, events)));
         groups.addAll(analytics.routeGroups());
         groups.add(new DashboardRoutes(analytics.analytics(), analytics.drift(), analytics.ingest(), devices, deployments, auth, clock));
         return groups;

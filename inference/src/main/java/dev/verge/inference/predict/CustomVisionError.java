@@ -47,7 +47,7 @@ public record CustomVisionError(String code, String message, String error) {
             return code;
         }
         return switch (e.kind()) {
-            case BAD_REQUEST, UNPROCESSABLE -> "BadRequest";
+            case BAD_REQUEST, UNPROCESSABLE, UPGRADE_REQUIRED -> "BadRequest";
             case UNAUTHORIZED, FORBIDDEN -> "Forbidden";
             case NOT_FOUND -> "NotFound";
             case METHOD_NOT_ALLOWED -> "BadRequestNotSupported";

@@ -9,6 +9,7 @@ import java.time.Instant;
  *
  * @param lastStatus the last status report, as sent
  * @param health     its reports for the deployment it currently takes part in; null before any
+ * @param desired    the last signed desired state it was sent; null before its first protocol-2 poll
  */
 public record DeviceRecord(
         String id,
@@ -20,19 +21,31 @@ public record DeviceRecord(
         Instant secondaryRotatedAt,
         Instant lastSeen,
         StatusReport lastStatus,
-        DeviceHealth health) {
+        DeviceHealth health,
+        SentDesired desired) {
 
     public static final String COLLECTION = "devices";
 
+    /**
+     * The revision of the signed desired state the device was last sent, the digest of what it said (not
+     * counting times and download URLs, which change on every poll), and when the revision was made.
+     */
+    public record SentDesired(long revision, String digest, Instant at) {}
+
     DeviceRecord withKey(KeySlot slot, String hash, Instant at) {
         return slot == KeySlot.PRIMARY
-                ? new DeviceRecord(id, group, hash, secondaryKeyHash, createdAt, at, secondaryRotatedAt, lastSeen, lastStatus, health)
-                : new DeviceRecord(id, group, primaryKeyHash, hash, createdAt, primaryRotatedAt, at, lastSeen, lastStatus, health);
+                ? new DeviceRecord(id, group, hash, secondaryKeyHash, createdAt, at, secondaryRotatedAt, lastSeen, lastStatus, health, desired)
+                : new DeviceRecord(id, group, primaryKeyHash, hash, createdAt, primaryRotatedAt, at, lastSeen, lastStatus, health, desired);
     }
 
     DeviceRecord withStatus(StatusReport report, DeviceHealth newHealth, Instant at) {
         return new DeviceRecord(id, group, primaryKeyHash, secondaryKeyHash, createdAt, primaryRotatedAt, secondaryRotatedAt,
-                at, report, newHealth);
+                at, report, newHealth, desired);
+    }
+
+    DeviceRecord withDesired(SentDesired sent) {
+        return new DeviceRecord(id, group, primaryKeyHash, secondaryKeyHash, createdAt, primaryRotatedAt, secondaryRotatedAt,
+                lastSeen, lastStatus, health, sent);
     }
 
     /** True when the device last said it serves exactly this model version. */

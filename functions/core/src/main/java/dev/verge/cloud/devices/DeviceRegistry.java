@@ -59,7 +59,7 @@ public final class DeviceRegistry implements DeviceAuthenticator {
         String secondary = DeviceKeys.generate();
         Instant now = clock.instant();
         DeviceRecord record = new DeviceRecord(deviceId, group, DeviceKeys.hash(primary), DeviceKeys.hash(secondary),
-                now, now, now, null, null, null);
+                now, now, now, null, null, null, null);
         if (!devices.create(deviceId, record)) {
             throw new VergeException(ErrorKind.CONFLICT, "device_exists",
                     "a device with id " + deviceId + " exists already; pick another id or rotate its keys with"
@@ -129,6 +129,28 @@ public final class DeviceRegistry implements DeviceAuthenticator {
             }
             return d.withStatus(report, health, now);
         });
+    }
+
+    /**
+     * The revision of the signed desired state whose content has {@code digest}: the one the device was sent
+     * last when nothing changed, else a new one, greater than every revision before it and than the time in
+     * milliseconds, so revisions keep increasing even when a device is deleted and registered again (the
+     * agent remembers the highest one it took and refuses anything lower).
+     */
+    public long desiredRevision(String id, String digest) {
+        DeviceRecord current = require(id);
+        if (current.desired() != null && current.desired().digest().equals(digest)) {
+            return current.desired().revision();
+        }
+        Instant now = clock.instant();
+        DeviceRecord updated = modify(id, d -> {
+            if (d.desired() != null && d.desired().digest().equals(digest)) {
+                return d;
+            }
+            long revision = Math.max(d.desired() == null ? 0 : d.desired().revision() + 1, now.toEpochMilli());
+            return d.withDesired(new DeviceRecord.SentDesired(revision, digest, now));
+        });
+        return updated.desired().revision();
     }
 
     private DeviceRecord modify(String id, UnaryOperator<DeviceRecord> change) {

@@ -63,6 +63,11 @@ public final class PackageSigner {
         return publicKey;
     }
 
+    /** For signing desired-state statements with the same key ({@link SigningKeys}). */
+    PrivateKey privateKey() {
+        return privateKey;
+    }
+
     /** Base64 of the X.509 public key: the value of an agent's {@code --trusted-key}. */
     public String publicKeyBase64() {
         return PackageSignature.encode(publicKey);

@@ -9,6 +9,9 @@ import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.error.ErrorKind;
+import dev.verge.inference.pkg.StatementSignature;
+import dev.verge.wire.DeviceHeaders;
+import dev.verge.wire.desired.DesiredStatement;
 import dev.verge.error.VergeException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +23,11 @@ import java.util.Map;
  * GET  /api/deployments[?group=g]        (API key) {"deployments": [...]}, newest first
  * GET  /api/deployments/{id}             (API key) state, canary devices, history of decisions
  * POST /api/deployments/{id}/evaluate    (API key) runs the rollout controller on it now
- * GET  /api/devices/{id}/desired         (device)  see {@link DesiredState}
+ * GET  /api/devices/{id}/desired         (device)  with X-Verge-Protocol: 2 a signed statement ({@code SignedStatement});
+ *                                                  without it (protocol 1) see {@link DesiredState}, or 426 once
+ *                                                  VERGE_LEGACY_AGENTS=refuse
  * POST /api/devices/{id}/status          (device)  see {@code StatusReport}; 202 {"received": true}
- * GET  /api/signing-key                  (public)  the Ed25519 public key agents trust
+ * GET  /api/signing-key                  (public)  the Ed25519 public key agents trust, and the keys statements announce
  * </pre>
  */
 public final class RolloutRoutes implements RouteGroup {
@@ -30,15 +35,18 @@ public final class RolloutRoutes implements RouteGroup {
     private final RolloutController controller;
     private final DeviceSync sync;
     private final DeviceAuthenticator authenticator;
-    private final PackageSigner signer;
+    private final DesiredStatements statements;
+    private final boolean legacyAgents;
 
+    /** {@code statements} null: no signing key is configured; {@code legacyAgents}: protocol-1 agents are served. */
     public RolloutRoutes(Deployments deployments, RolloutController controller, DeviceSync sync,
-                         DeviceAuthenticator authenticator, PackageSigner signer) {
+                         DeviceAuthenticator authenticator, DesiredStatements statements, boolean legacyAgents) {
         this.deployments = deployments;
         this.controller = controller;
         this.sync = sync;
         this.authenticator = authenticator;
-        this.signer = signer;
+        this.statements = statements;
+        this.legacyAgents = legacyAgents;
     }
 
     @Override
@@ -48,8 +56,7 @@ public final class RolloutRoutes implements RouteGroup {
                 .get("/api/deployments/{id}", call -> ApiResponse.json(200, deployments.get(call.path("id"))))
                 .post("/api/deployments/{id}/evaluate", call ->
                         ApiResponse.json(200, controller.evaluate(call.path("id"), deployments.clock().instant())))
-                .route("GET", "/api/devices/{id}/desired", Routes.Access.PUBLIC, call ->
-                        ApiResponse.json(200, sync.desired(device(call))).withHeader("Cache-Control", "no-store"))
+                .route("GET", "/api/devices/{id}/desired", Routes.Access.PUBLIC, this::desired)
                 .route("POST", "/api/devices/{id}/status", Routes.Access.PUBLIC, this::status)
                 .route("GET", "/api/signing-key", Routes.Access.PUBLIC, this::signingKey);
     }
@@ -60,6 +67,39 @@ public final class RolloutRoutes implements RouteGroup {
         return created.created()
                 ? response.withHeader("Location", "/api/deployments/" + UriPaths.encodeSegment(created.deployment().id()))
                 : response;
+    }
+
+    private ApiResponse desired(ApiCall call) {
+        AuthenticatedDevice device = device(call);
+        Object answer;
+        if (protocol(call) >= DesiredStatement.PROTOCOL) {
+            if (statements == null) {
+                throw signingKeyMissing();
+            }
+            answer = statements.sign(sync.desired(device));
+        } else if (legacyAgents) {
+            answer = sync.desired(device);
+        } else {
+            throw new VergeException(ErrorKind.UPGRADE_REQUIRED, "agent_upgrade_required",
+                    "expected an agent that speaks the signed desired state (header " + DeviceHeaders.PROTOCOL + ": "
+                            + DesiredStatement.PROTOCOL + "), found one without it; this cloud no longer serves protocol 1"
+                            + " (VERGE_LEGACY_AGENTS=refuse): upgrade the agent");
+        }
+        return ApiResponse.json(200, answer).withHeader("Cache-Control", "no-store");
+    }
+
+    /** The protocol the agent announces; 1 when it announces none. */
+    private static int protocol(ApiCall call) {
+        String text = call.header(DeviceHeaders.PROTOCOL).map(String::strip).orElse("");
+        if (text.isEmpty()) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "protocol_invalid", "expected " + DeviceHeaders.PROTOCOL
+                    + " as a whole number (" + DesiredStatement.PROTOCOL + "), found \"" + text.replaceAll("\\p{Cntrl}", "?") + "\"");
+        }
     }
 
     private ApiResponse status(ApiCall call) {
@@ -78,15 +118,23 @@ public final class RolloutRoutes implements RouteGroup {
         return device;
     }
 
+    private static VergeException signingKeyMissing() {
+        return new VergeException(ErrorKind.NOT_READY, "signing_key_missing",
+                "no package signing key is configured; set VERGE_SIGNING_KEY");
+    }
+
     private ApiResponse signingKey(ApiCall call) {
-        if (signer == null) {
+        if (statements == null) {
             throw new VergeException(ErrorKind.NOT_FOUND, "signing_key_missing",
                     "no package signing key is configured; set VERGE_SIGNING_KEY");
         }
-        Map<String, String> body = new LinkedHashMap<>();
+        PackageSigner signer = statements.keys().current();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("algorithm", "Ed25519");
+        body.put("keyId", StatementSignature.keyId(signer.publicKey()));
         body.put("publicKey", signer.publicKeyBase64());
         body.put("pem", signer.publicKeyPem());
+        body.put("announced", statements.keys().announced());
         return ApiResponse.json(200, body);
     }
 }

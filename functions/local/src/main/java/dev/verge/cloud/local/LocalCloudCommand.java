@@ -3,6 +3,7 @@ package dev.verge.cloud.local;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.events.EventsConfig;
 import dev.verge.cloud.predict.PredictConfig;
+import dev.verge.cloud.rollout.DeviceProtocolConfig;
 import dev.verge.cloud.registry.RegistryConfig;
 import java.net.URI;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ final class LocalCloudCommand implements Callable<Integer> {
     CloudConfig config(List<String> keys, Map<String, String> env) {
         RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
         return new CloudConfig(keys, insecureLocal, registry, null, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
-                EventsConfig.fromEnv(env), CloudConfig.devicePollSeconds(env));
+                EventsConfig.fromEnv(env), CloudConfig.devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env));
     }
 
     static int run(String[] args) {
