@@ -98,6 +98,7 @@ public final class ModelSync implements AutoCloseable {
         StateStore store = new StateStore(settings.stateDir());
         CloudClient client = new CloudClient(settings);
         StatementVerifier statements = new StatementVerifier(settings, store, Clock.systemUTC());
+        metrics.revision(statements.revision());
         ModelInstaller installer = new ModelInstaller(settings, threads, slot, store, client, statements::keys);
         if (settings.cloud().getScheme().equals("http") && !isLoopback(settings.cloud().getHost())) {
             LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
@@ -236,9 +237,7 @@ public final class ModelSync implements AutoCloseable {
             return desired;
         } catch (SyncException e) {
             if (!e.retryable()) {
-                metrics.refused(e.code());
-                LOG.log(System.Logger.Level.WARNING, "sync: refused the cloud's desired state, serving on: " + e.getMessage()
-                        + " (" + e.code() + ")");
+                metrics.refused(e.code()); // logged with its reason as every failed poll is
             }
             throw e;
         }
@@ -278,7 +277,9 @@ public final class ModelSync implements AutoCloseable {
         String code = e instanceof SyncException s ? s.code() : "sync_failed";
         String version = attempting == null ? null : attempting.ref().version();
         lastError = SyncError.of(version, code, String.valueOf(e.getMessage()), clock.instant());
-        LOG.log(failedPolls == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        // a refused desired state is worth a line every time; the network failing, the first time
+        boolean refused = e instanceof SyncException s && !s.retryable();
+        LOG.log(failedPolls == 1 || refused ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                 "sync: poll failed, serving on: " + e.getMessage() + " (" + code + ")");
     }
 

@@ -135,11 +135,11 @@ final class FakeCloud implements AutoCloseable {
         cutNextDownloadAfter = bytes;
     }
 
-    /** The announcement the real cloud would make for these bytes: sha256, size and a valid signature. */
+    /** The announcement the real cloud would make for these bytes: sha256, size and a valid signature by the current key. */
     PackageRef announce(String model, String version, byte[] zip) {
         String sha256 = ModelPackage.sha256(zip);
         return new PackageRef(model, version, sha256, zip.length,
-                PackageSignature.sign(signing.getPrivate(), model, version, sha256, zip.length));
+                PackageSignature.sign(signers.get(0).getPrivate(), model, version, sha256, zip.length));
     }
 
     /** Deploys honestly: the announced package is the served one. */

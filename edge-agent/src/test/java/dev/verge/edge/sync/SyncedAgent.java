@@ -59,12 +59,13 @@ final class SyncedAgent implements AutoCloseable {
 
     static SyncedAgent start(SyncSettings settings, boolean poll) {
         ModelSlot slot = new ModelSlot();
-        ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot);
+        PrometheusRegistry registry = new PrometheusRegistry();
+        ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot, registry);
         sync.serveLastGood();
         List<PredictionEvent> events = new CopyOnWriteArrayList<>();
         EdgeServer server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0)
                         .withAccess(AccessSettings.defaults().withUrlAllow("127.0.0.1")), // /url fetches from FakeCloud
-                slot, PredictionListener.all(List.of(sync.health(), events::add)), new PrometheusRegistry(),
+                slot, PredictionListener.all(List.of(sync.health(), events::add)), registry,
                 sync.cloudFallback().orElse(null));
         if (poll) {
             sync.start();
@@ -74,6 +75,20 @@ final class SyncedAgent implements AutoCloseable {
 
     String servedVersion() {
         return slot.current().map(ModelInfo::version).orElse(null);
+    }
+
+    /** What GET /metrics answers. */
+    String metrics() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                .timeout(Duration.ofSeconds(30)).build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** POST /image with the apple: the status and the JSON answer. */
