@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.testing.RegistryPackages;
 import dev.verge.inference.pkg.PackageSignature;
+import dev.verge.inference.pkg.StatementSignature;
+import dev.verge.wire.DeviceHeaders;
+import dev.verge.wire.desired.DesiredStatement;
+import dev.verge.wire.desired.SignedStatement;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,6 +112,22 @@ public abstract class RolloutApiContract {
     private JsonNode desired(JsonNode device) throws Exception {
         String id = device.path("id").asText();
         return ok(asDevice("GET", id, device.path("primaryKey").asText(), "/api/devices/" + id + "/desired", null), 200);
+    }
+
+    /** The statement of a protocol-2 answer, after checking its signature with the cloud's public key. */
+    private DesiredStatement signedDesired(JsonNode device) throws Exception {
+        String id = device.path("id").asText();
+        ApiResponse response = call("GET", "/api/devices/" + id + "/desired", null, Map.of(
+                DeviceAuthenticator.DEVICE_ID_HEADER, id, DeviceAuthenticator.DEVICE_KEY_HEADER, device.path("primaryKey").asText(),
+                DeviceHeaders.PROTOCOL, "2"));
+        SignedStatement signed = CloudJson.mapper().treeToValue(ok(response, 200), SignedStatement.class);
+        byte[] statement = java.util.Base64.getDecoder().decode(signed.statement());
+        PublicKey key = PackageSignature.publicKey(ok(call("GET", "/api/signing-key", null, Map.of()), 200).path("publicKey").asText());
+        assertThat(signed.signatures()).anySatisfy(sig -> {
+            assertThat(sig.keyId()).isEqualTo(StatementSignature.keyId(key));
+            assertThat(StatementSignature.verify(key, statement, sig.signature())).isTrue();
+        });
+        return CloudJson.mapper().readValue(statement, DesiredStatement.class);
     }
 
     private void report(JsonNode device, String version, long requests, long errors) throws Exception {
@@ -316,6 +336,64 @@ public abstract class RolloutApiContract {
         assertThat(last.path("state").asText()).isEqualTo("rolled-back");
         assertThat(last.path("reason").asText()).contains("error rate").contains("10 of 40 requests").contains("maxErrorRate 0.05");
         assertThat(desired(canary).path("version").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void desired_protocol2_signedStatementForTheDeviceWithRevisionExpiryAndPackage() throws Exception {
+        register("1");
+        JsonNode a = device("a");
+        DesiredStatement before = signedDesired(a);
+        promoted("1", a);
+
+        DesiredStatement statement = signedDesired(a);
+
+        assertThat(before.models()).isEmpty();
+        assertThat(statement.type()).isEqualTo(DesiredStatement.TYPE);
+        assertThat(statement.deviceId()).isEqualTo(a.path("id").asText());
+        assertThat(statement.group()).isEqualTo(group);
+        assertThat(statement.revision()).isGreaterThan(before.revision());
+        assertThat(Instant.parse(statement.expiresAt())).isAfter(Instant.parse(statement.issuedAt()));
+        assertThat(statement.keys()).isNotEmpty();
+        DesiredStatement.ModelEntry m = statement.models().get(0);
+        assertThat(m.name()).isEqualTo(model);
+        assertThat(m.version()).isEqualTo("1");
+        byte[] zip = download(m.url());
+        assertThat(m.sha256()).isEqualTo(RegistryPackages.sha256(zip));
+        assertThat(m.size()).isEqualTo(zip.length);
+        PublicKey key = PackageSignature.publicKey(statement.keys().get(0).publicKey());
+        assertThat(PackageSignature.verify(key, model, "1", m.sha256(), m.size(), m.signature())).isTrue();
+        assertThat(m.deployment().role()).isEqualTo("stable");
+        assertThat(signedDesired(a).revision()).as("nothing changed: the same revision").isEqualTo(statement.revision());
+    }
+
+    @Test
+    void desired_rollbackDecidedByTheCloud_isAHigherRevisionNamingTheOldVersion() throws Exception {
+        register("1");
+        register("2");
+        JsonNode a = device("a");
+        promoted("1", a);
+        long onOne = signedDesired(a).revision();
+        JsonNode d = deploy("2", "{\"type\": \"canary\", \"percent\": 100, \"bakeMinutes\": 60}", "{\"maxErrorRate\": 0.05, \"minRequests\": 10}");
+        DesiredStatement onTwo = signedDesired(a);
+
+        report(a, "2", 20, 10);
+
+        assertThat(deployment(d.path("id").asText()).path("state").asText()).isEqualTo("rolled-back");
+        DesiredStatement back = signedDesired(a);
+        assertThat(onTwo.models().get(0).version()).isEqualTo("2");
+        assertThat(onTwo.revision()).isGreaterThan(onOne);
+        assertThat(back.models().get(0).version()).isEqualTo("1");
+        assertThat(back.revision()).isGreaterThan(onTwo.revision());
+    }
+
+    @Test
+    void desired_protocolHeaderNotANumber_400() throws Exception {
+        JsonNode a = device("a");
+        String id = a.path("id").asText();
+
+        assertError(call("GET", "/api/devices/" + id + "/desired", null, Map.of(DeviceAuthenticator.DEVICE_ID_HEADER, id,
+                DeviceAuthenticator.DEVICE_KEY_HEADER, a.path("primaryKey").asText(), DeviceHeaders.PROTOCOL, "two")),
+                400, "protocol_invalid");
     }
 
     @Test
