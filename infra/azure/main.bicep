@@ -27,7 +27,7 @@ param location string = resourceGroup().location
 @secure()
 param apiKeys string
 
-@description('Ed25519 private key that signs packages for devices (Base64 PKCS#8: openssl genpkey -algorithm ed25519 -outform DER | base64 -w0); generate it once, keep it, pass it on every deployment: a new key makes devices refuse new packages')
+@description('Ed25519 private key that signs packages and desired states for devices (Base64 PKCS#8: openssl genpkey -algorithm ed25519 -outform DER | base64 -w0); generate it once, keep it, pass it on every deployment; to rotate it follow the README (during the switch: the new key, a comma, the previous key)')
 @secure()
 param signingKey string
 
@@ -59,6 +59,13 @@ param webhookSecretGeneric string = newGuid()
 
 @description('VERGE_EVENT_RULES: JSON rules for registry events (see EventRules in functions/core); empty: the built-in rules')
 param eventRules string = ''
+
+@description('During a signing-key rotation only: the next key\'s Ed25519 public key (Base64 X.509), announced to every device (README: rotating the signing key)')
+param nextSigningPublicKeyX509 string = ''
+
+@description('Whether agents that do not speak the signed desired state (protocol 2) are still answered while a fleet upgrades; refuse answers them 426')
+@allowed(['serve', 'refuse'])
+param legacyAgents string = 'serve'
 
 @description('Models (comma-separated) whose production version is loaded when an instance starts, not at the first prediction')
 param preloadModels string = ''
@@ -438,6 +445,10 @@ var appSettings = {
   VERGE_PACKAGE_DELIVERY: 'redirect'
   // an unresolved reference reaches the app as its own text, which AzureSettings refuses at start, by name
   VERGE_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${signingKeySecret.properties.secretUri})'
+  // key rotation and the device protocol (README: rotating the signing key, upgrading a fleet)
+  VERGE_NEXT_SIGNING_PUBKEY: nextSigningPublicKeyX509
+  VERGE_DESIRED_STATE_LIFETIME_SECONDS: '86400'
+  VERGE_LEGACY_AGENTS: legacyAgents
   VERGE_WEBHOOK_SECRET_ACR: '@Microsoft.KeyVault(SecretUri=${webhookAcrSecret.properties.secretUri})'
   VERGE_WEBHOOK_SECRET_DOCKERHUB: '@Microsoft.KeyVault(SecretUri=${webhookDockerHubSecret.properties.secretUri})'
   VERGE_WEBHOOK_SECRET_HUGGINGFACE: '@Microsoft.KeyVault(SecretUri=${webhookHuggingFaceSecret.properties.secretUri})'

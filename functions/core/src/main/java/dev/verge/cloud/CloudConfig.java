@@ -20,8 +20,9 @@ import java.util.Map;
  * @param registry        the registry's limits
  * @param packageDelivery how package downloads are answered
  * @param predict         limits and threads of the cloud prediction endpoint
- * @param signingKey      the Ed25519 private key packages are signed with for devices (Base64 PKCS#8 or
- *                        PEM); null: deployments are refused (the local cloud makes and keeps its own)
+ * @param signingKey      the Ed25519 private key packages and desired states are signed with for devices (Base64
+ *                        PKCS#8 or PEM); during a key rotation the new key followed by the previous one, which
+ *                        co-signs; null: deployments are refused (the local cloud makes and keeps its own)
  * @param events          webhook secrets and event mapping rules ({@link EventsConfig})
  * @param devicePollSeconds how often agents are told to ask for their desired state (default 30;
  *                        {@code VERGE_DEVICE_POLL_SECONDS})

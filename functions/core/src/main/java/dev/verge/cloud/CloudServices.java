@@ -72,8 +72,8 @@ public final class CloudServices {
         this.registry = new ModelRegistry(blobs, metadata, clock, config.registry());
         this.loadedModels = new LoadedModels(registry, config.predict(), config.registry().tempDir(), clock);
         this.devices = new DeviceRegistry(metadata, clock);
-        this.signer = config.signingKey() == null ? null : PackageSigner.fromPrivateKey(config.signingKey());
-        this.signingKeys = SigningKeys.of(signer, config.deviceProtocol());
+        this.signingKeys = SigningKeys.of(config.signingKey(), config.deviceProtocol());
+        this.signer = signingKeys == null ? null : signingKeys.current();
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices);

@@ -59,6 +59,14 @@ public record Deployment(
                 heldDevices, createdBy, createdAt, bake, at, steps);
     }
 
+    /** The deployment with a note in its history that changes nothing else (a device refused what it was sent). */
+    Deployment note(String reason, Instant at) {
+        List<Decision> steps = new ArrayList<>(history);
+        steps.add(new Decision(at, state, reason));
+        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices,
+                heldDevices, createdBy, createdAt, bakeStartedAt, at, steps);
+    }
+
     Deployment hold(String deviceId, String reason, Instant at) {
         Map<String, String> held = new LinkedHashMap<>(heldDevices);
         held.put(deviceId, reason);

@@ -7,25 +7,21 @@ import java.util.Map;
 /**
  * How the cloud speaks to agents about what they run.
  *
- * @param nextSigningKey     the key the cloud will sign with after a rotation (Base64 or PEM; the public key is
- *                           enough, a private key is accepted and only its public half used): announced in every
- *                           statement, so agents trust it before it signs anything ({@code VERGE_NEXT_SIGNING_KEY})
- * @param previousSigningKey the key the cloud signed with before a rotation (private, Base64 PKCS#8 or PEM): it
- *                           co-signs every statement, so agents that missed the announcement still take them
- *                           ({@code VERGE_PREVIOUS_SIGNING_KEY})
+ * @param nextSigningKey     the public key (Base64 X.509 or PEM) the cloud will sign with after a key rotation:
+ *                           announced in every statement, so agents trust it before it signs anything
+ *                           ({@code VERGE_NEXT_SIGNING_PUBKEY}; not a secret). The previous key co-signs after the
+ *                           switch when {@code VERGE_SIGNING_KEY} holds it after the new one ({@link SigningKeys})
  * @param statementLifetime  how long a signed desired state stays good for installing something new; every poll
  *                           gets a fresh one ({@code VERGE_DESIRED_STATE_LIFETIME_SECONDS}, default one day)
  * @param legacyAgents       whether agents that speak protocol 1 (no {@code X-Verge-Protocol} header: an unsigned
  *                           answer naming signed packages) are still served while a fleet upgrades
  *                           ({@code VERGE_LEGACY_AGENTS}: {@code serve}, the default, or {@code refuse}: 426)
  */
-public record DeviceProtocolConfig(String nextSigningKey, String previousSigningKey, Duration statementLifetime,
-                                   boolean legacyAgents) {
+public record DeviceProtocolConfig(String nextSigningKey, Duration statementLifetime, boolean legacyAgents) {
     public static final Duration DEFAULT_STATEMENT_LIFETIME = Duration.ofDays(1);
 
     public DeviceProtocolConfig {
         nextSigningKey = blankToNull(nextSigningKey);
-        previousSigningKey = blankToNull(previousSigningKey);
         statementLifetime = statementLifetime == null ? DEFAULT_STATEMENT_LIFETIME : statementLifetime;
         if (statementLifetime.toSeconds() < 60) {
             throw new IllegalArgumentException("expected a desired-state lifetime of 60 seconds or more (longer than the"
@@ -34,7 +30,7 @@ public record DeviceProtocolConfig(String nextSigningKey, String previousSigning
     }
 
     public static DeviceProtocolConfig defaults() {
-        return new DeviceProtocolConfig(null, null, null, true);
+        return new DeviceProtocolConfig(null, null, true);
     }
 
     public static DeviceProtocolConfig fromEnv(Map<String, String> env) {
@@ -50,20 +46,19 @@ public record DeviceProtocolConfig(String nextSigningKey, String previousSigning
         if (!legacy.equals("serve") && !legacy.equals("refuse")) {
             throw new IllegalArgumentException("expected VERGE_LEGACY_AGENTS as serve or refuse, found \"" + legacy + "\"");
         }
-        return new DeviceProtocolConfig(env.get("VERGE_NEXT_SIGNING_KEY"), env.get("VERGE_PREVIOUS_SIGNING_KEY"),
-                statementLifetime, legacy.equals("serve"));
+        return new DeviceProtocolConfig(env.get("VERGE_NEXT_SIGNING_PUBKEY"), statementLifetime, legacy.equals("serve"));
     }
 
     public DeviceProtocolConfig withLegacyAgents(boolean serve) {
-        return new DeviceProtocolConfig(nextSigningKey, previousSigningKey, statementLifetime, serve);
+        return new DeviceProtocolConfig(nextSigningKey, statementLifetime, serve);
     }
 
-    public DeviceProtocolConfig withRotation(String next, String previous) {
-        return new DeviceProtocolConfig(next, previous, statementLifetime, legacyAgents);
+    public DeviceProtocolConfig withNextSigningKey(String publicKey) {
+        return new DeviceProtocolConfig(publicKey, statementLifetime, legacyAgents);
     }
 
     public DeviceProtocolConfig withStatementLifetime(Duration lifetime) {
-        return new DeviceProtocolConfig(nextSigningKey, previousSigningKey, lifetime, legacyAgents);
+        return new DeviceProtocolConfig(nextSigningKey, lifetime, legacyAgents);
     }
 
     private static String blankToNull(String text) {
@@ -72,8 +67,8 @@ public record DeviceProtocolConfig(String nextSigningKey, String previousSigning
 
     @Override
     public String toString() {
-        return "DeviceProtocolConfig[nextSigningKey=" + (nextSigningKey == null ? "none" : "set") + ", previousSigningKey="
-                + (previousSigningKey == null ? "none" : "set") + ", statementLifetime=" + statementLifetime
+        return "DeviceProtocolConfig[nextSigningKey=" + (nextSigningKey == null ? "none" : "set")
+                + ", statementLifetime=" + statementLifetime
                 + ", legacyAgents=" + (legacyAgents ? "serve" : "refuse") + "]";
     }
 }

@@ -31,6 +31,10 @@ public final class DeviceSync {
     private static final Set<String> STATES = Set.of("serving", "no-model", "loading");
     /** How long a package URL handed to a device stays valid; a device asks again every poll. */
     static final long PACKAGE_URL_TTL_SECONDS = 60 * 60;
+    /** The codes an agent reports when it refuses a desired state (see the agent's {@code StatementVerifier}). */
+    private static final String REFUSAL_PREFIX = "statement_";
+    /** A fleet of confused devices must not grow a deployment's history without end. */
+    private static final int MAX_HISTORY_FOR_NOTES = 200;
 
     private final Deployments deployments;
     private final DeviceRegistry devices;
@@ -101,6 +105,7 @@ public final class DeviceSync {
     public void report(AuthenticatedDevice device, StatusReport report) {
         validate(report);
         DeviceRecord record = devices.require(device.deviceId());
+        noteRefusal(record, report);
         Optional<Deployment> current = deployments.currentOf(record.group()).filter(d -> d.state().inProgress());
         Optional<Deployment> taking = current.filter(d -> d.isCanary(record.id()));
         devices.recordStatus(record.id(), report, taking.map(Deployment::id).orElse(null),
@@ -113,6 +118,36 @@ public final class DeviceSync {
                 LOG.log(Level.WARNING, "could not evaluate " + d.id() + " after a status report of " + record.id(), e);
             }
         });
+    }
+
+    /**
+     * A device that refused the signed desired state it was sent (replayed, expired, another device's, a bad
+     * signature) says so in its report; the group's deployment keeps it in its history, once per device and reason.
+     */
+    private void noteRefusal(DeviceRecord record, StatusReport report) {
+        StatusReport.LastError error = report.lastError();
+        if (error == null || error.code() == null || !error.code().startsWith(REFUSAL_PREFIX)) {
+            return;
+        }
+        Optional<Deployment> current = deployments.currentOf(record.group());
+        if (current.isEmpty()) {
+            return;
+        }
+        String note = "device " + record.id() + " refused its desired state: " + error.code();
+        if (current.get().history().stream().anyMatch(step -> step.reason().startsWith(note))
+                || current.get().history().size() >= MAX_HISTORY_FOR_NOTES) {
+            return;
+        }
+        String message = error.message() == null ? "" : error.message().replaceAll("\\p{Cntrl}", "?");
+        String reason = note + " (" + (message.length() > 300 ? message.substring(0, 300) + "..." : message) + ")";
+        Instant now = deployments.clock().instant();
+        try {
+            deployments.modify(current.get().id(), d -> d.history().stream().anyMatch(step -> step.reason().startsWith(note))
+                    ? d : d.note(reason, now));
+            LOG.log(Level.WARNING, () -> current.get().id() + ": " + reason);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not note in " + current.get().id() + " that " + record.id() + " refused its desired state", e);
+        }
     }
 
     private static void validate(StatusReport report) {

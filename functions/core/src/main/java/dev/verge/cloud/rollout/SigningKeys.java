@@ -9,46 +9,61 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The keys of a rotation: the current key signs, the previous one (after a switch) co-signs so agents that
- * never saw the announcement still take the statements, and the next one (before a switch) is announced so
- * agents trust it before it signs. The README's rotation runbook walks through the three steps.
+ * The keys of a rotation: the current key signs, the previous one (after a switch, the second key of
+ * {@code VERGE_SIGNING_KEY}) co-signs so agents that never saw the announcement still take the statements, and
+ * the next one ({@code VERGE_NEXT_SIGNING_PUBKEY}, before a switch) is announced so agents trust it before it
+ * signs. The README's rotation runbook walks through the three steps.
  */
 public final class SigningKeys {
     private final PackageSigner current;
     private final PackageSigner previous;
     private final PublicKey next;
 
-    SigningKeys(PackageSigner current, PackageSigner previous, PublicKey next) {
+    private SigningKeys(PackageSigner current, PackageSigner previous, PublicKey next) {
         this.current = current;
         this.previous = previous;
         this.next = next;
     }
 
-    /** The keys {@code config} names around {@code current}; null when there is no current key. */
-    public static SigningKeys of(PackageSigner current, DeviceProtocolConfig config) {
-        if (current == null) {
-            if (config.nextSigningKey() != null || config.previousSigningKey() != null) {
-                throw new IllegalArgumentException("VERGE_NEXT_SIGNING_KEY and VERGE_PREVIOUS_SIGNING_KEY need"
-                        + " VERGE_SIGNING_KEY, the key that signs now; found only the rotation keys");
+    /**
+     * The keys of {@code signingKeys} (the value of {@code VERGE_SIGNING_KEY}: one Ed25519 private key, PEM or Base64
+     * PKCS#8, or during a switch the new key followed by the previous one) and the next key {@code config} announces;
+     * null when no key is given.
+     */
+    public static SigningKeys of(String signingKeys, DeviceProtocolConfig config) {
+        List<String> given = split(signingKeys);
+        if (given.isEmpty()) {
+            if (config.nextSigningKey() != null) {
+                throw new IllegalArgumentException("VERGE_NEXT_SIGNING_PUBKEY needs VERGE_SIGNING_KEY, the key that signs"
+                        + " now; found only the next key");
             }
             return null;
         }
-        PackageSigner previous = config.previousSigningKey() == null ? null : PackageSigner.fromPrivateKey(config.previousSigningKey());
-        PublicKey next = config.nextSigningKey() == null ? null : publicKeyOf(config.nextSigningKey());
+        if (given.size() > 2) {
+            throw new IllegalArgumentException("expected VERGE_SIGNING_KEY to hold one key, or two during a key rotation"
+                    + " (the new one first), found " + given.size());
+        }
+        PackageSigner current = PackageSigner.fromPrivateKey(given.get(0));
+        PackageSigner previous = given.size() > 1 ? PackageSigner.fromPrivateKey(given.get(1)) : null;
+        PublicKey next = config.nextSigningKey() == null ? null : nextKey(config.nextSigningKey());
         return new SigningKeys(current, previous, next);
     }
 
-    /** A public key, or the public half of a private one. */
-    private static PublicKey publicKeyOf(String text) {
+    /** PEM blocks, or Base64 keys separated by commas or white space. */
+    private static List<String> split(String text) {
+        if (text == null || text.isBlank()) {
+            return List.of();
+        }
+        String[] parts = text.contains("-----BEGIN") ? text.strip().split("(?=-----BEGIN)") : text.strip().split("[,\\s]+");
+        return java.util.Arrays.stream(parts).map(String::strip).filter(p -> !p.isEmpty()).toList();
+    }
+
+    private static PublicKey nextKey(String text) {
         try {
             return PackageSignature.publicKey(text);
-        } catch (IllegalArgumentException notPublic) {
-            try {
-                return PackageSigner.fromPrivateKey(text).publicKey();
-            } catch (IllegalArgumentException notPrivate) {
-                throw new IllegalArgumentException("expected VERGE_NEXT_SIGNING_KEY as an Ed25519 public key (X.509) or"
-                        + " private key (PKCS#8), Base64 or PEM; found neither: " + notPublic.getMessage(), notPrivate);
-            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected VERGE_NEXT_SIGNING_PUBKEY as an Ed25519 public key (X.509, Base64"
+                    + " or PEM; GET /api/signing-key of a cloud with that key shows it): " + e.getMessage(), e);
         }
     }
 

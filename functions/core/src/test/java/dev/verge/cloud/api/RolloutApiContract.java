@@ -387,6 +387,28 @@ public abstract class RolloutApiContract {
     }
 
     @Test
+    void status_deviceRefusedItsDesiredState_notedOnceInTheDeploymentHistory() throws Exception {
+        register("1");
+        JsonNode a = device("a");
+        String id = a.path("id").asText();
+        JsonNode d = promoted("1", a);
+        String body = "{\"model\": \"" + model + "\", \"version\": \"1\", \"state\": \"serving\", \"since\": \"" + Instant.now()
+                + "\", \"requests\": 0, \"errors\": 0, \"lastError\": {\"version\": null, \"code\": \"statement_replayed\","
+                + " \"message\": \"the desired state has revision 5, expected 7 or higher\", \"at\": \"" + Instant.now() + "\"}}";
+
+        for (int i = 0; i < 3; i++) {
+            ok(asDevice("POST", id, a.path("primaryKey").asText(), "/api/devices/" + id + "/status", body), 202);
+        }
+
+        JsonNode history = deployment(d.path("id").asText()).path("history");
+        List<String> notes = new java.util.ArrayList<>();
+        history.forEach(step -> notes.add(step.path("reason").asText()));
+        assertThat(notes).filteredOn(r -> r.startsWith("device " + id + " refused its desired state: statement_replayed"))
+                .singleElement().asString().contains("revision 5, expected 7");
+        assertThat(deployment(d.path("id").asText()).path("state").asText()).isEqualTo("promoted");
+    }
+
+    @Test
     void desired_protocolHeaderNotANumber_400() throws Exception {
         JsonNode a = device("a");
         String id = a.path("id").asText();

@@ -13,7 +13,6 @@ import dev.verge.cloud.devices.DeviceCredentials;
 import dev.verge.cloud.testing.InMemoryBlobStore;
 import dev.verge.cloud.testing.InMemoryMetadataStore;
 import dev.verge.cloud.testing.TestClock;
-import dev.verge.inference.pkg.PackageSignature;
 import dev.verge.inference.pkg.StatementSignature;
 import dev.verge.wire.DeviceHeaders;
 import dev.verge.wire.desired.DesiredStatement;
@@ -108,7 +107,7 @@ class DeviceProtocolTest {
     @Test
     void rotation_announceThenSwitch_nextKeyAnnouncedThenCoSignedByThePreviousKey() throws Exception {
         PackageSigner next = PackageSigner.generate();
-        CloudServices announcing = cloud(DeviceProtocolConfig.defaults().withRotation(next.publicKeyBase64(), null));
+        CloudServices announcing = cloud(DeviceProtocolConfig.defaults().withNextSigningKey(next.publicKeyPem()));
         DeviceCredentials device = announcing.devices().create("cam-1", "line-1");
 
         SignedStatement announced = signed(desired(announcing, device, "2"));
@@ -119,8 +118,7 @@ class DeviceProtocolTest {
                 .containsExactly(StatementSignature.keyId(current.publicKey()));
 
         CloudServices switched = CloudServices.create(new InMemoryBlobStore(), new InMemoryMetadataStore(), clock,
-                CloudConfig.withApiKeys(KEY).withSigningKey(next.privateKeyBase64())
-                        .withDeviceProtocol(DeviceProtocolConfig.defaults().withRotation(null, current.privateKeyBase64())));
+                CloudConfig.withApiKeys(KEY).withSigningKey(pem(next) + pem(current))); // the new key first, then the previous
         DeviceCredentials same = switched.devices().create("cam-1", "line-1");
         SignedStatement coSigned = signed(desired(switched, same, "2"));
         byte[] bytes = Base64.getDecoder().decode(coSigned.statement());
@@ -131,10 +129,14 @@ class DeviceProtocolTest {
         assertThat(StatementSignature.verify(next.publicKey(), bytes, coSigned.signatures().get(0).signature())).isTrue();
     }
 
+    private static String pem(PackageSigner signer) {
+        return "-----BEGIN PRIVATE KEY-----\n" + signer.privateKeyBase64() + "\n-----END PRIVATE KEY-----\n";
+    }
+
     @Test
     void config_fromEnv_readsEveryVariableAndRefusesNonsense() {
         DeviceProtocolConfig config = DeviceProtocolConfig.fromEnv(Map.of("VERGE_DESIRED_STATE_LIFETIME_SECONDS", "3600",
-                "VERGE_LEGACY_AGENTS", "refuse", "VERGE_NEXT_SIGNING_KEY", "abc"));
+                "VERGE_LEGACY_AGENTS", "refuse", "VERGE_NEXT_SIGNING_PUBKEY", "abc"));
 
         assertThat(config.statementLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(config.legacyAgents()).isFalse();
@@ -144,8 +146,11 @@ class DeviceProtocolTest {
                 .hasMessageContaining("serve or refuse");
         assertThatThrownBy(() -> DeviceProtocolConfig.fromEnv(Map.of("VERGE_DESIRED_STATE_LIFETIME_SECONDS", "10")))
                 .hasMessageContaining("60 seconds");
-        assertThatThrownBy(() -> SigningKeys.of(null, DeviceProtocolConfig.defaults().withRotation(
-                PackageSigner.generate().publicKeyBase64(), null))).hasMessageContaining("VERGE_SIGNING_KEY");
-        assertThat(PackageSignature.publicKey(PackageSigner.generate().publicKeyBase64())).isNotNull();
+        assertThatThrownBy(() -> SigningKeys.of(null, DeviceProtocolConfig.defaults().withNextSigningKey(
+                PackageSigner.generate().publicKeyBase64()))).hasMessageContaining("VERGE_SIGNING_KEY");
+        assertThatThrownBy(() -> SigningKeys.of(current.privateKeyBase64(), DeviceProtocolConfig.defaults().withNextSigningKey(
+                current.privateKeyBase64()))).hasMessageContaining("VERGE_NEXT_SIGNING_PUBKEY");
+        String three = String.join(",", current.privateKeyBase64(), current.privateKeyBase64(), current.privateKeyBase64());
+        assertThatThrownBy(() -> SigningKeys.of(three, DeviceProtocolConfig.defaults())).hasMessageContaining("found 3");
     }
 }
