@@ -364,6 +364,8 @@ public abstract class RolloutApiContract {
         assertThat(PackageSignature.verify(key, model, "1", m.sha256(), m.size(), m.signature())).isTrue();
         assertThat(m.deployment().role()).isEqualTo("stable");
         assertThat(signedDesired(a).revision()).as("nothing changed: the same revision").isEqualTo(statement.revision());
+        assertThat(ok(admin("GET", "/api/devices/" + a.path("id").asText(), null), 200).path("desiredRevision").asLong())
+                .isEqualTo(statement.revision());
     }
 
     @Test
