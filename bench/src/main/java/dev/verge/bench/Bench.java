@@ -43,8 +43,24 @@ public final class Bench implements Callable<Integer> {
     List<String> pictures;
 
     @Option(names = "--sections", split = ",", defaultValue = "load,cold,memory,cloud",
-            description = "Sections to run: load, cold, memory, cloud, soak (default: ${DEFAULT-VALUE}).")
+            description = "Sections to run: load, cold, memory, cloud, soak, fleet (default: ${DEFAULT-VALUE}).")
     List<String> sections;
+
+    @Option(names = "--fleet-devices", split = ",", defaultValue = "1000,100000",
+            description = "Fleet section: registered devices per run (default: ${DEFAULT-VALUE}).")
+    List<Integer> fleetDevices;
+
+    @Option(names = "--fleet-stores", split = ",", defaultValue = "local,dynamodb",
+            description = "Fleet section: the stores, local (SQLite) and dynamodb (the AWS adapter on dynalite) (default: ${DEFAULT-VALUE}).")
+    List<String> fleetStores;
+
+    @Option(names = "--fleet-active", defaultValue = "1000",
+            description = "Fleet section: devices that poll and send telemetry during the run (default: ${DEFAULT-VALUE}).")
+    int fleetActive;
+
+    @Option(names = "--fleet-seconds", defaultValue = "60",
+            description = "Fleet section: seconds of traffic per run; a 10 %% canary goes out half way (default: ${DEFAULT-VALUE}).")
+    int fleetSeconds;
 
     @Option(names = "--cold-runs", defaultValue = "5", description = "Cold starts per configuration; the median is reported (default: ${DEFAULT-VALUE}).")
     int coldRuns;
@@ -128,6 +144,11 @@ public final class Bench implements Callable<Integer> {
                 System.err.println("bench: edge vs cloud failed: " + e);
                 doc.put("edgeVsCloud", Map.of("error", String.valueOf(e)));
             }
+        }
+        if (sections.contains("fleet")) {
+            System.err.println("bench: fleet, " + fleetDevices + " devices on " + fleetStores + ", " + fleetActive + " active for "
+                    + fleetSeconds + " s each");
+            doc.put("fleet", new FleetBench(root, work.resolve("fleet"), fleetActive, fleetSeconds).run(fleetDevices, fleetStores));
         }
         if (soak || sections.contains("soak")) {
             System.err.println("bench: soak, " + soakSeconds + " s with hot-swaps every 500 ms");
