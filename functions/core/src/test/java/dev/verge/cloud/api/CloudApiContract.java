@@ -717,7 +717,7 @@ public abstract class CloudApiContract {
         assertThat(wrongKey.path("code").asText()).isNotBlank();
         assertThat(notAnImage.path("code").asText()).isEqualTo("BadRequestImageFormat");
         assertThat(notAnImage.path("error").asText()).isEqualTo("image_unsupported_format");
-        assertThat(noVersion.path("code").asText()).startsWith("NotFound");
+        assertThat(noVersion.path("code").asText()).isEqualTo("NotFoundIteration");
         assertThat(url.path("code").asText()).isEqualTo("BadRequestNotSupported");
         assertThat(otherApi.path("error").asText()).isEqualTo("route_not_found");
     }
