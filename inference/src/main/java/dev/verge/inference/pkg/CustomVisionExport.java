@@ -144,7 +144,8 @@ public final class CustomVisionExport {
         manifest.put("name", name).put("version", version).put("task", task == null ? Manifest.CLASSIFICATION : task)
                 .put("file", modelFile).put("sha256", ModelPackage.sha256(model));
         labels.forEach(manifest.putArray("labels")::add);
-        try (OrtSession session = Onnx.environment().createSession(model.toString(), new OrtSession.SessionOptions())) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+             OrtSession session = Onnx.environment().createSession(model.toString(), options)) {
             metadata.putAll(session.getMetadata().getCustomMetadata()); // the model's own metadata wins
             manifest.set("input", input(session.getInputInfo(), metadata));
             if (Manifest.DETECTION.equals(task)) {

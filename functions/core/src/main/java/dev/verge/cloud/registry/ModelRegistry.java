@@ -128,7 +128,12 @@ public final class ModelRegistry {
             }
             try (SpooledPackage pkg = SpooledPackage.spool(java.nio.file.Files.newInputStream(converted),
                     config.maxPackageBytes(), config.tempDir())) {
-                return registerSpooled(pkg, name, version, source, null);
+                Registration registration = registerSpooled(pkg, name, version, source, null);
+                if (!registration.created()) {
+                    // the same export dropped at its key again has replaced the package there: put the package back
+                    restorePackage(name, version, pkg, true);
+                }
+                return registration;
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the package derived from a Custom Vision export", e);
@@ -244,12 +249,23 @@ public final class ModelRegistry {
 
     /** Uploading a registered package again puts it back if its blob went missing (deleted by hand, lost bucket). */
     private void restorePackageIfMissing(String name, String version, SpooledPackage spooled) {
+        restorePackage(name, version, spooled, false);
+    }
+
+    /** Puts a registered version's package back when its blob is missing, or ({@code orReplaced}) holds other bytes. */
+    private void restorePackage(String name, String version, SpooledPackage spooled, boolean orReplaced) {
         String blobKey = packageKey(name, version);
         Optional<Revisioned<VersionRecord>> current = versions.get(VersionRecord.key(name, version));
-        if (current.isEmpty() || current.get().value().status() != VersionStatus.REGISTERED || blobs.head(blobKey).isPresent()) {
+        if (current.isEmpty() || current.get().value().status() != VersionStatus.REGISTERED) {
             return;
         }
-        LOG.log(Level.WARNING, () -> "the package of " + name + "/" + version + " was missing from the blob store; restoring it");
+        Optional<BlobInfo> stored = blobs.head(blobKey);
+        boolean replaced = orReplaced && stored.isPresent() && !stored.get().etag().equals(current.get().value().packageEtag());
+        if (stored.isPresent() && !replaced) {
+            return;
+        }
+        LOG.log(Level.WARNING, () -> "the package of " + name + "/" + version + " was " + (replaced ? "replaced in" : "missing from")
+                + " the blob store; restoring it");
         try (InputStream in = spooled.open()) {
             BlobInfo info = blobs.put(blobKey, in, spooled.size(), "application/zip");
             VersionRecord record = current.get().value();

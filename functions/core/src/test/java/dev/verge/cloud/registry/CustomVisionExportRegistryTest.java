@@ -126,6 +126,23 @@ class CustomVisionExportRegistryTest {
     }
 
     @Test
+    void onPackageUploaded_sameExportDroppedAgain_packagePutBack() throws Exception {
+        byte[] export = Files.readAllBytes(CustomVisionExports.fruitDetector(temp.resolve("export.zip"), false));
+        String key = ModelRegistry.packageKey("fruit", "7");
+        BlobInfo first = blobs.put(key, in(export), export.length, "application/zip");
+        registry.onPackageUploaded(key, first.etag(), first.size(), PackageSource.bucket("bucket-1", "uploader"));
+        byte[] registered = blob(key);
+
+        BlobInfo again = blobs.put(key, in(export), export.length, "application/zip");
+        UploadOutcome outcome = registry.onPackageUploaded(key, again.etag() + "-2", again.size(),
+                PackageSource.bucket("bucket-1", "uploader"));
+
+        assertThat(outcome.result()).isEqualTo(UploadOutcome.Result.ALREADY_REGISTERED);
+        assertThat(blob(key)).as("the key holds the registered package again, not the export").isEqualTo(registered);
+        assertThat(registry.get("fruit", "7").sha256()).isEqualTo(ModelPackage.sha256(blob(key)));
+    }
+
+    @Test
     void onPackageUploaded_exportWithoutNameAndVersionInItsKey_rejectedWithTheReason() throws Exception {
         byte[] export = Files.readAllBytes(CustomVisionExports.fruitDetector(temp.resolve("export.zip"), false));
         BlobInfo info = blobs.put("models/incoming/export.zip", in(export), export.length, "application/zip");
