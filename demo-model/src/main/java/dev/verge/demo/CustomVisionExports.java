@@ -89,6 +89,11 @@ public final class CustomVisionExports {
      * </pre>
      */
     public static Path fruitYoloRegion(Path zip, String nmsThreshold) {
+        return fruitYoloRegion(zip, nmsThreshold, false);
+    }
+
+    /** As {@link #fruitYoloRegion(Path, String)}, an OnnxFloat16 export when {@code float16}. */
+    public static Path fruitYoloRegion(Path zip, String nmsThreshold, boolean float16) {
         int anchors = 2;
         int perAnchor = 5 + DETECTOR_LABELS.size();
         float[][][] grid = new float[anchors * perAnchor][4][4];
@@ -110,7 +115,8 @@ public final class CustomVisionExports {
         properties.put("CustomVision.Preprocess.ResizeMethod", "ByPixelCountAlign32");
         properties.put("CustomVision.Preprocess.TargetHeight", Integer.toString(DETECTOR_SIZE));
         properties.put("CustomVision.Preprocess.TargetWidth", Integer.toString(DETECTOR_SIZE));
-        return exportZip(zip, OBJECT_DETECTION, yoloRegion(DETECTOR_SIZE, grid, metadata), DETECTOR_LABELS, properties);
+        return exportZip(zip, OBJECT_DETECTION, yoloRegion(DETECTOR_SIZE, grid, float16, metadata), DETECTOR_LABELS,
+                properties);
     }
 
     private static void setCell(float[][][] grid, int row, int column, int anchor, float[] values) {
@@ -226,6 +232,11 @@ public final class CustomVisionExports {
      * {@code grid} (channel-major: channel, row, column) whatever the picture.
      */
     public static byte[] yoloRegion(int size, float[][][] grid, Map<String, String> metadata) {
+        return yoloRegion(size, grid, false, metadata);
+    }
+
+    /** As {@link #yoloRegion(int, float[][][], Map)}, with input and grid in float16 when {@code float16}. */
+    public static byte[] yoloRegion(int size, float[][][] grid, boolean float16, Map<String, String> metadata) {
         int channels = grid.length;
         int h = grid[0].length;
         int w = grid[0][0].length;
@@ -235,11 +246,12 @@ public final class CustomVisionExports {
                 System.arraycopy(grid[c][y], 0, flat, (c * h + y) * w, w);
             }
         }
-        List<OnnxMl.NodeProto> nodes = new ArrayList<>(floatInput(false));
+        List<OnnxMl.NodeProto> nodes = new ArrayList<>(floatInput(float16));
         nodes.addAll(zeroFromInput());
-        nodes.add(TinyDetectors.node("Add", List.of("grid", "zero_from_input"), "model_outputs0"));
-        return model("cv-yolo-region", input(size, false),
-                List.of(TinyDetectors.output("model_outputs0", DataType.FLOAT, 1, channels, h, w)),
+        nodes.add(TinyDetectors.node("Add", List.of("grid", "zero_from_input"), "grid_float"));
+        nodes.add(cast("grid_float", "model_outputs0", float16 ? DataType.FLOAT16 : DataType.FLOAT));
+        return model("cv-yolo-region", input(size, float16),
+                List.of(TinyDetectors.output("model_outputs0", float16 ? DataType.FLOAT16 : DataType.FLOAT, 1, channels, h, w)),
                 List.of(TinyDetectors.floats("grid", flat, 1, channels, h, w), TinyDetectors.floats("zero", new float[] {0f})),
                 nodes, metadata);
     }

@@ -143,9 +143,11 @@ class CustomVisionExportModelTest {
         }
     }
 
-    @Test
-    void yoloRegion_decodedAsTheExportsScoringCode_handComputedBoxes() {
-        Path export = CustomVisionExports.fruitYoloRegion(dir.resolve("export.zip"), "0.45");
+    @ParameterizedTest(name = "fp16 {0}")
+    @CsvSource({"false", "true"})
+    void yoloRegion_decodedAsTheExportsScoringCode_handComputedBoxes(boolean float16) {
+        Path export = CustomVisionExports.fruitYoloRegion(dir.resolve("export.zip"), "0.45", float16);
+        Offset<Double> tolerance = float16 ? FLOAT16 : FLOAT32;
 
         try (Model model = load(export)) {
             Prediction p = model.predict(png(solid(300, 200, Color.GRAY)), ImageLimits.defaults());
@@ -159,9 +161,9 @@ class CustomVisionExportModelTest {
             double[][] boxes = {{0.25, 0.25, 0.25, 0.25}, {0.225, 0.225, 0.3, 0.3}, {0.375, 0.25, 0.25, 0.25},
                 {0.375, 0.25, 0.25, 0.25}};
             for (int i = 0; i < 4; i++) {
-                assertThat(p.predictions().get(i).probability()).as("probability " + i).isCloseTo(probabilities[i], FLOAT32);
+                assertThat(p.predictions().get(i).probability()).as("probability " + i).isCloseTo(probabilities[i], tolerance);
                 BoundingBox box = p.predictions().get(i).boundingBox();
-                assertBox(box, boxes[i][0], boxes[i][1], boxes[i][2], boxes[i][3], FLOAT32);
+                assertBox(box, boxes[i][0], boxes[i][1], boxes[i][2], boxes[i][3], tolerance);
             }
             assertThat(model.manifest().output().detection().anchors()).containsExactly(1.0, 1.0, 2.0, 2.0);
         }
