@@ -21,15 +21,31 @@ import picocli.CommandLine.Parameters;
                 "", ExitCodes.DESCRIPTION})
 final class ModelsCommand {
 
-    @Command(name = "register", mixinStandardHelpOptions = true,
-            description = "Upload a model package (folder or .zip); prints the registered record or every validation error.",
-            footer = {"", "Example:", "  ./verge models register ./fruit-quality-3.zip --cloud https://api.example.com --api-key $KEY",
+    // no mixinStandardHelpOptions: its -V/--version would take the model version's option
+    @Command(name = "register",
+            description = {"Upload a model package (folder or .zip); prints the registered record or every validation error.",
+                    "A Custom Vision ONNX export (model.onnx, labels.txt, cvexport.manifest) is registered as it comes:"
+                            + " give it --name and --version, the cloud derives the manifest."},
+            footer = {"", "Examples:", "  ./verge models register ./fruit-quality-3.zip --cloud https://api.example.com --api-key $KEY",
+                    "  ./verge models register ./export.zip --name fruit --version 7",
                     "", ExitCodes.DESCRIPTION})
     static final class Register implements Callable<Integer> {
         @Mixin CloudOptions cloud;
 
-        @Parameters(paramLabel = "PACKAGE", description = "model package folder (model.onnx + manifest.json) or .zip")
+        @picocli.CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Parameters(paramLabel = "PACKAGE",
+                description = "model package folder (model.onnx + manifest.json) or .zip, or a Custom Vision ONNX export")
         Path packagePath;
+
+        @picocli.CommandLine.Option(names = "--name", paramLabel = "NAME",
+                description = "model name (required for a Custom Vision export; else it must be the manifest's)")
+        String name;
+
+        @picocli.CommandLine.Option(names = "--version", paramLabel = "VERSION",
+                description = "model version (required for a Custom Vision export; else it must be the manifest's)")
+        String version;
 
         @Override
         public Integer call() throws Exception {
@@ -38,9 +54,16 @@ final class ModelsCommand {
                 return ExitCodes.USAGE;
             }
             Path zip = PackageZip.of(packagePath);
-            String name = PackageZip.modelName(zip);
-            return cloud.client().upload("/api/models/" + CloudClient.segment(name) + "/versions", zip, System.err)
-                    .print(System.out, System.err);
+            boolean export = dev.verge.inference.pkg.CustomVisionExport.isExport(zip);
+            if (export && (name == null || version == null)) {
+                System.err.println(packagePath + " is a Custom Vision export, which names no model or version:"
+                        + " give --name and --version (for example --name fruit --version 7)");
+                return ExitCodes.USAGE;
+            }
+            String model = name != null ? name : PackageZip.modelName(zip);
+            String path = "/api/models/" + CloudClient.segment(model) + "/versions"
+                    + (version == null ? "" : "?version=" + java.net.URLEncoder.encode(version, java.nio.charset.StandardCharsets.UTF_8));
+            return cloud.client().upload(path, zip, System.err).print(System.out, System.err);
         }
     }
 

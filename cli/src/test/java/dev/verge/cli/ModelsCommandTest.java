@@ -114,4 +114,46 @@ class ModelsCommandTest {
     void register_missingPackage_exitsUsage() {
         assertThat(verge("models", "register", tmp.resolve("nope").toString(), "--cloud", cloudUrl())).isEqualTo(ExitCodes.USAGE);
     }
+
+    @Test
+    void register_customVisionExportWithNameAndVersion_registeredAndServedByThePredictRoute() throws Exception {
+        Path export = dev.verge.demo.CustomVisionExports.fruitDetector(tmp.resolve("export.zip"), true);
+
+        int code = verge("models", "register", export.toString(), "--name", "fruit", "--version", "7",
+                "--cloud", cloudUrl(), "--api-key", KEY);
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"name\" : \"fruit\"").contains("\"version\" : \"7\"")
+                .contains("boxes-scores-classes");
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(cloudUrl() + "/api/models/fruit/versions/7/predict"))
+                        .header("x-api-key", KEY).header("Content-Type", "application/octet-stream")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(grayPng())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body());
+        assertThat(json.get("project").asText()).isEqualTo("fruit");
+        assertThat(json.get("predictions")).hasSize(2);
+        assertThat(json.get("predictions").get(0).get("tagName").asText()).isEqualTo("pear");
+        assertThat(json.get("predictions").get(0).get("tagId").isInt()).isTrue();
+        assertThat(json.get("predictions").get(0).get("boundingBox").get("left").asDouble())
+                .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-3));
+    }
+
+    @Test
+    void register_customVisionExportWithoutVersion_exitsUsageSayingWhatToGive() {
+        Path export = dev.verge.demo.CustomVisionExports.fruitYoloRegion(tmp.resolve("export.zip"), "0.45");
+
+        int code = verge("models", "register", export.toString(), "--name", "fruit", "--cloud", cloudUrl(), "--api-key", KEY);
+
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--name and --version");
+    }
+
+    private static byte[] grayPng() throws java.io.IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        return png.toByteArray();
+    }
 }

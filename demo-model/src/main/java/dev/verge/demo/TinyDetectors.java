@@ -115,7 +115,7 @@ public final class TinyDetectors {
         return value(INPUT, OnnxMl.TensorProto.DataType.FLOAT, fixed(1), fixed(3), fixed(size), fixed(size));
     }
 
-    private static OnnxMl.ValueInfoProto output(String name, OnnxMl.TensorProto.DataType type, long... dims) {
+    static OnnxMl.ValueInfoProto output(String name, OnnxMl.TensorProto.DataType type, long... dims) {
         OnnxMl.TensorShapeProto.Dimension[] shape = new OnnxMl.TensorShapeProto.Dimension[dims.length];
         for (int i = 0; i < dims.length; i++) {
             shape[i] = fixed(dims[i]);
@@ -143,16 +143,16 @@ public final class TinyDetectors {
                 .build();
     }
 
-    private static OnnxMl.NodeProto node(String op, List<String> inputs, String output) {
+    static OnnxMl.NodeProto node(String op, List<String> inputs, String output) {
         return OnnxMl.NodeProto.newBuilder().setOpType(op).addAllInput(inputs).addOutput(output).build();
     }
 
-    private static OnnxMl.AttributeProto intAttribute(String name, long value) {
+    static OnnxMl.AttributeProto intAttribute(String name, long value) {
         return OnnxMl.AttributeProto.newBuilder().setName(name)
                 .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    private static OnnxMl.AttributeProto ints(String name, long... values) {
+    static OnnxMl.AttributeProto ints(String name, long... values) {
         OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
                 .setType(OnnxMl.AttributeProto.AttributeType.INTS);
         for (long v : values) {
@@ -161,7 +161,7 @@ public final class TinyDetectors {
         return a.build();
     }
 
-    private static OnnxMl.TensorProto floats(String name, float[] values, long... dims) {
+    static OnnxMl.TensorProto floats(String name, float[] values, long... dims) {
         OnnxMl.TensorProto.Builder tensor = OnnxMl.TensorProto.newBuilder().setName(name)
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber());
         for (long d : dims) {

@@ -13,6 +13,7 @@ import dev.verge.cloud.events.EventRoutes;
 import dev.verge.cloud.events.ModelEvents;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.predict.CustomVisionPredictionRoutes;
 import dev.verge.cloud.predict.LoadedModels;
 import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
@@ -92,8 +93,9 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
+        PredictRoutes predict = new PredictRoutes(loadedModels, config.predict(), auth, devices);
         List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
-                new PredictRoutes(loadedModels, config.predict(), auth, devices), new DeviceRoutes(devices),
+                predict, new CustomVisionPredictionRoutes(predict), new DeviceRoutes(devices),
                 new RolloutRoutes(deployments, rollout, deviceSync, devices, signingKeys == null ? null
                         : new DesiredStatements(signingKeys, devices, config.deviceProtocol().statementLifetime(), clock),
                         config.deviceProtocol().legacyAgents()), new EventRoutes(eventIntake, events)));

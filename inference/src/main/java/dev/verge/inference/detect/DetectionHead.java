@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A detector's outputs to its final boxes, as the manifest's {@code output} says: decode, drop low scores,
- * non-maximum suppression per label (yolo, boxes-scores-classes), best {@code maxDetections} first.
+ * non-maximum suppression per label (yolo, boxes-scores-classes; yolo-region the export's own way), best
+ * {@code maxDetections} first.
  */
 public final class DetectionHead {
     private final Manifest.Detection spec;
@@ -32,6 +33,8 @@ public final class DetectionHead {
                     new BoxesScoresClassesDecoder(spec, labels).decode(outputs.get(outputNames.get(0)),
                             outputs.get(outputNames.get(1)), outputs.get(outputNames.get(2)), tensorWidth, tensorHeight),
                     spec.iouThreshold(), spec.maxDetections());
+            case Manifest.Detection.YOLO_REGION -> new YoloRegionDecoder(spec, labels)
+                    .decode(outputs.get(outputNames.get(0)), tensorWidth, tensorHeight);
             case Manifest.Detection.DB_TEXT -> new DbTextDecoder(spec.binaryThreshold(), spec.scoreThreshold(),
                     spec.unclipRatio()).decode(outputs.get(outputNames.get(0)), tensorWidth, tensorHeight).stream()
                     .sorted(Comparator.comparingDouble(Candidate::score).reversed())

@@ -222,14 +222,32 @@ public record Manifest(String name, String version, String task, String file, St
      * @param binaryThreshold db-text: a map pixel above this probability is text
      * @param unclipRatio     db-text: how far a region grows back (DB predicts shrunk regions): by
      *                        area x ratio / perimeter on every side
+     * @param anchors         yolo-region: anchor widths and heights in grid cells, in pairs (w0, h0, w1, h1, ...)
      */
     public record Detection(String decoding, double scoreThreshold, double iouThreshold, int maxDetections,
                             String boxes, String scores, String classes, String boxFormat, boolean normalized,
-                            int classOffset, double binaryThreshold, double unclipRatio) {
+                            int classOffset, double binaryThreshold, double unclipRatio, List<Double> anchors) {
         public static final String YOLO = "yolo";
         public static final String BOXES_SCORES_CLASSES = "boxes-scores-classes";
         public static final String DB_TEXT = "db-text";
-        public static final List<String> DECODINGS = List.of(YOLO, BOXES_SCORES_CLASSES, DB_TEXT);
+        /** The region head of YOLOv2 (older Custom Vision detection exports): one grid [1, anchors x (5 + labels), H, W]. */
+        public static final String YOLO_REGION = "yolo-region";
+        public static final List<String> DECODINGS = List.of(YOLO, BOXES_SCORES_CLASSES, DB_TEXT, YOLO_REGION);
+        /** The anchors of Custom Vision's compact detection domains, used when an export names none. */
+        public static final List<Double> CUSTOM_VISION_ANCHORS =
+                List.of(0.573, 0.677, 1.87, 2.06, 3.34, 5.47, 7.88, 3.53, 9.77, 9.17);
+
+        public Detection {
+            anchors = anchors == null ? List.of() : List.copyOf(anchors);
+        }
+
+        /** The Detection of every decoding but yolo-region (no anchors). */
+        public Detection(String decoding, double scoreThreshold, double iouThreshold, int maxDetections,
+                         String boxes, String scores, String classes, String boxFormat, boolean normalized,
+                         int classOffset, double binaryThreshold, double unclipRatio) {
+            this(decoding, scoreThreshold, iouThreshold, maxDetections, boxes, scores, classes, boxFormat, normalized,
+                    classOffset, binaryThreshold, unclipRatio, List.of());
+        }
         public static final List<String> BOX_FORMATS = List.of("yxyx", "xyxy", "xywh", "cxcywh");
 
         /** The output names this decoding reads, given the single-output name ({@code output.name}, may be null). */
@@ -247,6 +265,11 @@ public record Manifest(String name, String version, String task, String file, St
                         .put("scores", scores).put("classes", classes).put("boxFormat", boxFormat)
                         .put("normalized", normalized).put("classOffset", classOffset);
                 case DB_TEXT -> out.put("binaryThreshold", binaryThreshold).put("unclipRatio", unclipRatio);
+                case YOLO_REGION -> {
+                    out.put("iouThreshold", iouThreshold);
+                    ArrayNode pairs = out.putArray("anchors");
+                    anchors.forEach(pairs::add);
+                }
                 default -> out.put("iouThreshold", iouThreshold);
             }
         }

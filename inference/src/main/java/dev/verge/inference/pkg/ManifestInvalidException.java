@@ -10,7 +10,12 @@ public final class ManifestInvalidException extends VergeException {
     private final List<Problem> problems;
 
     public ManifestInvalidException(List<Problem> problems) {
-        super(ErrorKind.UNPROCESSABLE, "manifest_invalid", describe(problems));
+        this(Manifest.FILE_NAME, problems);
+    }
+
+    /** Problems of another document that a manifest is derived from (a Custom Vision export's files). */
+    public ManifestInvalidException(String document, List<Problem> problems) {
+        super(ErrorKind.UNPROCESSABLE, "manifest_invalid", describe(document, problems));
         this.problems = List.copyOf(problems);
     }
 
@@ -26,8 +31,8 @@ public final class ManifestInvalidException extends VergeException {
         }
     }
 
-    private static String describe(List<Problem> problems) {
+    private static String describe(String document, List<Problem> problems) {
         String list = problems.stream().map(Problem::toString).collect(Collectors.joining("; "));
-        return "manifest.json has " + problems.size() + (problems.size() == 1 ? " problem: " : " problems: ") + list;
+        return document + " has " + problems.size() + (problems.size() == 1 ? " problem: " : " problems: ") + list;
     }
 }

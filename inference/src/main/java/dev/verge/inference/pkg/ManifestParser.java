@@ -32,7 +32,9 @@ final class ManifestParser {
             Manifest.Detection.YOLO, List.of("iouThreshold"),
             Manifest.Detection.BOXES_SCORES_CLASSES, List.of("iouThreshold", "boxes", "scores", "classes", "boxFormat",
                     "normalized", "classOffset"),
-            Manifest.Detection.DB_TEXT, List.of("binaryThreshold", "unclipRatio"));
+            Manifest.Detection.DB_TEXT, List.of("binaryThreshold", "unclipRatio"),
+            Manifest.Detection.YOLO_REGION, List.of("iouThreshold", "anchors"));
+    static final int MAX_ANCHORS = 64;
     static final int DEFAULT_MULTIPLE = 32;
     static final int DEFAULT_MAX_SIDE = 960;
     static final int MAX_DETECTIONS = 10_000;
@@ -311,16 +313,18 @@ final class ManifestParser {
         }
         boolean bsc = Manifest.Detection.BOXES_SCORES_CLASSES.equals(decoding);
         boolean db = Manifest.Detection.DB_TEXT.equals(decoding);
+        boolean region = Manifest.Detection.YOLO_REGION.equals(decoding);
         if (bsc && node.has("name")) {
             problem("output.name", "decoding boxes-scores-classes reads three outputs: name them in output.boxes,"
                     + " output.scores and output.classes");
         }
         String name = bsc ? null : optionalText(node, "output.name");
         double scoreThreshold = number(node.get("scoreThreshold"), "output.scoreThreshold",
-                db ? 0.6 : bsc ? 0.5 : 0.25, 0, 1);
+                db ? 0.6 : bsc ? 0.5 : region ? 0.1 : 0.25, 0, 1);
         double iouThreshold = number(node.get("iouThreshold"), "output.iouThreshold", 0.45, 0, 1);
-        int maxDetections = integer(node.get("maxDetections"), "output.maxDetections", db ? 1000 : 100, 1,
-                MAX_DETECTIONS);
+        int maxDetections = integer(node.get("maxDetections"), "output.maxDetections", db ? 1000 : region ? 20 : 100,
+                1, MAX_DETECTIONS);
+        List<Double> anchors = region ? anchors(node.get("anchors")) : List.of();
         String boxes = outputName(node, "boxes", "detection_boxes");
         String scores = outputName(node, "scores", "detection_scores");
         String classes = outputName(node, "classes", "detection_classes");
@@ -343,12 +347,34 @@ final class ManifestParser {
                     + " [\"text\"]), found " + labels.size());
         }
         if (Double.isNaN(scoreThreshold) || Double.isNaN(iouThreshold) || maxDetections < 0 || boxFormat == null
-                || classOffset < 0 || Double.isNaN(binaryThreshold) || Double.isNaN(unclipRatio)) {
+                || classOffset < 0 || Double.isNaN(binaryThreshold) || Double.isNaN(unclipRatio) || anchors == null) {
             return null;
         }
         return new Manifest.OutputSpec(name, null, new Manifest.Detection(decoding, scoreThreshold, iouThreshold,
                 maxDetections, boxes, scores, classes, boxFormat, normalized, classOffset, binaryThreshold,
-                unclipRatio));
+                unclipRatio, anchors));
+    }
+
+    /** yolo-region anchors: pairs of positive widths and heights in grid cells; Custom Vision's when left out. */
+    private List<Double> anchors(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Manifest.Detection.CUSTOM_VISION_ANCHORS;
+        }
+        if (!node.isArray() || node.isEmpty() || node.size() % 2 != 0 || node.size() > 2 * MAX_ANCHORS) {
+            problem("output.anchors", "expected an array of anchor widths and heights in pairs (w0, h0, w1, h1, ...),"
+                    + " at most " + MAX_ANCHORS + " anchors, found " + describe(node));
+            return null;
+        }
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode v = node.get(i);
+            if (!v.isNumber() || !(v.doubleValue() > 0) || Double.isInfinite(v.doubleValue())) {
+                problem("output.anchors[" + i + "]", "expected a number greater than 0, found " + describe(v));
+                return null;
+            }
+            values.add(v.doubleValue());
+        }
+        return values;
     }
 
     private String outputName(JsonNode node, String field, String fallback) {

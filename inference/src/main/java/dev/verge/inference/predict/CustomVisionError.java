@@ -34,6 +34,8 @@ public record CustomVisionError(String code, String message, String error) {
             Map.entry("busy", "ErrorPredictionServiceUnavailable"),
             Map.entry("shutting_down", "ErrorPredictionServiceUnavailable"),
             Map.entry("model_not_found", "NotFoundIteration"),
+            Map.entry("model_version_not_found", "NotFoundIteration"),
+            Map.entry("no_production_version", "NotFoundIteration"),
             Map.entry("internal_error", "ErrorPrediction"));
 
     public static CustomVisionError of(VergeException e) {

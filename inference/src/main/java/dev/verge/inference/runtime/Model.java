@@ -1,10 +1,12 @@
 package dev.verge.inference.runtime;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.verge.inference.detect.Candidate;
 import dev.verge.inference.detect.DetectionHead;
 import dev.verge.inference.detect.DetectorOutputException;
@@ -47,13 +49,16 @@ public final class Model implements AutoCloseable {
     private final ModelInfo info;
     private final Preprocessor preprocessor;
     private final boolean dynamicBatch;
+    /** The model takes float16 (fp16 exports): the preprocessed floats are converted on the way in. */
+    private final boolean float16Input;
     private final BufferPool buffers;
     /** Null for classification. */
     private final DetectionHead detectionHead;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Model(OrtEnvironment env, OrtSession session, Manifest manifest, ModelInfo info, boolean dynamicBatch,
-                  List<String> outputNames) {
+                  List<String> outputNames, boolean float16Input) {
+        this.float16Input = float16Input;
         this.env = env;
         this.session = session;
         this.manifest = manifest;
@@ -83,7 +88,8 @@ public final class Model implements AutoCloseable {
             ModelInfo info = new ModelInfo(manifest.name(), manifest.version(), pkg.modelSha256(), manifest.task(),
                     manifest.labels(), resolved.inputName(), resolved.inputShape(), resolved.outputName(),
                     header.defaultOpset(), header.irVersion(), env.getVersion(), threads);
-            Model model = new Model(env, session, manifest, info, resolved.dynamicBatch(), resolved.outputNames());
+            Model model = new Model(env, session, manifest, info, resolved.dynamicBatch(), resolved.outputNames(),
+                    resolved.float16Input());
             model.checkOutputOnLoad();
             return model;
         } catch (OrtException e) {
@@ -372,7 +378,7 @@ public final class Model implements AutoCloseable {
             elements *= d;
         }
         input.limit((int) elements);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
+        try (OnnxTensor tensor = inputTensor(input, shape);
              OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), new LinkedHashSet<>(names))) {
             Map<String, OutputTensor> outputs = new LinkedHashMap<>();
             for (String name : names) {
@@ -431,9 +437,12 @@ public final class Model implements AutoCloseable {
             elements *= d;
         }
         input.limit((int) elements);
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, input, shape);
+        try (OnnxTensor tensor = inputTensor(input, shape);
              OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), Set.of(info.outputName()))) {
             OnnxValue value = result.get(0);
+            if (value instanceof ai.onnxruntime.OnnxSequence maps) {
+                return ScoreMaps.read(maps, info.outputName(), info.labels());
+            }
             if (!(value instanceof OnnxTensor out) || out.getFloatBuffer() == null) {
                 throw new ModelLoadException("model output \"" + info.outputName() + "\" is not a float tensor");
             }
@@ -445,6 +454,15 @@ public final class Model implements AutoCloseable {
             throw new IllegalStateException("ONNX Runtime failed to run " + info.name() + " " + info.version() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The session's input: the floats as they are, or as float16 for an fp16 model. */
+    private OnnxTensor inputTensor(FloatBuffer input, long[] shape) throws OrtException {
+        if (!float16Input) {
+            return OnnxTensor.createTensor(env, input, shape);
+        }
+        return OnnxTensor.createTensor(env, Fp16Conversions.convertFloatBufferToFp16Buffer(input), shape,
+                OnnxJavaType.FLOAT16);
     }
 
     /** The probabilities of one image from its scores, softmax applied when the manifest says so. */

@@ -22,7 +22,7 @@ final class SessionContract {
      * {@code outputName}.
      */
     record Resolved(String inputName, long[] inputShape, boolean dynamicBatch, String outputName,
-                    List<String> outputNames) {}
+                    List<String> outputNames, boolean float16Input) {}
 
     private final List<Problem> problems = new ArrayList<>();
 
@@ -35,6 +35,7 @@ final class SessionContract {
     private Resolved check(Manifest manifest, Map<String, NodeInfo> inputs, Map<String, NodeInfo> outputs) {
         Manifest.InputSpec spec = manifest.input();
         boolean dynamicBatch = false;
+        boolean float16Input = false;
         String inputName = pick(spec.name(), inputs, "input.name", "input");
         if (inputs.size() > 1 && inputName != null) {
             problems.add(new Problem("input.name", "the model has " + inputs.size() + " inputs " + inputs.keySet()
@@ -42,6 +43,7 @@ final class SessionContract {
         }
         if (inputName != null) {
             dynamicBatch = checkInput(spec, inputName, inputs.get(inputName));
+            float16Input = inputs.get(inputName).getInfo() instanceof TensorInfo t && t.type == OnnxJavaType.FLOAT16;
         }
         List<String> outputNames = manifest.isDetection()
                 ? detectionOutputs(manifest, outputs) : classificationOutput(manifest, outputs);
@@ -51,7 +53,7 @@ final class SessionContract {
         long h = spec.isDynamicSize() ? -1 : spec.height();
         long w = spec.isDynamicSize() ? -1 : spec.width();
         long[] shape = spec.isNchw() ? new long[] {1, 3, h, w} : new long[] {1, h, w, 3};
-        return new Resolved(inputName, shape, dynamicBatch, outputNames.get(0), outputNames);
+        return new Resolved(inputName, shape, dynamicBatch, outputNames.get(0), outputNames, float16Input);
     }
 
     private List<String> classificationOutput(Manifest manifest, Map<String, NodeInfo> outputs) {
@@ -85,9 +87,9 @@ final class SessionContract {
         return names;
     }
 
-    /** Float outputs; class ids may also be integers. */
+    /** Float outputs (float16 too); class ids may also be integers. */
     private void checkNumeric(String path, String name, NodeInfo node, boolean integersToo) {
-        boolean ok = node.getInfo() instanceof TensorInfo tensor && (tensor.type == OnnxJavaType.FLOAT
+        boolean ok = node.getInfo() instanceof TensorInfo tensor && (isFloat(tensor)
                 || (integersToo && (tensor.type == OnnxJavaType.INT64 || tensor.type == OnnxJavaType.INT32)));
         if (!ok) {
             problems.add(new Problem(path, "model output \"" + name + "\" is " + node.getInfo() + "; expected a float32"
@@ -118,9 +120,9 @@ final class SessionContract {
                     + "; expected a float32 tensor"));
             return false;
         }
-        if (tensor.type != OnnxJavaType.FLOAT) {
+        if (!isFloat(tensor)) {
             problems.add(new Problem("input.name", "model input \"" + name + "\" takes " + tensor.onnxType
-                    + " tensors; expected float32"));
+                    + " tensors; expected float32 or float16"));
         }
         long[] shape = tensor.getShape();
         if (shape.length != 4) {
@@ -164,14 +166,17 @@ final class SessionContract {
     }
 
     private void checkOutput(Manifest manifest, String name, NodeInfo node) {
+        if (isScoreMaps(node)) {
+            return; // labels are checked against the map's keys after the first run
+        }
         if (!(node.getInfo() instanceof TensorInfo tensor)) {
             problems.add(new Problem("output.name", "model output \"" + name + "\" is " + node.getInfo()
-                    + "; expected a float32 tensor of class scores"));
+                    + "; expected a float32 tensor of class scores (or a sequence of maps from label to probability)"));
             return;
         }
-        if (tensor.type != OnnxJavaType.FLOAT) {
+        if (!isFloat(tensor)) {
             problems.add(new Problem("output.name", "model output \"" + name + "\" gives " + tensor.onnxType
-                    + " tensors; expected float32 class scores"));
+                    + " tensors; expected float32 (or float16) class scores"));
         }
         long perImage = valuesPerImage(tensor.getShape());
         if (perImage > 0 && perImage != manifest.labels().size()) {
@@ -179,6 +184,17 @@ final class SessionContract {
                     + Arrays.toString(tensor.getShape()) + " (" + perImage + " scores per image), the manifest lists "
                     + manifest.labels().size() + " labels"));
         }
+    }
+
+    /** A classifier output of ONNX-ML's ZipMap: seq(map(string or int64, float)), one map per image. */
+    static boolean isScoreMaps(NodeInfo node) {
+        return node.getInfo() instanceof ai.onnxruntime.SequenceInfo seq && seq.isSequenceOfMaps()
+                && seq.mapInfo.valueType == OnnxJavaType.FLOAT
+                && (seq.mapInfo.keyType == OnnxJavaType.STRING || seq.mapInfo.keyType == OnnxJavaType.INT64);
+    }
+
+    private static boolean isFloat(TensorInfo tensor) {
+        return tensor.type == OnnxJavaType.FLOAT || tensor.type == OnnxJavaType.FLOAT16;
     }
 
     /** Scores per image when every non-batch dimension is fixed, else -1. */

@@ -156,6 +156,42 @@ class DetectionManifestTest {
     }
 
     /** {@code fields} is the body of a manifest without name, version and sha256. */
+    @Test
+    void parse_yoloRegion_anchorsAndTheExportsDefaults_roundTrip() {
+        Manifest m = parse("""
+                {"task": "detection", "labels": ["apple", "pear"], "input": {"width": 416, "height": 416},
+                 "output": {"decoding": "yolo-region", "anchors": [1, 1, 2.5, 2]}}""");
+        Manifest.Detection d = m.output().detection();
+        assertThat(d.anchors()).containsExactly(1.0, 1.0, 2.5, 2.0);
+        assertThat(d.scoreThreshold()).isEqualTo(0.1);
+        assertThat(d.iouThreshold()).isEqualTo(0.45);
+        assertThat(d.maxDetections()).isEqualTo(20);
+        assertThat(Manifest.parse(m.toJson())).isEqualTo(m);
+        Manifest defaults = parse("""
+                {"task": "detection", "labels": ["apple"], "input": {"width": 416, "height": 416},
+                 "output": {"decoding": "yolo-region"}}""");
+        assertThat(defaults.output().detection().anchors()).isEqualTo(Manifest.Detection.CUSTOM_VISION_ANCHORS);
+    }
+
+    @Test
+    void parse_yoloRegionWithOddOrNegativeAnchors_refusedWithThePath() {
+        assertThatThrownBy(() -> parse("""
+                {"task": "detection", "labels": ["apple"], "input": {"width": 416, "height": 416},
+                 "output": {"decoding": "yolo-region", "anchors": [1, 1, 2]}}"""))
+                .isInstanceOfSatisfying(ManifestInvalidException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::path).containsExactly("output.anchors"));
+        assertThatThrownBy(() -> parse("""
+                {"task": "detection", "labels": ["apple"], "input": {"width": 416, "height": 416},
+                 "output": {"decoding": "yolo-region", "anchors": [1, -1]}}"""))
+                .isInstanceOfSatisfying(ManifestInvalidException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::path).containsExactly("output.anchors[1]"));
+        assertThatThrownBy(() -> parse("""
+                {"task": "detection", "labels": ["apple"], "input": {"width": 416, "height": 416},
+                 "output": {"decoding": "yolo", "anchors": [1, 1]}}"""))
+                .isInstanceOfSatisfying(ManifestInvalidException.class, e -> assertThat(e.problems())
+                        .extracting(Problem::path).containsExactly("output.anchors"));
+    }
+
     private static Manifest parse(String fields) {
         String json = "{\"name\": \"m\", \"version\": \"1\", \"sha256\": \"" + SHA + "\", " + fields.strip().substring(1);
         return Manifest.parse(json.getBytes(StandardCharsets.UTF_8));

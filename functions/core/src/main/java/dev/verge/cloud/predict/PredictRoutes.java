@@ -85,6 +85,14 @@ public final class PredictRoutes implements RouteGroup {
         return call;
     }
 
+    /**
+     * {@code POST .../predict} for another route's call (the Custom Vision SDK paths): path parameter {@code name},
+     * authenticated as the predict routes are.
+     */
+    ApiResponse predictImage(ApiCall call, Optional<String> version) {
+        return predict(authorized(call), version);
+    }
+
     private ApiResponse predict(ApiCall call, Optional<String> version) {
         long declared = call.header("Content-Length").map(PredictRoutes::parseLength).orElse(-1L);
         try (ModelSlot.Lease lease = models.acquire(call.path("name"), version)) {

@@ -12,6 +12,7 @@ import dev.verge.cloud.registry.PackageInspector.Opening;
 import dev.verge.cloud.registry.PackageInspector.Unopenable;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
+import dev.verge.inference.pkg.CustomVisionExport;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -83,11 +84,67 @@ public final class ModelRegistry {
      * @throws VergeException             400/413 for bad input (empty, too large, invalid name)
      */
     public Registration register(InputStream packageZip, String expectedName, PackageSource source) {
+        return register(packageZip, expectedName, null, source);
+    }
+
+    /**
+     * Like {@link #register(InputStream, String, PackageSource)}, with the version the caller means
+     * ({@code expectedVersion}, may be null). A Custom Vision ONNX export, which names neither, needs both: it
+     * is registered as the Verge package derived from it ({@link CustomVisionExport}).
+     */
+    public Registration register(InputStream packageZip, String expectedName, String expectedVersion, PackageSource source) {
         if (expectedName != null) {
             ModelNames.checkName(expectedName);
         }
+        if (expectedVersion != null) {
+            ModelNames.checkVersion(expectedVersion);
+        }
         try (SpooledPackage spooled = SpooledPackage.spool(packageZip, config.maxPackageBytes(), config.tempDir())) {
-            return registerSpooled(spooled, expectedName, null, source, null);
+            return registerSpooled(spooled, expectedName, expectedVersion, source, null);
+        }
+    }
+
+    /**
+     * A Custom Vision export becomes the package derived from it (same export, same package bytes), which is
+     * then registered as any upload, written to its canonical key even when the export was dropped there. An
+     * export that cannot be served is recorded as rejected, under the export's own sha256.
+     */
+    private Registration registerExport(SpooledPackage export, String expectedName, String expectedVersion,
+                                        PackageSource source) {
+        if (expectedName == null || expectedVersion == null) {
+            throw new VergeException(ErrorKind.BAD_REQUEST, "export_needs_name_and_version",
+                    "a Custom Vision export names no model or version: upload it to /api/models/{name}/versions?version={v}"
+                            + " (./verge models register export.zip --name NAME --version V) or put it at "
+                            + packageKey("{name}", "{version}"));
+        }
+        String name = ModelNames.checkName(expectedName);
+        String version = ModelNames.checkVersion(expectedVersion);
+        java.nio.file.Path converted = null;
+        try {
+            try {
+                converted = inspector.packageOfExport(export.file(), name, version);
+            } catch (VergeException e) {
+                throw reject(name, version, export, null, e, source);
+            }
+            try (SpooledPackage pkg = SpooledPackage.spool(java.nio.file.Files.newInputStream(converted),
+                    config.maxPackageBytes(), config.tempDir())) {
+                Registration registration = registerSpooled(pkg, name, version, source, null);
+                if (!registration.created()) {
+                    // the same export dropped at its key again has replaced the package there: put the package back
+                    restorePackage(name, version, pkg, true);
+                }
+                return registration;
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the package derived from a Custom Vision export", e);
+        } finally {
+            if (converted != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(converted);
+                } catch (java.io.IOException ignored) {
+                    // a temp file left behind is cleaned with the temp folder
+                }
+            }
         }
     }
 
@@ -97,6 +154,9 @@ public final class ModelRegistry {
      */
     private Registration registerSpooled(
             SpooledPackage spooled, String expectedName, String expectedVersion, PackageSource source, String storedEtag) {
+        if (CustomVisionExport.isExport(spooled.file())) {
+            return registerExport(spooled, expectedName, expectedVersion, source);
+        }
         Opening opening = inspector.open(spooled.file());
         try {
             Optional<Identity> identity = switch (opening) {
@@ -189,12 +249,23 @@ public final class ModelRegistry {
 
     /** Uploading a registered package again puts it back if its blob went missing (deleted by hand, lost bucket). */
     private void restorePackageIfMissing(String name, String version, SpooledPackage spooled) {
+        restorePackage(name, version, spooled, false);
+    }
+
+    /** Puts a registered version's package back when its blob is missing, or ({@code orReplaced}) holds other bytes. */
+    private void restorePackage(String name, String version, SpooledPackage spooled, boolean orReplaced) {
         String blobKey = packageKey(name, version);
         Optional<Revisioned<VersionRecord>> current = versions.get(VersionRecord.key(name, version));
-        if (current.isEmpty() || current.get().value().status() != VersionStatus.REGISTERED || blobs.head(blobKey).isPresent()) {
+        if (current.isEmpty() || current.get().value().status() != VersionStatus.REGISTERED) {
             return;
         }
-        LOG.log(Level.WARNING, () -> "the package of " + name + "/" + version + " was missing from the blob store; restoring it");
+        Optional<BlobInfo> stored = blobs.head(blobKey);
+        boolean replaced = orReplaced && stored.isPresent() && !stored.get().etag().equals(current.get().value().packageEtag());
+        if (stored.isPresent() && !replaced) {
+            return;
+        }
+        LOG.log(Level.WARNING, () -> "the package of " + name + "/" + version + " was " + (replaced ? "replaced in" : "missing from")
+                + " the blob store; restoring it");
         try (InputStream in = spooled.open()) {
             BlobInfo info = blobs.put(blobKey, in, spooled.size(), "application/zip");
             VersionRecord record = current.get().value();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.api.CloudJson;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
+import dev.verge.inference.pkg.CustomVisionExport;
 import dev.verge.inference.pkg.ManifestInvalidException;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.pkg.PackageDigestMismatchException;
@@ -85,6 +86,33 @@ final class PackageInspector {
         } catch (RuntimeException e) {
             pkg.close();
             throw e;
+        }
+    }
+
+    /**
+     * Writes the Verge package derived from a Custom Vision export into a new temp file (the caller deletes it);
+     * throws the inference module's error when the export cannot be served.
+     */
+    Path packageOfExport(Path exportZip, String name, String version) {
+        Path target;
+        try {
+            java.nio.file.Files.createDirectories(workDir);
+            target = java.nio.file.Files.createTempFile(workDir, "verge-export-", ".zip");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp file in " + workDir, e);
+        }
+        loading.acquireUninterruptibly(); // reading the export's signature opens an ONNX Runtime session
+        try {
+            return CustomVisionExport.writePackage(exportZip, name, version, target, limits, workDir);
+        } catch (RuntimeException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(target);
+            } catch (IOException ignored) {
+                // the error matters more than a temp file
+            }
+            throw e;
+        } finally {
+            loading.release();
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * The registry's HTTP routes:
  * <pre>
- * POST /api/models/{name}/versions                    body: the package zip      201 new, 200 same bytes again
+ * POST /api/models/{name}/versions[?version=v]        body: the package zip      201 new, 200 same bytes again
+ *                                                      (or a Custom Vision ONNX export: then ?version= is required)
  * GET  /api/models                                     {"models": [...]}
  * GET  /api/models/{name}/versions                     {"name": ..., "versions": [...]}
  * GET  /api/models/{name}/versions/{version}           the version
@@ -65,7 +66,8 @@ public final class RegistryRoutes implements RouteGroup {
                             + " e.g. curl --data-binary @package.zip), found " + type);
         });
         String by = call.query("by").filter(s -> !s.isBlank()).map(ModelNames::printable).orElse(call.caller().name());
-        Registration registration = registry.register(call.request().body(), name, PackageSource.api(by));
+        String expectedVersion = call.query("version").filter(s -> !s.isBlank()).orElse(null);
+        Registration registration = registry.register(call.request().body(), name, expectedVersion, PackageSource.api(by));
         ModelVersion version = registration.version();
         ApiResponse response = ApiResponse.json(registration.created() ? 201 : 200, version);
         return registration.created()

@@ -647,4 +647,108 @@ public abstract class CloudApiContract {
         assertThat(json(answer).path("iteration").asText()).isEqualTo("1");
         assertError(refused, 401, "device_unauthorized");
     }
+
+    // ---- the Custom Vision prediction SDKs' paths -------------------------------------------------
+
+    @Test
+    void customVisionSdk_everyPathWithPredictionKey_answersAsPredict() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        upload(model, RegistryPackages.valid(model, "2"));
+        stage(model, "2", "{\"stage\": \"production\"}");
+        byte[] apple = dev.verge.demo.SampleImages.jpeg("ripe-red-apple");
+
+        for (String path : List.of("/api/customvision/v3.1/Prediction/" + model + "/classify/iterations/1/image",
+                "/api/customvision/v3.0/prediction/" + model + "/classify/iterations/1/image/nostore",
+                "/api/customvision/v3.1/prediction/" + model + "/detect/iterations/1/image?application=sdk")) {
+            ApiResponse response = call("POST", path, apple, Map.of("Prediction-Key", apiKey(),
+                    "Content-Type", "application/octet-stream"));
+
+            assertThat(response.status()).as(path + ": " + new String(response.bodyBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
+            assertThat(json(response).path("project").asText()).isEqualTo(model);
+            assertThat(json(response).path("iteration").asText()).isEqualTo("1");
+            assertThat(names(json(response).path("predictions"), "tagName")).first().isEqualTo("ripe");
+        }
+        ApiResponse production = call("POST", "/api/customvision/v3.1/Prediction/" + model
+                + "/classify/iterations/production/image", apple, Map.of("Prediction-Key", apiKey(),
+                "Content-Type", "image/jpeg"));
+        assertThat(json(production).path("iteration").asText()).isEqualTo("2");
+    }
+
+    @Test
+    void customVisionSdk_multipartImageData_answered() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        String boundary = "sdk-boundary";
+        java.io.ByteArrayOutputStream multipart = new java.io.ByteArrayOutputStream();
+        multipart.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=imageData\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        multipart.writeBytes(dev.verge.demo.SampleImages.jpeg("unripe-green-pear"));
+        multipart.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+
+        ApiResponse response = call("POST", "/api/customvision/v3.1/Prediction/" + model + "/classify/iterations/1/image",
+                multipart.toByteArray(), Map.of("Prediction-Key", apiKey(),
+                        "Content-Type", "multipart/form-data; boundary=" + boundary));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(names(json(response).path("predictions"), "tagName")).first().isEqualTo("unripe");
+    }
+
+    @Test
+    void customVisionSdk_errors_inThePredictionApisShapeWithVergesCode() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        String path = "/api/customvision/v3.1/Prediction/" + model + "/classify/iterations/1/image";
+        byte[] apple = dev.verge.demo.SampleImages.jpeg("ripe-red-apple");
+
+        JsonNode noKey = customVisionError(call("POST", path, apple, Map.of("Content-Type", "image/jpeg")), 401);
+        JsonNode wrongKey = customVisionError(call("POST", path, apple, Map.of("Prediction-Key", "wrong",
+                "Content-Type", "image/jpeg")), 401);
+        JsonNode notAnImage = customVisionError(call("POST", path, "hello".getBytes(StandardCharsets.UTF_8),
+                Map.of("Prediction-Key", apiKey(), "Content-Type", "application/octet-stream")), 400);
+        JsonNode noVersion = customVisionError(call("POST", "/api/customvision/v3.1/Prediction/" + model
+                + "/classify/iterations/Iteration9/image", apple, Map.of("Prediction-Key", apiKey(),
+                "Content-Type", "image/jpeg")), 404);
+        JsonNode url = customVisionError(call("POST", "/api/customvision/v3.1/Prediction/" + model
+                + "/classify/iterations/1/url", "{\"url\": \"https://example.com/a.jpg\"}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Prediction-Key", apiKey(), "Content-Type", "application/json")), 400);
+        JsonNode otherApi = customVisionError(call("POST", "/api/customvision/v2.0/Prediction/" + model
+                + "/classify/iterations/1/image", apple, Map.of("Prediction-Key", apiKey(), "Content-Type", "image/jpeg")), 404);
+
+        assertThat(noKey.path("code").asText()).isNotBlank();
+        assertThat(wrongKey.path("code").asText()).isNotBlank();
+        assertThat(notAnImage.path("code").asText()).isEqualTo("BadRequestImageFormat");
+        assertThat(notAnImage.path("error").asText()).isEqualTo("image_unsupported_format");
+        assertThat(noVersion.path("code").asText()).isEqualTo("NotFoundIteration");
+        assertThat(url.path("code").asText()).isEqualTo("BadRequestNotSupported");
+        assertThat(otherApi.path("error").asText()).isEqualTo("route_not_found");
+    }
+
+    @Test
+    void customVisionSdk_predictionKeyBesideDeviceId_isTheDevicesKey() throws Exception {
+        upload(model, RegistryPackages.valid(model, "1"));
+        String device = "cv-" + model;
+        ApiResponse created = call("POST", "/api/devices", ("{\"id\": \"" + device + "\", \"group\": \"g-" + model + "\"}")
+                .getBytes(StandardCharsets.UTF_8), Map.of("x-api-key", apiKey(), "Content-Type", "application/json"));
+        String key = json(created).path("primaryKey").asText();
+        String path = "/api/customvision/v3.1/Prediction/" + model + "/classify/iterations/1/image";
+        byte[] apple = dev.verge.demo.SampleImages.jpeg("ripe-red-apple");
+
+        ApiResponse answer = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device,
+                "Prediction-Key", key));
+        ApiResponse refused = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device,
+                "Prediction-Key", apiKey()));
+
+        assertThat(answer.status()).as(new String(answer.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(customVisionError(refused, 401).path("error").asText()).isEqualTo("device_unauthorized");
+    }
+
+    /** An error as the Custom Vision prediction API gives it: code and message, Verge's code in error. */
+    private static JsonNode customVisionError(ApiResponse response, int status) throws IOException {
+        String text = new String(response.bodyBytes(), StandardCharsets.UTF_8);
+        assertThat(response.status()).as(text).isEqualTo(status);
+        JsonNode body = json(response);
+        assertThat(body.path("code").asText()).as(text).isNotBlank();
+        assertThat(body.path("message").asText()).as(text).isNotBlank().doesNotContain("\tat ");
+        assertThat(body.path("error").asText()).as(text).isNotBlank();
+        return body;
+    }
 }
