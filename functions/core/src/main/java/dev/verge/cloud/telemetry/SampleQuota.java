@@ -7,7 +7,6 @@ import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
@@ -17,11 +16,12 @@ import java.util.Optional;
  * and counted in {@code refused}. A sample is counted before it is written, so an upload that fails
  * afterwards still uses its part of the quota.
  */
-final class SampleQuota {
+public final class SampleQuota {
     static final String COLLECTION = "sample-quotas";
     private static final System.Logger LOG = System.getLogger(SampleQuota.class.getName());
 
-    record Day(String deviceId, LocalDate day, int count, long bytes, long refused) {}
+    /** One device's uploads of one UTC day ({@code yyyy-mm-dd}). */
+    public record Day(String deviceId, String day, int count, long bytes, long refused) {}
 
     private final JsonCollection<Day> days;
     private final int maxCount;
@@ -35,7 +35,7 @@ final class SampleQuota {
 
     /** Takes one sample of {@code size} bytes from the device's quota of today, or refuses it. */
     void take(String deviceId, long size, Instant now) {
-        LocalDate day = now.atZone(ZoneOffset.UTC).toLocalDate();
+        String day = now.atZone(ZoneOffset.UTC).toLocalDate().toString();
         String key = deviceId + "/" + day;
         for (int attempt = 0; attempt < 50; attempt++) {
             Optional<Revisioned<Day>> current = days.get(key);
