@@ -57,7 +57,7 @@ param webhookSecretGitHub string = newGuid()
 @secure()
 param webhookSecretGeneric string = newGuid()
 
-@description('VERGE_EVENT_RULES: JSON rules for registry events (see EventRules in functions/core); empty: the built-in rules')
+@description('VERGE_EVENT_RULES: JSON rules for registry events (see EventRules in functions/core; each rule names its sources); empty: the built-in rules, where every source registers versions but nothing promotes or archives')
 param eventRules string = ''
 
 @description('Models (comma-separated) whose production version is loaded when an instance starts, not at the first prediction')

@@ -29,6 +29,11 @@ public final class ReportWindow {
         this.skew = skew;
     }
 
+    /** What {@code deviceId}, sent {@code sent}, may report at {@code now}. */
+    public static ReportWindow of(String deviceId, List<SentVersion> sent, Instant now, RightsConfig config) {
+        return new ReportWindow(deviceId, sent, now, config.retention(), config.clockSkew());
+    }
+
     /** A window that refuses nothing (for tests of what is made of telemetry, and tools that replay it). */
     public static ReportWindow open(Instant now) {
         return new ReportWindow(null, List.of(), now, null, null);
