@@ -466,6 +466,12 @@ var appSettings = {
   VERGE_DRIFT_WINDOW_HOURS: '6'
   VERGE_DRIFT_THRESHOLD: '0.2'
   VERGE_DRIFT_MIN_COUNT: '100'
+  // device rights: reports of versions sent in the last 7 days, record times within 5 min of the deployment
+  // window, and per-device sample quotas per UTC day
+  VERGE_DEVICE_RETENTION_DAYS: '7'
+  VERGE_DEVICE_CLOCK_SKEW_SECONDS: '300'
+  VERGE_SAMPLES_PER_DEVICE_PER_DAY: '500'
+  VERGE_SAMPLE_MB_PER_DEVICE_PER_DAY: '100'
   // Flex Consumption runs blob triggers only from Event Grid: modelBlobCreated registers uploads instead
   'AzureWebJobs.modelBlob.Disabled': 'true'
 }
