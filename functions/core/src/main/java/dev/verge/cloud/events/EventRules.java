@@ -7,7 +7,6 @@ import dev.verge.cloud.registry.Stage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,8 +59,8 @@ public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs
 
     /** Registration only: every source may register versions, none promotes or archives. */
     public static EventRules defaults() {
-        return new EventRules(List.of(new RepositoryRule(null, List.copyOf(EnumSet.allOf(EventSource.class)).stream()
-                .map(EventSource::json).toList(), null, null, null, Map.of(), false)), List.of(new BlobRule(null, null)));
+        return new EventRules(List.of(new RepositoryRule(null, SOURCE_NAMES, null, null, null, Map.of(), false)),
+                List.of(new BlobRule(null, null)));
     }
 
     /** Reads a rules document: JSON text, or (when it does not start with '{') the path of a JSON file. */
@@ -90,9 +89,12 @@ public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs
     }
 
     /**
-     * One rule for repositories; null fields take the defaults.
+     * One rule for repositories; null fields take the defaults, except the sources: a rule names them.
      *
+     * @param source  one source the rule applies to
+     * @param sources several; the rule applies to {@code source} and every one of {@code sources}
      * @param promote tag, alias or stage name -> Verge stage ({@code production}, {@code staging}, ...)
+     * @param archive whether a deleted artifact archives its version (default true)
      */
     public record RepositoryRule(String source, List<String> sources, String repository, String model, String versionTags,
                                  Map<String, String> promote, Boolean archive) {
@@ -107,25 +109,21 @@ public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs
             promote = promote == null ? DEFAULT_PROMOTE : Map.copyOf(new LinkedHashMap<>(promote));
         }
 
-        /** A rule for the sources named, with the other fields' defaults. */
-        public static RepositoryRule forSources(EventSource... from) {
-            return new RepositoryRule(null, java.util.Arrays.stream(from).map(EventSource::json).toList(), null, null, null, null, null);
-        }
-
         /** The sources this rule applies to. */
         public List<EventSource> named() {
+            return names().stream().map(EventSource::parse).flatMap(Optional::stream).distinct().toList();
+        }
+
+        private List<String> names() {
             List<String> names = new java.util.ArrayList<>(sources);
             if (source != null) {
                 names.add(source);
             }
-            return names.stream().map(EventSource::parse).flatMap(Optional::stream).distinct().toList();
+            return names;
         }
 
         void check() {
-            List<String> names = new java.util.ArrayList<>(sources);
-            if (source != null) {
-                names.add(source);
-            }
+            List<String> names = names();
             if (names.isEmpty()) {
                 throw new IllegalArgumentException("the rule for repository " + repository + " names no source: add \"source\": \"<one of "
                         + SOURCE_NAMES + ">\" or \"sources\": [...]; a rule applies only to the sources it names");
