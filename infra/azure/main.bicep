@@ -57,7 +57,7 @@ param webhookSecretGitHub string = newGuid()
 @secure()
 param webhookSecretGeneric string = newGuid()
 
-@description('VERGE_EVENT_RULES: JSON rules for registry events (see EventRules in functions/core); empty: the built-in rules')
+@description('VERGE_EVENT_RULES: JSON rules for registry events (see EventRules in functions/core; each rule names its sources); empty: the built-in rules, where every source registers versions but nothing promotes or archives')
 param eventRules string = ''
 
 @description('During a signing-key rotation only: the next key\'s Ed25519 public key (Base64 X.509), announced to every device (README: rotating the signing key)')
@@ -477,6 +477,12 @@ var appSettings = {
   VERGE_DRIFT_WINDOW_HOURS: '6'
   VERGE_DRIFT_THRESHOLD: '0.2'
   VERGE_DRIFT_MIN_COUNT: '100'
+  // device rights: reports of versions sent in the last 7 days, record times within 5 min of the deployment
+  // window, and per-device sample quotas per UTC day
+  VERGE_DEVICE_RETENTION_DAYS: '7'
+  VERGE_DEVICE_CLOCK_SKEW_SECONDS: '300'
+  VERGE_SAMPLES_PER_DEVICE_PER_DAY: '500'
+  VERGE_SAMPLE_MB_PER_DEVICE_PER_DAY: '100'
   // Flex Consumption runs blob triggers only from Event Grid: modelBlobCreated registers uploads instead
   'AzureWebJobs.modelBlob.Disabled': 'true'
 }

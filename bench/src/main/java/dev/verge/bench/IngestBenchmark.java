@@ -11,7 +11,13 @@ import dev.verge.wire.telemetry.TelemetryAnswer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import dev.verge.cloud.rights.ReportWindow;
+import dev.verge.cloud.rights.RightsConfig;
+import dev.verge.cloud.rights.SentVersion;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,8 +64,12 @@ public class IngestBenchmark {
         Clock clock = Clock.fixed(START.plusSeconds(hours * 3600L), ZoneOffset.UTC);
         InMemoryMetadataStore metadata = new InMemoryMetadataStore();
         // the benchmark calls ingest with an authenticated device, so the registry is never asked
+        // every record is checked against the device's window, as in the cloud: the version was sent a day before
+        List<SentVersion> sent = List.of(new SentVersion("cam-1", "fruit-quality", "1", "dep-1", START.minus(Duration.ofDays(1)),
+                START.minus(Duration.ofDays(1)), START));
         services = new AnalyticsServices(new InMemoryBlobStore(clock), metadata, clock, AnalyticsConfig.defaults(),
-                new DeviceRegistry(metadata, clock));
+                new DeviceRegistry(metadata, clock), d -> ReportWindow.of(d.deviceId(), sent, clock.instant(), RightsConfig.defaults()),
+                RightsConfig.defaults(), (m, v) -> Optional.of(START));
         device = new AuthenticatedDevice("cam-1", "line-1");
         String json = TelemetryBatches.batch("BATCH-ID", "cam-1", 0,
                 TelemetryBatches.records(7, RECORDS, START, hours, "fruit-quality", "1", 0.7, 50)).toString();

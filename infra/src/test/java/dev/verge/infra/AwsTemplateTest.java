@@ -324,7 +324,17 @@ class AwsTemplateTest {
             assertThat(parsed.blobRule(bucket, "models/fruit-quality/3/package.zip")).isPresent();
             assertThat(parsed.blobRule("someone-elses-bucket", "models/fruit-quality/3/package.zip")).isEmpty();
             assertThat(parsed.repositoryRule(EventSource.EVENTBRIDGE, "verge/fruit-quality")).as("ECR pushes still count")
-                    .hasValueSatisfying(rule -> assertThat(rule.versionOf("3")).contains("3"));
+                    .hasValueSatisfying(rule -> {
+                        assertThat(rule.versionOf("3")).contains("3");
+                        assertThat(rule.promotionOf("prod")).isPresent();
+                    });
+            for (EventSource webhook : EventSource.WEBHOOKS) {
+                assertThat(parsed.repositoryRule(webhook, "verge/fruit-quality")).as("%s registers only", webhook)
+                        .hasValueSatisfying(rule -> {
+                            assertThat(rule.promotionOf("prod")).isEmpty();
+                            assertThat(rule.archive()).isFalse();
+                        });
+            }
         }
     }
 

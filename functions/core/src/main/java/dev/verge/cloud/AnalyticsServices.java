@@ -14,7 +14,12 @@ import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.telemetry.Samples;
 import dev.verge.cloud.telemetry.TelemetryIngest;
 import dev.verge.cloud.telemetry.TelemetryRoutes;
+import dev.verge.cloud.analytics.DeploymentStarts;
+import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.rights.ReportWindow;
+import dev.verge.cloud.rights.RightsConfig;
 import java.time.Clock;
+import java.util.function.Function;
 import java.util.List;
 
 /**
@@ -30,13 +35,19 @@ public final class AnalyticsServices {
     private final Samples samples;
     private final List<RouteGroup> routeGroups;
 
+    /**
+     * @param windows     what each device may report (see {@code DeviceRights#reportWindow})
+     * @param starts      when each model version was first deployed: drift baselines start there
+     */
     public AnalyticsServices(BlobStore blobs, MetadataStore metadata, Clock clock, AnalyticsConfig config,
-                             DeviceAuthenticator devices) {
+                             DeviceAuthenticator devices, Function<AuthenticatedDevice, ReportWindow> windows,
+                             RightsConfig rights, DeploymentStarts starts) {
         this.rollups = new RollupStore(metadata);
-        this.drift = new DriftMonitor(metadata, rollups, clock, config);
+        this.drift = new DriftMonitor(metadata, rollups, clock, config, starts);
         this.analytics = new Analytics(rollups, drift, clock);
-        this.ingest = new TelemetryIngest(metadata, rollups, clock, config, this::afterRollup);
-        this.samples = new Samples(blobs, metadata, clock, config.maxSampleBytes());
+        this.ingest = new TelemetryIngest(metadata, rollups, clock, config, windows, this::afterRollup);
+        this.samples = new Samples(blobs, metadata, clock, config.maxSampleBytes(), windows, rights.samplesPerDay(),
+                rights.sampleBytesPerDay());
         this.routeGroups = List.of(
                 new TelemetryRoutes(devices, ingest, samples, config.maxBatchBytes()),
                 new AnalyticsRoutes(analytics, drift));

@@ -18,6 +18,10 @@ import dev.verge.cloud.predict.LoadedModels;
 import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
+import dev.verge.cloud.rights.DeviceRights;
+import dev.verge.cloud.rights.RightsConfig;
+import dev.verge.cloud.rights.SentVersions;
+import dev.verge.cloud.rollout.Assignments;
 import dev.verge.cloud.rollout.Deployments;
 import dev.verge.cloud.rollout.DesiredStatements;
 import dev.verge.cloud.rollout.DeviceSync;
@@ -59,6 +63,8 @@ public final class CloudServices {
     private final Deployments deployments;
     private final RolloutController rollout;
     private final DeviceSync deviceSync;
+    private final SentVersions sentVersions;
+    private final DeviceRights rights;
     private final ModelEvents events;
     private final EventIntake eventIntake;
     private final AnalyticsServices analytics;
@@ -77,12 +83,15 @@ public final class CloudServices {
         this.signer = signingKeys == null ? null : signingKeys.current();
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
-        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices);
+        this.sentVersions = new SentVersions(metadata);
+        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, RightsConfig.fromEnv(System.getenv()), clock);
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices,
+                rights::reportWindow, rights.config(), deployments::firstDeployed);
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
                 new StatusReportHealth(devices), new PredictionDrift(analytics.rollups(), clock))));
-        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds());
+        this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds(), sentVersions);
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
         this.api = new CloudApi(routeGroups(), auth);
@@ -93,7 +102,7 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        PredictRoutes predict = new PredictRoutes(loadedModels, config.predict(), auth, devices);
+        PredictRoutes predict = new PredictRoutes(loadedModels, config.predict(), auth, devices, rights);
         List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
                 predict, new CustomVisionPredictionRoutes(predict), new DeviceRoutes(devices),
                 new RolloutRoutes(deployments, rollout, deviceSync, devices, signingKeys == null ? null
@@ -121,6 +130,11 @@ public final class CloudServices {
     /** The device registry, which is also the {@code DeviceAuthenticator} of every device route. */
     public DeviceRegistry devices() {
         return devices;
+    }
+
+    /** What each device may predict and report. */
+    public DeviceRights rights() {
+        return rights;
     }
 
     public Deployments deployments() {

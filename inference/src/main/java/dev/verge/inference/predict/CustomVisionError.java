@@ -54,6 +54,7 @@ public record CustomVisionError(String code, String message, String error) {
             case NOT_FOUND -> "NotFound";
             case METHOD_NOT_ALLOWED -> "BadRequestNotSupported";
             case CONFLICT -> "Conflict";
+            case TOO_MANY_REQUESTS -> "TooManyRequests";
             case PAYLOAD_TOO_LARGE -> "BadRequestImageSizeBytes";
             case UNSUPPORTED_MEDIA_TYPE -> "UnsupportedMediaType";
             case NOT_READY, UPSTREAM_FAILED -> "ErrorPredictionServiceUnavailable";

@@ -27,7 +27,8 @@ class ApiHandlerTelemetryApiTest extends TelemetryApiContract {
 
     @BeforeAll
     static void start() {
-        handler = new ApiHandler(Emulators.newServices(CloudConfig.withApiKeys(KEY)).api());
+        handler = new ApiHandler(Emulators.newServices(CloudConfig.withApiKeys(KEY)
+                .withSigningKey(dev.verge.cloud.rollout.PackageSigner.generate().privateKeyBase64())).api());
     }
 
     @Override

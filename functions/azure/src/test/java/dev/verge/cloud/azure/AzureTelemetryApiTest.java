@@ -28,7 +28,8 @@ class AzureTelemetryApiTest extends TelemetryApiContract {
         AzureApp app = AzureApp.create(Map.of(
                 "VERGE_STORAGE", Azurite.shared().connectionString(),
                 "VERGE_TABLE", "telemetrycontract",
-                "VERGE_API_KEY", KEY));
+                "VERGE_API_KEY", KEY,
+                "VERGE_SIGNING_KEY", dev.verge.cloud.rollout.PackageSigner.generate().privateKeyBase64()));
         api = new ApiFunction(() -> app);
         dashboard = new DashboardFunction(() -> app);
     }

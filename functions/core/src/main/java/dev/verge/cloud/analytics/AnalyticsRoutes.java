@@ -21,6 +21,7 @@ import java.util.Map;
  * GET /api/analytics/drift-alerts?model=&amp;version=                   stored drift alerts
  * PUT /api/analytics/baselines/{model}/{version}                    {"labels": {"ripe": 70, "unripe": 30}, "confidence": [10 counts]}
  * GET /api/analytics/baselines/{model}/{version}                    the baseline in use
+ * DELETE /api/analytics/baselines/{model}/{version}                 reset it: the next one is made of data after now
  * </pre>
  * {@code from}/{@code to} are ISO-8601 instants ({@code 2026-12-02T10:00:00Z}) or dates ({@code 2026-12-02}, UTC).
  */
@@ -45,7 +46,9 @@ public final class AnalyticsRoutes implements RouteGroup {
                 .get("/api/analytics/drift-alerts", call -> ApiResponse.json(200, Map.of("alerts",
                         drift.alerts(call.query("model").orElse(null), call.query("version").orElse(null)))))
                 .put("/api/analytics/baselines/{model}/{version}", this::putBaseline)
-                .get("/api/analytics/baselines/{model}/{version}", this::getBaseline);
+                .get("/api/analytics/baselines/{model}/{version}", this::getBaseline)
+                .delete("/api/analytics/baselines/{model}/{version}", call -> ApiResponse.json(200,
+                        drift.resetBaseline(call.path("model"), call.path("version"), call.caller().name())));
     }
 
     private ApiResponse query(ApiCall call) {

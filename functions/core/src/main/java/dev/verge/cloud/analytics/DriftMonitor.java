@@ -28,20 +28,29 @@ public final class DriftMonitor implements DriftSource {
     public static final String BASELINES = "drift-baselines";
     public static final String STATES = "drift-states";
     public static final String ALERTS = "drift-alerts";
+    public static final String RESETS = "drift-baseline-resets";
     /** After an ingest, a version is checked again only when its last check is older than this. */
     static final Duration CHECK_EVERY = Duration.ofMinutes(1);
 
     /** The last check of a model version, and whether it was alerting. */
     public record DriftState(String model, String version, boolean alerting, Double psi, Instant checkedAt, Instant since) {}
 
+    /** An operator's reset of a version's baseline: the next one is made from data of the hours after {@code from}. */
+    public record BaselineReset(String model, String version, Instant at, Instant from, String by) {}
+
     private final RollupStore rollups;
     private final JsonCollection<Baseline> baselines;
     private final JsonCollection<DriftState> states;
     private final JsonCollection<DriftAlert> alerts;
+    private final JsonCollection<BaselineReset> resets;
     private final Clock clock;
     private final AnalyticsConfig config;
+    private final DeploymentStarts starts;
 
-    public DriftMonitor(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config) {
+    /** @param starts when each version was first deployed: a first-hours baseline is made of group data after it */
+    public DriftMonitor(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config, DeploymentStarts starts) {
+        this.starts = starts;
+        this.resets = new JsonCollection<>(metadata, RESETS, BaselineReset.class);
         this.rollups = rollups;
         this.baselines = new JsonCollection<>(metadata, BASELINES, Baseline.class);
         this.states = new JsonCollection<>(metadata, STATES, DriftState.class);
@@ -128,6 +137,30 @@ public final class DriftMonitor implements DriftSource {
         throw new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline kept changing; send it again");
     }
 
+    /**
+     * Forgets a version's baseline (computed or uploaded) and its drift state: the next baseline is made of the
+     * first hours of group data that begin after the reset (the next whole hour).
+     */
+    public BaselineReset resetBaseline(String model, String version, String by) {
+        ModelNames.checkName(model);
+        ModelNames.checkVersion(version);
+        Instant now = clock.instant();
+        Instant from = now.truncatedTo(ChronoUnit.HOURS).equals(now) ? now : now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+        BaselineReset reset = new BaselineReset(model, version, now, from, by);
+        String key = key(model, version);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Optional<Revisioned<BaselineReset>> existing = resets.get(key);
+            if (existing.isEmpty() ? resets.create(key, reset) : resets.update(key, existing.get().revision(), reset)) {
+                baselines.delete(key);
+                states.delete(key);
+                System.getLogger(DriftMonitor.class.getName()).log(System.Logger.Level.INFO, () -> "drift baseline of " + key
+                        + " reset by " + by + "; the next one is made from data after " + from);
+                return reset;
+            }
+        }
+        throw new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline reset kept changing; send it again");
+    }
+
     public Optional<Baseline> storedBaseline(String model, String version) {
         return baselines.get(key(model, version)).map(Revisioned::value);
     }
@@ -147,8 +180,20 @@ public final class DriftMonitor implements DriftSource {
         if (stored.isPresent()) {
             return Optional.of(stored.get().value());
         }
+        // group rollups only, and only hours after the version was first deployed (and after an operator's reset):
+        // a device's records from before never make the baseline
+        Optional<Instant> deployed = starts.firstDeployed(model, version);
+        if (deployed.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant from = deployed.get().truncatedTo(ChronoUnit.HOURS);
+        Optional<Instant> reset = resets.get(key).map(r -> r.value().from());
+        if (reset.isPresent() && reset.get().isAfter(from)) {
+            from = reset.get();
+        }
+        Instant after = from;
         // scans the version's rollups, but only until its baseline exists (its first hours)
-        List<Rollup> all = rollups.groupRollups(model, version);
+        List<Rollup> all = rollups.groupRollups(model, version).stream().filter(r -> !r.hour().isBefore(after)).toList();
         Optional<Instant> first = all.stream().map(Rollup::hour).min(Comparator.naturalOrder());
         if (first.isEmpty()) {
             return Optional.empty();

@@ -66,8 +66,18 @@ public final class EventIntake {
                 case GENERIC -> GenericPayloads.webhook(received);
                 case EVENTGRID, EVENTBRIDGE -> throw new IllegalArgumentException(source + " is not a webhook source");
             };
-            return answer(deliveries);
+            return answer(withBodyDigest(deliveries, received));
         });
+    }
+
+    /** Each delivery of one body gets the body's digest (and its place, when the body holds several). */
+    private static List<Delivery> withBodyDigest(List<Delivery> deliveries, Received received) {
+        String digest = Fields.sha256(received.body());
+        List<Delivery> out = new ArrayList<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            out.add(deliveries.get(i).withContentDigest(deliveries.size() == 1 ? digest : digest + "-" + i));
+        }
+        return out;
     }
 
     /**
@@ -92,7 +102,9 @@ public final class EventIntake {
             Received received = new Received(body, json, headers, clock.instant());
             List<Delivery> deliveries = new ArrayList<>();
             for (JsonNode event : batch) {
-                deliveries.add(EventGridPayloads.delivery(event, received));
+                // Event Grid batches events as it likes: each event's own content identifies it
+                deliveries.add(EventGridPayloads.delivery(event, received)
+                        .withContentDigest(Fields.sha256(event.toString())));
             }
             return answer(deliveries);
         });
@@ -113,7 +125,7 @@ public final class EventIntake {
     public Answer eventBridge(byte[] body) {
         return guarded(EventSource.EVENTBRIDGE, () -> {
             Received received = new Received(body, json(body), name -> Optional.empty(), clock.instant());
-            return answer(List.of(EventBridgePayloads.delivery(received)));
+            return answer(withBodyDigest(List.of(EventBridgePayloads.delivery(received)), received));
         });
     }
 
@@ -125,7 +137,7 @@ public final class EventIntake {
         for (int i = 0; i < deliveries.size(); i++) {
             Delivery d = deliveries.get(i);
             long sameId = deliveries.stream().filter(o -> o.deliveryId().equals(d.deliveryId())).count();
-            Delivery unique = sameId > 1 ? new Delivery(d.source(), d.deliveryId() + "#" + i, d.time(), d.by(), d.event()) : d;
+            Delivery unique = sameId > 1 ? d.withDeliveryId(d.deliveryId() + "#" + i) : d;
             ModelEvents.Result result = events.handle(unique);
             results.add(view(result));
             allUnknown &= d.event() instanceof ModelEvent.Ignored ignored && ignored.unknownType();
@@ -193,7 +205,16 @@ public final class EventIntake {
             case MLFLOW -> WebhookAuth.mlflowSignature(body, headers.apply(MlflowPayloads.DELIVERY_ID),
                     headers.apply(MlflowPayloads.TIMESTAMP), headers.apply(MlflowPayloads.SIGNATURE), secrets,
                     clock.instant(), config.maxSignatureAge());
-            case GITHUB, GENERIC -> WebhookAuth.hubSignature(body, headers.apply("X-Hub-Signature-256"), secrets);
+            case GITHUB -> WebhookAuth.hubSignature(body, headers.apply("X-Hub-Signature-256"), secrets);
+            case GENERIC -> {
+                Optional<String> timestamp = headers.apply(GenericPayloads.TIMESTAMP).map(String::strip).filter(t -> !t.isEmpty());
+                if (timestamp.isPresent()) {
+                    WebhookAuth.timestampedHubSignature(body, timestamp.get(), headers.apply("X-Hub-Signature-256"), secrets,
+                            clock.instant(), config.maxSignatureAge());
+                } else {
+                    WebhookAuth.hubSignature(body, headers.apply("X-Hub-Signature-256"), secrets);
+                }
+            }
             case EVENTGRID, EVENTBRIDGE -> throw new IllegalArgumentException(source + " is not a webhook source");
         }
     }

@@ -21,30 +21,34 @@ import java.util.regex.PatternSyntaxException;
  * itself, or the path of a file holding it). The first rule that matches wins:
  * <pre>{@code
  * {"repositories": [
- *    {"source": "acr", "repository": "verge/*", "model": "{name}",
+ *    {"sources": ["acr", "eventgrid"], "repository": "verge/*", "model": "{name}",
  *     "versionTags": "v?([0-9]+(\\.[0-9]+)*)", "promote": {"prod": "production", "staging": "staging"}},
  *    {"source": "mlflow", "repository": "fruit-quality", "model": "fruit-quality", "promote": {"champion": "production"}}],
  *  "blobs": [{"store": "verge-models-*", "prefix": "models/"}]}
  * }</pre>
  * <ul>
- * <li>{@code repositories}: pushed tags, published versions and aliases. {@code source} and
- *     {@code repository} are globs ({@code *} any text, also across '/'; default {@code *}); the
+ * <li>{@code repositories}: pushed tags, published versions and aliases. A rule applies only to the
+ *     sources it names: {@code source} (one of {@code acr, dockerhub, huggingface, mlflow, github, generic,
+ *     eventgrid, eventbridge}) or {@code sources} (a list of them) is required, so one source's secret never
+ *     acts on the repositories another source owns. {@code repository} is a glob ({@code *} any text, also
+ *     across '/'; default {@code *}); the
  *     repository is the image repository, the Hugging Face repo or the MLflow / Azure ML model name.
  *     {@code model} names the Verge model ({@code {name}}, the default, is the repository's last path
  *     segment). A tag that {@code versionTags} matches registers that version (its first group, else
  *     the whole tag); a tag, alias or stage in {@code promote} moves the version with the same digest
- *     to that stage. Other tags are ignored with the reason.</li>
+ *     to that stage. Other tags are ignored with the reason. {@code archive} (default true) lets a deleted
+ *     artifact archive its version.</li>
  * <li>{@code blobs}: packages dropped into a bucket or container; {@code store} is a glob of the bucket
  *     or container, {@code prefix} the key prefix (default {@code models/}). Matching objects are
  *     validated and registered from their manifest, as an upload through the API.</li>
  * </ul>
- * Without {@code VERGE_EVENT_RULES}: every repository, numeric tags register, {@code prod} /
- * {@code production} promote to production and {@code staging} to staging; blobs under
- * {@code models/} in any store register.
+ * Without {@code VERGE_EVENT_RULES}: every source may register versions (numeric tags, any repository),
+ * but nothing is promoted or archived by an event; blobs under {@code models/} in any store register.
  */
 public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs) {
 
     static final String DEFAULT_VERSION_TAGS = "v?([0-9]+(?:\\.[0-9]+)*)";
+    static final List<String> SOURCE_NAMES = java.util.Arrays.stream(EventSource.values()).map(EventSource::json).toList();
     static final Map<String, String> DEFAULT_PROMOTE = Map.of("prod", "production", "production", "production",
             "staging", "staging");
 
@@ -53,8 +57,10 @@ public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs
         blobs = blobs == null ? List.of() : List.copyOf(blobs);
     }
 
+    /** Registration only: every source may register versions, none promotes or archives. */
     public static EventRules defaults() {
-        return new EventRules(List.of(new RepositoryRule(null, null, null, null, null)), List.of(new BlobRule(null, null)));
+        return new EventRules(List.of(new RepositoryRule(null, SOURCE_NAMES, null, null, null, Map.of(), false)),
+                List.of(new BlobRule(null, null)));
     }
 
     /** Reads a rules document: JSON text, or (when it does not start with '{') the path of a JSON file. */
@@ -83,22 +89,51 @@ public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs
     }
 
     /**
-     * One rule for repositories; null fields take the defaults.
+     * One rule for repositories; null fields take the defaults, except the sources: a rule names them.
      *
+     * @param source  one source the rule applies to
+     * @param sources several; the rule applies to {@code source} and every one of {@code sources}
      * @param promote tag, alias or stage name -> Verge stage ({@code production}, {@code staging}, ...)
+     * @param archive whether a deleted artifact archives its version (default true)
      */
-    public record RepositoryRule(String source, String repository, String model, String versionTags,
-                                 Map<String, String> promote) {
+    public record RepositoryRule(String source, List<String> sources, String repository, String model, String versionTags,
+                                 Map<String, String> promote, Boolean archive) {
 
         public RepositoryRule {
-            source = source == null || source.isBlank() ? "*" : source.strip();
+            source = source == null || source.isBlank() ? null : source.strip();
+            sources = sources == null ? List.of() : sources.stream().filter(s -> s != null && !s.isBlank()).map(String::strip).toList();
+            archive = archive == null || archive;
             repository = repository == null || repository.isBlank() ? "*" : repository.strip();
             model = model == null || model.isBlank() ? "{name}" : model.strip();
             versionTags = versionTags == null || versionTags.isBlank() ? DEFAULT_VERSION_TAGS : versionTags;
             promote = promote == null ? DEFAULT_PROMOTE : Map.copyOf(new LinkedHashMap<>(promote));
         }
 
+        /** The sources this rule applies to. */
+        public List<EventSource> named() {
+            return names().stream().map(EventSource::parse).flatMap(Optional::stream).distinct().toList();
+        }
+
+        private List<String> names() {
+            List<String> names = new java.util.ArrayList<>(sources);
+            if (source != null) {
+                names.add(source);
+            }
+            return names;
+        }
+
         void check() {
+            List<String> names = names();
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException("the rule for repository " + repository + " names no source: add \"source\": \"<one of "
+                        + SOURCE_NAMES + ">\" or \"sources\": [...]; a rule applies only to the sources it names");
+            }
+            for (String name : names) {
+                if (EventSource.parse(name).isEmpty()) {
+                    throw new IllegalArgumentException("the rule for repository " + repository + " names source \"" + name
+                            + "\": expected one of " + SOURCE_NAMES + " (globs are not accepted)");
+                }
+            }
             try {
                 Pattern.compile(versionTags);
             } catch (PatternSyntaxException e) {
@@ -109,7 +144,7 @@ public record EventRules(List<RepositoryRule> repositories, List<BlobRule> blobs
         }
 
         boolean matches(EventSource from, String repo) {
-            return glob(source, from.json(), true) && glob(repository, repo, false);
+            return named().contains(from) && glob(repository, repo, false);
         }
 
         /** The Verge model name for {@code repo}, if it makes a valid one. */

@@ -17,9 +17,15 @@ import java.util.List;
  * {"id": "...", "type": "image.deleted", "repository": "...", "digest": "sha256:..."}
  * {"id": "...", "type": "alias.set", "repository": "fruit-quality", "alias": "prod", "version": "4"}
  * }</pre>
- * The delivery id is {@code id}, else header {@code X-Delivery-Id}, else the body's SHA-256.
+ * The delivery id is {@code id}, else header {@code X-Delivery-Id}, else the body's SHA-256 (the same body
+ * again is a replay whatever its id). A sender that can should also sign a timestamp: header
+ * {@value #TIMESTAMP} (Unix seconds) with {@code X-Hub-Signature-256} over {@code <timestamp>.<body>}; such
+ * deliveries older than {@code VERGE_WEBHOOK_MAX_AGE_SECONDS} are refused, and the timestamp orders
+ * promotions when the body has no {@code time}.
  */
 final class GenericPayloads {
+    static final String TIMESTAMP = "X-Verge-Timestamp";
+
     private GenericPayloads() {}
 
     static List<Delivery> webhook(Received received) {
@@ -42,7 +48,18 @@ final class GenericPayloads {
             default -> new Ignored(type.isEmpty() ? "unknown" : type, "unknown event type \"" + type
                     + "\": expected image.pushed, image.deleted, alias.set or ping", true);
         };
-        return List.of(new Delivery(EventSource.GENERIC, id, Fields.time(body, "time").orElse(received.at()),
+        // the signed timestamp was checked by WebhookAuth before the body is read
+        java.time.Instant time = Fields.time(body, "time").or(() -> received.header(TIMESTAMP).flatMap(GenericPayloads::seconds))
+                .orElse(received.at());
+        return List.of(new Delivery(EventSource.GENERIC, id, time,
                 Fields.text(body, "by").orElse("generic"), event));
+    }
+
+    private static java.util.Optional<java.time.Instant> seconds(String text) {
+        try {
+            return java.util.Optional.of(java.time.Instant.ofEpochSecond(Long.parseLong(text)));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

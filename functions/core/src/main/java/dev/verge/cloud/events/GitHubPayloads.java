@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.events.ModelEvent.Ignored;
 import dev.verge.cloud.events.ModelEvent.TagPushed;
 import dev.verge.cloud.registry.ArtifactRef;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * GitHub webhook bodies ({@code X-GitHub-Event}): {@code package} / {@code registry_package}
  * {@code published} of a container (GitHub Container Registry) is an image push; {@code ping} is
- * answered. The delivery id is {@code X-GitHub-Delivery}.
+ * answered. The delivery id is {@code X-GitHub-Delivery}, which the signature does not cover: the body's
+ * digest deduplicates, and {@code package_version.updated_at} (or {@code created_at}) orders promotions.
  */
 final class GitHubPayloads {
     private GitHubPayloads() {}
@@ -22,6 +24,8 @@ final class GitHubPayloads {
         String by = Fields.text(body, "sender", "login").orElse("github");
         String action = Fields.text(body, "action").orElse("");
         ModelEvent result;
+        // GitHub signs the body only: the package's own times in it order promotions, not the arrival
+        Instant time = received.at();
         if (event.equals("ping")) {
             result = new Ignored("ping", "ping: the webhook is configured", false);
         } else if (event.equals("package") || event.equals("registry_package")) {
@@ -40,11 +44,13 @@ final class GitHubPayloads {
                         .orElseGet(() -> Fields.text(version, "version").filter(v -> v.startsWith("sha256:")).orElse(null));
                 String reference = Fields.text(version, "package_url").orElse("ghcr.io/" + repository + ":" + tag);
                 result = new TagPushed("ghcr.io", repository, tag, ArtifactRef.image(reference, digest));
+                time = Fields.time(version, "updated_at").or(() -> Fields.time(version, "created_at"))
+                        .or(() -> Fields.time(pkg, "updated_at")).orElse(received.at());
             }
         } else {
             result = new Ignored(event.isEmpty() ? "unknown" : event, "GitHub event \"" + event
                     + "\" does not publish a model: expected package or registry_package (published container), or ping", true);
         }
-        return List.of(new Delivery(EventSource.GITHUB, id, received.at(), by, result));
+        return List.of(new Delivery(EventSource.GITHUB, id, time, by, result));
     }
 }

@@ -35,6 +35,9 @@ import java.util.regex.Pattern;
  * Turns model events into registry actions (register, promote, archive, or ignore with a reason) by
  * the {@link EventRules}, at most once in effect:
  * <ul>
+ * <li>a delivery's content (the SHA-256 of what its source signed) is recorded first ({@link ContentMark}):
+ *     the same content under another delivery id is a replay, answered {@code duplicate} with the first
+ *     outcome, and changes nothing;</li>
  * <li>a delivery is claimed in the audit log ({@link EventRecord}, key {@code <source>/<delivery id>})
  *     with a conditional create before anything is done, so a redelivery answers the first outcome and
  *     changes nothing (a claim left by a crash is taken over after {@link #STALE_CLAIM});</li>
@@ -59,6 +62,7 @@ public final class ModelEvents {
     private final BlobKeys blobKeys;
     private final JsonCollection<EventRecord> events;
     private final JsonCollection<PromotionMark> marks;
+    private final JsonCollection<ContentMark> contents;
     private final Clock clock;
     private final EventRules rules;
 
@@ -68,14 +72,21 @@ public final class ModelEvents {
         this.blobKeys = blobs instanceof BlobKeys keys ? keys : null;
         this.events = new JsonCollection<>(metadata, EventRecord.COLLECTION, EventRecord.class);
         this.marks = new JsonCollection<>(metadata, PromotionMark.COLLECTION, PromotionMark.class);
+        this.contents = new JsonCollection<>(metadata, ContentMark.COLLECTION, ContentMark.class);
         this.clock = clock;
         this.rules = rules;
     }
 
-    /** Applies one delivery, unless it was received before. */
+    /** Applies one delivery, unless it (or its content under another delivery id) was received before. */
     public Result handle(Delivery delivery) {
         String key = delivery.source().json() + "/" + safeId(delivery.deliveryId());
         Instant now = clock.instant();
+        if (delivery.contentDigest() != null) {
+            Optional<Result> replay = replayOf(delivery, key, now);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
         EventRecord claim = new EventRecord(delivery.source().json(), delivery.deliveryId(), typeOf(delivery.event()),
                 EventOutcome.PROCESSING, null, null, null, delivery.time(), now);
         long revision = -1;
@@ -108,6 +119,44 @@ public final class ModelEvents {
                 + (logged.model() == null ? "" : " " + logged.model() + "/" + logged.version())
                 + (logged.reason() == null ? "" : ": " + logged.reason()));
         return new Result(done, false);
+    }
+
+    /**
+     * The first outcome of this delivery's content when another delivery (another id) carried it before:
+     * a replay, which changes nothing. Empty when the content is new or was this delivery's own.
+     */
+    private Optional<Result> replayOf(Delivery delivery, String key, Instant now) {
+        String contentKey = delivery.source().json() + "/" + delivery.contentDigest();
+        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+            Optional<Revisioned<ContentMark>> seen = contents.get(contentKey);
+            if (seen.isEmpty()) {
+                if (contents.create(contentKey, new ContentMark(delivery.source().json(), delivery.contentDigest(), key,
+                        delivery.deliveryId(), now, 0, null))) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            ContentMark mark = seen.get().value();
+            if (mark.eventKey().equals(key)) {
+                return Optional.empty();
+            }
+            Optional<EventRecord> first = events.get(mark.eventKey()).map(Revisioned::value);
+            if (first.isEmpty()) {
+                // the first delivery's claim was released (it failed and will be retried): this one takes its place
+                if (contents.update(contentKey, seen.get().revision(), mark.takenBy(key, delivery.deliveryId(), now))) {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            if (!contents.update(contentKey, seen.get().revision(), mark.replayed(now))) {
+                continue;
+            }
+            LOG.log(Level.WARNING, () -> "event " + key + " refused as a replay: the same content as delivery "
+                    + mark.deliveryId() + " of " + mark.firstAt() + " (replay " + (mark.replays() + 1) + "); nothing changed");
+            return Optional.of(new Result(first.get(), true));
+        }
+        throw new IllegalStateException("could not record the content of event " + key + " after " + MAX_WRITE_ATTEMPTS
+                + " concurrent writes");
     }
 
     /** The audit log, newest first; {@code source} null for every source. */
@@ -201,6 +250,10 @@ public final class ModelEvents {
         Target target = target(delivery.source(), deleted.repository());
         if (target.model() == null) {
             return claim.finish(EventOutcome.IGNORED, null, null, target.reason());
+        }
+        if (!target.rule().archive()) {
+            return claim.finish(EventOutcome.IGNORED, target.model(), null, "the rule for " + delivery.source().json()
+                    + " does not archive (\"archive\": false, or no " + EventsConfig.RULES_VARIABLE + " configured)");
         }
         Optional<ModelVersion> version = registry.findByArtifactDigest(target.model(), deleted.digest());
         if (version.isEmpty()) {
@@ -309,8 +362,8 @@ public final class ModelEvents {
     private Target target(EventSource source, String repository) {
         Optional<RepositoryRule> rule = rules.repositoryRule(source, repository);
         if (rule.isEmpty()) {
-            return new Target(null, null, "no rule in " + EventsConfig.RULES_VARIABLE + " matches repository \""
-                    + ModelNames.printable(repository) + "\" from " + source.json());
+            return new Target(null, null, "no rule in " + EventsConfig.RULES_VARIABLE + " names source " + source.json()
+                    + " and matches repository \"" + ModelNames.printable(repository) + "\"");
         }
         Optional<String> model = rule.get().modelFor(repository);
         return model.map(m -> new Target(rule.get(), m, null))

@@ -59,6 +59,42 @@ final class WebhookAuth {
     }
 
     /**
+     * Verge's timestamped scheme for {@code generic} (as Stripe and Svix sign): {@code X-Verge-Timestamp: <Unix
+     * seconds>} and {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">}, the timestamp
+     * no further than {@code maxAge} from {@code now} (either way), so a captured delivery cannot be replayed later.
+     */
+    static void timestampedHubSignature(byte[] body, String timestamp, Optional<String> header, List<String> secrets,
+                                        Instant now, Duration maxAge) {
+        requireConfigured(secrets);
+        checkAge(timestamp, "X-Verge-Timestamp", now, maxAge);
+        byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, content, 0, prefix.length);
+        System.arraycopy(body, 0, content, prefix.length, body.length);
+        try {
+            hubSignature(content, header, secrets);
+        } catch (WebhookAuthException e) {
+            throw new WebhookAuthException(e.getMessage().replace("the body", "\"<X-Verge-Timestamp>.<body>\""));
+        }
+    }
+
+    /** The timestamp in Unix seconds, no further than {@code maxAge} from {@code now}. */
+    private static long checkAge(String timestamp, String header, Instant now, Duration maxAge) {
+        long seconds;
+        try {
+            seconds = Long.parseLong(timestamp.strip());
+        } catch (NumberFormatException e) {
+            throw new WebhookAuthException("expected " + header + " in Unix seconds, found another format");
+        }
+        long skew = Math.abs(now.getEpochSecond() - seconds);
+        if (skew > maxAge.toSeconds()) {
+            throw new WebhookAuthException(header + " is " + skew + " s away from now, more than the "
+                    + maxAge.toSeconds() + " s accepted (a replayed or delayed delivery)");
+        }
+        return seconds;
+    }
+
+    /**
      * MLflow's scheme: {@code X-MLflow-Signature: v1,<base64 HMAC-SHA256>} over
      * {@code <X-MLflow-Delivery-Id>.<X-MLflow-Timestamp>.<body>}, the timestamp in Unix seconds and
      * no further than {@code maxAge} from {@code now} (in either direction), so a captured delivery
@@ -72,17 +108,7 @@ final class WebhookAuth {
                     + " found " + (deliveryId.isPresent() ? "" : "no delivery id ") + (timestamp.isPresent() ? "" : "no timestamp ")
                     + (signature.isPresent() ? "" : "no signature"));
         }
-        long seconds;
-        try {
-            seconds = Long.parseLong(timestamp.get().strip());
-        } catch (NumberFormatException e) {
-            throw new WebhookAuthException("expected X-MLflow-Timestamp in Unix seconds, found another format");
-        }
-        long skew = Math.abs(now.getEpochSecond() - seconds);
-        if (skew > maxAge.toSeconds()) {
-            throw new WebhookAuthException("X-MLflow-Timestamp is " + skew + " s away from now, more than the "
-                    + maxAge.toSeconds() + " s accepted (a replayed or delayed delivery)");
-        }
+        checkAge(timestamp.get(), "X-MLflow-Timestamp", now, maxAge);
         byte[] signed = (deliveryId.get() + "." + timestamp.get().strip() + ".").getBytes(StandardCharsets.UTF_8);
         byte[] content = new byte[signed.length + body.length];
         System.arraycopy(signed, 0, content, 0, signed.length);

@@ -7,6 +7,7 @@ import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.Routes.Access;
+import dev.verge.cloud.rights.DeviceRights;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.inference.predict.CustomVisionResponse;
@@ -33,15 +34,19 @@ import java.util.Optional;
  * GET  /api/v2/models/{name}                            OIP v2 model metadata
  * </pre>
  * Answers carry {@code Server-Timing} (decode, preprocess, infer, in ms) and {@code X-Verge-Model-Version}.
- * The two predict routes also take a device's credentials ({@code X-Device-Id}, {@code X-Device-Key}).
+ * The two predict routes also take a device's credentials ({@code X-Device-Id}, {@code X-Device-Key}), for the
+ * version the device's desired state names only; the OIP routes take the API key only.
  */
 public final class PredictRoutes implements RouteGroup {
     private final LoadedModels models;
     private final PredictConfig config;
     private final ApiKeyAuth apiKeys;
     private final DeviceAuthenticator devices;
+    private final DeviceRights rights;
 
-    public PredictRoutes(LoadedModels models, PredictConfig config, ApiKeyAuth apiKeys, DeviceAuthenticator devices) {
+    public PredictRoutes(LoadedModels models, PredictConfig config, ApiKeyAuth apiKeys, DeviceAuthenticator devices,
+                         DeviceRights rights) {
+        this.rights = rights;
         this.models = models;
         this.config = config;
         this.apiKeys = apiKeys;
@@ -51,9 +56,9 @@ public final class PredictRoutes implements RouteGroup {
     @Override
     public void addTo(Routes routes) {
         routes.route("POST", "/api/models/{name}/predict", Access.PUBLIC,
-                        call -> predict(authorized(call), Optional.empty()))
+                        call -> predict(call, authorized(call, Optional.empty())))
                 .route("POST", "/api/models/{name}/versions/{version}/predict", Access.PUBLIC,
-                        call -> predict(authorized(call), Optional.of(call.path("version"))))
+                        call -> predict(call, authorized(call, Optional.of(call.path("version")))))
                 .post("/api/v2/models/{name}/infer", call -> oipErrors(() -> infer(call, Optional.empty())))
                 .post("/api/v2/models/{name}/versions/{version}/infer",
                         call -> oipErrors(() -> infer(call, Optional.of(call.path("version")))))
@@ -74,15 +79,18 @@ public final class PredictRoutes implements RouteGroup {
 
     /**
      * Predictions take the API key, or a device's own credentials: an edge agent that has no model yet
-     * forwards its cameras' pictures here ({@code --cloud-fallback}) with the key it syncs with.
+     * forwards its cameras' pictures here ({@code --cloud-fallback}) with the key it syncs with. A device may
+     * predict only the version its desired state names (403 {@code device_forbidden} otherwise, before any
+     * model is loaded); on the route without a version it gets that version.
+     *
+     * @return the version to serve; empty for the production version
      */
-    private ApiCall authorized(ApiCall call) {
+    private Optional<String> authorized(ApiCall call, Optional<String> version) {
         if (call.header(DeviceAuthenticator.DEVICE_ID_HEADER).isPresent()) {
-            devices.authenticate(call);
-        } else {
-            apiKeys.authenticate(call.request());
+            return Optional.of(rights.predictable(devices.authenticate(call), call.path("name"), version));
         }
-        return call;
+        apiKeys.authenticate(call.request());
+        return version;
     }
 
     /**
@@ -90,7 +98,7 @@ public final class PredictRoutes implements RouteGroup {
      * authenticated as the predict routes are.
      */
     ApiResponse predictImage(ApiCall call, Optional<String> version) {
-        return predict(authorized(call), version);
+        return predict(call, authorized(call, version));
     }
 
     private ApiResponse predict(ApiCall call, Optional<String> version) {

@@ -179,6 +179,13 @@ public final class Deployments {
                 .toList();
     }
 
+    /** When {@code model} {@code version} was first deployed to any group; empty when never. */
+    public Optional<Instant> firstDeployed(String model, String version) {
+        return deployments.list("").stream().map(Revisioned::value)
+                .filter(d -> d.model().equals(model) && d.version().equals(version))
+                .map(Deployment::createdAt).min(Comparator.naturalOrder());
+    }
+
     /** 404 {@code deployment_not_found} when there is no such deployment. */
     public Deployment get(String id) {
         Deployment deployment = require(id).value();

@@ -8,6 +8,7 @@ import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.registry.ModelRegistry;
+import dev.verge.cloud.rights.SentVersions;
 import dev.verge.cloud.rollout.DesiredState.DeploymentRef;
 import dev.verge.cloud.rollout.DesiredState.PackageRef;
 import dev.verge.error.ErrorKind;
@@ -41,9 +42,13 @@ public final class DeviceSync {
     private final ModelRegistry registry;
     private final RolloutController controller;
     private final int pollSeconds;
+    private final Assignments assignments;
+    private final SentVersions sent;
 
     public DeviceSync(Deployments deployments, DeviceRegistry devices, ModelRegistry registry, RolloutController controller,
-                      int pollSeconds) {
+                      int pollSeconds, SentVersions sent) {
+        this.assignments = new Assignments(deployments);
+        this.sent = sent;
         this.deployments = deployments;
         this.devices = devices;
         this.registry = registry;
@@ -54,27 +59,19 @@ public final class DeviceSync {
     /** What {@code device} should run now. */
     public DesiredState desired(AuthenticatedDevice device) {
         DeviceRecord record = devices.require(device.deviceId());
-        Optional<Deployment> current = deployments.currentOf(record.group());
-        if (current.isEmpty()) {
+        Optional<Assignments.Assignment> assignment = assignments.of(record);
+        if (assignment.isEmpty()) {
             return new DesiredState(record.id(), record.group(), null, null, null, null, defaultSampling(), pollSeconds);
         }
-        Deployment d = current.get();
-        Target target;
-        String role;
-        if (d.state().inProgress() && d.isCanary(record.id())) {
-            String ort = record.lastStatus() == null ? null : record.lastStatus().ortVersion();
-            Optional<String> problem = RuntimeCompatibility.problem(ort, d.target().opset(), d.target().validatedWithOrt());
-            if (problem.isPresent()) {
-                hold(d, record.id(), problem.get());
-                target = d.previous();
-                role = "stable";
-            } else {
-                target = d.target();
-                role = "canary";
-            }
-        } else {
-            target = Deployments.lastGood(d);
-            role = "stable";
+        Deployment d = assignment.get().deployment();
+        Target target = assignment.get().target();
+        String role = assignment.get().role();
+        if (assignment.get().heldBecause() != null) {
+            hold(d, record.id(), assignment.get().heldBecause());
+        }
+        if (target != null) {
+            sent.record(record.id(), target.model(), target.version(), target.deploymentId(),
+                    () -> deploymentStart(d, target), deployments.clock().instant());
         }
         PackageRef pkg = target == null ? null : new PackageRef(
                 registry.packageUrl(target.model(), target.version(), PACKAGE_URL_TTL_SECONDS),
@@ -82,6 +79,18 @@ public final class DeviceSync {
         return new DesiredState(record.id(), record.group(), new DeploymentRef(d.id(), d.strategy().type(), role),
                 target == null ? null : target.model(), target == null ? null : target.version(), pkg,
                 d.sampling() == null ? defaultSampling() : d.sampling(), pollSeconds);
+    }
+
+    /** When the deployment that brought {@code target} started (the current one, or the earlier one it came from). */
+    private Instant deploymentStart(Deployment current, Target target) {
+        if (target.deploymentId() == null || target.deploymentId().equals(current.id())) {
+            return current.createdAt();
+        }
+        try {
+            return deployments.get(target.deploymentId()).createdAt();
+        } catch (RuntimeException e) {
+            return current.createdAt();
+        }
     }
 
     private void hold(Deployment d, String deviceId, String reason) {

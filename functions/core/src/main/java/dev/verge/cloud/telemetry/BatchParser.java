@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.verge.cloud.api.CloudJson;
 import dev.verge.cloud.registry.ModelNames;
+import dev.verge.cloud.rights.ReportWindow;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.wire.telemetry.TelemetryAnswer;
@@ -40,7 +41,7 @@ final class BatchParser {
 
     private BatchParser() {}
 
-    static Header parse(InputStream in, int maxRecords, Instant now, Consumer<RecordCheck.Checked> records,
+    static Header parse(InputStream in, int maxRecords, Instant now, ReportWindow window, Consumer<RecordCheck.Checked> records,
                         Consumer<TelemetryAnswer.Rejection> rejections) {
         try (JsonParser p = RECORDS.createParser(in)) {
             JsonToken first = p.nextToken();
@@ -61,7 +62,7 @@ final class BatchParser {
                     case TelemetryBatch.DEVICE_ID -> deviceId = scalarText(p, TelemetryBatch.DEVICE_ID);
                     case TelemetryBatch.SENT_AT -> sentAt = sentAt(p);
                     case TelemetryBatch.DROPPED -> dropped = dropped(p);
-                    case TelemetryBatch.RECORDS -> count = records(p, maxRecords, now, records, rejections);
+                    case TelemetryBatch.RECORDS -> count = records(p, maxRecords, now, window, records, rejections);
                     default -> p.skipChildren();
                 }
             }
@@ -94,7 +95,7 @@ final class BatchParser {
     }
 
     /** Counted and rejected records. */
-    private static int[] records(JsonParser p, int maxRecords, Instant now, Consumer<RecordCheck.Checked> sink,
+    private static int[] records(JsonParser p, int maxRecords, Instant now, ReportWindow window, Consumer<RecordCheck.Checked> sink,
                                  Consumer<TelemetryAnswer.Rejection> rejections) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw invalid("records", "expected an array of records, found " + describeToken(p));
@@ -110,6 +111,11 @@ final class BatchParser {
             RecordCheck.Checked checked;
             try {
                 checked = RecordCheck.read(node, "records[" + index + "]", now);
+                RecordCheck.Checked read = checked;
+                var refusal = window.check(read.record().model(), read.record().version(), read.time());
+                if (refusal.isPresent()) {
+                    throw new RecordInvalidException("records[" + index + "]." + refusal.get().field(), refusal.get().reason());
+                }
             } catch (RecordInvalidException e) {
                 checked = null;
                 rejected++;

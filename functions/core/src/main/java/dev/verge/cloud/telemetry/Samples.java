@@ -6,6 +6,7 @@ import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ModelNames;
+import dev.verge.cloud.rights.ReportWindow;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.ByteArrayInputStream;
@@ -20,17 +21,22 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/samples}: keeps an image an edge agent captured for retraining at
- * {@code samples/<model>/<version>/<yyyy-mm-dd>/<sampleId>.<ext>} with a JSON sidecar. Idempotent on
- * sampleId: the image and sidecar are written first and the sample's record created last, so a
- * retry after a failure writes them again and a retry after success finds the record (even on
- * another day, when the key would differ).
+ * {@code samples/<model>/<version>/<yyyy-mm-dd>/<device>/<sampleId>.<ext>} with a JSON sidecar. Sample ids
+ * belong to their device (record key {@code <device>/<sampleId>}), so one device can neither overwrite nor
+ * learn of another's samples. Idempotent on sampleId: the image and sidecar are written first and the
+ * sample's record created last, so a retry after a failure writes them again and a retry after success
+ * finds the record (even on another day, when the key would differ). A device may upload samples only of
+ * versions it was sent within the retention window ({@link ReportWindow}), and at most its daily quota
+ * ({@link SampleQuota}).
  */
 public final class Samples {
     public static final String COLLECTION = "samples";
+    private static final System.Logger LOG = System.getLogger(Samples.class.getName());
     private static final Pattern SAMPLE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{7,63}");
     private static final Map<String, String> EXTENSIONS = Map.of("image/jpeg", "jpg", "image/png", "png", "image/bmp", "bmp");
 
@@ -41,8 +47,13 @@ public final class Samples {
     private final JsonCollection<Sample> records;
     private final Clock clock;
     private final long maxBytes;
+    private final Function<AuthenticatedDevice, ReportWindow> windows;
+    private final SampleQuota quota;
 
-    public Samples(BlobStore blobs, MetadataStore metadata, Clock clock, long maxBytes) {
+    public Samples(BlobStore blobs, MetadataStore metadata, Clock clock, long maxBytes,
+                   Function<AuthenticatedDevice, ReportWindow> windows, int perDeviceDailyCount, long perDeviceDailyBytes) {
+        this.windows = windows;
+        this.quota = new SampleQuota(metadata, perDeviceDailyCount, perDeviceDailyBytes);
         this.blobs = blobs;
         this.records = new JsonCollection<>(metadata, COLLECTION, Sample.class);
         this.clock = clock;
@@ -73,25 +84,32 @@ public final class Samples {
             throw invalid("expected a label of at most 256 characters, found " + label.length());
         }
         Double p = probability(probability);
-        Optional<Sample> existing = records.get(sampleId).map(JsonCollection.Revisioned::value);
+        String recordKey = device.deviceId() + "/" + sampleId;
+        Optional<Sample> existing = records.get(recordKey).map(JsonCollection.Revisioned::value);
         if (existing.isPresent()) {
             return new Stored(existing.get().key(), false);
         }
+        Instant now = clock.instant();
+        windows.apply(device).check(model, version, now).ifPresent(refusal -> {
+            LOG.log(System.Logger.Level.WARNING, "sample refused: " + refusal.reason());
+            throw new VergeException(ErrorKind.FORBIDDEN, "device_forbidden", refusal.reason());
+        });
         byte[] image = read(body);
         checkSignature(image, mediaType);
-        Instant now = clock.instant();
-        String folder = "samples/" + model + "/" + version + "/" + now.atZone(ZoneOffset.UTC).toLocalDate() + "/";
+        quota.take(device.deviceId(), image.length, now);
+        String folder = "samples/" + model + "/" + version + "/" + now.atZone(ZoneOffset.UTC).toLocalDate() + "/"
+                + device.deviceId() + "/";
         String key = folder + sampleId + "." + extension;
         Sample sample = new Sample(sampleId, key, device.deviceId(), device.group(), model, version, label, p, mediaType,
                 image.length, sha256(image), now);
         blobs.put(key, new ByteArrayInputStream(image), image.length, mediaType);
         byte[] sidecar = CloudJson.toBytes(sample);
         blobs.put(folder + sampleId + ".json", new ByteArrayInputStream(sidecar), sidecar.length, "application/json");
-        if (records.create(sampleId, sample)) {
+        if (records.create(recordKey, sample)) {
             return new Stored(key, true);
         }
         // a concurrent upload of the same sample won; keep its copy only
-        Sample winner = records.get(sampleId).map(JsonCollection.Revisioned::value).orElse(sample);
+        Sample winner = records.get(recordKey).map(JsonCollection.Revisioned::value).orElse(sample);
         if (!winner.key().equals(key)) {
             blobs.delete(key);
             blobs.delete(folder + sampleId + ".json");

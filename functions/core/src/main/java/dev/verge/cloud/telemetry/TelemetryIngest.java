@@ -10,6 +10,7 @@ import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ModelNames;
+import dev.verge.cloud.rights.ReportWindow;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.wire.telemetry.TelemetryAnswer;
@@ -24,13 +25,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code POST /api/telemetry}: folds a batch of records into rollups, exactly once per batch id.
  * Raw records are never stored; the batch is aggregated while it is read (see {@link BatchParser}) and
  * applied once it was read to the end. Every well-formed record is counted; a record that fails its
  * check is rejected on its own (answered with its index and reason, and counted as {@code rejected} in
- * the device's rollup and its {@link DeviceSeen}), so one bad record never costs its batch. Records no
+ * the device's rollup and its {@link DeviceSeen}), so one bad record never costs its batch. A record the
+ * device may not report ({@link ReportWindow}: a version it was not sent within the retention window, or a
+ * time outside the deployment's window allowing the clock skew) is rejected the same way. Records no
  * model answered (model and version null) count in "no model" rollups of the device and its group.
  *
  * <p>Exactly once: the batch's marker is created (atomically: a second create of the same key fails),
@@ -54,12 +58,15 @@ public final class TelemetryIngest {
     private final Clock clock;
     private final AnalyticsConfig config;
     private final Consumer<Rollup> onApplied;
+    private final Function<AuthenticatedDevice, ReportWindow> windows;
 
     /**
+     * @param windows   what each device may report (a record outside it is rejected on its own, with the reason)
      * @param onApplied told of every group rollup delta once its batch is recorded (drift checks hang here)
      */
     public TelemetryIngest(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config,
-                           Consumer<Rollup> onApplied) {
+                           Function<AuthenticatedDevice, ReportWindow> windows, Consumer<Rollup> onApplied) {
+        this.windows = windows;
         this.rollups = rollups;
         this.markers = new JsonCollection<>(metadata, BATCHES, BatchMarker.class);
         this.devices = new JsonCollection<>(metadata, DEVICES_SEEN, DeviceSeen.class);
@@ -73,7 +80,7 @@ public final class TelemetryIngest {
         Instant now = clock.instant();
         Deltas deltas = new Deltas(device);
         List<TelemetryAnswer.Rejection> rejections = new ArrayList<>();
-        BatchParser.Header header = BatchParser.parse(body, config.maxBatchRecords(), now, deltas::add, rejection -> {
+        BatchParser.Header header = BatchParser.parse(body, config.maxBatchRecords(), now, windows.apply(device), deltas::add, rejection -> {
             if (rejections.size() < TelemetryAnswer.MAX_LISTED) {
                 rejections.add(rejection);
             }

@@ -630,7 +630,7 @@ public abstract class CloudApiContract {
     }
 
     @Test
-    void predict_withDeviceCredentials_isAnsweredAndWrongDeviceKeyIs401() throws Exception {
+    void predict_withDeviceCredentials_nothingDeployedIs403AndWrongDeviceKeyIs401() throws Exception {
         upload(model, RegistryPackages.valid(model, "1"));
         String device = "cam-" + model;
         ApiResponse created = call("POST", "/api/devices", ("{\"id\": \"" + device + "\", \"group\": \"g-" + model + "\"}")
@@ -640,11 +640,12 @@ public abstract class CloudApiContract {
         byte[] apple = dev.verge.demo.SampleImages.jpeg("ripe-red-apple");
         String path = "/api/models/" + model + "/versions/1/predict";
 
-        ApiResponse answer = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device, "X-Device-Key", key));
+        ApiResponse notDeployed = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device, "X-Device-Key", key));
         ApiResponse refused = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device, "X-Device-Key", "wrong"));
 
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(json(answer).path("iteration").asText()).isEqualTo("1");
+        // a device predicts only what its desired state names (DeviceRightsContract covers the granted cases)
+        JsonNode body = assertError(notDeployed, 403, "device_forbidden");
+        assertThat(body.path("message").asText()).contains("nothing is deployed");
         assertError(refused, 401, "device_unauthorized");
     }
 
@@ -723,7 +724,7 @@ public abstract class CloudApiContract {
     }
 
     @Test
-    void customVisionSdk_predictionKeyBesideDeviceId_isTheDevicesKey() throws Exception {
+    void customVisionSdk_predictionKeyBesideDeviceId_isTheDevicesKeyWithTheDevicesRights() throws Exception {
         upload(model, RegistryPackages.valid(model, "1"));
         String device = "cv-" + model;
         ApiResponse created = call("POST", "/api/devices", ("{\"id\": \"" + device + "\", \"group\": \"g-" + model + "\"}")
@@ -737,7 +738,8 @@ public abstract class CloudApiContract {
         ApiResponse refused = call("POST", path, apple, Map.of("Content-Type", "image/jpeg", "X-Device-Id", device,
                 "Prediction-Key", apiKey()));
 
-        assertThat(answer.status()).as(new String(answer.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(200);
+        // authenticated as the device, which has nothing deployed: its rights refuse it (DeviceRightsContract grants)
+        assertThat(customVisionError(answer, 403).path("error").asText()).isEqualTo("device_forbidden");
         assertThat(customVisionError(refused, 401).path("error").asText()).isEqualTo("device_unauthorized");
     }
 

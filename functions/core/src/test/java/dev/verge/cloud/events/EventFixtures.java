@@ -28,12 +28,26 @@ public final class EventFixtures {
     public static final String GENERIC_SECRET = "generic-secret-5e01";
     public static final String EVENTGRID_SECRET = "eventgrid-code-4410";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The rules every runtime under test gets: each source owns the repositories the cases use for it (ACR and
+     * Event Grid: the bare test model names {@code m-*}; GitHub {@code acme-farms/*}; generic {@code verge/*}),
+     * so one source's delivery never acts on another's; Docker Hub and Hugging Face register only.
+     */
+    public static final String RULES = """
+            {"repositories": [
+               {"sources": ["acr", "eventgrid"], "repository": "m-*"},
+               {"source": "github", "repository": "acme-farms/*"},
+               {"source": "generic", "repository": "verge/*"},
+               {"sources": ["mlflow", "eventbridge"]},
+               {"sources": ["dockerhub", "huggingface"], "promote": {}, "archive": false}],
+             "blobs": [{}]}
+            """;
 
     private EventFixtures() {}
 
     /** The settings every runtime under test is started with: each source's secret, default rules. */
     public static EventsConfig config() {
-        return EventsConfig.defaults()
+        return EventsConfig.defaults().withRules(EventRules.parse(RULES))
                 .withSecret(EventSource.ACR, ACR_SECRET)
                 .withSecret(EventSource.DOCKERHUB, DOCKERHUB_TOKEN)
                 .withSecret(EventSource.HUGGINGFACE, HUGGINGFACE_SECRET)
@@ -51,7 +65,8 @@ public final class EventFixtures {
                 EventSource.MLFLOW.secretVariable(), MLFLOW_SECRET,
                 EventSource.GITHUB.secretVariable(), GITHUB_SECRET,
                 EventSource.GENERIC.secretVariable(), GENERIC_SECRET,
-                EventSource.EVENTGRID.secretVariable(), EVENTGRID_SECRET);
+                EventSource.EVENTGRID.secretVariable(), EVENTGRID_SECRET,
+                EventsConfig.RULES_VARIABLE, RULES);
     }
 
     /** A fixture as bytes. */
@@ -97,6 +112,15 @@ public final class EventFixtures {
     /** GitHub's {@code X-Hub-Signature-256} value. */
     public static String hubSignature(String secret, byte[] body) {
         return "sha256=" + HexFormat.of().formatHex(WebhookAuth.hmac(secret, body));
+    }
+
+    /** Verge's timestamped generic signature: {@code X-Hub-Signature-256} over {@code <timestamp>.<body>}. */
+    public static String timestampedSignature(String secret, long timestamp, byte[] body) {
+        byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[prefix.length + body.length];
+        System.arraycopy(prefix, 0, content, 0, prefix.length);
+        System.arraycopy(body, 0, content, prefix.length, body.length);
+        return hubSignature(secret, content);
     }
 
     /** MLflow's {@code X-MLflow-Signature} value. */

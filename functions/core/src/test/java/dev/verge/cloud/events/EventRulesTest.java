@@ -37,13 +37,41 @@ class EventRulesTest {
     }
 
     @Test
-    void defaults_numericTagsRegisterAndProdPromotes() {
-        EventRules.RepositoryRule rule = EventRules.defaults().repositoryRule(EventSource.DOCKERHUB, "acme/fruit-quality").orElseThrow();
+    void defaults_everySourceRegistersNumericTagsButNothingPromotesOrArchives() {
+        for (EventSource source : EventSource.values()) {
+            EventRules.RepositoryRule rule = EventRules.defaults().repositoryRule(source, "acme/fruit-quality").orElseThrow();
 
-        assertThat(rule.modelFor("acme/fruit-quality")).hasValue("fruit-quality");
-        assertThat(rule.versionOf("v3.1")).hasValue("3.1");
-        assertThat(rule.versionOf("latest")).isEmpty();
-        assertThat(rule.promotionOf("prod")).hasValue(Stage.PRODUCTION);
+            assertThat(rule.modelFor("acme/fruit-quality")).hasValue("fruit-quality");
+            assertThat(rule.versionOf("v3.1")).hasValue("3.1");
+            assertThat(rule.versionOf("latest")).isEmpty();
+            assertThat(rule.promotionOf("prod")).as(source.json()).isEmpty();
+            assertThat(rule.archive()).as(source.json()).isFalse();
+        }
+    }
+
+    @Test
+    void rule_appliesOnlyToTheSourcesItNames() {
+        EventRules rules = EventRules.parse("""
+                {"repositories": [{"sources": ["github", "generic"], "repository": "acme-farms/*"},
+                                  {"source": "acr", "repository": "acme-farms/*", "promote": {}}]}
+                """);
+
+        assertThat(rules.repositoryRule(EventSource.GITHUB, "acme-farms/fq-img").orElseThrow().promotionOf("prod"))
+                .hasValue(Stage.PRODUCTION);
+        assertThat(rules.repositoryRule(EventSource.GENERIC, "acme-farms/fq-img")).isPresent();
+        assertThat(rules.repositoryRule(EventSource.ACR, "acme-farms/fq-img").orElseThrow().promotionOf("prod")).isEmpty();
+        assertThat(rules.repositoryRule(EventSource.DOCKERHUB, "acme-farms/fq-img")).isEmpty();
+        assertThat(rules.repositoryRule(EventSource.EVENTGRID, "acme-farms/fq-img")).isEmpty();
+    }
+
+    @Test
+    void parse_ruleWithoutSourceOrWithAGlob_failsSayingWhatToAdd() {
+        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"repository\": \"verge/*\"}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no source").hasMessageContaining("\"source\"");
+        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"source\": \"*\"}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("globs are not accepted");
+        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"sources\": [\"acr\", \"quay\"]}]}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quay");
     }
 
     @Test
@@ -65,9 +93,9 @@ class EventRulesTest {
     void parse_invalidDocumentRegexOrStage_failsNamingTheProblem() {
         assertThatThrownBy(() -> EventRules.parse("{\"repositories\": ["))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VERGE_EVENT_RULES");
-        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"versionTags\": \"(\"}]}"))
+        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"source\": \"acr\", \"versionTags\": \"(\"}]}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("regular expression");
-        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"promote\": {\"prod\": \"heaven\"}}]}"))
+        assertThatThrownBy(() -> EventRules.parse("{\"repositories\": [{\"source\": \"acr\", \"promote\": {\"prod\": \"heaven\"}}]}"))
                 .hasMessageContaining("stage");
     }
 }

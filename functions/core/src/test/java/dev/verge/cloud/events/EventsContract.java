@@ -298,6 +298,180 @@ public abstract class EventsContract {
         assertThat(get("/api/events?source=nowhere").status()).isEqualTo(400);
     }
 
+    // ---- replays: the same content again changes nothing, whatever delivery id it carries ---------
+
+    private JsonNode stageOf(String version) throws Exception {
+        return json(get("/api/models/" + model + "/versions/" + version)).path("stage");
+    }
+
+    private static Sent withHeader(Sent sent, String name, String value) {
+        Map<String, String> headers = new LinkedHashMap<>(sent.headers());
+        headers.put(name, value);
+        return new Sent(sent.path(), headers, sent.body());
+    }
+
+    @Test
+    void githubProdReplay_withNewDeliveryId_isDuplicateAndLeavesProductionAlone() throws Exception {
+        String d3 = EventFixtures.randomDigest();
+        String d4 = EventFixtures.randomDigest();
+        post(github(gitHubTag(model, "3", d3, "2026-11-20T10:00:00Z"), "registry_package", EventFixtures.GITHUB_SECRET));
+        post(github(gitHubTag(model, "4", d4, "2026-11-20T10:01:00Z"), "registry_package", EventFixtures.GITHUB_SECRET));
+        Sent prod3 = github(gitHubTag(model, "prod", d3, "2026-11-20T10:02:00Z"), "registry_package", EventFixtures.GITHUB_SECRET);
+        assertThat(json(post(prod3)).path("outcome").asText()).isEqualTo("promoted");
+        JsonNode prod4 = json(post(github(gitHubTag(model, "prod", d4, "2026-11-20T10:03:00Z"), "registry_package",
+                EventFixtures.GITHUB_SECRET)));
+        assertThat(prod4.path("outcome").asText()).as(prod4.toString()).isEqualTo("promoted");
+
+        JsonNode replay = json(post(withHeader(prod3, "X-GitHub-Delivery", UUID.randomUUID().toString())));
+
+        assertThat(replay.path("duplicate").asBoolean()).as(replay.toString()).isTrue();
+        assertThat(stageOf("4").asText()).isEqualTo("production");
+        assertThat(stageOf("3").asText()).isNotEqualTo("production");
+    }
+
+    @Test
+    void githubPromotions_orderedByThePackageTimesInTheSignedBody() throws Exception {
+        String d3 = EventFixtures.randomDigest();
+        String d4 = EventFixtures.randomDigest();
+        post(github(gitHubTag(model, "3", d3, "2026-11-20T10:00:00Z"), "registry_package", EventFixtures.GITHUB_SECRET));
+        post(github(gitHubTag(model, "4", d4, "2026-11-20T10:01:00Z"), "registry_package", EventFixtures.GITHUB_SECRET));
+        post(github(gitHubTag(model, "prod", d4, "2026-11-20T10:05:00Z"), "registry_package", EventFixtures.GITHUB_SECRET));
+
+        JsonNode older = json(post(github(gitHubTag(model, "prod", d3, "2026-11-20T10:04:00Z"), "registry_package",
+                EventFixtures.GITHUB_SECRET)));
+
+        assertThat(older.path("outcome").asText()).as(older.toString()).isEqualTo("ignored");
+        assertThat(older.path("reason").asText()).contains("out of order");
+        assertThat(stageOf("4").asText()).isEqualTo("production");
+    }
+
+    @Test
+    void genericAliasReplay_withoutIdOrTime_newDeliveryIdHeader_isDuplicate() throws Exception {
+        post(generic(genericPush(model, "1"), EventFixtures.GENERIC_SECRET));
+        post(generic(genericPush(model, "2"), EventFixtures.GENERIC_SECRET));
+        Sent alias1 = withHeader(generic(genericAlias(model, "1"), EventFixtures.GENERIC_SECRET), "X-Delivery-Id", "d-1-" + model);
+        assertThat(json(post(alias1)).path("outcome").asText()).isEqualTo("promoted");
+        JsonNode alias2 = json(post(withHeader(generic(genericAlias(model, "2"), EventFixtures.GENERIC_SECRET), "X-Delivery-Id", "d-2-" + model)));
+        assertThat(alias2.path("outcome").asText()).as(alias2.toString()).isEqualTo("promoted");
+
+        JsonNode replay = json(post(withHeader(alias1, "X-Delivery-Id", "d-" + UUID.randomUUID())));
+
+        assertThat(replay.path("duplicate").asBoolean()).as(replay.toString()).isTrue();
+        assertThat(stageOf("2").asText()).isEqualTo("production");
+    }
+
+    @Test
+    void genericTimestamp_signedAndFresh_isAcceptedStaleOrUnsignedIsRefused() throws Exception {
+        byte[] body = EventFixtures.toBytes(genericPush(model, "6"));
+        long now = Instant.now().getEpochSecond();
+        Sent stale = new Sent("/api/webhooks/generic", Map.of("X-Verge-Timestamp", Long.toString(now - 3600),
+                "X-Hub-Signature-256", EventFixtures.timestampedSignature(EventFixtures.GENERIC_SECRET, now - 3600, body)), body);
+        Sent bodyOnly = new Sent("/api/webhooks/generic", Map.of("X-Verge-Timestamp", Long.toString(now),
+                "X-Hub-Signature-256", EventFixtures.hubSignature(EventFixtures.GENERIC_SECRET, body)), body);
+        Sent fresh = new Sent("/api/webhooks/generic", Map.of("X-Verge-Timestamp", Long.toString(now),
+                "X-Hub-Signature-256", EventFixtures.timestampedSignature(EventFixtures.GENERIC_SECRET, now, body)), body);
+
+        ApiResponse staleAnswer = post(stale);
+        ApiResponse bodyOnlyAnswer = post(bodyOnly);
+        assertThat(staleAnswer.status()).isEqualTo(401);
+        assertThat(json(staleAnswer).path("message").asText()).contains("X-Verge-Timestamp");
+        assertThat(bodyOnlyAnswer.status()).isEqualTo(401);
+        assertThat(get("/api/models/" + model + "/versions").status()).as("nothing registered").isEqualTo(404);
+        JsonNode accepted = json(post(fresh));
+        assertThat(accepted.path("outcome").asText()).as(accepted.toString()).isEqualTo("registered");
+    }
+
+    @Test
+    void genericSignedTimestamp_ordersPromotionsWhenTheBodyHasNoTime() throws Exception {
+        post(generic(genericPush(model, "1"), EventFixtures.GENERIC_SECRET));
+        post(generic(genericPush(model, "2"), EventFixtures.GENERIC_SECRET));
+        long now = Instant.now().getEpochSecond();
+        byte[] newer = EventFixtures.toBytes(genericAlias(model, "2"));
+        byte[] older = EventFixtures.toBytes(genericAlias(model, "1"));
+        post(new Sent("/api/webhooks/generic", Map.of("X-Verge-Timestamp", Long.toString(now),
+                "X-Hub-Signature-256", EventFixtures.timestampedSignature(EventFixtures.GENERIC_SECRET, now, newer)), newer));
+
+        JsonNode late = json(post(new Sent("/api/webhooks/generic", Map.of("X-Verge-Timestamp", Long.toString(now - 60),
+                "X-Hub-Signature-256", EventFixtures.timestampedSignature(EventFixtures.GENERIC_SECRET, now - 60, older)), older)));
+
+        assertThat(late.path("outcome").asText()).as(late.toString()).isEqualTo("ignored");
+        assertThat(stageOf("2").asText()).isEqualTo("production");
+    }
+
+    static Stream<Arguments> replays() {
+        return Stream.of(
+                Arguments.of("acr", (Function<String, Sent>) m -> acr(acrPush(m, "4"), secret()), "X-Request-Id"),
+                Arguments.of("dockerhub", (Function<String, Sent>) m -> new Sent("/api/webhooks/dockerhub/" + EventFixtures.DOCKERHUB_TOKEN,
+                        Map.of(), dockerHub(m)), "X-Delivery-Id"),
+                Arguments.of("huggingface", (Function<String, Sent>) m -> hf(huggingFace("huggingface-webhook-tag.json", m),
+                        EventFixtures.HUGGINGFACE_SECRET), "X-Delivery-Id"),
+                Arguments.of("github", (Function<String, Sent>) m -> github(gitHubPackage(m), "registry_package", EventFixtures.GITHUB_SECRET),
+                        "X-GitHub-Delivery"),
+                Arguments.of("generic", (Function<String, Sent>) m -> generic(genericPush(m, "8").without("id"), EventFixtures.GENERIC_SECRET),
+                        "X-Delivery-Id"),
+                Arguments.of("eventgrid", (Function<String, Sent>) m -> eventGrid(cloudEvent(m, "3"), EventFixtures.EVENTGRID_SECRET),
+                        "X-Delivery-Id"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("replays")
+    void replay_sameContentNewDeliveryId_isDuplicateAndChangesNothing(String source, Function<String, Sent> request, String idHeader)
+            throws Exception {
+        Sent first = request.apply(model);
+        JsonNode original = json(post(first));
+        JsonNode versionsBefore = json(get("/api/models/" + model + "/versions"));
+
+        JsonNode replay = json(post(withHeader(first, idHeader, UUID.randomUUID().toString())));
+
+        assertThat(original.path("duplicate").asBoolean()).as(original.toString()).isFalse();
+        assertThat(replay.path("duplicate").asBoolean()).as(replay.toString()).isTrue();
+        assertThat(replay.path("outcome").asText()).isEqualTo(original.path("outcome").asText());
+        assertThat(json(get("/api/models/" + model + "/versions"))).isEqualTo(versionsBefore);
+    }
+
+    @Test
+    void mlflowRetry_newDeliveryIdSignedAgain_isDuplicate() throws Exception {
+        byte[] body = EventFixtures.toBytes(mlflowCreated(model, false));
+        post(new Sent("/api/webhooks/mlflow", EventFixtures.mlflowHeaders(EventFixtures.MLFLOW_SECRET, "a-" + UUID.randomUUID(),
+                Instant.now(), body), body));
+
+        JsonNode again = json(post(new Sent("/api/webhooks/mlflow", EventFixtures.mlflowHeaders(EventFixtures.MLFLOW_SECRET,
+                "b-" + UUID.randomUUID(), Instant.now(), body), body)));
+
+        assertThat(again.path("duplicate").asBoolean()).as(again.toString()).isTrue();
+    }
+
+    @Test
+    void crossSource_acrProdForAnotherSourcesRepository_promotesNothing() throws Exception {
+        String digest = EventFixtures.randomDigest();
+        JsonNode registered = json(post(github(gitHubTag(model, "4", digest, "2026-11-20T10:00:00Z"), "registry_package",
+                EventFixtures.GITHUB_SECRET)));
+        assertThat(registered.path("outcome").asText()).as(registered.toString()).isEqualTo("registered");
+        ObjectNode push = acrPush(model, "prod", digest, Instant.now().toString());
+        ((ObjectNode) push.get("target")).put("repository", "someone-else/" + model);
+
+        JsonNode answer = json(post(acr(push, secret())));
+
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("ignored");
+        assertThat(answer.path("reason").asText()).contains("names source acr");
+        assertThat(stageOf("4").asText()).isEqualTo("none");
+    }
+
+    @Test
+    void registerOnlySource_prodTagOrDelete_promotesAndArchivesNothing() throws Exception {
+        ObjectNode hook = huggingFace("huggingface-webhook-tag.json", model);
+        JsonNode registered = json(post(hf(hook, EventFixtures.HUGGINGFACE_SECRET)));
+        assertThat(registered.path("outcome").asText()).as(registered.toString()).isEqualTo("registered");
+        String sha = hook.path("updatedRefs").path(0).path("newSha").asText();
+        ObjectNode prod = huggingFace("huggingface-webhook-tag.json", model);
+        ((ObjectNode) prod.path("updatedRefs").path(0)).put("ref", "refs/tags/prod").put("newSha", sha);
+
+        JsonNode answer = json(post(hf(prod, EventFixtures.HUGGINGFACE_SECRET)));
+
+        assertThat(answer.path("outcome").asText()).as(answer.toString()).isEqualTo("ignored");
+        assertThat(stageOf(registered.path("version").asText()).asText()).isEqualTo("none");
+    }
+
     // ---- payload builders ----------------------------------------------------------------------
 
     static ObjectNode acrPush(String model, String tag) {
@@ -369,6 +543,15 @@ public abstract class EventsContract {
         return hook;
     }
 
+    /** A GitHub container package published under {@code tag} with {@code digest}, updated at {@code time}. */
+    static ObjectNode gitHubTag(String model, String tag, String digest, String time) {
+        ObjectNode hook = gitHubPackage(model);
+        ObjectNode version = (ObjectNode) hook.get("registry_package").get("package_version");
+        version.put("version", digest).put("package_url", "ghcr.io/acme-farms/" + model + ":" + tag).put("updated_at", time);
+        ((ObjectNode) version.get("container_metadata").get("tag")).put("name", tag).put("digest", digest);
+        return hook;
+    }
+
     static Sent github(JsonNode body, String event, String secret) {
         byte[] bytes = EventFixtures.toBytes(body);
         return new Sent("/api/webhooks/github", Map.of("X-GitHub-Event", event, "X-GitHub-Delivery", UUID.randomUUID().toString(),
@@ -378,6 +561,13 @@ public abstract class EventsContract {
     static ObjectNode genericPush(String model, String tag) {
         return EventFixtures.object("generic-image-pushed.json").put("id", UUID.randomUUID().toString())
                 .put("repository", "verge/" + model).put("tag", tag).put("digest", EventFixtures.randomDigest());
+    }
+
+    /** A generic {@code alias.set} without id or time: only a signed timestamp or the body itself tells it apart. */
+    static ObjectNode genericAlias(String model, String version) {
+        ObjectNode alias = CloudJson.mapper().createObjectNode();
+        alias.put("type", "alias.set").put("repository", "verge/" + model).put("alias", "prod").put("version", version);
+        return alias;
     }
 
     static Sent generic(JsonNode body, String secret) {

@@ -69,4 +69,31 @@ class WebhookAuthTest {
         assertThatThrownBy(() -> WebhookAuth.sharedSecret(Optional.empty(), List.of("abc"), "header X"))
                 .isInstanceOf(WebhookAuthException.class).hasMessageContaining("header X");
     }
+
+    @Test
+    void timestampedHubSignature_skewBothWaysAndWhatItCovers() {
+        byte[] body = "{\"type\": \"alias.set\"}".getBytes(StandardCharsets.UTF_8);
+        Instant now = Instant.parse("2026-12-02T10:00:00Z");
+        long ts = now.getEpochSecond();
+        List<String> secrets = List.of("s1");
+        Duration maxAge = Duration.ofMinutes(5);
+
+        assertThatCode(() -> WebhookAuth.timestampedHubSignature(body, Long.toString(ts - 300),
+                Optional.of(EventFixtures.timestampedSignature("s1", ts - 300, body)), secrets, now, maxAge)).doesNotThrowAnyException();
+        assertThatCode(() -> WebhookAuth.timestampedHubSignature(body, Long.toString(ts + 300),
+                Optional.of(EventFixtures.timestampedSignature("s1", ts + 300, body)), secrets, now, maxAge)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> WebhookAuth.timestampedHubSignature(body, Long.toString(ts - 301),
+                Optional.of(EventFixtures.timestampedSignature("s1", ts - 301, body)), secrets, now, maxAge))
+                .isInstanceOf(WebhookAuthException.class).hasMessageContaining("301 s");
+        assertThatThrownBy(() -> WebhookAuth.timestampedHubSignature(body, Long.toString(ts + 301),
+                Optional.of(EventFixtures.timestampedSignature("s1", ts + 301, body)), secrets, now, maxAge))
+                .isInstanceOf(WebhookAuthException.class);
+        // a fresh timestamp does not revive a signature made for another one
+        assertThatThrownBy(() -> WebhookAuth.timestampedHubSignature(body, Long.toString(ts),
+                Optional.of(EventFixtures.timestampedSignature("s1", ts - 600, body)), secrets, now, maxAge))
+                .isInstanceOf(WebhookAuthException.class).hasMessageContaining("<X-Verge-Timestamp>.<body>");
+        assertThatThrownBy(() -> WebhookAuth.timestampedHubSignature(body, "yesterday",
+                Optional.of(EventFixtures.timestampedSignature("s1", ts, body)), secrets, now, maxAge))
+                .hasMessageContaining("Unix seconds");
+    }
 }

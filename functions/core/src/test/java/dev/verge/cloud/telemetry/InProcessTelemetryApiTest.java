@@ -18,7 +18,7 @@ class InProcessTelemetryApiTest extends TelemetryApiContract {
     @BeforeAll
     static void start() {
         api = CloudServices.create(new InMemoryBlobStore(), new InMemoryMetadataStore(), Clock.systemUTC(),
-                CloudConfig.withApiKeys(KEY)).api();
+                CloudConfig.withApiKeys(KEY).withSigningKey(dev.verge.cloud.rollout.PackageSigner.generate().privateKeyBase64())).api();
     }
 
     @Override

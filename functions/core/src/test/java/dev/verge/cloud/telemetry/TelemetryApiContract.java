@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Timeout;
  * server, API Gateway + Lambda, Azure HttpTrigger), as {@code CloudApiContract} does for the registry.
  * To run it, extend it like {@code CloudApiContract}. Each test registers its own two devices through
  * {@code POST /api/devices} (one in each of its own two groups) and uses its own model name, so
- * runtimes may share one store.
+ * runtimes may share one store. A device may report only what it was sent, so each test deploys version 1
+ * to the first group and version 2 to the second, and each device asks for its desired state first; the
+ * runtime must be started with a package signing key.
  */
 @Timeout(120)
 public abstract class TelemetryApiContract {
@@ -47,6 +49,27 @@ public abstract class TelemetryApiContract {
     void registerDevices() throws Exception {
         keys.put(camera1, createDevice(camera1, group1));
         keys.put(camera2, createDevice(camera2, "line-c2-" + run));
+        for (String version : new String[] {"1", "2"}) {
+            ApiResponse upload = send(ApiRequest.of("POST", "/api/models/" + model + "/versions",
+                    Map.of("x-api-key", List.of(apiKey()), "Content-Type", List.of("application/zip")),
+                    new ByteArrayInputStream(dev.verge.cloud.testing.RegistryPackages.valid(model, version))));
+            assertThat(upload.status()).as(text(upload)).isIn(200, 201);
+        }
+        deploy(group1, "1");
+        deploy("line-c2-" + run, "2");
+        for (String device : List.of(camera1, camera2)) {
+            ApiResponse desired = send(ApiRequest.of("GET", "/api/devices/" + device + "/desired",
+                    Map.of("X-Device-Id", List.of(device), "X-Device-Key", List.of(keys.get(device))), null));
+            assertThat(desired.status()).as(text(desired)).isEqualTo(200);
+        }
+    }
+
+    private void deploy(String group, String version) throws Exception {
+        ApiResponse response = send(ApiRequest.of("POST", "/api/deployments",
+                Map.of("x-api-key", List.of(apiKey()), "Content-Type", List.of("application/json")),
+                new ByteArrayInputStream(("{\"group\": \"" + group + "\", \"model\": \"" + model + "\", \"version\": \"" + version
+                        + "\", \"strategy\": \"all-at-once\"}").getBytes(StandardCharsets.UTF_8))));
+        assertThat(response.status()).as(text(response)).isEqualTo(201);
     }
 
     /** {@code POST /api/devices} with the API key; answers the device's primary key. */
@@ -74,9 +97,9 @@ public abstract class TelemetryApiContract {
     }
 
     private ObjectNode batch(String device, int records, String version) {
-        Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        // records of the deployment's own time: a device may not report times before its version was deployed
         return TelemetryBatches.batch(TelemetryBatches.newBatchId(), device, 0,
-                TelemetryBatches.records(records, records, hour, 0, model, version, 0.7, 10));
+                TelemetryBatches.records(records, records, Instant.now(), 0, model, version, 0.7, 10));
     }
 
     private JsonNode analytics(String query) throws Exception {
@@ -132,7 +155,7 @@ public abstract class TelemetryApiContract {
 
     @Test
     void telemetry_recordsNoModelAnswered_countedForTheDeviceUnderNoModel() throws Exception {
-        ObjectNode batch = batch(camera2, 4, "1");
+        ObjectNode batch = batch(camera2, 4, "2");
         for (int i = 0; i < 3; i++) {
             ((ObjectNode) batch.get("records").get(i)).putNull("model").putNull("version").put("status", 503)
                     .put("error", "model_not_ready").putNull("label").putNull("probability");
@@ -158,7 +181,7 @@ public abstract class TelemetryApiContract {
     @Test
     void analytics_byGroupAndDevice_countsOnlyThose() throws Exception {
         postBatch(camera1, batch(camera1, 20, "1"), false);
-        postBatch(camera2, batch(camera2, 10, "1"), false);
+        postBatch(camera2, batch(camera2, 10, "2"), false);
 
         assertThat(analytics("model=" + model + "&group=" + group1).get("totals").get("requests").asLong()).isEqualTo(20);
         assertThat(analytics("model=" + model + "&device=" + camera2).get("totals").get("requests").asLong()).isEqualTo(10);
@@ -176,6 +199,46 @@ public abstract class TelemetryApiContract {
         assertThat(json(first).get("key").asText()).startsWith("samples/" + model + "/1/").endsWith("/" + id + ".png");
         assertThat(again.status()).isEqualTo(200);
         assertThat(json(again).get("key").asText()).isEqualTo(json(first).get("key").asText());
+    }
+
+    @Test
+    void telemetry_versionNotSentOrTimeOutsideTheWindow_rejectedPerRecordWithTheReason() throws Exception {
+        ObjectNode batch = batch(camera1, 5, "1");
+        ((ObjectNode) batch.get("records").get(1)).put("version", "2");
+        ((ObjectNode) batch.get("records").get(2)).put("time", "1970-01-01T00:00:00Z");
+        ((ObjectNode) batch.get("records").get(3)).put("time", Instant.now().plus(java.time.Duration.ofHours(1)).toString());
+        ((ObjectNode) batch.get("records").get(4)).put("model", "tm-other-" + run);
+
+        JsonNode answer = json(postBatch(camera1, batch, false));
+
+        assertThat(answer.get("accepted").asInt()).as(answer.toString()).isEqualTo(1);
+        assertThat(answer.get("rejected").asInt()).isEqualTo(4);
+        assertThat(answer.get("rejections").get(0).get("field").asText()).isEqualTo("records[1].version");
+        assertThat(answer.get("rejections").get(0).get("reason").asText()).contains("never sent");
+        assertThat(answer.get("rejections").get(1).get("field").asText()).isEqualTo("records[2].time");
+        assertThat(answer.get("rejections").get(1).get("reason").asText()).contains("deployed");
+        assertThat(answer.get("rejections").get(2).get("field").asText()).isEqualTo("records[3].time");
+        assertThat(answer.get("rejections").get(3).get("field").asText()).isEqualTo("records[4].version");
+        assertThat(analytics("model=" + model + "&version=2").get("totals").get("requests").asLong()).isZero();
+        assertThat(analytics("device=" + camera1).get("totals").get("rejected").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void samples_versionNotSent_is403AndSameIdFromAnotherDevice_isItsOwn() throws Exception {
+        String id = UUID.randomUUID().toString();
+        ApiResponse notSent = post("/api/samples?model=" + model + "&version=2&sampleId=" + id, camera1, PNG,
+                Map.of("Content-Type", "image/png"));
+        ApiResponse mine = post("/api/samples?model=" + model + "&version=1&sampleId=" + id, camera1, PNG,
+                Map.of("Content-Type", "image/png"));
+        ApiResponse theirs = post("/api/samples?model=" + model + "&version=2&sampleId=" + id, camera2, PNG,
+                Map.of("Content-Type", "image/png"));
+
+        assertThat(notSent.status()).as(text(notSent)).isEqualTo(403);
+        assertThat(json(notSent).get("error").asText()).isEqualTo("device_forbidden");
+        assertThat(mine.status()).as(text(mine)).isEqualTo(201);
+        assertThat(theirs.status()).as("another device's same id is a sample of its own: %s", text(theirs)).isEqualTo(201);
+        assertThat(json(mine).get("key").asText()).contains("/" + camera1 + "/");
+        assertThat(json(theirs).get("key").asText()).contains("/" + camera2 + "/").isNotEqualTo(json(mine).get("key").asText());
     }
 
     @Test

@@ -24,6 +24,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.time.Instant;
+import dev.verge.cloud.rights.DeviceRights;
+import dev.verge.cloud.rights.ReportWindow;
+import dev.verge.cloud.rights.RightsConfig;
+import dev.verge.cloud.rights.SentVersions;
+import dev.verge.cloud.rollout.Assignments;
 
 /**
  * The telemetry, analytics and dashboard routes over in-memory stores and a hand-moved clock, with API key
@@ -40,6 +47,9 @@ public final class AnalyticsHarness {
     public final ModelRegistry models;
     public final Deployments deployments;
     public final AnalyticsServices services;
+    public final SentVersions sent;
+    /** Null when the harness enforces no rights. */
+    public final DeviceRights rights;
     public final CloudApi api;
     private final Map<String, String> keys = new HashMap<>();
 
@@ -48,6 +58,16 @@ public final class AnalyticsHarness {
     }
 
     public AnalyticsHarness(TestClock clock, AnalyticsConfig config, MetadataStore metadata) {
+        this(clock, config, metadata, null);
+    }
+
+    /**
+     * {@code rights} null: every device may report anything and every version counts as deployed since the epoch
+     * (for tests of what is made of telemetry); otherwise the real {@link DeviceRights}, where a test tells a
+     * device about a version through {@link #sent} (as a desired-state answer would) and deploys through
+     * {@link #deployments}.
+     */
+    public AnalyticsHarness(TestClock clock, AnalyticsConfig config, MetadataStore metadata, RightsConfig rights) {
         this.clock = clock;
         this.blobs = new InMemoryBlobStore(clock);
         this.metadata = metadata;
@@ -58,7 +78,16 @@ public final class AnalyticsHarness {
         for (String[] device : new String[][] {{"cam-1", "line-1"}, {"cam-2", "line-1"}, {"cam-3", "line-2"}}) {
             keys.put(device[0], devices.create(device[0], device[1]).primaryKey());
         }
-        this.services = new AnalyticsServices(blobs, metadata, clock, config, devices);
+        this.sent = new SentVersions(metadata);
+        if (rights == null) {
+            this.rights = null;
+            this.services = new AnalyticsServices(blobs, metadata, clock, config, devices, d -> ReportWindow.open(clock.instant()),
+                    RightsConfig.defaults(), (m, v) -> Optional.of(Instant.EPOCH));
+        } else {
+            this.rights = new DeviceRights(devices, new Assignments(deployments), sent, rights, clock);
+            this.services = new AnalyticsServices(blobs, metadata, clock, config, devices, this.rights::reportWindow, rights,
+                    deployments::firstDeployed);
+        }
         List<RouteGroup> routes = new ArrayList<>(services.routeGroups());
         routes.add(new DashboardRoutes(services.analytics(), services.drift(), services.ingest(), devices, deployments, auth, clock));
         this.api = new CloudApi(routes, auth);

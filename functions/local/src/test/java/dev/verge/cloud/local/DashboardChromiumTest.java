@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.api.CloudJson;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.verge.cloud.registry.PackageSource;
+import dev.verge.cloud.rollout.DeploymentRequest;
+import dev.verge.cloud.rollout.HealthRules;
+import dev.verge.cloud.testing.RegistryPackages;
 import dev.verge.cloud.testing.TelemetryBatches;
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +38,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The dashboard as a person sees it: a local cloud seeded over HTTP with two devices registered
- * through the API and telemetry from each (one batch gzipped), opened in headless Chromium (Debian package {@code chromium}); the page must
+ * through the API, each sent a deployed version, and telemetry from each (one batch gzipped), opened in headless Chromium (Debian package {@code chromium}); the page must
  * show the numbers {@code GET /api/analytics} returns. Keeps {@code target/dashboard.png}. Skipped
  * only when no Chromium is installed (CI installs it).
  */
@@ -50,11 +55,16 @@ class DashboardChromiumTest {
         cloud = LocalCloud.start(LocalCloud.Settings.of(data, CloudConfig.withApiKeys(KEY)));
         String key1 = createDevice("cam-1", "line-1");
         String key2 = createDevice("cam-2", "line-2");
-        Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(5));
+        // a device reports only versions it was sent, timed after their deployment (less the clock skew allowed)
+        deploy("1", "line-1");
+        deploy("2", "line-2");
+        desired("cam-1", key1);
+        desired("cam-2", key2);
+        Instant start = Instant.now().minus(Duration.ofMinutes(4));
         send("cam-1", key1, TelemetryBatches.json(TelemetryBatches.batch(TelemetryBatches.newBatchId(), "cam-1", 2,
-                TelemetryBatches.records(1, 1_200, start, 5, "fruit-quality", "1", 0.7, 40))), false);
+                TelemetryBatches.records(1, 1_200, start, 0, "fruit-quality", "1", 0.7, 40))), false);
         send("cam-2", key2, TelemetryBatches.gzip(TelemetryBatches.json(TelemetryBatches.batch(TelemetryBatches.newBatchId(),
-                "cam-2", 0, TelemetryBatches.records(2, 800, start.plus(Duration.ofHours(3)), 2, "fruit-quality", "2", 0.4, 20)))), true);
+                "cam-2", 0, TelemetryBatches.records(2, 800, start, 0, "fruit-quality", "2", 0.4, 20)))), true);
     }
 
     @AfterAll
@@ -65,6 +75,20 @@ class DashboardChromiumTest {
         try (var paths = Files.walk(data)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    private static void deploy(String version, String group) {
+        cloud.services().registry().register(new java.io.ByteArrayInputStream(RegistryPackages.valid("fruit-quality", version)),
+                "fruit-quality", PackageSource.api("test"));
+        cloud.services().deployments().create(new DeploymentRequest(group, "fruit-quality", version,
+                TextNode.valueOf("all-at-once"), HealthRules.none(), null, null), "test");
+    }
+
+    private static void desired(String device, String key) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(cloud.baseUri().resolve("/api/devices/" + device + "/desired"))
+                .timeout(Duration.ofSeconds(30)).header("X-Device-Id", device).header("X-Device-Key", key).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     /** {@code POST /api/devices} with the API key; answers the device's primary key. */

@@ -12,7 +12,6 @@ import dev.verge.cloud.rollout.DeploymentRequest;
 import dev.verge.cloud.rollout.HealthRules;
 import dev.verge.demo.DemoModels;
 import dev.verge.edge.sync.SyncedAgent.Answer;
-import dev.verge.inference.pkg.PackageSignature;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,10 +41,10 @@ class CloudFallbackLocalCloudTest {
             DeviceCredentials device = services.devices().create("cam-7", "line-7");
             services.deployments().create(new DeploymentRequest("line-7", DemoModels.NAME, "1", TextNode.valueOf("all-at-once"),
                     HealthRules.none(), null, null), "test");
-            SyncSettings settings = SyncSettings.of(cloud.baseUri(), device.id(), device.primaryKey(),
-                            PackageSignature.generateKeyPair().getPublic(), dir.resolve("state"))
-                    .withTimings(Duration.ofMillis(100), Duration.ofSeconds(10), Duration.ofMillis(20), Duration.ofMillis(200))
-                    .withCloudFallback(true);
+            // the agent trusts the cloud but takes no package larger than one byte: it knows what to run, and cannot load it
+            SyncSettings settings = new SyncSettings(cloud.baseUri(), device.id(), device.primaryKey(),
+                    java.util.List.of(services.signer().publicKey()), dir.resolve("state"), Duration.ofMillis(100),
+                    Duration.ofSeconds(10), Duration.ofMillis(20), Duration.ofMillis(200), 1, true, null);
 
             try (SyncedAgent agent = SyncedAgent.start(settings, false)) {
                 agent.sync.poll();
