@@ -465,6 +465,9 @@ var appSettings = {
   VERGE_MAX_LOADED_MODELS: '2'
   // a promotion reaches running instances within this many seconds
   VERGE_PRODUCTION_RECHECK_SECONDS: '10'
+  // one inference may run this long (ms), then ONNX Runtime stops it (503 inference_timeout); the registry's
+  // smoke test has the same bound
+  VERGE_MAX_INFERENCE_MS: '10000'
   VERGE_PRELOAD_MODELS: preloadModels
   // agents ask for their desired state this often
   VERGE_DEVICE_POLL_SECONDS: '30'

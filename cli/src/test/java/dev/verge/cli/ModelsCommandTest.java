@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ModelsCommandTest {
-    private static final String KEY = "test-key-123";
+    private static final String KEY = "test-key-0123456789";
 
     @TempDir Path tmp;
     private LocalCloud cloud;

@@ -51,10 +51,31 @@ public final class DemoModels {
         return write(dir.resolve(NAME + "-fails-on-bright-" + version), version, FruitQualityGraph.failsOnBrightPictures());
     }
 
+    /**
+     * A model that answers like the working classifier after a {@code Loop} of {@code trips} iterations: with
+     * millions of trips one inference takes seconds, with 10^12 it never ends in practice.
+     */
+    public static Path fruitQualityLooping(Path dir, String version, long trips) {
+        return write(dir.resolve(NAME + "-looping-" + version), version, FruitQualityGraph.looping(trips, false));
+    }
+
+    /**
+     * Like {@link #fruitQualityLooping} on bright pictures only (fruit on a light background, as on the line):
+     * it passes the smoke test, then every such request runs for as long as the trip count says.
+     */
+    public static Path fruitQualityLoopingOnBrightPictures(Path dir, String version, long trips) {
+        return write(dir.resolve(NAME + "-looping-on-bright-" + version), version, FruitQualityGraph.looping(trips, true));
+    }
+
     /** The working classifier stamped with another opset, e.g. 99, which ONNX Runtime refuses to load. */
     public static Path fruitQualityWithOpset(Path dir, String version, int opset) {
         return write(dir.resolve(NAME + "-opset" + opset + "-" + version), version,
                 FruitQualityGraph.colourClassifier(opset));
+    }
+
+    /** A model file whose weights are "external data" at {@code location}, which ONNX Runtime refuses to load. */
+    public static byte[] externalWeightsOnnx(String location) {
+        return FruitQualityGraph.externalWeights(location).toByteArray();
     }
 
     /** The model file alone (for tests that build unusual packages). */

@@ -86,6 +86,85 @@ final class FruitQualityGraph {
                 .setGraph(graph).build();
     }
 
+    /**
+     * The working classifier whose probabilities pass through a {@code Loop} of {@code trips} iterations that
+     * change nothing: a model of a kilobyte that runs for as long as its trip count says (an int64, so hours
+     * are possible), as a hostile or broken package can. With {@code onlyOnBright} it loops only on pictures
+     * whose mean blue is above {@link #BRIGHT_BLUE} (the line's pictures, not the smoke test's gradient), so it
+     * loads and then stalls on every real request.
+     */
+    static OnnxMl.ModelProto looping(long trips, boolean onlyOnBright) {
+        OnnxMl.ModelProto working = colourClassifier(OPSET);
+        OnnxMl.GraphProto.Builder graph = working.getGraph().toBuilder();
+        OnnxMl.NodeProto softmax = graph.getNode(graph.getNodeCount() - 1);
+        graph.setNode(graph.getNodeCount() - 1, softmax.toBuilder().setOutput(0, "scores").build());
+        OnnxMl.GraphProto body = OnnxMl.GraphProto.newBuilder()
+                .setName("spin")
+                .addInput(scalarValue("iteration", OnnxMl.TensorProto.DataType.INT64))
+                .addInput(scalarValue("condition_in", OnnxMl.TensorProto.DataType.BOOL))
+                .addInput(tensorValue("carried_in", 1, LABELS.size()))
+                .addOutput(scalarValue("condition_out", OnnxMl.TensorProto.DataType.BOOL))
+                .addOutput(tensorValue("carried_out", 1, LABELS.size()))
+                .addInitializer(floatTensor("nothing", new float[] {0f}, 1))
+                .addNode(node("Identity", "keep_going", List.of("condition_in"), "condition_out"))
+                .addNode(node("Add", "unchanged", List.of("carried_in", "nothing"), "carried_out"))
+                .build();
+        String tripCount = "trips";
+        graph.addInitializer(int64Tensor("trips", new long[] {trips}));
+        if (onlyOnBright) {
+            float blueThreshold = (float) ((BRIGHT_BLUE / 255.0 - MEAN[2]) / STD[2]);
+            tripCount = "bright_trips";
+            graph.addInitializer(int64Tensor("blue_index", new long[] {2}))
+                    .addInitializer(floatTensor("blue_threshold", new float[] {blueThreshold}, 1))
+                    .addInitializer(int64Tensor("scalar_shape", new long[0], 0))
+                    .addNode(node("Gather", "blue", List.of("features", "blue_index"), "mean_blue").toBuilder()
+                            .addAttribute(intAttribute("axis", 1)).build())
+                    .addNode(node("Greater", "bright", List.of("mean_blue", "blue_threshold"), "is_bright"))
+                    .addNode(node("Cast", "bright_as_int", List.of("is_bright"), "bright_int").toBuilder()
+                            .addAttribute(intAttribute("to", OnnxMl.TensorProto.DataType.INT64.getNumber())).build())
+                    .addNode(node("Mul", "trips_if_bright", List.of("bright_int", "trips"), "bright_trips_1x1"))
+                    .addNode(node("Reshape", "as_scalar", List.of("bright_trips_1x1", "scalar_shape"), tripCount));
+        }
+        graph.addInitializer(OnnxMl.TensorProto.newBuilder().setName("always")
+                        .setDataType(OnnxMl.TensorProto.DataType.BOOL.getNumber()).addInt32Data(1).build())
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Loop").setName("spin")
+                        .addInput(tripCount).addInput("always").addInput("scores").addOutput(OUTPUT)
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("body")
+                                .setType(OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body))
+                        .build());
+        return working.toBuilder().setDocString("fruit-quality (slow on purpose): loops " + trips + " times")
+                .setGraph(graph).build();
+    }
+
+    /**
+     * The working classifier whose weights ONNX Runtime is told to read from an external file at {@code location}
+     * (for example {@code ../../etc/passwd}): ONNX Runtime refuses it, naming the package's folder on the server.
+     */
+    static OnnxMl.ModelProto externalWeights(String location) {
+        OnnxMl.ModelProto working = colourClassifier(OPSET);
+        OnnxMl.GraphProto.Builder graph = working.getGraph().toBuilder();
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            OnnxMl.TensorProto w = graph.getInitializer(i);
+            if (w.getName().equals("W")) {
+                graph.setInitializer(i, w.toBuilder().clearFloatData()
+                        .setDataLocation(OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("location").setValue(location))
+                        .addExternalData(OnnxMl.StringStringEntryProto.newBuilder().setKey("length")
+                                .setValue(Integer.toString(w.getFloatDataCount() * 4)))
+                        .build());
+            }
+        }
+        return working.toBuilder().setGraph(graph).build();
+    }
+
+    private static OnnxMl.ValueInfoProto scalarValue(String name, OnnxMl.TensorProto.DataType type) {
+        return OnnxMl.ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(type.getNumber()).setShape(OnnxMl.TensorShapeProto.newBuilder())))
+                .build();
+    }
+
     private static OnnxMl.ModelProto model(float[] weights, float[] bias, int opset, String doc) {
         OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder()
                 .setName("fruit_quality")

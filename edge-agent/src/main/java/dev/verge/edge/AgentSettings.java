@@ -28,6 +28,8 @@ import java.util.List;
  * @param urlMaxRedirects        redirects a {@code POST /url} fetch follows
  * @param shutdownTimeout        how long SIGTERM waits for requests in flight before closing the model
  * @param keepTinyPredictions    also answer the predictions below 1e-8, which the Custom Vision export leaves out
+ * @param maxInferenceTime       longest one ONNX Runtime run may take; past it ONNX Runtime stops the run and the
+ *                               request gets 503 inference_timeout (zero: no limit); the smoke test at load too
  * @param sync                   model sync with the cloud (desired state, signed packages, status reports); null when off
  * @param telemetry              the telemetry journal, its uplink and sample capture
  * @param access                 hosts {@code POST /url} may fetch from besides public ones, and the callers' keys
@@ -45,6 +47,7 @@ public record AgentSettings(
         int urlMaxRedirects,
         Duration shutdownTimeout,
         boolean keepTinyPredictions,
+        Duration maxInferenceTime,
         SyncSettings sync,
         TelemetrySettings telemetry,
         AccessSettings access) {
@@ -62,6 +65,7 @@ public record AgentSettings(
     public static final String ENV_URL_MAX_REDIRECTS = "VERGE_URL_MAX_REDIRECTS";
     public static final String ENV_SHUTDOWN_TIMEOUT = "VERGE_SHUTDOWN_TIMEOUT";
     public static final String ENV_KEEP_TINY_PREDICTIONS = "VERGE_KEEP_TINY_PREDICTIONS";
+    public static final String ENV_MAX_INFERENCE_MS = "VERGE_MAX_INFERENCE_MS";
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final String DEFAULT_PORT = "8080";
@@ -74,6 +78,8 @@ public record AgentSettings(
     public static final String DEFAULT_URL_MAX_REDIRECTS = "3";
     public static final String DEFAULT_SHUTDOWN_TIMEOUT = "10s";
     public static final String DEFAULT_KEEP_TINY_PREDICTIONS = "false";
+    /** {@link dev.verge.inference.runtime.Model#DEFAULT_MAX_RUN_TIME}, as the cloud's predict routes use. */
+    public static final String DEFAULT_MAX_INFERENCE_MS = "10000";
 
     /** Whether a deployment must give a setting; an empty value counts as not given. */
     public enum Requirement {
@@ -111,6 +117,7 @@ public record AgentSettings(
             new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
             new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
             new Option("--keep-tiny-predictions", ENV_KEEP_TINY_PREDICTIONS, DEFAULT_KEEP_TINY_PREDICTIONS),
+            new Option("--max-inference-ms", ENV_MAX_INFERENCE_MS, DEFAULT_MAX_INFERENCE_MS),
             // model sync (SyncSettings): on when --cloud is given, which then needs the device and the trusted key
             new Option("--cloud", SyncSettings.ENV_CLOUD, ""),
             new Option("--device-id", SyncSettings.ENV_DEVICE_ID, "", Requirement.WITH_CLOUD),
@@ -123,6 +130,9 @@ public record AgentSettings(
             new Option("--sync-max-backoff", SyncSettings.ENV_MAX_BACKOFF, SyncSettings.DEFAULT_MAX_BACKOFF),
             new Option("--cloud-fallback", SyncSettings.ENV_CLOUD_FALLBACK, SyncSettings.DEFAULT_CLOUD_FALLBACK),
             new Option("--max-clock-skew", SyncSettings.ENV_MAX_CLOCK_SKEW, SyncSettings.DEFAULT_MAX_CLOCK_SKEW),
+            new Option("--cloud-ca", dev.verge.edge.sync.CloudTls.ENV_CLOUD_CA, ""),
+            new Option("--cloud-client-cert", dev.verge.edge.sync.CloudTls.ENV_CLOUD_CLIENT_CERT, ""),
+            new Option("--cloud-client-key", dev.verge.edge.sync.CloudTls.ENV_CLOUD_CLIENT_KEY, ""),
             // telemetry (TelemetryOptions, one component: telemetry); it sends to the cloud that sync uses
             new Option("--telemetry", TelemetrySettings.ENV_TELEMETRY, TelemetrySettings.DEFAULT_TELEMETRY),
             new Option("--journal", TelemetrySettings.ENV_JOURNAL, ""),
@@ -158,6 +168,10 @@ public record AgentSettings(
         if (maxConcurrentInferences < 1) {
             throw new IllegalArgumentException("max concurrent inferences must be at least 1, found " + maxConcurrentInferences);
         }
+        maxInferenceTime = maxInferenceTime == null ? Duration.ofMillis(Long.parseLong(DEFAULT_MAX_INFERENCE_MS)) : maxInferenceTime;
+        if (maxInferenceTime.isNegative()) {
+            throw new IllegalArgumentException("max inference ms must be 0 (no limit) or more, found " + maxInferenceTime.toMillis());
+        }
         if (urlMaxRedirects < 0) {
             throw new IllegalArgumentException("url max redirects must be 0 or more, found " + urlMaxRedirects);
         }
@@ -170,7 +184,7 @@ public record AgentSettings(
                 ThreadSettings.forAvailableCpus(), defaultConcurrentInferences(),
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
                 Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT),
-                Boolean.parseBoolean(DEFAULT_KEEP_TINY_PREDICTIONS), null,
+                Boolean.parseBoolean(DEFAULT_KEEP_TINY_PREDICTIONS), Duration.ofMillis(Long.parseLong(DEFAULT_MAX_INFERENCE_MS)), null,
                 TelemetrySettings.defaults(), AccessSettings.defaults());
     }
 
@@ -185,37 +199,42 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, access);
+                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access);
     }
 
     public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, newTelemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, newTelemetry, access);
     }
 
     public AgentSettings withKeepTinyPredictions(boolean keep) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, maxInferenceTime, sync, telemetry, access);
+    }
+
+    public AgentSettings withMaxInferenceTime(Duration limit) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, limit, sync, telemetry, access);
     }
 
     public AgentSettings withAccess(AccessSettings newAccess) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, sync, telemetry, newAccess);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, newAccess);
     }
 
     /** These settings following the cloud; {@code newModel} (may be null) serves until the cloud's first package. */
     public AgentSettings withSync(Path newModel, SyncSettings newSync) {
         return new AgentSettings(newModel, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, newSync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, newSync, telemetry, access);
     }
 }

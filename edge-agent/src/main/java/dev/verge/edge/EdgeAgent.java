@@ -49,7 +49,7 @@ public final class EdgeAgent implements AutoCloseable {
         EdgeServer server;
         try {
             if (settings.sync() != null) {
-                sync = ModelSync.create(settings.sync(), settings.threads(), slot, registry);
+                sync = ModelSync.create(settings.sync(), settings.threads(), settings.maxInferenceTime(), slot, registry);
                 sync.serveLastGood();
             }
             if (!slot.isReady() && settings.model() != null) {
@@ -144,7 +144,7 @@ public final class EdgeAgent implements AutoCloseable {
      */
     static Model load(AgentSettings settings) {
         try (ModelPackage pkg = ModelPackage.open(settings.model())) {
-            return Model.load(pkg, settings.threads());
+            return Model.load(pkg, settings.threads(), settings.maxInferenceTime());
         }
     }
 

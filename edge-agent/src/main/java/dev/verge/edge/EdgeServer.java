@@ -3,6 +3,7 @@ package dev.verge.edge;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.verge.wire.tls.TlsFiles;
 import dev.verge.edge.sync.CloudFallback;
 import dev.verge.inference.predict.CustomVisionError;
 import dev.verge.inference.predict.OipV2;

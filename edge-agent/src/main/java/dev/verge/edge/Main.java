@@ -100,6 +100,11 @@ public final class Main implements Callable<Integer> {
             description = "Also answer predictions below 1e-8, which the Custom Vision export leaves out (default: ${DEFAULT-VALUE}). Env: " + ENV_KEEP_TINY_PREDICTIONS + ".")
     boolean keepTinyPredictions;
 
+    @Option(names = "--max-inference-ms", paramLabel = "<ms>",
+            defaultValue = "${env:" + ENV_MAX_INFERENCE_MS + ":-" + DEFAULT_MAX_INFERENCE_MS + "}",
+            description = "Longest one inference may run; ONNX Runtime stops it and the request gets 503 inference_timeout; 0 = no limit (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_INFERENCE_MS + ".")
+    long maxInferenceMs;
+
     @Mixin
     SyncOptions sync;
 
@@ -176,7 +181,8 @@ public final class Main implements Callable<Integer> {
         }
         return new AgentSettings(modelPackage, host, port, maxBodyBytes, maxPixels, threads,
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, syncSettings,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions,
+                Duration.ofMillis(maxInferenceMs), syncSettings,
                 telemetry.settings(syncSettings), access.settings());
     }
 

@@ -2,6 +2,7 @@ package dev.verge.edge;
 
 import static dev.verge.edge.sync.SyncSettings.*;
 
+import dev.verge.edge.sync.CloudTls;
 import dev.verge.edge.sync.SyncSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -60,6 +61,18 @@ final class SyncOptions {
             description = "While no model is loaded, forward POST /image and /url to the cloud's predict route for the model the desired state names (needs --cloud; default: ${DEFAULT-VALUE}). Env: " + ENV_CLOUD_FALLBACK + ".")
     boolean cloudFallback;
 
+    @Option(names = "--cloud-ca", paramLabel = "<pem>", defaultValue = "${env:" + CloudTls.ENV_CLOUD_CA + "}",
+            description = "PEM bundle of the CAs that sign the cloud's certificate (a private CA); then only they are trusted. Env: " + CloudTls.ENV_CLOUD_CA + ".")
+    String cloudCa;
+
+    @Option(names = "--cloud-client-cert", paramLabel = "<pem>", defaultValue = "${env:" + CloudTls.ENV_CLOUD_CLIENT_CERT + "}",
+            description = "PEM certificate chain this device presents to the cloud (mutual TLS), with --cloud-client-key. Env: " + CloudTls.ENV_CLOUD_CLIENT_CERT + ".")
+    String cloudClientCert;
+
+    @Option(names = "--cloud-client-key", paramLabel = "<pem>", defaultValue = "${env:" + CloudTls.ENV_CLOUD_CLIENT_KEY + "}",
+            description = "PEM PKCS#8 private key of --cloud-client-cert. Env: " + CloudTls.ENV_CLOUD_CLIENT_KEY + ".")
+    String cloudClientKey;
+
     /**
      * Null when no cloud is given; the device and key options without a cloud are a mistake worth stopping for.
      * An empty value counts as not given (deployment files keep empty slots, e.g. {@code VERGE_CLOUD=}).
@@ -71,8 +84,9 @@ final class SyncOptions {
         List<String> trustedKeys = this.trustedKeys == null ? List.of()
                 : this.trustedKeys.stream().filter(k -> given(k) != null).toList();
         if (cloud == null) {
-            if (deviceId != null || deviceKey != null || !trustedKeys.isEmpty() || cloudFallback) {
-                throw new IllegalArgumentException("--device-id, --device-key, --trusted-key and --cloud-fallback need"
+            if (deviceId != null || deviceKey != null || !trustedKeys.isEmpty() || cloudFallback || given(cloudCa) != null
+                    || given(cloudClientCert) != null || given(cloudClientKey) != null) {
+                throw new IllegalArgumentException("--device-id, --device-key, --trusted-key, --cloud-fallback and --cloud-ca/-client-* need"
                         + " --cloud <url> (or " + ENV_CLOUD + ")");
             }
             return null;
@@ -83,8 +97,14 @@ final class SyncOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("expected the cloud as an http:// or https:// URL, found '" + cloud + "'");
         }
+        CloudTls tls = new CloudTls(pathOrNull(cloudCa), pathOrNull(cloudClientCert), pathOrNull(cloudClientKey));
         return new SyncSettings(uri, deviceId, deviceKey, SyncSettings.trustedKeys(trustedKeys), SyncSettings.path(stateDir),
-                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES, cloudFallback, maxClockSkew);
+                pollInterval, timeout, retryDelay, maxBackoff, DEFAULT_MAX_PACKAGE_BYTES, cloudFallback, maxClockSkew, tls);
+    }
+
+    private static java.nio.file.Path pathOrNull(String value) {
+        String given = given(value);
+        return given == null ? null : SyncSettings.path(given.strip());
     }
 
     private static String given(String value) {

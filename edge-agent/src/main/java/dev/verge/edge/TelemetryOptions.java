@@ -84,7 +84,8 @@ final class TelemetryOptions {
         return new TelemetrySettings(enabled, cloudUri, sync == null ? null : sync.deviceId(),
                 sync == null ? null : sync.deviceKey(), journalFile,
                 journalMaxBytes, journalTtl, JournalSync.parse(journalSync), batchSize, interval, sampling,
-                samplesDir == null ? TelemetrySettings.defaultSamplesDir(journalFile) : samplesDir, samplesMaxBytes);
+                samplesDir == null ? TelemetrySettings.defaultSamplesDir(journalFile) : samplesDir, samplesMaxBytes,
+                sync == null ? null : sync.tls());
     }
 
 

@@ -110,6 +110,16 @@ class MainTest {
     }
 
     @Test
+    void settings_maxInferenceMs_becomesTheTimeLimit() {
+        Main main = new Main();
+        new CommandLine(main).parseArgs("--model", "m.zip", "--max-inference-ms", "2500");
+        assertThat(main.settings().maxInferenceTime()).isEqualTo(java.time.Duration.ofMillis(2500));
+        Main defaults = new Main();
+        new CommandLine(defaults).parseArgs("--model", "m.zip");
+        assertThat(defaults.settings().maxInferenceTime()).isEqualTo(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
     void settings_keepTinyPredictions_fromFlagOrDefaultOff() {
         Main main = new Main();
         new CommandLine(main).parseArgs("--model", "m.zip", "--keep-tiny-predictions");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.verge.demo.DemoModels;
+import dev.verge.wire.tls.TlsFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -59,8 +59,11 @@ final class CloudClient implements AutoCloseable {
         String text = settings.cloud().toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.devicePath = "/api/devices/" + segment(settings.deviceId());
-        this.cloud = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.elsewhere = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        // the client certificate goes to the cloud itself only; the private CA is trusted everywhere
+        this.cloud = settings.tls().applyTo(HttpClient.newBuilder(), settings.tls().context())
+                .connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.elsewhere = settings.tls().applyTo(HttpClient.newBuilder(), settings.tls().trustContext())
+                .connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** {@code POST /api/devices/{id}/status}; any 2xx is taken. */

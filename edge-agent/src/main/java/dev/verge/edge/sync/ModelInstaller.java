@@ -27,6 +27,7 @@ final class ModelInstaller {
 
     private final SyncSettings settings;
     private final ThreadSettings threads;
+    private final java.time.Duration maxInferenceTime;
     private final ModelSlot slot;
     private final StateStore store;
     private final CloudClient client;
@@ -35,11 +36,12 @@ final class ModelInstaller {
     private boolean closed; // guarded by swapLock: no swap into a slot the agent is closing
     private volatile State state = State.EMPTY;
 
-    ModelInstaller(SyncSettings settings, ThreadSettings threads, ModelSlot slot, StateStore store, CloudClient client,
-                   Supplier<KeyRing> keys) {
+    ModelInstaller(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime, ModelSlot slot,
+                   StateStore store, CloudClient client, Supplier<KeyRing> keys) {
         this.settings = settings;
         this.keys = keys;
         this.threads = threads;
+        this.maxInferenceTime = maxInferenceTime;
         this.slot = slot;
         this.store = store;
         this.client = client;
@@ -204,7 +206,7 @@ final class ModelInstaller {
                 throw SyncException.refused("package_manifest_mismatch", "expected a package of " + ref.model() + " "
                         + ref.version() + ", found a manifest of " + manifest.name() + " " + manifest.version());
             }
-            return Model.load(pkg, threads);
+            return Model.load(pkg, threads, maxInferenceTime);
         } catch (SyncException e) {
             throw e;
         } catch (VergeException e) {

@@ -89,17 +89,23 @@ public final class ModelSync implements AutoCloseable {
 
     /** Opens the state directory; serves nothing yet (see {@link #serveLastGood()}) and polls nothing yet (see {@link #start()}). */
     public static ModelSync create(SyncSettings settings, ThreadSettings threads, ModelSlot slot) {
-        return create(settings, threads, slot, new PrometheusRegistry());
+        return create(settings, threads, dev.verge.inference.runtime.Model.DEFAULT_MAX_RUN_TIME, slot, new PrometheusRegistry());
     }
 
     /** As {@link #create(SyncSettings, ThreadSettings, ModelSlot)}, with its metrics in {@code registry} ({@code /metrics}). */
     public static ModelSync create(SyncSettings settings, ThreadSettings threads, ModelSlot slot, PrometheusRegistry registry) {
+        return create(settings, threads, dev.verge.inference.runtime.Model.DEFAULT_MAX_RUN_TIME, slot, registry);
+    }
+
+    /** The models it loads stop runs past {@code maxInferenceTime}; its metrics go to {@code registry} ({@code /metrics}). */
+    public static ModelSync create(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime,
+                                   ModelSlot slot, PrometheusRegistry registry) {
         SyncMetrics metrics = new SyncMetrics(registry);
         StateStore store = new StateStore(settings.stateDir());
         CloudClient client = new CloudClient(settings);
         StatementVerifier statements = new StatementVerifier(settings, store, Clock.systemUTC());
         metrics.revision(statements.revision());
-        ModelInstaller installer = new ModelInstaller(settings, threads, slot, store, client, statements::keys);
+        ModelInstaller installer = new ModelInstaller(settings, threads, maxInferenceTime, slot, store, client, statements::keys);
         if (settings.cloud().getScheme().equals("http") && !isLoopback(settings.cloud().getHost())) {
             LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
                     + " unencrypted (packages are still checked against their signature)");

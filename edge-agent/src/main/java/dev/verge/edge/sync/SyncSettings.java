@@ -31,6 +31,7 @@ import java.util.List;
  *                        route for the model the desired state names (instead of answering 503 at once)
  * @param maxClockSkew    how far this device's clock may be from the cloud's: a desired state counts as expired
  *                        only this long after its {@code expiresAt}
+ * @param tls             a private CA to trust and a client certificate for the cloud ({@link CloudTls})
  */
 public record SyncSettings(
         URI cloud,
@@ -44,7 +45,8 @@ public record SyncSettings(
         Duration maxBackoff,
         long maxPackageBytes,
         boolean cloudFallback,
-        Duration maxClockSkew) {
+        Duration maxClockSkew,
+        CloudTls tls) {
 
     public static final String ENV_CLOUD = "VERGE_CLOUD";
     public static final String ENV_DEVICE_ID = "VERGE_DEVICE_ID";
@@ -66,8 +68,8 @@ public record SyncSettings(
     public static final String DEFAULT_MAX_BACKOFF = "5m";
     public static final String DEFAULT_CLOUD_FALLBACK = "false";
     public static final String DEFAULT_MAX_CLOCK_SKEW = "5m";
-    /** As large as a package the cloud registers ({@code ZipLimits.defaults()}). */
-    public static final long DEFAULT_MAX_PACKAGE_BYTES = 512L * 1024 * 1024;
+    /** As large as a package the cloud registers: the limit every runtime shares. */
+    public static final long DEFAULT_MAX_PACKAGE_BYTES = dev.verge.inference.pkg.ZipLimits.MAX_PACKAGE_BYTES;
 
     public SyncSettings {
         if (cloud == null || !("http".equals(cloud.getScheme()) || "https".equals(cloud.getScheme()))
@@ -84,6 +86,7 @@ public record SyncSettings(
         }
         trustedKeys = List.copyOf(trustedKeys);
         maxClockSkew = maxClockSkew == null ? Duration.ofMinutes(5) : maxClockSkew;
+        tls = tls == null ? CloudTls.DEFAULT : tls;
         if (maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("expected a clock skew of 0 or more, found " + maxClockSkew);
         }
@@ -104,40 +107,53 @@ public record SyncSettings(
         }
     }
 
+    /** As the full constructor, without a private CA or client certificate. */
+    public SyncSettings(URI cloud, String deviceId, String deviceKey, List<PublicKey> trustedKeys, Path stateDir,
+                        Duration pollInterval, Duration timeout, Duration retryDelay, Duration maxBackoff, long maxPackageBytes,
+                        boolean cloudFallback, Duration maxClockSkew) {
+        this(cloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout, retryDelay, maxBackoff, maxPackageBytes,
+                cloudFallback, maxClockSkew, CloudTls.DEFAULT);
+    }
+
+    public SyncSettings withTls(CloudTls newTls) {
+        return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew, newTls);
+    }
+
     /** The documented defaults for everything but the cloud, the device and the key. */
     public static SyncSettings of(URI cloud, String deviceId, String deviceKey, PublicKey trustedKey, Path stateDir) {
         return new SyncSettings(cloud, deviceId, deviceKey, List.of(trustedKey), stateDir, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES, false, null);
+                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES, false, null, CloudTls.DEFAULT);
     }
 
     public SyncSettings withTimings(Duration newPollInterval, Duration newTimeout, Duration newRetryDelay, Duration newMaxBackoff) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, newPollInterval, newTimeout,
-                newRetryDelay, newMaxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
+                newRetryDelay, newMaxBackoff, maxPackageBytes, cloudFallback, maxClockSkew, tls);
     }
 
     public SyncSettings withCloud(URI newCloud) {
         return new SyncSettings(newCloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew, tls);
     }
 
     public SyncSettings withCloudFallback(boolean on) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, on, maxClockSkew);
+                retryDelay, maxBackoff, maxPackageBytes, on, maxClockSkew, tls);
     }
 
     public SyncSettings withStateDir(Path newStateDir) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, newStateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew, tls);
     }
 
     public SyncSettings withTrustedKeys(List<PublicKey> keys) {
         return new SyncSettings(cloud, deviceId, deviceKey, keys, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew);
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, maxClockSkew, tls);
     }
 
     public SyncSettings withMaxClockSkew(Duration skew) {
         return new SyncSettings(cloud, deviceId, deviceKey, trustedKeys, stateDir, pollInterval, timeout,
-                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, skew);
+                retryDelay, maxBackoff, maxPackageBytes, cloudFallback, skew, tls);
     }
 
     /** Each of {@code keysOrFiles} as {@link #trustedKey} reads it. */

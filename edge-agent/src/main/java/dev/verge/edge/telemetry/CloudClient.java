@@ -38,12 +38,19 @@ final class CloudClient {
     private final HttpClient http;
 
     CloudClient(URI base, String deviceId, String deviceKey, Duration connectTimeout, Duration requestTimeout) {
+        this(base, deviceId, deviceKey, connectTimeout, requestTimeout, null);
+    }
+
+    /** {@code tls}: the context for a private CA or a client certificate ({@code CloudTls}); null for the JDK's default. */
+    CloudClient(URI base, String deviceId, String deviceKey, Duration connectTimeout, Duration requestTimeout,
+                javax.net.ssl.SSLContext tls) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.deviceId = deviceId;
         this.deviceKey = deviceKey;
         this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = tls == null ? HttpClient.newBuilder() : HttpClient.newBuilder().sslContext(tls);
+        this.http = builder
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)

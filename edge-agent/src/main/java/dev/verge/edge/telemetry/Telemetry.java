@@ -65,7 +65,7 @@ public final class Telemetry implements AutoCloseable {
         Uplink uplink = null;
         if (settings.sends()) {
             CloudClient cloud = new CloudClient(settings.cloud(), settings.deviceId(), settings.deviceKey(),
-                    tuning.connectTimeout(), tuning.requestTimeout());
+                    tuning.connectTimeout(), tuning.requestTimeout(), settings.cloudTls().context());
             List<Uplink.Delivery> deliveries = new ArrayList<>();
             deliveries.add(new TelemetrySender(journal, cloud, settings.deviceId(), settings.batchSize(), tuning.clock(), metrics));
             deliveries.add(new SampleUploader(store, cloud, metrics));

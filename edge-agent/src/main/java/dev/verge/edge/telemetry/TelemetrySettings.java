@@ -38,7 +38,8 @@ public record TelemetrySettings(
         Duration interval,
         SamplingPolicy sampling,
         Path samplesDir,
-        long samplesMaxBytes) {
+        long samplesMaxBytes,
+        dev.verge.edge.sync.CloudTls cloudTls) {
 
     public static final String ENV_TELEMETRY = "VERGE_TELEMETRY";
     public static final String ENV_JOURNAL = "VERGE_JOURNAL";
@@ -88,6 +89,7 @@ public record TelemetrySettings(
     }
 
     public TelemetrySettings {
+        cloudTls = cloudTls == null ? dev.verge.edge.sync.CloudTls.DEFAULT : cloudTls;
         if (cloud != null) {
             String scheme = cloud.getScheme() == null ? "" : cloud.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("http") && !scheme.equals("https") || cloud.getHost() == null) {
@@ -110,6 +112,19 @@ public record TelemetrySettings(
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("the telemetry batch size must be 1.." + MAX_BATCH_SIZE + ", found " + batchSize);
         }
+    }
+
+    public TelemetrySettings(boolean enabled, URI cloud, String deviceId, String deviceKey, Path journal, long journalMaxBytes,
+                             Duration journalTtl, JournalSync journalSync, int batchSize, Duration interval,
+                             SamplingPolicy sampling, Path samplesDir, long samplesMaxBytes) {
+        this(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl, journalSync, batchSize, interval,
+                sampling, samplesDir, samplesMaxBytes, dev.verge.edge.sync.CloudTls.DEFAULT);
+    }
+
+    /** These settings with the TLS of the cloud connection that sync uses. */
+    public TelemetrySettings withCloudTls(dev.verge.edge.sync.CloudTls tls) {
+        return new TelemetrySettings(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl,
+                journalSync, batchSize, interval, sampling, samplesDir, samplesMaxBytes, tls);
     }
 
     /** Telemetry off, every other value its default. */
@@ -141,27 +156,27 @@ public record TelemetrySettings(
 
     public TelemetrySettings withCloud(URI newCloud, String newDeviceId, String newDeviceKey) {
         return new TelemetrySettings(enabled, newCloud, newDeviceId, newDeviceKey, journal, journalMaxBytes, journalTtl,
-                journalSync, batchSize, interval, sampling, samplesDir, samplesMaxBytes);
+                journalSync, batchSize, interval, sampling, samplesDir, samplesMaxBytes, cloudTls);
     }
 
     public TelemetrySettings withJournal(Path newJournal, long newMaxBytes, Duration newTtl) {
         return new TelemetrySettings(enabled, cloud, deviceId, deviceKey, newJournal, newMaxBytes, newTtl,
-                journalSync, batchSize, interval, sampling, defaultSamplesDir(newJournal), samplesMaxBytes);
+                journalSync, batchSize, interval, sampling, defaultSamplesDir(newJournal), samplesMaxBytes, cloudTls);
     }
 
     public TelemetrySettings withBatches(int newBatchSize, Duration newInterval) {
         return new TelemetrySettings(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl,
-                journalSync, newBatchSize, newInterval, sampling, samplesDir, samplesMaxBytes);
+                journalSync, newBatchSize, newInterval, sampling, samplesDir, samplesMaxBytes, cloudTls);
     }
 
     public TelemetrySettings withSampling(SamplingPolicy newSampling, long newSamplesMaxBytes) {
         return new TelemetrySettings(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl,
-                journalSync, batchSize, interval, newSampling, samplesDir, newSamplesMaxBytes);
+                journalSync, batchSize, interval, newSampling, samplesDir, newSamplesMaxBytes, cloudTls);
     }
 
     public TelemetrySettings withEnabled(boolean newEnabled) {
         return new TelemetrySettings(newEnabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl,
-                journalSync, batchSize, interval, sampling, samplesDir, samplesMaxBytes);
+                journalSync, batchSize, interval, sampling, samplesDir, samplesMaxBytes, cloudTls);
     }
 
     /** The key stays out of logs and test failure messages. */

@@ -33,6 +33,8 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
                           PredictConfig predict, String signingKey, EventsConfig events, Integer devicePollSeconds,
                           DeviceProtocolConfig deviceProtocol) {
     public static final int DEFAULT_DEVICE_POLL_SECONDS = 30;
+    /** Shorter keys are guessed (the old README's {@code s3cret}); a generated one is 32 characters. */
+    public static final int MIN_API_KEY_LENGTH = 16;
 
     public CloudConfig {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().map(String::strip).filter(k -> !k.isEmpty()).toList();
@@ -74,11 +76,12 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), {@code VERGE_SIGNING_KEY} (the
      * Ed25519 private key that signs packages for devices, Base64 PKCS#8 or PEM; keep it in the secret
      * store; {@code openssl genpkey -algorithm ed25519} makes one), the prediction endpoint's settings
-     * ({@link PredictConfig#fromEnv}), the webhook secrets and event rules ({@link EventsConfig#fromEnv}) and
+     * ({@link PredictConfig#fromEnv}; its {@code VERGE_MAX_INFERENCE_MS} bounds the registry's smoke test too), the webhook secrets and event rules ({@link EventsConfig#fromEnv}) and
      * {@code VERGE_DEVICE_POLL_SECONDS}.
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
         List<String> keys = Arrays.stream(env.getOrDefault("VERGE_API_KEYS", "").split(",")).toList();
+        requireStrongKeys(keys);
         boolean insecure = Boolean.parseBoolean(env.getOrDefault("VERGE_INSECURE_LOCAL", "false"));
         RegistryConfig registry = RegistryConfig.defaults();
         if (env.containsKey("VERGE_MAX_PACKAGE_MB")) {
@@ -89,8 +92,34 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         }
         PackageDelivery delivery = PackageDelivery.valueOf(
                 env.getOrDefault("VERGE_PACKAGE_DELIVERY", "stream").strip().toUpperCase(Locale.ROOT));
-        return new CloudConfig(keys, insecure, registry, delivery, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
+        PredictConfig predict = PredictConfig.fromEnv(env);
+        // a model that cannot pass its smoke test within the prediction limit would time out on every request
+        registry = registry.withMaxSmokeTestTime(predict.maxInferenceTime());
+        return new CloudConfig(keys, insecure, registry, delivery, predict, env.get("VERGE_SIGNING_KEY"),
                 EventsConfig.fromEnv(env), devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env));
+    }
+
+    /**
+     * Refuses, at start, API keys shorter than {@link #MIN_API_KEY_LENGTH} characters; never names the key. Blank
+     * entries (a trailing comma) are skipped as the config skips them.
+     */
+    public static void requireStrongKeys(List<String> keys) {
+        int position = 0;
+        for (String key : keys) {
+            position++;
+            String k = key == null ? "" : key.strip();
+            if (!k.isEmpty() && k.length() < MIN_API_KEY_LENGTH) {
+                throw new IllegalArgumentException("API key " + position + " has " + k.length() + " characters; expected at"
+                        + " least " + MIN_API_KEY_LENGTH + " (openssl rand -hex 16 makes one)");
+            }
+        }
+    }
+
+    /** A new API key: 32 hexadecimal characters from a strong random source. */
+    public static String generateApiKey() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     /** {@code VERGE_DEVICE_POLL_SECONDS}; null (the default) when unset. */

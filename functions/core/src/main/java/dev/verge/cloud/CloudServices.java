@@ -2,6 +2,7 @@ package dev.verge.cloud;
 
 import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiKeyAuth;
+import dev.verge.cloud.api.FailedAuthLimiter;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.HealthRoutes;
 import dev.verge.cloud.api.RouteGroup;
@@ -94,7 +95,7 @@ public final class CloudServices {
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds(), sentVersions);
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
-        this.api = new CloudApi(routeGroups(), auth);
+        this.api = new CloudApi(routeGroups(), auth, FailedAuthLimiter.defaults(clock));
     }
 
     public static CloudServices create(BlobStore blobs, MetadataStore metadata, Clock clock, CloudConfig config) {
@@ -109,7 +110,8 @@ public final class CloudServices {
                         : new DesiredStatements(signingKeys, devices, config.deviceProtocol().statementLifetime(), clock),
                         config.deviceProtocol().legacyAgents()), new EventRoutes(eventIntake, events)));
         groups.addAll(analytics.routeGroups());
-        groups.add(new DashboardRoutes(analytics.analytics(), analytics.drift(), analytics.ingest(), devices, deployments, auth, clock));
+        groups.add(new DashboardRoutes(analytics.analytics(), analytics.drift(), analytics.ingest(), devices, deployments, auth,
+                config.apiKeys(), clock));
         return groups;
     }
 

@@ -13,12 +13,12 @@ class CloudConfigTest {
     @Test
     void fromEnv_readsKeysLimitsAndDelivery() {
         CloudConfig config = CloudConfig.fromEnv(Map.of(
-                "VERGE_API_KEYS", " primary-key , secondary-key ,",
+                "VERGE_API_KEYS", " primary-key-0123456789 , secondary-key-0123456789 ,",
                 "VERGE_MAX_PACKAGE_MB", "64",
                 "VERGE_TMPDIR", "/tmp/verge",
                 "VERGE_PACKAGE_DELIVERY", "redirect"));
 
-        assertThat(config.apiKeys()).containsExactly("primary-key", "secondary-key");
+        assertThat(config.apiKeys()).containsExactly("primary-key-0123456789", "secondary-key-0123456789");
         assertThat(config.insecureLocal()).isFalse();
         assertThat(config.registry().maxPackageBytes()).isEqualTo(64L << 20);
         assertThat(config.registry().tempDir()).isEqualTo(Path.of("/tmp/verge"));
@@ -34,7 +34,7 @@ class CloudConfigTest {
 
     @Test
     void keysAndInsecureFlagTogether_areRefused() {
-        assertThatThrownBy(() -> CloudConfig.fromEnv(Map.of("VERGE_API_KEYS", "k", "VERGE_INSECURE_LOCAL", "true")))
+        assertThatThrownBy(() -> CloudConfig.fromEnv(Map.of("VERGE_API_KEYS", "key-0123456789abcdef", "VERGE_INSECURE_LOCAL", "true")))
                 .hasMessageContaining("both");
     }
 
@@ -47,5 +47,12 @@ class CloudConfigTest {
 
         assertThat(fast.devicePollSeconds()).isEqualTo(1);
         assertThatThrownBy(() -> config.withDevicePollSeconds(0)).hasMessageContaining("1 second or more");
+    }
+
+    @Test
+    void fromEnv_apiKeyShorterThan16Characters_isRefusedWithoutNamingIt() {
+        assertThatThrownBy(() -> CloudConfig.fromEnv(Map.of("VERGE_API_KEYS", "key-0123456789abcdef,s3cret")))
+                .hasMessageContaining("API key 2 has 6 characters").hasMessageContaining("at least 16")
+                .hasMessageNotContaining("s3cret");
     }
 }

@@ -80,7 +80,8 @@ public final class ModelPackage implements AutoCloseable {
             }
             return open(spool, limits);
         } catch (IOException e) {
-            throw new PackageInvalidException("cannot read the uploaded package: " + e.getMessage(), e);
+            throw new PackageInvalidException("cannot read the uploaded package: "
+                    + dev.verge.error.ServerPaths.hide(e.getMessage(), null), e);
         } finally {
             if (spool != null) {
                 deleteQuietly(spool);
@@ -171,7 +172,8 @@ public final class ModelPackage implements AutoCloseable {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
-            throw new PackageInvalidException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new PackageInvalidException("cannot read " + file.getFileName() + ": "
+                    + dev.verge.error.ServerPaths.hide(e.getMessage(), file.getParent()), e);
         }
     }
 
@@ -197,7 +199,8 @@ public final class ModelPackage implements AutoCloseable {
             }
             return bytes;
         } catch (IOException e) {
-            throw new PackageInvalidException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new PackageInvalidException("cannot read " + file.getFileName() + ": "
+                    + dev.verge.error.ServerPaths.hide(e.getMessage(), file.getParent()), e);
         }
     }
 

@@ -44,7 +44,8 @@ public record OnnxModelHeader(long irVersion, Map<String, Long> opsets, String p
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             return read(in, Files.size(file), file.getFileName().toString());
         } catch (IOException e) {
-            throw new PackageInvalidException("cannot read " + file.getFileName() + ": " + e.getMessage(), e);
+            throw new PackageInvalidException("cannot read " + file.getFileName() + ": "
+                    + dev.verge.error.ServerPaths.hide(e.getMessage(), file.getParent()), e);
         }
     }
 

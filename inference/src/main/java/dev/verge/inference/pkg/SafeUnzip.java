@@ -59,6 +59,7 @@ final class SafeUnzip {
         int entries = 0;
         byte[] buffer = new byte[64 * 1024];
         try (ZipFile file = new ZipFile(zip.toFile())) {
+            long zipBytes = Files.size(zip);
             if (file.size() > limits.maxEntries()) {
                 throw new PackageInvalidException("the zip has " + file.size() + " entries; a package holds at most "
                         + limits.maxEntries());
@@ -89,13 +90,19 @@ final class SafeUnzip {
                             throw new PackageInvalidException("the zip unpacks to more than " + limits.maxUnpackedBytes()
                                     + " bytes (a zip bomb, or a package too large to serve)");
                         }
+                        if (limits.overRatio(total, zipBytes)) {
+                            throw new PackageInvalidException("the zip of " + zipBytes + " bytes unpacks to more than "
+                                    + total + " bytes, over " + limits.maxCompressionRatio() + " times its size (a zip"
+                                    + " bomb; model weights hardly compress)");
+                        }
                         out.write(buffer, 0, n);
                     }
                 }
             }
         } catch (IOException | IllegalArgumentException e) {
             // ZipException for broken archives; IllegalArgumentException for malformed entry names
-            throw new PackageInvalidException("the package is not a readable zip: " + e.getMessage(), e);
+            throw new PackageInvalidException("the package is not a readable zip: "
+                    + dev.verge.error.ServerPaths.hide(e.getMessage(), target), e);
         }
     }
 

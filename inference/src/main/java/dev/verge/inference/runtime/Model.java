@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.platform.Fp16Conversions;
+import dev.verge.error.ServerPaths;
 import dev.verge.inference.detect.Candidate;
 import dev.verge.inference.detect.DetectionHead;
 import dev.verge.inference.detect.DetectorOutputException;
@@ -29,6 +30,7 @@ import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,12 +56,21 @@ public final class Model implements AutoCloseable {
     private final BufferPool buffers;
     /** Null for classification. */
     private final DetectionHead detectionHead;
+    /** Longest one ONNX Runtime run may take; zero: no limit. */
+    private final Duration maxRunTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * The time limit of one run when the caller sets none: long enough for a large model on a small box,
+     * short enough that a graph looping for hours does not hold a thread for good.
+     */
+    public static final Duration DEFAULT_MAX_RUN_TIME = Duration.ofSeconds(10);
+
     private Model(OrtEnvironment env, OrtSession session, Manifest manifest, ModelInfo info, boolean dynamicBatch,
-                  List<String> outputNames, boolean float16Input) {
+                  List<String> outputNames, boolean float16Input, Duration maxRunTime) {
         this.float16Input = float16Input;
         this.env = env;
+        this.maxRunTime = maxRunTime;
         this.session = session;
         this.manifest = manifest;
         this.info = info;
@@ -75,9 +86,22 @@ public final class Model implements AutoCloseable {
     /**
      * Creates the session, validates the manifest against the model's real input and output (every problem at
      * once: {@link ManifestInvalidException}) and runs one smoke test. {@link ModelLoadException} when ONNX Runtime
-     * refuses the model, for example because its opset is newer than the runtime.
+     * refuses the model, for example because its opset is newer than the runtime. Every run, the smoke test's
+     * too, is limited to {@link #DEFAULT_MAX_RUN_TIME}.
      */
     public static Model load(ModelPackage pkg, ThreadSettings threads) {
+        return load(pkg, threads, DEFAULT_MAX_RUN_TIME);
+    }
+
+    /**
+     * Like {@link #load(ModelPackage, ThreadSettings)}; ONNX Runtime stops any run of this model that takes
+     * longer than {@code maxRunTime} ({@link InferenceTimeoutException}, or {@link ModelTooSlowException} for the
+     * smoke test); {@link Duration#ZERO} sets no limit.
+     */
+    public static Model load(ModelPackage pkg, ThreadSettings threads, Duration maxRunTime) {
+        if (maxRunTime.isNegative()) {
+            throw new IllegalArgumentException("the inference time limit must be 0 (none) or more, found " + maxRunTime);
+        }
         OrtEnvironment env = Onnx.environment();
         Manifest manifest = pkg.manifest();
         OnnxModelHeader header = pkg.onnxHeader();
@@ -89,13 +113,13 @@ public final class Model implements AutoCloseable {
                     manifest.labels(), resolved.inputName(), resolved.inputShape(), resolved.outputName(),
                     header.defaultOpset(), header.irVersion(), env.getVersion(), threads);
             Model model = new Model(env, session, manifest, info, resolved.dynamicBatch(), resolved.outputNames(),
-                    resolved.float16Input());
+                    resolved.float16Input(), maxRunTime);
             model.checkOutputOnLoad();
             return model;
         } catch (OrtException e) {
             closeQuietly(session);
             throw new ModelLoadException("ONNX Runtime " + env.getVersion() + " cannot read the input and output of "
-                    + describe(manifest, header) + ": " + e.getMessage(), e);
+                    + describe(manifest, header) + ": " + ServerPaths.hide(e.getMessage(), pkg.modelFile().getParent()), e);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -119,8 +143,8 @@ public final class Model implements AutoCloseable {
             return env.createSession(pkg.modelFile().toString(), options);
         } catch (OrtException e) {
             // ORT names the file by its absolute path: keep server paths out of an answer a client reads
-            String reason = String.valueOf(e.getMessage()).replace(pkg.modelFile().toString(), pkg.manifest().file())
-                    .strip();
+            String reason = ServerPaths.hide(String.valueOf(e.getMessage()).replace(pkg.modelFile().toString(),
+                    pkg.manifest().file()), pkg.modelFile().getParent()).strip();
             throw new ModelLoadException("ONNX Runtime " + env.getVersion() + " refused " + describe(pkg.manifest(), header)
                     + ": " + reason + (reason.endsWith(".") ? "" : ".") + " Export the model with an opset and IR"
                     + " version this runtime supports, or run a newer ONNX Runtime.", e);
@@ -205,8 +229,19 @@ public final class Model implements AutoCloseable {
         }
     }
 
-    /** One run on a generated picture; throws {@link ModelLoadException} when the output is not as expected. */
+    /**
+     * One run on a generated picture; throws {@link ModelLoadException} when the output is not as expected,
+     * {@link ModelTooSlowException} when it does not end within the time limit.
+     */
     public Prediction smokeTest() {
+        try {
+            return checkedSmokeTest();
+        } catch (InferenceTimeoutException e) {
+            throw new ModelTooSlowException(info.name() + " " + info.version(), maxRunTime);
+        }
+    }
+
+    private Prediction checkedSmokeTest() {
         Manifest.InputSpec spec = manifest.input();
         int w = spec.isDynamicSize() ? Math.min(spec.maxSide(), 256) : spec.width();
         int h = spec.isDynamicSize() ? Math.min(spec.maxSide(), 192) : spec.height();
@@ -257,7 +292,12 @@ public final class Model implements AutoCloseable {
         }
         FloatBuffer input = buffers.take();
         try {
-            int count = run(input, preprocessor.shape()).length;
+            int count;
+            try {
+                count = run(input, preprocessor.shape()).length;
+            } catch (InferenceTimeoutException e) {
+                throw new ModelTooSlowException(info.name() + " " + info.version(), maxRunTime);
+            }
             if (count != labelCount()) {
                 throw new ManifestInvalidException(List.of(new ManifestInvalidException.Problem("labels",
                         "model output \"" + info.outputName() + "\" gives " + count + " scores per image, the manifest lists "
@@ -378,8 +418,11 @@ public final class Model implements AutoCloseable {
             elements *= d;
         }
         input.limit((int) elements);
-        try (OnnxTensor tensor = inputTensor(input, shape);
-             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), new LinkedHashSet<>(names))) {
+        RunDeadline deadline = startDeadline();
+        try (deadline;
+             OnnxTensor tensor = inputTensor(input, shape);
+             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), new LinkedHashSet<>(names),
+                     deadline.options())) {
             Map<String, OutputTensor> outputs = new LinkedHashMap<>();
             for (String name : names) {
                 OnnxValue value = result.get(name).orElseThrow();
@@ -390,9 +433,30 @@ public final class Model implements AutoCloseable {
             }
             return outputs;
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run " + info.name() + " " + info.version() + ": "
-                    + e.getMessage(), e);
+            throw runFailure(deadline, e);
         }
+    }
+
+    private RunDeadline startDeadline() {
+        try {
+            return RunDeadline.start(maxRunTime);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime cannot create run options: " + e.getMessage(), e);
+        }
+    }
+
+    /** A run the deadline terminated is a timeout; any other failure is the runtime's. */
+    private RuntimeException runFailure(RunDeadline deadline, OrtException e) {
+        if (deadline.expired()) {
+            return new InferenceTimeoutException(info.name() + " " + info.version(), maxRunTime);
+        }
+        return new IllegalStateException("ONNX Runtime failed to run " + info.name() + " " + info.version() + ": "
+                + e.getMessage(), e);
+    }
+
+    /** The longest one run may take ({@link Duration#ZERO}: no limit). */
+    public Duration maxRunTime() {
+        return maxRunTime;
     }
 
     private static float[] floats(String name, OnnxTensor out) {
@@ -437,8 +501,11 @@ public final class Model implements AutoCloseable {
             elements *= d;
         }
         input.limit((int) elements);
-        try (OnnxTensor tensor = inputTensor(input, shape);
-             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), Set.of(info.outputName()))) {
+        RunDeadline deadline = startDeadline();
+        try (deadline;
+             OnnxTensor tensor = inputTensor(input, shape);
+             OrtSession.Result result = session.run(Map.of(info.inputName(), tensor), Set.of(info.outputName()),
+                     deadline.options())) {
             OnnxValue value = result.get(0);
             if (value instanceof ai.onnxruntime.OnnxSequence maps) {
                 return ScoreMaps.read(maps, info.outputName(), info.labels());
@@ -451,8 +518,7 @@ public final class Model implements AutoCloseable {
             scores.get(array);
             return array;
         } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime failed to run " + info.name() + " " + info.version() + ": "
-                    + e.getMessage(), e);
+            throw runFailure(deadline, e);
         }
     }
 

@@ -204,6 +204,41 @@ class ModelPackageTest {
     }
 
     @Test
+    void open_zipInflatingMoreThanTheRatio_refusedUnderTheSizeLimit() throws IOException {
+        // 16 MiB of zeros in a zip of about 16 KB: far under 512 MiB, a thousand times its size
+        Path zip = dir.resolve("dense.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry("model.onnx"));
+            out.write(new byte[16 << 20]);
+            out.closeEntry();
+        }
+        assertThatThrownBy(() -> ModelPackage.open(zip))
+                .isInstanceOf(PackageInvalidException.class)
+                .hasMessageContaining("over 100 times its size");
+    }
+
+    @Test
+    void open_zipCompressingLikeModelWeights_isNotRefusedForItsRatio() throws IOException {
+        // 4 MiB of noise compresses hardly at all, as float weights do: any refusal is about the package, not the ratio
+        byte[] noise = new byte[4 << 20];
+        new java.util.Random(7).nextBytes(noise);
+        Path zip = dir.resolve("weights.zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.putNextEntry(new ZipEntry("model.onnx"));
+            out.write(noise);
+            out.closeEntry();
+        }
+        assertThatThrownBy(() -> ModelPackage.open(zip))
+                .isInstanceOf(PackageInvalidException.class)
+                .hasMessageNotContaining("times its size").hasMessageContaining("manifest.json");
+    }
+
+    @Test
+    void defaults_areTheLimitsEveryRuntimeShares() {
+        assertThat(ZipLimits.defaults()).isEqualTo(new ZipLimits(512L << 20, 100, 512L << 20, 100));
+    }
+
+    @Test
     void open_zipWithTooManyEntries_refused() throws IOException {
         Path zip = dir.resolve("many.zip");
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {

@@ -12,6 +12,7 @@ import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.testing.TestPackages;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,5 +197,40 @@ class ModelTest {
                  "output": {%s "activation": "none"}}
                 """.formatted(sha, labels, inputName == null ? "" : "\"name\": \"" + inputName + "\",", layout, size,
                 outputName == null ? "" : "\"name\": \"" + outputName + "\",");
+    }
+
+    /** 10^12 trips: hours of work, so only the time limit can end the run within the test. */
+    private static final long ENDLESS = 1_000_000_000_000L;
+
+    @Test
+    void predict_loopPastTheTimeLimit_isStoppedWithInferenceTimeout() {
+        try (ModelPackage pkg = ModelPackage.open(DemoModels.fruitQualityLoopingOnBrightPictures(dir, "1", ENDLESS));
+             Model model = Model.load(pkg, THREADS, Duration.ofMillis(200))) {
+            assertThatThrownBy(() -> model.predict(SampleImages.jpeg("ripe-red-apple"), ImageLimits.defaults()))
+                    .isInstanceOf(InferenceTimeoutException.class)
+                    .hasMessageContaining("200 ms")
+                    .extracting(e -> ((InferenceTimeoutException) e).code()).isEqualTo("inference_timeout");
+            // the session is still usable after a terminated run
+            assertThat(model.smokeTest().predictions()).hasSize(2);
+        }
+    }
+
+    @Test
+    void predict_loopWithinTheTimeLimit_answers() {
+        try (ModelPackage pkg = ModelPackage.open(DemoModels.fruitQualityLoopingOnBrightPictures(dir, "1", 1_000));
+             Model model = Model.load(pkg, THREADS, Duration.ofSeconds(20))) {
+            assertThat(model.predict(SampleImages.jpeg("ripe-red-apple"), ImageLimits.defaults()).top().tagName())
+                    .isEqualTo("ripe");
+        }
+    }
+
+    @Test
+    void load_smokeTestPastTheTimeLimit_isRefusedAsTooSlow() {
+        try (ModelPackage pkg = ModelPackage.open(DemoModels.fruitQualityLooping(dir, "1", ENDLESS))) {
+            assertThatThrownBy(() -> Model.load(pkg, THREADS, Duration.ofMillis(200)))
+                    .isInstanceOf(ModelTooSlowException.class)
+                    .hasMessageContaining("200 ms")
+                    .extracting(e -> ((ModelTooSlowException) e).code()).isEqualTo("model_too_slow");
+        }
     }
 }

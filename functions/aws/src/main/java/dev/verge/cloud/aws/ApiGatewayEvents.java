@@ -51,20 +51,34 @@ final class ApiGatewayEvents {
      * invocation is not one (the answers of both formats have the same shape).
      */
     static ApiRequest read(InputStream in) throws IOException {
+        return readEvent(in).request();
+    }
+
+    /** A request and the caller's address as API Gateway saw it (null when the event has none). */
+    record Event(ApiRequest request, String sourceIp) {}
+
+    /** Like {@link #read}, with the caller's address ({@code requestContext.identity.sourceIp} or {@code .http.sourceIp}). */
+    static Event readEvent(InputStream in) throws IOException {
         JsonNode tree;
         try {
             tree = JSON.readTree(in);
             if (tree != null && ("2.0".equals(tree.path("version").asText()) || tree.has("rawPath"))) {
-                return fromV2(JSON.treeToValue(tree, HttpApiV2ProxyRequest.class));
+                return new Event(fromV2(JSON.treeToValue(tree, HttpApiV2ProxyRequest.class)),
+                        text(tree.path("requestContext").path("http").path("sourceIp")));
             }
             if (tree != null && tree.has("httpMethod")) {
-                return fromV1(JSON.treeToValue(tree, AwsProxyRequest.class));
+                return new Event(fromV1(JSON.treeToValue(tree, AwsProxyRequest.class)),
+                        text(tree.path("requestContext").path("identity").path("sourceIp")));
             }
         } catch (JsonProcessingException e) {
             throw invalid("expected an API Gateway proxy event in JSON, found unreadable JSON: " + e.getOriginalMessage());
         }
         throw invalid("expected an API Gateway proxy event with httpMethod (format 1.0) or version 2.0, found "
                 + (tree != null && tree.isObject() ? "fields " + fieldNames(tree) : String.valueOf(tree)));
+    }
+
+    private static String text(JsonNode node) {
+        return node.isTextual() && !node.asText().isBlank() ? node.asText() : null;
     }
 
     static ApiRequest fromV1(AwsProxyRequest event) {

@@ -31,7 +31,10 @@ public final class ApiHandler implements RequestStreamHandler {
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         ApiResponse response;
         try {
-            response = api.apply(ApiGatewayEvents.read(input));
+            ApiGatewayEvents.Event event = ApiGatewayEvents.readEvent(input);
+            // the caller's address limits failed authentications (per function instance: memory is not shared)
+            response = api instanceof dev.verge.cloud.api.CloudApi cloud ? cloud.handle(event.request(), event.sourceIp())
+                    : api.apply(event.request());
         } catch (VergeException notAnApiGatewayEvent) {
             response = ApiResponse.error(notAnApiGatewayEvent);
         }

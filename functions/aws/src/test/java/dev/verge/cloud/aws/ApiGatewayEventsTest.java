@@ -171,4 +171,26 @@ class ApiGatewayEventsTest {
         assertThat(proxy.get("statusCode").asInt()).isEqualTo(400);
         assertThat(JSON.readTree(proxy.get("body").asText()).get("error").asText()).isEqualTo("event_invalid");
     }
+
+    @Test
+    void handler_wrongKeysFromOneSourceIp_areAnswered429() throws IOException {
+        ApiHandler handler = new ApiHandler(dev.verge.cloud.CloudServices.create(new dev.verge.cloud.testing.InMemoryBlobStore(),
+                new dev.verge.cloud.testing.InMemoryMetadataStore(), java.time.Clock.systemUTC(),
+                dev.verge.cloud.CloudConfig.withApiKeys("aws-limit-key-0123456789")).api());
+        String event = "{\"version\": \"2.0\", \"rawPath\": \"/api/models\", \"headers\": {\"x-api-key\": \"wrong-key-0123456789\"},"
+                + " \"requestContext\": {\"http\": {\"method\": \"GET\", \"path\": \"/api/models\", \"sourceIp\": \"203.0.113.9\"}}}";
+        java.util.List<Integer> statuses = new java.util.ArrayList<>();
+        JsonNode last = null;
+        for (int i = 0; i < 12; i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+            last = JSON.readTree(out.toByteArray());
+            statuses.add(last.get("statusCode").asInt());
+        }
+
+        assertThat(statuses.subList(0, 10)).containsOnly(401);
+        assertThat(statuses.subList(10, 12)).containsOnly(429);
+        assertThat(last.path("headers").path("Retry-After").asText()).isNotEmpty();
+        assertThat(last.path("headers").path("X-Content-Type-Options").asText()).isEqualTo("nosniff");
+    }
 }

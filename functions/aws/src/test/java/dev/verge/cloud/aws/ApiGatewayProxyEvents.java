@@ -94,7 +94,7 @@ final class ApiGatewayProxyEvents {
         context.put("requestId", UUID.randomUUID().toString());
         context.put("accountId", "123456789012");
         context.put("apiId", "abcdef1234");
-        context.putObject("identity").put("sourceIp", "203.0.113.7").put("userAgent", "verge-test");
+        context.putObject("identity").put("sourceIp", nextSourceIp()).put("userAgent", "verge-test");
         return event;
     }
 
@@ -130,7 +130,7 @@ final class ApiGatewayProxyEvents {
                 .put("method", request.method())
                 .put("path", decodedPath)
                 .put("protocol", "HTTP/1.1")
-                .put("sourceIp", "203.0.113.7")
+                .put("sourceIp", nextSourceIp())
                 .put("userAgent", "verge-test");
         return event;
     }
@@ -178,5 +178,16 @@ final class ApiGatewayProxyEvents {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger CALLERS = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Each event from its own address: the contract suites send wrong keys on purpose, and the cloud limits failed
+     * authentications per address (its own tests cover the limit).
+     */
+    private static String nextSourceIp() {
+        int n = CALLERS.incrementAndGet();
+        return "10." + ((n >> 16) & 0xff) + "." + ((n >> 8) & 0xff) + "." + (n & 0xff);
     }
 }

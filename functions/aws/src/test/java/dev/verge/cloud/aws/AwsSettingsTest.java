@@ -16,7 +16,7 @@ class AwsSettingsTest {
         env.put("VERGE_MODELS_BUCKET", "models-bucket");
         env.put("VERGE_TABLE", "verge");
         env.put("AWS_REGION", "eu-west-1");
-        env.put("VERGE_API_KEYS", "k1,k2");
+        env.put("VERGE_API_KEYS", "key-one-0123456789,key-two-0123456789");
         return env;
     }
 
@@ -29,7 +29,7 @@ class AwsSettingsTest {
         assertThat(settings.region()).isEqualTo("eu-west-1");
         assertThat(settings.s3Endpoint()).isEmpty();
         assertThat(settings.dynamoEndpoint()).isEmpty();
-        assertThat(settings.cloud().apiKeys()).containsExactly("k1", "k2");
+        assertThat(settings.cloud().apiKeys()).containsExactly("key-one-0123456789", "key-two-0123456789");
         assertThat(settings.cloud().packageDelivery()).isEqualTo(PackageDelivery.REDIRECT);
     }
 

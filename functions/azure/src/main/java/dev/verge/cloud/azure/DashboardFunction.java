@@ -10,7 +10,7 @@ import com.microsoft.azure.functions.annotation.HttpTrigger;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@code GET /dashboard}, handed to the cloud API like {@link ApiFunction} (the page checks the API key itself). */
+/** {@code GET /dashboard} and its login form's {@code POST}, handed to the cloud API like {@link ApiFunction} (the page checks the API key itself). */
 public class DashboardFunction {
     private final Supplier<AzureApp> app;
 
@@ -25,7 +25,7 @@ public class DashboardFunction {
     @FunctionName("dashboard")
     public HttpResponseMessage run(
             @HttpTrigger(name = "request", route = "dashboard", dataType = "binary", authLevel = AuthorizationLevel.ANONYMOUS,
-                    methods = {HttpMethod.GET, HttpMethod.HEAD}) HttpRequestMessage<Optional<byte[]>> request,
+                    methods = {HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST}) HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
         return HttpMessages.toHttpResponse(request, app.get().services().api().handle(HttpMessages.toApiRequest(request)));
     }

@@ -39,8 +39,9 @@ class DashboardFunctionTest {
     }
 
     @Test
-    void dashboard_withTheKeyCookie_isThePage() {
-        TestHttpResponse response = get("/dashboard", Map.of("Cookie", "verge_key=" + KEY));
+    void dashboard_withASessionCookie_isThePage() {
+        String session = get("/dashboard?key=" + KEY, Map.of()).getHeader("Set-Cookie").split(";")[0];
+        TestHttpResponse response = get("/dashboard", Map.of("Cookie", session));
         assertThat(response.getStatusCode()).isEqualTo(200);
         assertThat(new String(response.bodyBytes(), StandardCharsets.UTF_8)).contains("id=\"total-requests\">0<");
     }

@@ -96,7 +96,7 @@ class StagingFolderIT {
 
     @Test
     void dashboard_isAnAnonymousHttpTriggerAtSlashDashboard() throws IOException {
-        // anonymous to the host: the page checks the API key (query once, then its cookie) itself
+        // anonymous to the host: the page checks the API key (its login form, or a link once), then its session cookie
         JsonNode dashboard = read("dashboard/function.json");
 
         assertThat(dashboard.path("entryPoint").asText()).isEqualTo(DashboardFunction.class.getName() + ".run");
@@ -104,7 +104,7 @@ class StagingFolderIT {
         assertThat(trigger.path("type").asText()).isEqualTo("httpTrigger");
         assertThat(trigger.path("route").asText()).isEqualTo("dashboard");
         assertThat(trigger.path("authLevel").asText()).isEqualToIgnoringCase("anonymous");
-        assertThat(trigger.path("methods")).extracting(JsonNode::asText).containsExactlyInAnyOrder("GET", "HEAD");
+        assertThat(trigger.path("methods")).extracting(JsonNode::asText).containsExactlyInAnyOrder("GET", "HEAD", "POST");
     }
 
     @Test

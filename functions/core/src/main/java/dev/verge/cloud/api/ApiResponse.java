@@ -73,6 +73,13 @@ public record ApiResponse(int status, Map<String, String> headers, Body body) {
         return new ApiResponse(status, copy, body);
     }
 
+    public ApiResponse withoutHeader(String name) {
+        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        copy.putAll(headers);
+        copy.remove(name);
+        return new ApiResponse(status, copy, body);
+    }
+
     /** The body length in bytes, or -1 when a stream of unknown length. */
     public long contentLength() {
         return switch (body) {

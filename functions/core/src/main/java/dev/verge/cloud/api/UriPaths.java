@@ -101,9 +101,15 @@ public final class UriPaths {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name = decode((eq < 0 ? pair : pair.substring(0, eq)).replace('+', ' '));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1).replace('+', ' '));
-            query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            try {
+                String name = decode((eq < 0 ? pair : pair.substring(0, eq)).replace('+', ' '));
+                String value = eq < 0 ? "" : decode(pair.substring(eq + 1).replace('+', ' '));
+                query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            } catch (VergeException e) {
+                // the query may hold a key: the answer does not repeat it
+                throw new VergeException(ErrorKind.BAD_REQUEST, "query_invalid",
+                        "expected %XX escapes with two hex digits, decoding to UTF-8, in the query string");
+            }
         }
         return query;
     }

@@ -194,7 +194,8 @@ final class DashboardPage {
         return d == null ? Double.NaN : d;
     }
 
-    private static final String CSS = """
+    /** The page's only stylesheet; the Content-Security-Policy allows it by its hash. */
+    static final String CSS = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f3f4f6;color:#111827}
             header{background:#111827;color:#f9fafb;padding:12px 24px}header h1{margin:0;font-size:22px}
             header .muted{color:#d1d5db}main{padding:16px 24px}

@@ -8,8 +8,10 @@ import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
+import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.StatusReport;
@@ -19,7 +21,6 @@ import dev.verge.cloud.telemetry.DeviceSeen;
 import dev.verge.cloud.telemetry.TelemetryIngest;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,16 +35,22 @@ import java.util.Optional;
 
 /**
  * {@code GET /dashboard}: the page a person looks at. It shows device ids, model versions and
- * rollouts, so it is not public: it takes the same API key as the API. A browser cannot send a
- * header when someone types a URL, so the key comes once as {@code ?key=...}, is checked, and is
- * answered with a redirect that drops it from the URL (and from history and access logs) and sets an
- * HttpOnly, SameSite=Strict cookie; later visits send the cookie. Without a key the page is a small
- * form asking for one. A local cloud started with the insecure flag shows the page to anyone, as it
- * does the API. Query: {@code hours} (default 24, at most 2232), {@code model}, {@code version},
- * {@code group}, {@code device}.
+ * rollouts, so it is not public: it takes the same API key as the API, once. The login form posts the key
+ * ({@code POST /dashboard}, form field {@code key}); a link may carry it as {@code ?key=...}. Either is
+ * checked and answered with a redirect that drops it (from the URL, history and access logs) and sets a
+ * session cookie holding a random opaque id ({@link DashboardSessions}), never the key: {@code __Host-}
+ * prefixed and {@code Secure} under HTTPS, {@code HttpOnly}, {@code SameSite=Strict}, {@code Path=/}. A
+ * local cloud started with the insecure flag shows the page to anyone, as it does the API. Query:
+ * {@code hours} (default 24, at most 2232), {@code model}, {@code version}, {@code group}, {@code device}.
  */
 public final class DashboardRoutes implements RouteGroup {
-    static final String COOKIE = "verge_key";
+    /** The session cookie under HTTPS; browsers keep a {@code __Host-} cookie only when it is Secure. */
+    static final String SECURE_COOKIE = "__Host-verge_session";
+    /** The session cookie over plain HTTP (local development), where a Secure cookie would never come back. */
+    static final String PLAIN_COOKIE = "verge_session";
+    /** Only the page's own stylesheet; no script, no frame, no outside resource. */
+    static final String POLICY = "default-src 'none'; style-src '" + styleHash() + "'; img-src data:; form-action 'self';"
+            + " frame-ancestors 'none'; base-uri 'none'";
     private static final String HTML = "text/html; charset=utf-8";
     private static final int MAX_DEVICES = 500;
     private static final int MAX_ROLLOUTS = 10;
@@ -54,35 +61,61 @@ public final class DashboardRoutes implements RouteGroup {
     private final DeviceRegistry devices;
     private final Deployments deployments;
     private final ApiKeyAuth auth;
+    private final DashboardSessions sessions;
     private final Clock clock;
 
     public DashboardRoutes(Analytics analytics, DriftMonitor drift, TelemetryIngest telemetry, DeviceRegistry devices,
-                           Deployments deployments, ApiKeyAuth auth, Clock clock) {
+                           Deployments deployments, ApiKeyAuth auth, List<String> apiKeys, Clock clock) {
         this.analytics = analytics;
         this.drift = drift;
         this.telemetry = telemetry;
         this.devices = devices;
         this.deployments = deployments;
         this.auth = auth;
+        this.sessions = new DashboardSessions(apiKeys, clock);
         this.clock = clock;
     }
 
     @Override
     public void addTo(Routes routes) {
         routes.route("GET", "/dashboard", Routes.Access.PUBLIC, this::dashboard);
+        routes.route("POST", "/dashboard", Routes.Access.PUBLIC, this::login);
+    }
+
+    /** The login form's post: {@code key=<API key>}, form-encoded. */
+    private ApiResponse login(ApiCall call) {
+        if (auth.isInsecure()) {
+            return new ApiResponse(303, Map.of("Location", "dashboard", "Cache-Control", "no-store"), null);
+        }
+        Optional<String> key;
+        try {
+            byte[] form = call.request().body().readNBytes(4096);
+            key = Optional.ofNullable(UriPaths.parseQuery(new String(form, StandardCharsets.US_ASCII)).get("key"))
+                    .flatMap(values -> values.stream().findFirst()).filter(k -> !k.isBlank());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (key.isEmpty()) {
+            return page(html(401, loginPage(false)));
+        }
+        if (!valid(key.get())) {
+            return page(html(401, loginPage(true))).withHeader(CloudApi.AUTH_FAILED, "1");
+        }
+        return signedIn(call.request(), "");
     }
 
     private ApiResponse dashboard(ApiCall call) {
         if (!auth.isInsecure()) {
             Optional<String> fromQuery = call.query("key").filter(k -> !k.isBlank());
-            Optional<String> key = fromQuery.or(() -> cookie(call.request(), COOKIE));
-            if (key.isEmpty() || !valid(key.get())) {
-                return html(401, loginPage(key.isPresent()));
-            }
             if (fromQuery.isPresent()) {
-                return new ApiResponse(303, Map.of("Location", "dashboard" + queryWithoutKey(call.request()),
-                        "Set-Cookie", COOKIE + "=" + URLEncoder.encode(key.get(), StandardCharsets.UTF_8)
-                                + "; HttpOnly; SameSite=Strict; Max-Age=43200", "Cache-Control", "no-store"), null);
+                if (!valid(fromQuery.get())) {
+                    return page(html(401, loginPage(true))).withHeader(CloudApi.AUTH_FAILED, "1");
+                }
+                return signedIn(call.request(), queryWithoutKey(call.request()));
+            }
+            Optional<String> session = cookie(call.request(), https(call.request()) ? SECURE_COOKIE : PLAIN_COOKIE);
+            if (session.isEmpty() || !sessions.isValid(session.get())) {
+                return page(html(401, loginPage(false)));
             }
         }
         int hours = call.query("hours").map(DashboardRoutes::hours).orElse(24);
@@ -92,7 +125,37 @@ public final class DashboardRoutes implements RouteGroup {
         List<DriftAlert> alerts = drift.alerts(query.model(), query.model() == null ? null : query.version());
         DashboardData data = new DashboardData(clock.instant(), analytics.query(query), devices(), rollouts(),
                 alerts.subList(Math.max(0, alerts.size() - 10), alerts.size()).reversed());
-        return html(200, DashboardPage.render(data)).withHeader("Cache-Control", "no-store");
+        return page(html(200, DashboardPage.render(data)).withHeader("Cache-Control", "no-store"));
+    }
+
+    /** A redirect to the page that opens a session; the key the request carried goes no further. */
+    private ApiResponse signedIn(ApiRequest request, String query) {
+        boolean https = https(request);
+        String cookie = (https ? SECURE_COOKIE : PLAIN_COOKIE) + "=" + sessions.open() + "; Path=/; HttpOnly; SameSite=Strict;"
+                + " Max-Age=" + DashboardSessions.LIFETIME.toSeconds() + (https ? "; Secure" : "");
+        return new ApiResponse(303, Map.of("Location", "dashboard" + query, "Set-Cookie", cookie, "Cache-Control", "no-store"), null);
+    }
+
+    /**
+     * Whether the browser reached us over HTTPS: API Gateway and Azure's front ends say so in
+     * {@code X-Forwarded-Proto}, and the local cloud sets it itself (and drops a client's own).
+     */
+    static boolean https(ApiRequest request) {
+        return request.header("X-Forwarded-Proto").map(p -> p.strip().equalsIgnoreCase("https")).orElse(false);
+    }
+
+    private static ApiResponse page(ApiResponse response) {
+        return response.withHeader("Content-Security-Policy", POLICY);
+    }
+
+    private static String styleHash() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(DashboardPage.CSS.getBytes(StandardCharsets.UTF_8));
+            return "sha256-" + java.util.Base64.getEncoder().encodeToString(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private boolean valid(String key) {
@@ -176,7 +239,8 @@ public final class DashboardRoutes implements RouteGroup {
             for (String part : header.split(";")) {
                 int eq = part.indexOf('=');
                 if (eq > 0 && part.substring(0, eq).strip().equals(name)) {
-                    String value = URLDecoder.decode(part.substring(eq + 1).strip(), StandardCharsets.UTF_8);
+                    // taken as sent: a session id is base64url, and a broken %-escape must not fail the page
+                    String value = part.substring(eq + 1).strip();
                     return value.isEmpty() ? Optional.empty() : Optional.of(value);
                 }
             }
@@ -202,10 +266,11 @@ public final class DashboardRoutes implements RouteGroup {
     }
 
     private static String loginPage(boolean wrongKey) {
-        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Verge dashboard</title></head>"
-                + "<body style=\"font-family:system-ui,sans-serif;margin:40px\"><h1>Verge dashboard</h1>"
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Verge dashboard</title>"
+                + "<style>" + DashboardPage.CSS + "</style></head>"
+                + "<body><h1>Verge dashboard</h1>"
                 + (wrongKey ? "<p id=\"login-error\">That API key does not match any configured key.</p>" : "")
-                + "<form method=\"get\" action=\"dashboard\"><label>API key <input type=\"password\" name=\"key\" autofocus></label>"
+                + "<form method=\"post\" action=\"dashboard\"><label>API key <input type=\"password\" name=\"key\" autofocus></label>"
                 + " <button type=\"submit\">Open</button></form></body></html>";
     }
 }

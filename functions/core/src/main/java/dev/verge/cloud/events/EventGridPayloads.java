@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  */
 final class EventGridPayloads {
     static final String VALIDATION = "Microsoft.EventGrid.SubscriptionValidationEvent";
-    private static final Pattern BLOB_SUBJECT = Pattern.compile("^/blobServices/default/containers/([^/]+)/blobs/(.+)$");
+    private static final Pattern BLOB_SUBJECT = Pattern.compile("^/blobServices/default/containers/([^/]+)/blobs/(.+)$",
+            Pattern.DOTALL); // a name with a line break is still this blob's name (and refused for it)
     private static final Pattern REGISTRY_TOPIC = Pattern.compile("(?i).*/registries/([^/]+)$");
 
     private EventGridPayloads() {}

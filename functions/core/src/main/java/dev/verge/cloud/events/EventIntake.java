@@ -180,7 +180,8 @@ public final class EventIntake {
                 LOG.log(Level.WARNING, "event from " + source.json() + " failed, the sender should retry: " + e.getMessage(), e);
                 return Answer.of(503, new ErrorBody("event_retry", "the event could not be handled now; retry later"));
             }
-            LOG.log(Level.INFO, () -> "event from " + source.json() + " refused: " + e.code() + ": " + e.getMessage());
+            LOG.log(Level.INFO, () -> dev.verge.cloud.registry.ObjectKeys.escapeControls(
+                    "event from " + source.json() + " refused: " + e.code() + ": " + e.getMessage()));
             return Answer.of(e.kind().httpStatus(), e.body());
         } catch (RuntimeException e) {
             String incident = UUID.randomUUID().toString();

@@ -15,6 +15,7 @@ import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ArtifactRef;
 import dev.verge.cloud.registry.ModelNames;
 import dev.verge.cloud.registry.ModelRegistry;
+import dev.verge.cloud.registry.ObjectKeys;
 import dev.verge.cloud.registry.ModelVersion;
 import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.registry.Registration;
@@ -115,9 +116,9 @@ public final class ModelEvents {
             LOG.log(Level.WARNING, "the audit record of " + key + " changed while it was handled; its outcome was " + done.outcome());
         }
         EventRecord logged = done;
-        LOG.log(Level.INFO, () -> "event " + key + " (" + logged.type() + "): " + logged.outcome().json()
+        LOG.log(Level.INFO, () -> ObjectKeys.escapeControls("event " + key + " (" + logged.type() + "): " + logged.outcome().json()
                 + (logged.model() == null ? "" : " " + logged.model() + "/" + logged.version())
-                + (logged.reason() == null ? "" : ": " + logged.reason()));
+                + (logged.reason() == null ? "" : ": " + logged.reason())));
         return new Result(done, false);
     }
 
@@ -273,6 +274,10 @@ public final class ModelEvents {
     }
 
     private EventRecord blobCreated(Delivery delivery, BlobCreated blob, EventRecord claim) {
+        Optional<String> unsafe = ObjectKeys.refusal(blob.objectName());
+        if (unsafe.isPresent()) {
+            return claim.finish(EventOutcome.IGNORED, null, null, unsafe.get());
+        }
         Optional<String> resolved;
         try {
             resolved = blobKeys != null ? blobKeys.keyOf(blob.store(), blob.objectName())
@@ -281,7 +286,8 @@ public final class ModelEvents {
             resolved = Optional.empty();
         }
         if (resolved.isEmpty()) {
-            return claim.finish(EventOutcome.IGNORED, null, null, blob.store() + " is not a bucket or container of this registry");
+            return claim.finish(EventOutcome.IGNORED, null, null, ObjectKeys.printable(blob.store())
+                    + " is not a bucket or container of this registry");
         }
         String key = resolved.get();
         if (rules.blobRule(blob.store(), key).isEmpty()) {

@@ -129,7 +129,7 @@ public final class LoadedModels implements AutoCloseable {
                                 + "; the stored package was changed, upload it again");
             }
             try (ModelPackage pkg = ModelPackage.open(spooled.file(), ZipLimits.defaults(), tempDir)) {
-                return Model.load(pkg, config.threads());
+                return Model.load(pkg, config.threads(), config.maxInferenceTime());
             }
         }
     }

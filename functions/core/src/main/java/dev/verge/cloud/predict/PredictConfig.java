@@ -1,6 +1,7 @@
 package dev.verge.cloud.predict;
 
 import dev.verge.inference.image.ImageLimits;
+import dev.verge.inference.runtime.Model;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,9 +19,11 @@ import java.util.Map;
  *                          again, so a promotion reaches warm containers within this time
  * @param preloadModels     models whose production version is loaded at start-up (in the init phase, so
  *                          SnapStart or provisioned concurrency captures the session), not at the first request
+ * @param maxInferenceTime  longest one ONNX Runtime run may take; ONNX Runtime stops it past that and the
+ *                          request is answered 503 inference_timeout (zero: no limit)
  */
 public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxLoadedModels, Duration productionRecheck,
-                            List<String> preloadModels) {
+                            List<String> preloadModels, Duration maxInferenceTime) {
 
     public PredictConfig {
         if (maxLoadedModels < 1) {
@@ -30,16 +33,30 @@ public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxL
             throw new IllegalArgumentException("VERGE_PRODUCTION_RECHECK_SECONDS must be 0 or more, found " + productionRecheck);
         }
         preloadModels = preloadModels == null ? List.of() : List.copyOf(preloadModels);
+        maxInferenceTime = maxInferenceTime == null ? Model.DEFAULT_MAX_RUN_TIME : maxInferenceTime;
+        if (maxInferenceTime.isNegative()) {
+            throw new IllegalArgumentException("VERGE_MAX_INFERENCE_MS must be 0 (no limit) or more, found " + maxInferenceTime);
+        }
+    }
+
+    public PredictConfig(ImageLimits limits, ThreadSettings threads, int maxLoadedModels, Duration productionRecheck,
+                         List<String> preloadModels) {
+        this(limits, threads, maxLoadedModels, productionRecheck, preloadModels, Model.DEFAULT_MAX_RUN_TIME);
     }
 
     public static PredictConfig defaults() {
-        return new PredictConfig(ImageLimits.defaults(), ThreadSettings.forAvailableCpus(), 2, Duration.ofSeconds(10), List.of());
+        return new PredictConfig(ImageLimits.defaults(), ThreadSettings.forAvailableCpus(), 2, Duration.ofSeconds(10), List.of(),
+                Model.DEFAULT_MAX_RUN_TIME);
+    }
+
+    public PredictConfig withMaxInferenceTime(Duration limit) {
+        return new PredictConfig(limits, threads, maxLoadedModels, productionRecheck, preloadModels, limit);
     }
 
     /**
      * {@code VERGE_MAX_BODY_BYTES}, {@code VERGE_MAX_PIXELS}, {@code VERGE_INTRA_OP_THREADS},
      * {@code VERGE_MAX_LOADED_MODELS}, {@code VERGE_PRODUCTION_RECHECK_SECONDS}, {@code VERGE_PRELOAD_MODELS}
-     * (comma-separated model names); defaults for the others.
+     * (comma-separated model names), {@code VERGE_MAX_INFERENCE_MS}; defaults for the others.
      */
     public static PredictConfig fromEnv(Map<String, String> env) {
         PredictConfig d = defaults();
@@ -52,7 +69,8 @@ public record PredictConfig(ImageLimits limits, ThreadSettings threads, int maxL
                 (int) number(env, "VERGE_MAX_LOADED_MODELS", d.maxLoadedModels()),
                 Duration.ofSeconds(number(env, "VERGE_PRODUCTION_RECHECK_SECONDS", d.productionRecheck().toSeconds())),
                 Arrays.stream(env.getOrDefault("VERGE_PRELOAD_MODELS", "").split(","))
-                        .map(String::strip).filter(name -> !name.isEmpty()).toList());
+                        .map(String::strip).filter(name -> !name.isEmpty()).toList(),
+                Duration.ofMillis(number(env, "VERGE_MAX_INFERENCE_MS", d.maxInferenceTime().toMillis())));
     }
 
     private static long number(Map<String, String> env, String name, long fallback) {

@@ -73,7 +73,8 @@ public final class PredictRoutes implements RouteGroup {
         try {
             return route.get();
         } catch (VergeException e) {
-            return ApiResponse.json(e.kind().httpStatus(), OipV2.ErrorBody.of(e));
+            ApiResponse error = ApiResponse.json(e.kind().httpStatus(), OipV2.ErrorBody.of(e));
+            return e.kind() == dev.verge.error.ErrorKind.NOT_READY ? error.withHeader("Retry-After", "1") : error;
         }
     }
 

@@ -520,6 +520,10 @@ public final class ModelRegistry {
      * @throws RuntimeException only when retrying may help (a store is unreachable)
      */
     public UploadOutcome onPackageUploaded(String key, String etag, long size, PackageSource source) {
+        Optional<String> unsafe = ObjectKeys.refusal(key);
+        if (unsafe.isPresent()) {
+            return UploadOutcome.ignored(unsafe.get());
+        }
         if (!key.startsWith(MODELS_PREFIX)) {
             return UploadOutcome.ignored(key + " is not under " + MODELS_PREFIX + ", where packages are registered from");
         }

@@ -52,12 +52,14 @@ final class PackageInspector {
     private final Semaphore loading;
     private final ZipLimits limits;
     private final java.nio.file.Path workDir;
+    private final java.time.Duration maxSmokeTestTime;
 
     PackageInspector(RegistryConfig config) {
         this.threads = ThreadSettings.forAvailableCpus();
         this.loading = new Semaphore(Math.max(1, config.maxConcurrentLoads()), true);
-        this.limits = new ZipLimits(config.maxUnpackedBytes(), 100, config.maxPackageBytes());
+        this.limits = config.zipLimits();
         this.workDir = config.tempDir();
+        this.maxSmokeTestTime = config.maxSmokeTestTime();
     }
 
     Opening open(Path zip) {
@@ -119,7 +121,7 @@ final class PackageInspector {
     /** Loads the model and runs one inference; throws the inference module's error when it does not work. */
     ValidatedModel validate(ModelPackage pkg) {
         loading.acquireUninterruptibly();
-        try (Model model = Model.load(pkg, threads)) {
+        try (Model model = Model.load(pkg, threads, maxSmokeTestTime)) {
             model.smokeTest();
             ModelInfo info = model.info();
             return new ValidatedModel(
@@ -137,7 +139,8 @@ final class PackageInspector {
             // ONNX Runtime refusing a model in a way the inference module did not foresee: still the package's fault
             LOG.log(Level.WARNING, "unexpected failure validating " + pkg.manifest().name() + "/" + pkg.manifest().version(), e);
             throw new VergeException(ErrorKind.UNPROCESSABLE, "model_validation_failed",
-                    "expected the model to load and run in ONNX Runtime, found: " + e);
+                    "expected the model to load and run in ONNX Runtime, found: "
+                            + dev.verge.error.ServerPaths.hide(e.toString(), pkg.modelFile().getParent()));
         } finally {
             loading.release();
         }

@@ -62,22 +62,72 @@ class DashboardRoutesTest {
         assertThat(AnalyticsHarness.text(get("/dashboard?key=wrong", Map.of()))).contains("login-error");
     }
 
+    /** Signs in with the key once, as a browser does, and answers the session cookie it got ("name=value"). */
+    private String session() {
+        return get("/dashboard?key=" + AnalyticsHarness.API_KEY, Map.of()).header("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
     @Test
-    void dashboard_keyInQuery_redirectsWithoutItAndSetsAnHttpOnlyCookie() {
+    void dashboard_keyInQuery_redirectsWithoutItAndSetsAnOpaqueSessionCookie() {
         ApiResponse response = get("/dashboard?hours=6&key=" + AnalyticsHarness.API_KEY, Map.of());
 
         assertThat(response.status()).isEqualTo(303);
         assertThat(response.header("Location")).hasValue("dashboard?hours=6");
-        assertThat(response.header("Set-Cookie").orElseThrow())
-                .startsWith("verge_key=" + AnalyticsHarness.API_KEY + ";").contains("HttpOnly").contains("SameSite=Strict");
-        ApiResponse page = get("/dashboard?hours=6", Map.of("Cookie", List.of("other=1; verge_key=" + AnalyticsHarness.API_KEY)));
+        String cookie = response.header("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("verge_session=").contains("; Path=/").contains("HttpOnly").contains("SameSite=Strict")
+                .doesNotContain(AnalyticsHarness.API_KEY).doesNotContain("Secure");
+        assertThat(cookie.split(";")[0].substring("verge_session=".length())).hasSizeGreaterThanOrEqualTo(40);
+        ApiResponse page = get("/dashboard?hours=6", Map.of("Cookie", List.of("other=1; " + cookie.split(";")[0])));
         assertThat(page.status()).isEqualTo(200);
+        assertThat(get("/dashboard", Map.of()).header("Set-Cookie")).isEmpty();
+    }
+
+    @Test
+    void dashboard_underHttps_usesAHostPrefixedSecureCookie() {
+        ApiResponse response = get("/dashboard?key=" + AnalyticsHarness.API_KEY, Map.of("X-Forwarded-Proto", List.of("https")));
+
+        String cookie = response.header("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("__Host-verge_session=").contains("; Secure").contains("; Path=/").contains("HttpOnly")
+                .contains("SameSite=Strict").doesNotContain("Domain");
+        assertThat(get("/dashboard", Map.of("X-Forwarded-Proto", List.of("https"), "Cookie", List.of(cookie.split(";")[0])))
+                .status()).isEqualTo(200);
+    }
+
+    @Test
+    void dashboard_theKeyOrAForgedSessionAsCookie_isNotLetIn() {
+        assertThat(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))).status()).isEqualTo(401);
+        assertThat(get("/dashboard", Map.of("Cookie", List.of("verge_session=" + AnalyticsHarness.API_KEY))).status()).isEqualTo(401);
+        String real = session();
+        String forged = real.substring(0, real.length() - 2) + (real.endsWith("AA") ? "BB" : "AA");
+        assertThat(get("/dashboard", Map.of("Cookie", List.of(forged))).status()).isEqualTo(401);
+        assertThat(get("/dashboard", Map.of("Cookie", List.of("verge_session=%ff"))).status()).isEqualTo(401);
+    }
+
+    @Test
+    void dashboard_loginFormPost_opensASession() {
+        ApiResponse response = cloud.request("POST", "/dashboard", Map.of("Content-Type",
+                List.of("application/x-www-form-urlencoded")), ("key=" + AnalyticsHarness.API_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(response.status()).isEqualTo(303);
+        assertThat(response.header("Set-Cookie").orElseThrow()).startsWith("verge_session=");
+    }
+
+    @Test
+    void dashboard_page_hasAPolicyAllowingOnlyItsOwnStylesheet() {
+        ApiResponse page = get("/dashboard", Map.of("Cookie", List.of(session())));
+
+        assertThat(page.header("Content-Security-Policy").orElseThrow()).startsWith("default-src 'none'; style-src 'sha256-")
+                .contains("frame-ancestors 'none'").doesNotContain("unsafe-inline").doesNotContain("script-src");
+        assertThat(page.header("X-Frame-Options")).hasValue("DENY");
+        assertThat(page.header("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(page.header("Referrer-Policy")).hasValue("no-referrer");
+        assertThat(AnalyticsHarness.text(page)).doesNotContain(" style=\"").doesNotContain("<script");
     }
 
     @Test
     void dashboard_showsTheNumbersTheApiReturns() {
         JsonNode totals = cloud.analytics("").get("totals");
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
         assertThat(html).contains("id=\"total-requests\">" + totals.get("requests").asLong() + "<");
         assertThat(html).contains("id=\"total-errors\">" + totals.get("errors").asLong() + "<");
@@ -89,7 +139,7 @@ class DashboardRoutesTest {
 
     @Test
     void dashboard_devicesAndRollouts_showWhatTheRegistryAndDeploymentsHold() {
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
         // cam-2 sent no telemetry: its version comes from its status report alone
         assertThat(html).contains("<tr><td>cam-2</td><td>line-1</td><td>fruit-quality 1</td>");
@@ -104,7 +154,7 @@ class DashboardRoutesTest {
         var records = new java.util.ArrayList<>(records(2, 3, Instant.parse("2026-12-02T10:00:00Z"), 1, "fruit-quality", "1", 0.7, 0));
         records.get(1).put("status", "abc");
         cloud.postBatch("cam-3", batch(newBatchId(), "cam-3", 0, records));
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
         assertThat(html).contains("id=\"total-rejected\">1<").contains("id=\"device-rejected-cam-3\">1<");
     }
@@ -113,7 +163,7 @@ class DashboardRoutesTest {
     void dashboard_agentReportingAFullDisk_showsItOnTheDevicesRow() {
         cloud.devices.recordStatus("cam-3", new StatusReport("fruit-quality", "1", "1.29.0", "0.1.0", "serving", clock.instant(),
                 10, 0, null, null, new StatusReport.Telemetry("disk_full", 420, 17)), null, null, null);
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
         assertThat(html).contains("id=\"device-journal-cam-3\">disk_full<").contains("id=\"device-journal-cam-2\">\u2013<");
     }
@@ -129,7 +179,7 @@ class DashboardRoutesTest {
 
     @Test
     void dashboard_loadsNothingFromElsewhere() {
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
         assertThat(html).doesNotContain("<script").doesNotContain("src=").doesNotContain("<link")
                 .doesNotContain("https://");
         assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://");
@@ -140,7 +190,7 @@ class DashboardRoutesTest {
         clock.advance(Duration.ofMinutes(5));
         Deployment newer = cloud.deployments.create(new DeploymentRequest("line-1", "fruit-quality", "1",
                 CloudJson.mapper().readTree("\"all-at-once\""), null, null, "bob"), "test").deployment();
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
         assertThat(html).contains("<td>" + canary.id() + "</td><td>fruit-quality</td><td>2</td><td>line-1</td>"
                 + "<td>canary 50%</td><td>superseded</td>");
@@ -152,7 +202,7 @@ class DashboardRoutesTest {
     @Test
     void dashboard_escapesWhatDevicesSent() {
         cloud.devices.recordStatus("cam-3", status("<script>alert(1)</script>", "1"), null, null, null);
-        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of("verge_key=" + AnalyticsHarness.API_KEY))));
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;");
     }
 }

@@ -259,6 +259,22 @@ public abstract class EventsContract {
         assertThat(answer.path("reason").asText()).isNotBlank();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"../../etc/%s.zip", "drop/../../%s.zip", "/etc/%s.zip",
+            "drop/%s\u0000.zip", "drop/%s\n2026-01-01 INFO forged.zip"})
+    void blobCreated_nameEscapingItsPrefixOrWithControlCharacters_isIgnoredWithAnEscapedReason(String name) throws Exception {
+        ObjectNode event = EventFixtures.object("eventgrid-blob-created-cloudevent.json");
+        event.put("id", UUID.randomUUID().toString())
+                .put("subject", "/blobServices/default/containers/" + modelsContainer() + "/blobs/" + name.formatted(model));
+
+        ApiResponse response = post(eventGrid(EventFixtures.toBytes(event), EventFixtures.EVENTGRID_SECRET));
+
+        assertThat(response.status()).as(new String(response.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(200);
+        JsonNode answer = json(response);
+        assertThat(answer.path("outcome").asText()).isEqualTo("ignored");
+        assertThat(answer.path("reason").asText()).contains(model).doesNotContain("\u0000").doesNotContain("\n");
+    }
+
     @Test
     void eventGridValidation_handshake_answersValidationCode() throws Exception {
         ApiResponse response = post(eventGrid(EventFixtures.bytes("eventgrid-subscription-validation.json"), EventFixtures.EVENTGRID_SECRET));

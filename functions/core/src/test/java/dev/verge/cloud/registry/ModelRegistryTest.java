@@ -189,6 +189,58 @@ class ModelRegistryTest {
     }
 
     @Test
+    void register_zipBombUnderTheSizeLimit_isRefusedForItsCompressionRatio() throws IOException {
+        byte[] bomb = RegistryPackages.zipBomb(NAME, "1", 64L << 20);
+
+        PackageRejectedException e = catchThrowableOfType(PackageRejectedException.class, () -> register(bomb));
+
+        assertThat(e.kind().httpStatus()).isEqualTo(400);
+        assertThat(e.code()).isEqualTo("package_invalid");
+        assertThat(e.getMessage()).contains("times its size").contains("zip bomb");
+        assertThat(blobs.keys()).isEmpty();
+        assertNoSpoolLeft();
+    }
+
+    @Test
+    void defaults_packageLimits_areTheOnesEveryRuntimeShares() {
+        assertThat(RegistryConfig.defaults().zipLimits()).isEqualTo(dev.verge.inference.pkg.ZipLimits.defaults());
+        assertThatThrownBy(() -> RegistryConfig.defaults().withMaxPackageBytes(1L << 30))
+                .hasMessageContaining("512 MiB");
+    }
+
+    @Test
+    void register_smokeTestPastTheTimeLimit_isRejectedAsTooSlow() throws IOException {
+        registry = newRegistry(blobs, RegistryConfig.defaults().withMaxSmokeTestTime(Duration.ofMillis(200)));
+        byte[] looping = RegistryPackages.looping(NAME, "1", 1_000_000_000_000L);
+
+        long start = System.nanoTime();
+        PackageRejectedException e = catchThrowableOfType(PackageRejectedException.class, () -> register(looping));
+
+        assertThat(e.kind().httpStatus()).isEqualTo(422);
+        assertThat(e.code()).isEqualTo("model_too_slow");
+        assertThat(e.getMessage()).contains("200 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(registry.get(NAME, "1").status()).isEqualTo(VersionStatus.REJECTED);
+        assertThat(blobs.keys()).isEmpty();
+    }
+
+    @Test
+    void register_modelReadingOutsideThePackage_isRejectedWithoutNamingServerPaths() {
+        List<String> locations = List.of("../../etc/passwd", "/etc/passwd", "missing.bin");
+        for (String location : locations) {
+            String version = Integer.toString(locations.indexOf(location) + 1);
+            PackageRejectedException e = catchThrowableOfType(PackageRejectedException.class,
+                    () -> register(RegistryPackages.externalWeights(NAME, version, location)));
+
+            assertThat(e.kind().httpStatus()).as(location).isEqualTo(422);
+            String told = e.getMessage() + e.reasons();
+            assertThat(told).as(location).contains("External data")
+                    .doesNotContain(temp.toString()).doesNotContain(System.getProperty("java.io.tmpdir"))
+                    .doesNotContain("verge-package-");
+        }
+    }
+
+    @Test
     void register_zipSlip_isRefusedAndNothingEscapes() {
         PackageRejectedException e = catchThrowableOfType(PackageRejectedException.class,
                 () -> register(RegistryPackages.zipSlip(NAME, "1")));

@@ -242,10 +242,11 @@ public abstract class TelemetryApiContract {
     }
 
     @Test
-    void dashboard_withTheKeyCookie_isHtmlWithTheTotals() throws Exception {
+    void dashboard_withASessionCookie_isHtmlWithTheTotals() throws Exception {
         postBatch(camera1, batch(camera1, 10, "1"), false);
-        ApiResponse page = send(ApiRequest.of("GET", "/dashboard?model=" + model,
-                Map.of("Cookie", List.of("verge_key=" + apiKey())), null));
+        String session = send(ApiRequest.of("GET", "/dashboard?key=" + apiKey(), Map.of(), null)).header("Set-Cookie")
+                .orElseThrow().split(";")[0];
+        ApiResponse page = send(ApiRequest.of("GET", "/dashboard?model=" + model, Map.of("Cookie", List.of(session)), null));
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));

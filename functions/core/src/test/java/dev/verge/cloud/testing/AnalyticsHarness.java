@@ -89,7 +89,8 @@ public final class AnalyticsHarness {
                     deployments::firstDeployed);
         }
         List<RouteGroup> routes = new ArrayList<>(services.routeGroups());
-        routes.add(new DashboardRoutes(services.analytics(), services.drift(), services.ingest(), devices, deployments, auth, clock));
+        routes.add(new DashboardRoutes(services.analytics(), services.drift(), services.ingest(), devices, deployments, auth,
+                List.of(API_KEY), clock));
         this.api = new CloudApi(routes, auth);
     }
 

@@ -91,6 +91,42 @@ public final class RegistryPackages {
         return zip(entries("manifest.json", manifest.toString().getBytes(StandardCharsets.UTF_8), "model.onnx", onnx));
     }
 
+    /** The demo model behind a {@code Loop} of {@code trips} iterations: its smoke test runs as long as they take. */
+    public static byte[] looping(String name, String version, long trips) {
+        return looping(name, version, trips, false);
+    }
+
+    /** Like {@link #looping}, looping on bright pictures only: it passes the smoke test, then stalls on real pictures. */
+    public static byte[] loopingOnBrightPictures(String name, String version, long trips) {
+        return looping(name, version, trips, true);
+    }
+
+    private static byte[] looping(String name, String version, long trips, boolean onlyOnBright) {
+        try {
+            Path dir = Files.createTempDirectory("verge-looping-");
+            try {
+                Path pkg = onlyOnBright ? DemoModels.fruitQualityLoopingOnBrightPictures(dir, "1", trips)
+                        : DemoModels.fruitQualityLooping(dir, "1", trips);
+                byte[] onnx = Files.readAllBytes(pkg.resolve("model.onnx"));
+                ObjectNode manifest = manifestJson(name, version, sha256(onnx), m -> {});
+                return zip(entries("manifest.json", manifest.toString().getBytes(StandardCharsets.UTF_8), "model.onnx", onnx));
+            } finally {
+                try (var paths = Files.walk(dir)) {
+                    paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The model reads its weights from {@code location} outside the package: ONNX Runtime refuses it. */
+    public static byte[] externalWeights(String name, String version, String location) {
+        byte[] onnx = DemoModels.externalWeightsOnnx(location);
+        ObjectNode manifest = manifestJson(name, version, sha256(onnx), m -> {});
+        return zip(entries("manifest.json", manifest.toString().getBytes(StandardCharsets.UTF_8), "model.onnx", onnx));
+    }
+
     /** model.onnx is text (with its correct sha256 in the manifest): not an ONNX model. */
     public static byte[] notOnnx(String name, String version) {
         byte[] text = "this is not an ONNX model\n".repeat(20).getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,9 @@
 package dev.verge.cloud.local;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.verge.wire.tls.TlsFiles;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.api.CloudApi;
@@ -35,6 +38,20 @@ import java.util.concurrent.Executors;
  */
 public final class LocalCloud implements AutoCloseable {
     /**
+     * Seconds a client has to send a whole request, headers and body ({@code sun.net.httpserver.maxReqTime}, unset
+     * by default: forever), as on the edge agent: a client trickling its headers is cut off instead of holding a
+     * connection. Read once per JVM by the JDK, so set before the first server starts unless the command line set
+     * it; a 512 MiB package upload needs about 18 MB/s within it.
+     */
+    static final String MAX_REQUEST_SECONDS = "30";
+
+    static {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        }
+    }
+
+    /**
      * How to start.
      *
      * @param host          address to bind ({@code 0.0.0.0} for every interface)
@@ -43,9 +60,23 @@ public final class LocalCloud implements AutoCloseable {
      * @param rescanEvery   how often the models folder is rescanned for files the watch service missed
      * @param quietPeriod   how long a dropped file must stay unchanged before it is registered
      * @param rolloutTick   how often the rollout controller looks at deployments in progress
+     * @param tlsCert       PEM certificate chain; with {@code tlsKey} the port serves HTTPS only (null: plain HTTP)
+     * @param tlsKey        PEM PKCS#8 private key of the chain's first certificate
      */
     public record Settings(String host, int port, Path dataDir, CloudConfig config, URI publicUrl,
-                           Duration rescanEvery, Duration quietPeriod, Duration rolloutTick) {
+                           Duration rescanEvery, Duration quietPeriod, Duration rolloutTick, Path tlsCert, Path tlsKey) {
+
+        public Settings {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("HTTPS needs both --tls-cert and --tls-key (or VERGE_TLS_CERT and"
+                        + " VERGE_TLS_KEY), found only " + (tlsCert == null ? "the key" : "the certificate"));
+            }
+        }
+
+        public Settings(String host, int port, Path dataDir, CloudConfig config, URI publicUrl,
+                        Duration rescanEvery, Duration quietPeriod, Duration rolloutTick) {
+            this(host, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick, null, null);
+        }
 
         public Settings(String host, int port, Path dataDir, CloudConfig config, URI publicUrl,
                         Duration rescanEvery, Duration quietPeriod) {
@@ -57,23 +88,31 @@ public final class LocalCloud implements AutoCloseable {
         }
 
         public Settings withPort(int newPort) {
-            return new Settings(host, newPort, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick);
+            return new Settings(host, newPort, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick, tlsCert, tlsKey);
         }
 
         public Settings withHost(String newHost) {
-            return new Settings(newHost, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick);
+            return new Settings(newHost, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick, tlsCert, tlsKey);
         }
 
         public Settings withPublicUrl(URI url) {
-            return new Settings(host, port, dataDir, config, url, rescanEvery, quietPeriod, rolloutTick);
+            return new Settings(host, port, dataDir, config, url, rescanEvery, quietPeriod, rolloutTick, tlsCert, tlsKey);
         }
 
         public Settings withTimings(Duration rescan, Duration quiet) {
-            return new Settings(host, port, dataDir, config, publicUrl, rescan, quiet, rolloutTick);
+            return new Settings(host, port, dataDir, config, publicUrl, rescan, quiet, rolloutTick, tlsCert, tlsKey);
         }
 
         public Settings withRolloutTick(Duration tick) {
-            return new Settings(host, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, tick);
+            return new Settings(host, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, tick, tlsCert, tlsKey);
+        }
+
+        public Settings withTls(Path cert, Path key) {
+            return new Settings(host, port, dataDir, config, publicUrl, rescanEvery, quietPeriod, rolloutTick, cert, key);
+        }
+
+        public boolean https() {
+            return tlsCert != null;
         }
     }
 
@@ -107,13 +146,24 @@ public final class LocalCloud implements AutoCloseable {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
+            InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+            if (settings.https()) {
+                // the agent's approach: HTTPS only, a renewed pair picked up at the next handshake
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(new TlsFiles(settings.tlsCert(), settings.tlsKey()).sslContext()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 0);
+            }
         } catch (IOException e) {
             metadata.close();
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port(), e);
+        } catch (IllegalStateException unusableCertificate) {
+            metadata.close();
+            throw unusableCertificate;
         }
         URI base = settings.publicUrl() != null ? settings.publicUrl()
-                : URI.create("http://localhost:" + server.getAddress().getPort());
+                : URI.create((settings.https() ? "https" : "http") + "://localhost:" + server.getAddress().getPort());
         BlobUrlSigner signer = BlobUrlSigner.fromSecretFile(data.resolve("blob-url.key"), clock);
         blobs.serveDownloadsAt(base, signer);
 
@@ -131,9 +181,11 @@ public final class LocalCloud implements AutoCloseable {
         server.start();
         watcher.start();
         rolloutTimer.start();
-        URI listening = URI.create("http://" + hostForUrl(settings.host()) + ":" + server.getAddress().getPort());
+        URI listening = URI.create((settings.https() ? "https" : "http") + "://" + hostForUrl(settings.host()) + ":"
+                + server.getAddress().getPort());
         System.getLogger(LocalCloud.class.getName()).log(Level.INFO, "verge cloud listening on " + listening + " (data " + data + ", "
-                + (config.insecureLocal() ? "INSECURE: no API key" : config.apiKeys().size() + " API key(s)") + "); package signing"
+                + (config.insecureLocal() ? "INSECURE: no API key" : config.apiKeys().size() + " API key(s)") + ", "
+                + (settings.https() ? "HTTPS only" : "plain HTTP") + "); package signing"
                 + " public key (the agents' --trusted-key): " + services.signer().publicKeyBase64());
         return new LocalCloud(server, executor, metadata, watcher, rolloutTimer, services, listening);
     }
@@ -143,7 +195,7 @@ public final class LocalCloud implements AutoCloseable {
      * here once, for {@link #start} and for tests that serve a store over HTTP.
      */
     static void routing(HttpServer server, CloudApi api, BlobDownloadHandler downloads) {
-        server.createContext("/", HttpExchanges.handler(api));
+        server.createContext("/", HttpExchanges.handler(api, server instanceof com.sun.net.httpserver.HttpsServer));
         server.createContext(BlobDownloadHandler.CONTEXT, HttpExchanges.handler(downloads));
     }
 

@@ -37,7 +37,8 @@ final class LocalCloudCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--api-key", paramLabel = "KEY",
-            description = "API key the registry API requires (repeat for several; or set VERGE_API_KEYS=k1,k2)")
+            description = "API key the registry API requires, at least 16 characters (repeat for several; or set"
+                    + " VERGE_API_KEYS=k1,k2, which ps does not show); none: one is generated and printed once")
     List<String> apiKeys = new ArrayList<>();
 
     @Option(names = "--insecure-local", description = "Accept every request without a key (local development only)")
@@ -47,7 +48,16 @@ final class LocalCloudCommand implements Callable<Integer> {
             description = "Base URL devices reach this server at, for package download links. Default: http://localhost:<port>")
     URI publicUrl;
 
-    @Option(names = "--max-package-mb", defaultValue = "512", description = "Largest package accepted. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--tls-cert", paramLabel = "PEM", defaultValue = "${env:VERGE_TLS_CERT}",
+            description = "PEM certificate chain (this server's first); with --tls-key the port serves HTTPS only,"
+                    + " and a renewed pair is picked up without a restart. Env: VERGE_TLS_CERT")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", defaultValue = "${env:VERGE_TLS_KEY}",
+            description = "PEM PKCS#8 private key of --tls-cert (openssl pkcs8 -topk8 -nocrypt converts others). Env: VERGE_TLS_KEY")
+    Path tlsKey;
+
+    @Option(names = "--max-package-mb", defaultValue = "512", description = "Largest package accepted, at most 512 (what agents load). Default: ${DEFAULT-VALUE}")
     long maxPackageMb;
 
     @Option(names = "--rescan-seconds", defaultValue = "30",
@@ -60,9 +70,38 @@ final class LocalCloudCommand implements Callable<Integer> {
 
     /** The options, and from the environment as in the cloud: prediction limits, webhook secrets, event rules, device poll interval. */
     CloudConfig config(List<String> keys, Map<String, String> env) {
-        RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20);
-        return new CloudConfig(keys, insecureLocal, registry, null, PredictConfig.fromEnv(env), env.get("VERGE_SIGNING_KEY"),
+        PredictConfig predict = PredictConfig.fromEnv(env);
+        RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20)
+                .withMaxSmokeTestTime(predict.maxInferenceTime());
+        return new CloudConfig(keys, insecureLocal, registry, null, predict, env.get("VERGE_SIGNING_KEY"),
                 EventsConfig.fromEnv(env), CloudConfig.devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env));
+    }
+
+    /**
+     * The API keys: {@code --api-key}, else {@code VERGE_API_KEYS}; each at least 16 characters. With none and
+     * without {@code --insecure-local} one is generated and printed to {@code out}, once: it is kept nowhere, so a
+     * restart without a key makes a new one.
+     */
+    List<String> keys(String fromEnv, java.io.PrintStream out) {
+        List<String> keys = new ArrayList<>(apiKeys);
+        if (keys.isEmpty() && fromEnv != null) {
+            keys.addAll(Arrays.stream(fromEnv.split(",")).map(String::strip).filter(k -> !k.isEmpty()).toList());
+        }
+        if (!keys.isEmpty() && insecureLocal) {
+            throw new IllegalArgumentException("--insecure-local and API keys exclude each other; give one of them");
+        }
+        CloudConfig.requireStrongKeys(keys);
+        if (keys.isEmpty() && !insecureLocal) {
+            String generated = CloudConfig.generateApiKey();
+            keys.add(generated);
+            out.println("API key (generated, shown once; pass it as --api-key or VERGE_API_KEYS to keep it): " + generated);
+        }
+        return keys;
+    }
+
+    /** An empty VERGE_TLS_CERT (an env file's "VERGE_TLS_CERT=") means none, as an unset one does. */
+    private static Path blankIsNone(Path path) {
+        return path == null || path.toString().isBlank() ? null : path;
     }
 
     static int run(String[] args) {
@@ -79,21 +118,18 @@ final class LocalCloudCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        List<String> keys = new ArrayList<>(apiKeys);
-        String fromEnv = System.getenv("VERGE_API_KEYS");
-        if (keys.isEmpty() && fromEnv != null) {
-            keys.addAll(Arrays.stream(fromEnv.split(",")).map(String::strip).filter(k -> !k.isEmpty()).toList());
-        }
-        if (keys.isEmpty() == !insecureLocal) {
-            System.err.println(keys.isEmpty()
-                    ? "verge cloud: give an API key (--api-key KEY or VERGE_API_KEYS) or start with --insecure-local"
-                    : "verge cloud: --insecure-local and API keys exclude each other; give one of them");
+        List<String> keys;
+        try {
+            keys = keys(System.getenv("VERGE_API_KEYS"), System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println("verge cloud: " + e.getMessage());
             return 2;
         }
         CloudConfig config = config(keys, System.getenv());
         String bindTo = host != null ? host : insecureLocal ? "127.0.0.1" : "0.0.0.0";
         LocalCloud.Settings settings = new LocalCloud.Settings(bindTo, port, data, config, publicUrl,
-                Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, rolloutTickSeconds)));
+                Duration.ofSeconds(Math.max(1, rescanSeconds)), Duration.ofSeconds(1), Duration.ofSeconds(Math.max(1, rolloutTickSeconds)),
+                blankIsNone(tlsCert), blankIsNone(tlsKey));
         LocalCloud cloud = LocalCloud.start(settings);
         System.out.println("package signing public key (give it to agents as --trusted-key): " + cloud.services().signer().publicKeyBase64());
         CountDownLatch stopped = new CountDownLatch(1);

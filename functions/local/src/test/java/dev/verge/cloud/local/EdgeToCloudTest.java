@@ -97,8 +97,10 @@ class EdgeToCloudTest {
                 await("the deployment promoted once its one device serves it").atMost(WAIT)
                         .until(() -> "promoted".equals(call(base, "GET", "/api/deployments/" + deployment, null, 200).path("state").asText()));
 
+                String session = HTTP.send(HttpRequest.newBuilder(base.resolve("/dashboard?key=" + KEY)).timeout(Duration.ofSeconds(30))
+                        .build(), HttpResponse.BodyHandlers.discarding()).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
                 HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(base.resolve("/dashboard?model=" + MODEL))
-                        .timeout(Duration.ofSeconds(30)).header("Cookie", "verge_key=" + KEY).build(), HttpResponse.BodyHandlers.ofString());
+                        .timeout(Duration.ofSeconds(30)).header("Cookie", session).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(page.body()).contains("id=\"total-requests\">" + REQUESTS + "<")
                         .contains("<tr><td>" + DEVICE + "</td><td>" + GROUP + "</td><td>" + MODEL + " 1</td><td id=\"device-version-"
                                 + DEVICE + "\">" + MODEL + " 1</td>")

@@ -34,4 +34,24 @@ class LocalCloudCommandTest {
         assertThatThrownBy(() -> parsed("--api-key", "k").config(List.of("k"), Map.of("VERGE_DEVICE_POLL_SECONDS", "soon")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("VERGE_DEVICE_POLL_SECONDS");
     }
+
+    @Test
+    void keys_noneGiven_generatesOneOfAtLeast16CharactersAndPrintsItOnce() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        List<String> keys = parsed().keys(null, new java.io.PrintStream(out, true));
+
+        assertThat(keys).hasSize(1);
+        assertThat(keys.get(0)).hasSizeGreaterThanOrEqualTo(CloudConfig.MIN_API_KEY_LENGTH).matches("[0-9a-f]+");
+        assertThat(out.toString()).contains(keys.get(0)).contains("shown once");
+        assertThat(parsed().keys(null, new java.io.PrintStream(new java.io.ByteArrayOutputStream()))).isNotEqualTo(keys);
+    }
+
+    @Test
+    void keys_shortKeyFromFlagOrEnvironment_refusedWithoutNamingIt() {
+        assertThatThrownBy(() -> parsed("--api-key", "s3cret").keys(null, System.out))
+                .hasMessageContaining("at least 16").hasMessageNotContaining("s3cret");
+        assertThatThrownBy(() -> parsed().keys("key-0123456789abcdef, short", System.out))
+                .hasMessageContaining("API key 2");
+        assertThat(parsed().keys("key-0123456789abcdef", System.out)).containsExactly("key-0123456789abcdef");
+    }
 }

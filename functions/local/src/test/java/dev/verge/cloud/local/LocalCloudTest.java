@@ -194,20 +194,20 @@ class LocalCloudTest {
     }
 
     @Test
-    void command_withoutKeyOrWithBothKeyAndInsecureFlag_refusesToStart() {
+    void command_bothKeyAndInsecureFlagOrAShortKey_refusesToStart() {
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true));
         try {
             String dataArg = data.resolve("cli").toString();
-            if (System.getenv("VERGE_API_KEYS") == null) {
-                assertThat(LocalCloudCommand.run(new String[] {"--port", "0", "--data", dataArg})).isEqualTo(2);
-            }
-            assertThat(LocalCloudCommand.run(new String[] {"--port", "0", "--data", dataArg, "--api-key", "k", "--insecure-local"}))
+            assertThat(LocalCloudCommand.run(new String[] {"--port", "0", "--data", dataArg, "--api-key",
+                    "key-0123456789abcdef", "--insecure-local"})).isEqualTo(2);
+            assertThat(LocalCloudCommand.run(new String[] {"--port", "0", "--data", dataArg, "--api-key", "s3cret"}))
                     .isEqualTo(2);
         } finally {
             System.setErr(err);
         }
-        assertThat(captured.toString()).contains("--insecure-local");
+        assertThat(captured.toString()).contains("--insecure-local").contains("at least 16").doesNotContain("s3cret");
     }
+
 }

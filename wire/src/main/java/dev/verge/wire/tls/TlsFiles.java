@@ -1,4 +1,4 @@
-package dev.verge.edge;
+package dev.verge.wire.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,11 +25,13 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * The agent's certificate chain and private key from PEM files ({@code --tls-cert}, {@code --tls-key}). A renewed
- * pair (certbot, a cert-manager sidecar, an IoT Edge module's own renewal) is picked up by the next handshake
- * after the files change, checked at most once a second; a pair that does not load keeps the last good one.
+ * A certificate chain and its private key from PEM files: the edge agent's and the local cloud's server
+ * certificate ({@code --tls-cert}, {@code --tls-key}), or the agent's client certificate for mutual TLS with the
+ * cloud ({@code --cloud-client-cert}, {@code --cloud-client-key}). A renewed pair (certbot, a cert-manager sidecar,
+ * an IoT Edge module's own renewal) is picked up by the next handshake after the files change, checked at most
+ * once a second; a pair that does not load keeps the last good one. In {@code wire} because both sides use it.
  */
-final class TlsFiles extends X509ExtendedKeyManager {
+public final class TlsFiles extends X509ExtendedKeyManager {
     private static final System.Logger LOG = System.getLogger(TlsFiles.class.getName());
     private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
@@ -38,26 +40,39 @@ final class TlsFiles extends X509ExtendedKeyManager {
 
     private final Path certFile;
     private final Path keyFile;
+    private final boolean client;
     private final AtomicLong generation = new AtomicLong();
     private final Map<String, Pair> recent = new ConcurrentHashMap<>();
     private volatile Pair current;
     private volatile long checkedAt;
 
-    /** Loads the pair now, so that a wrong file stops the agent at start. */
-    TlsFiles(Path certFile, Path keyFile) {
+    /** A server's pair ({@code --tls-cert}, {@code --tls-key}), loaded now so that a wrong file stops the server at start. */
+    public TlsFiles(Path certFile, Path keyFile) {
+        this(certFile, keyFile, false, "cannot serve HTTPS with --tls-cert " + certFile + " and --tls-key " + keyFile);
+    }
+
+    /** A client's pair for mutual TLS, presented to servers that ask for one. */
+    public static TlsFiles client(Path certFile, Path keyFile, String certOption, String keyOption) {
+        return new TlsFiles(certFile, keyFile, true, "cannot use the client certificate " + certOption + " " + certFile
+                + " and " + keyOption + " " + keyFile);
+    }
+
+    private TlsFiles(Path certFile, Path keyFile, boolean client, String failure) {
         this.certFile = certFile;
         this.keyFile = keyFile;
+        this.client = client;
         try {
             this.current = load();
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot serve HTTPS with --tls-cert " + certFile + " and --tls-key " + keyFile
+            throw new IllegalStateException(failure
                     + ": expected a PEM certificate chain and a PEM PKCS#8 private key (BEGIN PRIVATE KEY), " + e.getMessage(), e);
         }
         recent.put(current.alias(), current);
         this.checkedAt = System.nanoTime();
     }
 
-    SSLContext sslContext() {
+    /** A server's context: this pair, and the JDK's default trust (unused: no client certificate is asked for). */
+    public SSLContext sslContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(new KeyManager[] {this}, null, null);
@@ -143,6 +158,9 @@ final class TlsFiles extends X509ExtendedKeyManager {
 
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+        if (client) {
+            return null;
+        }
         Pair pair = fresh();
         return fits(keyType, pair.key()) ? pair.alias() : null;
     }
@@ -172,11 +190,26 @@ final class TlsFiles extends X509ExtendedKeyManager {
 
     @Override
     public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return null; // a server only
+        Pair pair = current;
+        return client && fits(keyType, pair.key()) ? new String[] {pair.alias()} : null;
     }
 
     @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+    public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+        return chooseEngineClientAlias(keyTypes, issuers, null);
+    }
+
+    @Override
+    public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+        if (!client) {
+            return null;
+        }
+        Pair pair = fresh();
+        for (String keyType : keyTypes) {
+            if (fits(keyType, pair.key())) {
+                return pair.alias();
+            }
+        }
         return null;
     }
 }
