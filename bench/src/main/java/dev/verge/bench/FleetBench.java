@@ -14,6 +14,7 @@ import dev.verge.cloud.devices.DeviceCredentials;
 import dev.verge.cloud.local.SqliteMetadataStore;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.rollout.PackageSigner;
+import dev.verge.cloud.testing.CountingMetadataStore;
 import dev.verge.cloud.testing.InMemoryBlobStore;
 import dev.verge.cloud.testing.RegistryPackages;
 import dev.verge.cloud.testing.TelemetryBatches;
@@ -95,6 +96,9 @@ final class FleetBench {
                     Row row = runOne(store, devices, aws);
                     System.out.println(row.line());
                     row.errorSamples().forEach(e -> System.err.println("bench: fleet error: " + e));
+                    row.operations().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                            .forEach(e -> System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: %s %.2f per request%n",
+                                    store, devices, e.getKey(), row.requests() == 0 ? 0.0 : (double) e.getValue() / row.requests()));
                     rows.add(row);
                 }
             }
@@ -128,7 +132,7 @@ final class FleetBench {
 
         long opsBefore = store.total();
         long listedBefore = store.documentsListed();
-        Map<String, Long> byOperationBefore = store.byOperation();
+        Map<String, Long> byCollectionBefore = store.byCollection();
         Instant start = Instant.now();
         Instant end = start.plusSeconds(seconds);
         try (ExecutorService devicesRunning = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -140,7 +144,7 @@ final class FleetBench {
         }
         long requests = fleet.requests.get();
         Map<String, Long> operations = new LinkedHashMap<>();
-        store.byOperation().forEach((op, n) -> operations.put(op, n - byOperationBefore.get(op)));
+        store.byCollection().forEach((op, n) -> operations.put(op, n - byCollectionBefore.getOrDefault(op, 0L)));
         return new Row(storeName, devices, activeDevices, seconds, requests, fleet.p99("status"), fleet.p99("desired"),
                 fleet.p99("telemetry"), requests == 0 ? 0 : (double) (store.total() - opsBefore) / requests,
                 requests == 0 ? 0 : (store.documentsListed() - listedBefore) / requests, fleet.errors.get(), seedSeconds,

@@ -28,11 +28,23 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     /** Compared against when the device id is unknown, so an unknown id takes as long as a wrong key. */
     private static final String NO_DEVICE_HASH = DeviceKeys.hash("no such device " + UUID.randomUUID());
 
+    /** The index's marker in collection {@code store-migrations}: present once every device has its index entry. */
+    private static final String INDEX_MARKER = "group-members-v1";
+
     private final JsonCollection<DeviceRecord> devices;
+    private final JsonCollection<GroupMember> members;
+    private final JsonCollection<Migration> migrations;
     private final Clock clock;
+
+    /** A change to stored data that was carried out once, when it was. */
+    record Migration(String name, Instant at) {
+        static final String COLLECTION = "store-migrations";
+    }
 
     public DeviceRegistry(MetadataStore metadata, Clock clock) {
         this.devices = new JsonCollection<>(metadata, DeviceRecord.COLLECTION, DeviceRecord.class);
+        this.members = new JsonCollection<>(metadata, GroupMember.COLLECTION, GroupMember.class);
+        this.migrations = new JsonCollection<>(metadata, Migration.COLLECTION, Migration.class);
         this.clock = clock;
     }
 
@@ -65,6 +77,9 @@ public final class DeviceRegistry implements DeviceAuthenticator {
                     "a device with id " + deviceId + " exists already; pick another id or rotate its keys with"
                             + " POST /api/devices/" + deviceId + "/keys/{primary|secondary}/rotate");
         }
+        // after the device, so an entry always names a device; a device whose entry a crash lost is found by its id
+        // and gets the entry when the index is rebuilt (delete the marker in store-migrations)
+        members.create(GroupMember.key(group, deviceId), new GroupMember(group, deviceId));
         LOG.log(Level.INFO, () -> "device " + deviceId + " created in group " + group);
         return new DeviceCredentials(deviceId, group, primary, secondary, now);
     }
@@ -97,9 +112,18 @@ public final class DeviceRegistry implements DeviceAuthenticator {
         return devices.list("").stream().map(Revisioned::value).toList();
     }
 
-    /** The devices of a group, in id order; empty when the group has none (a group exists only through its devices). */
+    /**
+     * The ids of a group's devices, in id order, from the group's index (one query of the group's entries);
+     * empty when the group has none (a group exists only through its devices).
+     */
+    public List<String> idsInGroup(String group) {
+        ensureIndexed();
+        return members.list(GroupMember.prefix(group)).stream().map(m -> m.value().deviceId()).toList();
+    }
+
+    /** The devices of a group, in id order. */
     public List<DeviceRecord> inGroup(String group) {
-        return list().stream().filter(d -> group.equals(d.group())).toList();
+        return idsInGroup(group).stream().map(this::find).flatMap(Optional::stream).toList();
     }
 
     public DeviceView view(String id) {
@@ -107,7 +131,19 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     }
 
     public List<DeviceView> views(Optional<String> group) {
-        return list().stream().filter(d -> group.isEmpty() || group.get().equals(d.group())).map(DeviceView::of).toList();
+        return (group.isPresent() ? inGroup(group.get()) : list()).stream().map(DeviceView::of).toList();
+    }
+
+    /** Devices registered before the index existed get their entries, once per store. */
+    private void ensureIndexed() {
+        if (migrations.get(INDEX_MARKER).isPresent()) {
+            return;
+        }
+        for (DeviceRecord device : list()) {
+            members.create(GroupMember.key(device.group(), device.id()), new GroupMember(device.group(), device.id()));
+        }
+        migrations.create(INDEX_MARKER, new Migration(INDEX_MARKER, clock.instant()));
+        LOG.log(Level.INFO, "group index built for the devices stored before it");
     }
 
     /**

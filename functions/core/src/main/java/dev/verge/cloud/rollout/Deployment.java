@@ -15,8 +15,15 @@ import java.util.Map;
  * @param previous      the group's last good version when this deployment was made: where the canary
  *                      devices go back to on a rollback, and what the other devices keep meanwhile
  *                      (null for a group's first deployment)
- * @param canaryDevices the devices that take {@code target} first (for all-at-once, the group's
- *                      devices when it was made; devices joining later take it as well)
+ * @param canaryDevices the devices the rollout controller watches to judge the deployment: the canaries
+ *                      (for all-at-once, the group's devices), at most {@link CanarySelection#WATCHED} of
+ *                      them, the first by rank (see {@link CanarySelection})
+ * @param canaryCount   how many of the group's devices were canaries when it was made (for all-at-once,
+ *                      the group's size)
+ * @param canaryRank    the rank of the last canary: a device of the group ranked at or below it takes
+ *                      {@code target} first, also when it joined later; null for all-at-once (every
+ *                      device) and for deployments stored before ranks were kept (then
+ *                      {@code canaryDevices} lists every canary)
  * @param heldDevices   canary devices kept on their version because their ONNX Runtime cannot load
  *                      the target's opset, with the reason
  * @param history       every state change with its reason, oldest first
@@ -33,6 +40,8 @@ public record Deployment(
         Target target,
         Target previous,
         List<String> canaryDevices,
+        int canaryCount,
+        String canaryRank,
         Map<String, String> heldDevices,
         String createdBy,
         Instant createdAt,
@@ -44,6 +53,7 @@ public record Deployment(
 
     public Deployment {
         canaryDevices = canaryDevices == null ? List.of() : List.copyOf(canaryDevices);
+        canaryCount = canaryCount == 0 ? canaryDevices.size() : canaryCount;
         heldDevices = heldDevices == null ? Map.of() : Map.copyOf(heldDevices);
         history = history == null ? List.of() : List.copyOf(history);
         health = health == null ? HealthRules.none() : health;
@@ -55,7 +65,7 @@ public record Deployment(
         List<Decision> steps = new ArrayList<>(history);
         steps.add(new Decision(at, next, reason));
         Instant bake = next == DeploymentState.BAKING ? at : bakeStartedAt;
-        return new Deployment(id, group, model, version, strategy, health, sampling, next, target, previous, canaryDevices,
+        return new Deployment(id, group, model, version, strategy, health, sampling, next, target, previous, canaryDevices, canaryCount, canaryRank,
                 heldDevices, createdBy, createdAt, bake, at, steps);
     }
 
@@ -63,20 +73,21 @@ public record Deployment(
     Deployment note(String reason, Instant at) {
         List<Decision> steps = new ArrayList<>(history);
         steps.add(new Decision(at, state, reason));
-        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices,
+        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices, canaryCount, canaryRank,
                 heldDevices, createdBy, createdAt, bakeStartedAt, at, steps);
     }
 
     Deployment hold(String deviceId, String reason, Instant at) {
         Map<String, String> held = new LinkedHashMap<>(heldDevices);
         held.put(deviceId, reason);
-        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices,
+        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices, canaryCount, canaryRank,
                 held, createdBy, createdAt, bakeStartedAt, at, history);
     }
 
     /** True when {@code deviceId} (of this group) takes the target while the deployment is under evaluation. */
     @JsonIgnore
     public boolean isCanary(String deviceId) {
-        return !strategy.canary() || canaryDevices.contains(deviceId);
+        return !strategy.canary() || canaryDevices.contains(deviceId)
+                || (canaryRank != null && CanarySelection.isCanary(id, deviceId, canaryRank));
     }
 }

@@ -1,6 +1,5 @@
 package dev.verge.cloud.rollout;
 
-import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
@@ -40,6 +39,8 @@ public final class Deployments {
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_WRITE_ATTEMPTS = 20;
+    /** A deployment's first history entry names its canaries up to this many. */
+    private static final int SHOWN_IN_HISTORY = 20;
 
     /** A created deployment; {@code created} is false when the same deployment was already in progress. */
     public record Created(Deployment deployment, boolean created) {}
@@ -76,7 +77,7 @@ public final class Deployments {
                             + " private key (the local cloud makes one itself)");
         }
         String group = checked.group();
-        List<String> deviceIds = devices.inGroup(group).stream().map(DeviceRecord::id).toList();
+        List<String> deviceIds = devices.idsInGroup(group);
         if (deviceIds.isEmpty()) {
             throw new VergeException(ErrorKind.NOT_FOUND, "group_not_found",
                     "no device is in group " + group + "; create devices with POST /api/devices {\"id\": ..., \"group\": \""
@@ -136,17 +137,19 @@ public final class Deployments {
         Instant now = clock.instant();
         String id = newId(now);
         Strategy strategy = checked.strategy();
-        List<String> canaries = strategy.canary() ? CanarySelection.choose(id, deviceIds, strategy.percent()) : deviceIds;
+        CanarySelection.Selection canaries = CanarySelection.select(id, deviceIds, strategy.canary() ? strategy.percent() : 100);
         Target target = new Target(version.name(), version.version(), ModelRegistry.packageKey(version.name(), version.version()),
                 version.sha256(), version.size(), signer.sign(version.name(), version.version(), version.sha256(), version.size()),
                 version.model() == null ? null : version.model().opset(),
                 version.model() == null ? null : version.model().onnxRuntimeVersion(), id);
         String reason = "created by " + by + ": " + (strategy.canary()
-                ? canaries.size() + " of " + deviceIds.size() + " devices (" + strategy.percent() + "%) take "
-                        + version.version() + " first: " + canaries + "; the others stay on " + describe(lastGood)
+                ? canaries.count() + " of " + deviceIds.size() + " devices (" + strategy.percent() + "%) take "
+                        + version.version() + " first" + (canaries.count() <= SHOWN_IN_HISTORY ? ": " + canaries.watched() : "")
+                        + "; the others stay on " + describe(lastGood)
                 : "all " + deviceIds.size() + " devices take " + version.version());
         return new Deployment(id, checked.group(), version.name(), version.version(), strategy, checked.health(), checked.sampling(),
-                DeploymentState.ROLLING_OUT, target, lastGood, canaries, Map.of(), by, now, null, now,
+                DeploymentState.ROLLING_OUT, target, lastGood, canaries.watched(), canaries.count(),
+                strategy.canary() ? canaries.lastRank() : null, Map.of(), by, now, null, now,
                 List.of(new Decision(now, DeploymentState.ROLLING_OUT, reason)));
     }
 

@@ -109,7 +109,8 @@ public final class DeviceSync {
 
     /**
      * Stores a status report and, when the device is a canary of its group's deployment in progress,
-     * counts it towards that deployment's health and lets the controller look at the deployment.
+     * counts it towards that deployment's health; the controller then sees what the report changes
+     * ({@link RolloutController#afterReport}).
      */
     public void report(AuthenticatedDevice device, StatusReport report) {
         validate(report);
@@ -121,7 +122,7 @@ public final class DeviceSync {
                 taking.map(Deployment::model).orElse(null), taking.map(Deployment::version).orElse(null));
         current.ifPresent(d -> {
             try {
-                controller.evaluate(d.id(), deployments.clock().instant());
+                controller.afterReport(d, record, report, deployments.clock().instant());
             } catch (RuntimeException e) {
                 // the report is stored; the timer evaluates the deployment again shortly
                 LOG.log(Level.WARNING, "could not evaluate " + d.id() + " after a status report of " + record.id(), e);

@@ -2,6 +2,7 @@ package dev.verge.cloud.rollout;
 
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.devices.StatusReport.LastError;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
@@ -17,8 +18,10 @@ import java.util.Optional;
  * {@code rolled-back} (the canary devices return to the last good version) as soon as a rule breaks
  * or a canary device fails to take the version. Every change is recorded with its reason.
  *
- * <p>It runs on every status report (one deployment), on {@code POST /api/deployments/{id}/evaluate},
- * and on a timer (the local cloud's scheduler, a scheduled Lambda, an Azure timer function). Any
+ * <p>It runs on {@code POST /api/deployments/{id}/evaluate}, on a timer (the local cloud's scheduler, a
+ * scheduled Lambda, an Azure timer function, every minute), and after status reports (see
+ * {@link #afterReport}). It reads the deployment's watched devices ({@link Deployment#canaryDevices()}, at
+ * most {@link CanarySelection#WATCHED}), so its work grows with them and never with the group. Any
  * number may run at once: a change is a conditional write of the deployment, so of two evaluators
  * deciding the same step one writes it and the other, re-reading, finds nothing left to do.
  */
@@ -29,6 +32,9 @@ public final class RolloutController {
     public record Outcome(String deploymentId, String group, DeploymentState before, DeploymentState after, String reason) {}
 
     private record Step(DeploymentState next, String reason) {}
+
+    /** Up to this many watched devices, every report from the group evaluates the deployment: it reads them all. */
+    static final int EVALUATED_ON_EVERY_REPORT = 20;
 
     private final Deployments deployments;
     private final DeviceRegistry devices;
@@ -59,6 +65,44 @@ public final class RolloutController {
         return outcomes;
     }
 
+    /**
+     * What a status report of a device in {@code d}'s group does to {@code d} (in progress). A canary that could not
+     * take the version rolls the deployment back at once, whatever the group's size. In a small deployment (at most
+     * {@value #EVALUATED_ON_EVERY_REPORT} watched devices) every report evaluates it; in a larger one a watched
+     * device's report does when the device starts or stops serving the version, and the timer does the rest, so a
+     * report costs the same in a group of 100 devices as in one of 100,000.
+     */
+    public void afterReport(Deployment d, DeviceRecord before, StatusReport report, Instant now) {
+        String deviceId = before.id();
+        LastError error = report.lastError();
+        if (d.isCanary(deviceId) && failedToTake(d, error)) {
+            Deployment result = deployments.modify(d.id(), x -> x.state().inProgress() && deployments.isCurrent(x)
+                    ? x.moveTo(DeploymentState.ROLLED_BACK, cannotTake(x, deviceId, error), now) : x);
+            log(d, result);
+            return;
+        }
+        boolean watched = d.canaryDevices().contains(deviceId);
+        boolean servingChanged = before.serving(d.model(), d.version()) != report.serving(d.model(), d.version());
+        if (d.canaryDevices().size() <= EVALUATED_ON_EVERY_REPORT || (watched && servingChanged)) {
+            evaluate(d.id(), now);
+        }
+    }
+
+    private static boolean failedToTake(Deployment d, LastError error) {
+        return error != null && d.version().equals(error.version()) && (error.at() == null || !error.at().isBefore(d.createdAt()));
+    }
+
+    private static String cannotTake(Deployment d, String deviceId, LastError error) {
+        return "device " + deviceId + " could not take " + d.model() + "/" + d.version() + ": " + error.code() + ": " + error.message();
+    }
+
+    private static void log(Deployment start, Deployment result) {
+        if (result.state() != start.state()) {
+            LOG.log(Level.INFO, () -> result.id() + " (" + result.group() + ", " + result.model() + "/" + result.version() + "): "
+                    + start.state().json() + " -> " + result.state().json() + ": " + result.history().get(result.history().size() - 1).reason());
+        }
+    }
+
     /** Evaluates one deployment (404 when there is none) and answers it as it is afterwards. */
     public Deployment evaluate(String deploymentId, Instant now) {
         Deployment start = deployments.require(deploymentId).value();
@@ -81,17 +125,12 @@ public final class RolloutController {
             }
             return next;
         });
-        if (result.state() != start.state()) {
-            LOG.log(Level.INFO, () -> deploymentId + " (" + result.group() + ", " + result.model() + "/" + result.version() + "): "
-                    + start.state().json() + " -> " + result.state().json() + ": " + result.history().get(result.history().size() - 1).reason());
-        }
+        log(start, result);
         return result;
     }
 
     private Optional<Step> decide(Deployment d, Instant now) {
-        List<String> canaries = d.strategy().canary() ? d.canaryDevices()
-                : devices.inGroup(d.group()).stream().map(DeviceRecord::id).toList();
-        List<String> active = canaries.stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
+        List<String> active = d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
         if (active.isEmpty()) {
             return Optional.of(new Step(DeploymentState.ROLLED_BACK, "no canary device can run " + d.version() + ": "
                     + String.join("; ", d.heldDevices().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())));
@@ -99,9 +138,8 @@ public final class RolloutController {
         List<DeviceRecord> records = active.stream().map(devices::find).flatMap(Optional::stream).toList();
         for (DeviceRecord device : records) {
             LastError error = device.lastStatus() == null ? null : device.lastStatus().lastError();
-            if (error != null && d.version().equals(error.version()) && (error.at() == null || !error.at().isBefore(d.createdAt()))) {
-                return Optional.of(new Step(DeploymentState.ROLLED_BACK, "device " + device.id() + " could not take "
-                        + d.model() + "/" + d.version() + ": " + error.code() + ": " + error.message()));
+            if (failedToTake(d, error)) {
+                return Optional.of(new Step(DeploymentState.ROLLED_BACK, cannotTake(d, device.id(), error)));
             }
         }
         HealthFigures figures = health.read(d, active);

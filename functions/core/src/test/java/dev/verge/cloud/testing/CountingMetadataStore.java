@@ -1,4 +1,4 @@
-package dev.verge.bench;
+package dev.verge.cloud.testing;
 
 import dev.verge.cloud.port.MetadataStore;
 import java.util.EnumMap;
@@ -8,18 +8,19 @@ import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts what the cloud asks of its store, at the port: the figure behind {@code store_ops_per_request} and the
- * cost model, the same for every adapter. A list is one query, however many documents it answers; those are
- * counted apart.
+ * Counts what the cloud asks of its store, at the port: the figure behind the fleet bench's
+ * {@code store_ops_per_request} and the cost model, the same for every adapter, and what tests check a
+ * request's work against. A list is one query, however many documents it answers; those are counted apart.
  */
-final class CountingMetadataStore implements MetadataStore {
-    enum Op { CREATE, UPDATE, GET, LIST, DELETE }
+public final class CountingMetadataStore implements MetadataStore {
+    public enum Op { CREATE, UPDATE, GET, LIST, DELETE }
 
     private final MetadataStore store;
     private final Map<Op, LongAdder> counts = new EnumMap<>(Op.class);
     private final LongAdder listed = new LongAdder();
+    private final Map<String, LongAdder> byCollection = new java.util.concurrent.ConcurrentHashMap<>();
 
-    CountingMetadataStore(MetadataStore store) {
+    public CountingMetadataStore(MetadataStore store) {
         this.store = store;
         for (Op op : Op.values()) {
             counts.put(op, new LongAdder());
@@ -28,25 +29,25 @@ final class CountingMetadataStore implements MetadataStore {
 
     @Override
     public boolean create(String collection, String key, String json) {
-        counts.get(Op.CREATE).increment();
+        count(Op.CREATE, collection);
         return store.create(collection, key, json);
     }
 
     @Override
     public boolean update(String collection, String key, long expectedRevision, String json) {
-        counts.get(Op.UPDATE).increment();
+        count(Op.UPDATE, collection);
         return store.update(collection, key, expectedRevision, json);
     }
 
     @Override
     public Optional<Document> get(String collection, String key) {
-        counts.get(Op.GET).increment();
+        count(Op.GET, collection);
         return store.get(collection, key);
     }
 
     @Override
     public List<Document> list(String collection, String keyPrefix) {
-        counts.get(Op.LIST).increment();
+        count(Op.LIST, collection);
         List<Document> documents = store.list(collection, keyPrefix);
         listed.add(documents.size());
         return documents;
@@ -54,21 +55,33 @@ final class CountingMetadataStore implements MetadataStore {
 
     @Override
     public boolean delete(String collection, String key) {
-        counts.get(Op.DELETE).increment();
+        count(Op.DELETE, collection);
         return store.delete(collection, key);
     }
 
+    private void count(Op op, String collection) {
+        counts.get(op).increment();
+        byCollection.computeIfAbsent(op.name().toLowerCase(java.util.Locale.ROOT) + " " + collection, k -> new LongAdder()).increment();
+    }
+
+    /** Operations so far by operation and collection ({@code "get devices"}): where a request's operations go. */
+    public Map<String, Long> byCollection() {
+        Map<String, Long> snapshot = new java.util.TreeMap<>();
+        byCollection.forEach((k, n) -> snapshot.put(k, n.sum()));
+        return snapshot;
+    }
+
     /** Every operation so far. */
-    long total() {
+    public long total() {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     /** Documents answered by lists so far: what a scan costs beyond its one query. */
-    long documentsListed() {
+    public long documentsListed() {
         return listed.sum();
     }
 
-    Map<String, Long> byOperation() {
+    public Map<String, Long> byOperation() {
         Map<String, Long> snapshot = new java.util.LinkedHashMap<>();
         counts.forEach((op, n) -> snapshot.put(op.name().toLowerCase(java.util.Locale.ROOT), n.sum()));
         return snapshot;
