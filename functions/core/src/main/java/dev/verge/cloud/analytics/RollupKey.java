@@ -12,8 +12,9 @@ import java.time.temporal.ChronoUnit;
  * @param model    null (with {@code version}) for requests no model answered and for rejected records: "no model"
  * @param group    the device's group; null for a device in no group
  * @param deviceId null for group rollups
+ * @param shard    which of a group rollup's {@value #SHARDS} documents (0 for device rollups)
  */
-public record RollupKey(Scope scope, String model, String version, String group, String deviceId, Instant hour) {
+public record RollupKey(Scope scope, String model, String version, String group, String deviceId, Instant hour, int shard) {
 
     /** The two kinds of rollup. */
     public enum Scope { GROUP, DEVICE }
@@ -23,22 +24,36 @@ public record RollupKey(Scope scope, String model, String version, String group,
     /** Stands for "no model" (and its version) in keys; model names never contain '%'. */
     static final String NO_MODEL = "%none";
 
+    /**
+     * A group rollup is kept in this many documents, a device's batches always adding to the same one: at 100,000
+     * devices sending every 10 s, one group's hour takes 10,000 additions a minute, more than one document takes
+     * conditional writes for without losing most races (DynamoDB: 1,000 writes a second per item at best). Readers
+     * merge them, as they merge hours; a group's older rollups are shard 0.
+     */
+    public static final int SHARDS = 16;
+
     public RollupKey {
         hour = hour.truncatedTo(ChronoUnit.HOURS);
     }
 
+    /** The group rollup's shard 0; for adding where no device sends (tests, imports). */
     public static RollupKey group(String model, String version, String group, Instant time) {
-        return new RollupKey(Scope.GROUP, model, version, group, null, time);
+        return new RollupKey(Scope.GROUP, model, version, group, null, time, 0);
+    }
+
+    /** The group rollup's shard that {@code deviceId}'s batches add to. */
+    public static RollupKey group(String model, String version, String group, String deviceId, Instant time) {
+        return new RollupKey(Scope.GROUP, model, version, group, null, time, Math.floorMod(deviceId.hashCode(), SHARDS));
     }
 
     public static RollupKey device(String deviceId, String group, String model, String version, Instant time) {
-        return new RollupKey(Scope.DEVICE, model, version, group, deviceId, time);
+        return new RollupKey(Scope.DEVICE, model, version, group, deviceId, time, 0);
     }
 
     /** The document key inside the scope's collection. */
     public String id() {
         return switch (scope) {
-            case GROUP -> orNone(model) + "/" + orNone(version) + "/" + hour + "/" + groupSegment(group);
+            case GROUP -> orNone(model) + "/" + orNone(version) + "/" + hour + "/" + groupSegment(group) + (shard == 0 ? "" : "/" + shard);
             case DEVICE -> UriPaths.encodeSegment(deviceId) + "/" + hour + "/" + orNone(model) + "/" + orNone(version);
         };
     }

@@ -229,7 +229,7 @@ public final class TelemetryIngest {
         }
 
         private Aggregate groupDelta(String model, String version, Instant time) {
-            return byKey.computeIfAbsent(RollupKey.group(model, version, device.group(), time), k -> new Aggregate());
+            return byKey.computeIfAbsent(RollupKey.group(model, version, device.group(), device.deviceId(), time), k -> new Aggregate());
         }
 
         private Aggregate deviceDelta(String model, String version, Instant time) {

@@ -1,0 +1,49 @@
+package dev.verge.cloud.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.verge.cloud.testing.InMemoryMetadataStore;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class RollupShardsTest {
+    private static final Instant HOUR = Instant.parse("2026-12-07T10:00:00Z");
+
+    private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
+    private final RollupStore rollups = new RollupStore(metadata);
+
+    private static Aggregate oneRequest() {
+        Aggregate a = new Aggregate();
+        a.add(new Observation(200, "ripe", 0.9, 12.0, 8.0));
+        return a;
+    }
+
+    @Test
+    void groupRollup_ofManyDevices_isSpreadOverShardsAndMergedOnRead() {
+        IntStream.range(0, 200).forEach(i -> rollups.add(RollupKey.group("fruit", "1", "plant", "cam-" + i, HOUR.plusSeconds(i)), oneRequest()));
+
+        List<Rollup> read = rollups.groupRollups("fruit", "1", HOUR, HOUR.plusSeconds(3600));
+
+        assertThat(metadata.list(RollupStore.GROUP_ROLLUPS, "")).hasSize(RollupKey.SHARDS);
+        assertThat(read).hasSize(RollupKey.SHARDS).allMatch(r -> "plant".equals(r.group()) && r.hour().equals(HOUR));
+        assertThat(read.stream().map(Rollup::aggregate).reduce(new Aggregate(), Aggregate::merge).requests()).isEqualTo(200);
+    }
+
+    @Test
+    void groupRollup_oneDevicesBatches_alwaysAddToTheSameShard() {
+        IntStream.range(0, 20).forEach(i -> rollups.add(RollupKey.group("fruit", "1", "plant", "cam-7", HOUR.plusSeconds(i)), oneRequest()));
+
+        assertThat(metadata.list(RollupStore.GROUP_ROLLUPS, "")).hasSize(1);
+    }
+
+    @Test
+    void groupRollup_storedBeforeShards_isReadAsShardZero() {
+        rollups.add(RollupKey.group("fruit", "1", "plant", HOUR), oneRequest());
+        String key = metadata.list(RollupStore.GROUP_ROLLUPS, "").get(0).key();
+
+        assertThat(key).isEqualTo("fruit/1/" + HOUR + "/plant");
+        assertThat(rollups.groupRollups("fruit", "1")).singleElement().extracting(Rollup::shard).isEqualTo(0);
+    }
+}
