@@ -11,6 +11,7 @@ import dev.verge.wire.telemetry.TelemetryAnswer;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import dev.verge.cloud.retention.RetentionConfig;
 import dev.verge.cloud.rights.ReportWindow;
 import dev.verge.cloud.rights.RightsConfig;
 import dev.verge.cloud.rights.SentVersion;
@@ -68,7 +69,7 @@ public class IngestBenchmark {
         List<SentVersion> sent = List.of(new SentVersion("cam-1", "fruit-quality", "1", "dep-1", START.minus(Duration.ofDays(1)),
                 START.minus(Duration.ofDays(1)), START));
         services = new AnalyticsServices(new InMemoryBlobStore(clock), metadata, clock, AnalyticsConfig.defaults(),
-                new DeviceRegistry(metadata, clock), d -> ReportWindow.of(d.deviceId(), sent, clock.instant(), RightsConfig.defaults()),
+                RetentionConfig.defaults(), new DeviceRegistry(metadata, clock), d -> ReportWindow.of(d.deviceId(), sent, clock.instant(), RightsConfig.defaults()),
                 RightsConfig.defaults(), (m, v) -> Optional.of(START));
         device = new AuthenticatedDevice("cam-1", "line-1");
         String json = TelemetryBatches.batch("BATCH-ID", "cam-1", 0,

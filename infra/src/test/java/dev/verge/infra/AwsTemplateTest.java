@@ -368,6 +368,8 @@ class AwsTemplateTest {
         p.path("KeySchema").forEach(k -> keys.put(k.path("KeyType").asText(), k.path("AttributeName").asText()));
         assertThat(keys).containsEntry("HASH", constant(store, "PK")).containsEntry("RANGE", constant(store, "SK")).hasSize(2);
         p.path("AttributeDefinitions").forEach(a -> assertThat(a.path("AttributeType").asText()).isEqualTo("S"));
+        assertThat(p.at("/TimeToLiveSpecification/Enabled").asBoolean()).isTrue();
+        assertThat(p.at("/TimeToLiveSpecification/AttributeName").asText()).isEqualTo(constant(store, "EXPIRES"));
         for (JsonNode function : template.functions().values()) {
             assertThat(SamTemplate.referencedResource(template.environment(function).get("VERGE_TABLE"))).isEqualTo("MetadataTable");
         }

@@ -11,6 +11,8 @@ import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.retention.Housekeeping;
+import dev.verge.cloud.retention.RetentionConfig;
 import dev.verge.cloud.telemetry.Samples;
 import dev.verge.cloud.telemetry.TelemetryIngest;
 import dev.verge.cloud.telemetry.TelemetryRoutes;
@@ -33,6 +35,7 @@ public final class AnalyticsServices {
     private final Analytics analytics;
     private final TelemetryIngest ingest;
     private final Samples samples;
+    private final Housekeeping housekeeping;
     private final List<RouteGroup> routeGroups;
 
     /**
@@ -40,12 +43,13 @@ public final class AnalyticsServices {
      * @param starts      when each model version was first deployed: drift baselines start there
      */
     public AnalyticsServices(BlobStore blobs, MetadataStore metadata, Clock clock, AnalyticsConfig config,
-                             DeviceAuthenticator devices, Function<AuthenticatedDevice, ReportWindow> windows,
+                             RetentionConfig retention, DeviceAuthenticator devices, Function<AuthenticatedDevice, ReportWindow> windows,
                              RightsConfig rights, DeploymentStarts starts) {
-        this.rollups = new RollupStore(metadata);
+        this.rollups = new RollupStore(metadata, retention.deviceRollups());
         this.drift = new DriftMonitor(metadata, rollups, clock, config, starts);
         this.analytics = new Analytics(rollups, drift, clock);
-        this.ingest = new TelemetryIngest(metadata, rollups, clock, config, windows, this::afterRollup);
+        this.ingest = new TelemetryIngest(metadata, rollups, clock, config, retention.batchMarkers(), windows, this::afterRollup);
+        this.housekeeping = new Housekeeping(metadata, rollups, retention, clock);
         this.samples = new Samples(blobs, metadata, clock, config.maxSampleBytes(), windows, rights.samplesPerDay(),
                 rights.sampleBytesPerDay());
         this.routeGroups = List.of(
@@ -80,6 +84,10 @@ public final class AnalyticsServices {
 
     public DriftMonitor drift() {
         return drift;
+    }
+
+    public Housekeeping housekeeping() {
+        return housekeeping;
     }
 
     public RollupStore rollups() {

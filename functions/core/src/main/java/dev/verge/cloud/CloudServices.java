@@ -20,6 +20,7 @@ import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
 import dev.verge.cloud.rights.DeviceRights;
+import dev.verge.cloud.retention.RetentionConfig;
 import dev.verge.cloud.rights.RightsConfig;
 import dev.verge.cloud.rights.SentVersions;
 import dev.verge.cloud.rollout.Assignments;
@@ -84,16 +85,18 @@ public final class CloudServices {
         this.signer = signingKeys == null ? null : signingKeys.current();
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
-        this.sentVersions = new SentVersions(metadata);
-        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, RightsConfig.fromEnv(System.getenv()), clock);
-        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices,
+        RightsConfig rightsConfig = RightsConfig.fromEnv(System.getenv());
+        RetentionConfig retention = RetentionConfig.fromEnv(System.getenv());
+        this.sentVersions = new SentVersions(metadata, rightsConfig.retention().plus(rightsConfig.clockSkew()));
+        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, rightsConfig, clock);
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), retention, devices,
                 rights::reportWindow, rights.config(), deployments::firstDeployed);
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
                 new StatusReportHealth(devices), new PredictionDrift(analytics.rollups(), clock))));
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds(), sentVersions);
-        this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
+        this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules(), retention.events());
         this.eventIntake = new EventIntake(events, config.events(), clock);
         this.api = new CloudApi(routeGroups(), auth, FailedAuthLimiter.defaults(clock));
     }

@@ -2,6 +2,7 @@ package dev.verge.cloud.aws;
 
 import dev.verge.cloud.port.MetadataStore;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * {@link MetadataStore} on one DynamoDB table: partition key {@code pk} = collection, sort key
- * {@code sk} = document key, {@code rev} = revision (number), {@code doc} = the JSON. Conditional
- * writes on {@code rev} keep two concurrent writers from both winning; reads are strongly consistent
- * so a writer reads back what it wrote.
+ * {@code sk} = document key, {@code rev} = revision (number), {@code doc} = the JSON, {@code expiresAt} =
+ * when it may go (epoch seconds, the table's TTL attribute: DynamoDB deletes it within two days, without
+ * write costs). Conditional writes on {@code rev} keep two concurrent writers
+ * from both winning; reads are strongly consistent so a writer reads back what it wrote.
  */
 public final class DynamoDbMetadataStore implements MetadataStore {
 
@@ -29,6 +31,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     static final String SK = "sk";
     static final String REV = "rev";
     static final String DOC = "doc";
+    /** The TTL attribute; the SAM template turns TTL on for it. */
+    static final String EXPIRES = "expiresAt";
     private static final Duration TABLE_POLL = Duration.ofMillis(250);
     private static final Duration TABLE_WAIT = Duration.ofMinutes(5);
 
@@ -65,10 +69,10 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean create(String collection, String key, String json) {
+    public boolean create(String collection, String key, String json, Instant expiresAt) {
         try {
             dynamo.putItem(b -> b.tableName(table)
-                    .item(item(collection, key, 1, json))
+                    .item(item(collection, key, 1, json, expiresAt))
                     .conditionExpression("attribute_not_exists(" + PK + ")"));
             return true;
         } catch (ConditionalCheckFailedException exists) {
@@ -77,10 +81,10 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean update(String collection, String key, long expectedRevision, String json) {
+    public boolean update(String collection, String key, long expectedRevision, String json, Instant expiresAt) {
         try {
             dynamo.putItem(b -> b.tableName(table)
-                    .item(item(collection, key, expectedRevision + 1, json))
+                    .item(item(collection, key, expectedRevision + 1, json, expiresAt))
                     // false for a missing item too: it has no rev to compare
                     .conditionExpression("#rev = :expected")
                     .expressionAttributeNames(Map.of("#rev", REV))
@@ -101,20 +105,35 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Page page(String collection, String keyPrefix, String after, int limit) {
+        QueryRequest.Builder query = query(collection, keyPrefix).limit(limit);
+        if (after != null && after.compareTo(keyPrefix) >= 0) {
+            query.exclusiveStartKey(key(collection, after));
+        }
+        var response = dynamo.query(query.build());
+        List<Document> found = response.items().stream().map(DynamoDbMetadataStore::document).toList();
+        Map<String, AttributeValue> last = response.lastEvaluatedKey();
+        return new Page(found, last == null || last.isEmpty() ? null : last.get(SK).s());
+    }
+
+    @Override
     public List<Document> list(String collection, String keyPrefix) {
+        List<Document> found = new ArrayList<>();
+        dynamo.queryPaginator(query(collection, keyPrefix).build()).items().forEach(item -> found.add(document(item)));
+        return found;
+    }
+
+    private QueryRequest.Builder query(String collection, String keyPrefix) {
         QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true);
         if (keyPrefix.isEmpty()) {
             // DynamoDB refuses an empty string in a key condition
-            query.keyConditionExpression("pk = :pk")
+            return query.keyConditionExpression("pk = :pk")
                     .expressionAttributeValues(Map.of(":pk", text(collection)));
-        } else {
-            query.keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", text(collection), ":prefix", text(keyPrefix)));
         }
-        List<Document> found = new ArrayList<>();
-        dynamo.queryPaginator(query.build()).items().forEach(item -> found.add(document(item)));
-        return found;
+        return query.keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                .expressionAttributeValues(Map.of(":pk", text(collection), ":prefix", text(keyPrefix)));
     }
+
 
     @Override
     public boolean delete(String collection, String key) {
@@ -129,8 +148,15 @@ public final class DynamoDbMetadataStore implements MetadataStore {
         return Map.of(PK, text(collection), SK, text(key));
     }
 
-    private static Map<String, AttributeValue> item(String collection, String key, long revision, String json) {
-        return Map.of(PK, text(collection), SK, text(key), REV, number(revision), DOC, text(json));
+    private static Map<String, AttributeValue> item(String collection, String key, long revision, String json, Instant expiresAt) {
+        Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(PK, text(collection), SK, text(key), REV, number(revision),
+                DOC, text(json)));
+        if (expiresAt != null) {
+            // TTL works in seconds; rounded up, so a document never goes before its time
+            long seconds = expiresAt.getEpochSecond() + (expiresAt.getNano() > 0 ? 1 : 0);
+            item.put(EXPIRES, number(seconds));
+        }
+        return item;
     }
 
     private static Document document(Map<String, AttributeValue> item) {

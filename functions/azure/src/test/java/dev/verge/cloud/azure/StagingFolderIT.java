@@ -111,7 +111,7 @@ class StagingFolderIT {
     void staging_hasExactlyTheSixFunctions() throws IOException {
         try (Stream<Path> entries = Files.list(staging)) {
             assertThat(entries.filter(p -> Files.exists(p.resolve("function.json"))).map(p -> p.getFileName().toString()))
-                    .containsExactlyInAnyOrder("api", "dashboard", "modelBlob", "modelBlobCreated", "rolloutTick", "eventGrid");
+                    .containsExactlyInAnyOrder("api", "dashboard", "modelBlob", "modelBlobCreated", "rolloutTick", "housekeeping", "eventGrid");
         }
     }
 

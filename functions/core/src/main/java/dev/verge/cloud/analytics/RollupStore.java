@@ -23,10 +23,25 @@ import java.util.List;
 public final class RollupStore {
     public static final String GROUP_ROLLUPS = "rollups-group";
     public static final String DEVICE_ROLLUPS = "rollups-device";
+    /**
+     * Which group rollups each hour has, keyed {@code <hour>/<model>/<version>/<group>}: written once per group
+     * rollup document, when it is created, so that compaction lists one day's rollups without reading any other.
+     */
+    static final String HOURS = "rollup-hours";
+    /** Marks a compacted day in its key, so a day is compacted once even when its hourly documents outlive a crash. */
+    private static final String DAY_SUFFIX = "/day";
     private static final long HOURLY_LISTING_UP_TO = 72;
 
     private final JsonCollection<Rollup> groupRollups;
     private final JsonCollection<Rollup> deviceRollups;
+    private final JsonCollection<RollupHour> hours;
+
+    /** An entry of {@value #HOURS}: a group rollup exists for this model version, group and hour. */
+    record RollupHour(String model, String version, String group, Instant hour) {
+        String key() {
+            return hour + "/" + RollupKey.group(model, version, group, hour).id();
+        }
+    }
     private final RetryPolicy<Boolean> onConflict = RetryPolicy.<Boolean>builder()
             // only lost races are retried; a failing store is the caller's to see
             .handleIf((written, failure) -> failure == null && Boolean.FALSE.equals(written))
@@ -35,9 +50,13 @@ public final class RollupStore {
             .withJitter(0.5)
             .build();
 
-    public RollupStore(MetadataStore metadata) {
+    /** @param keepDeviceRollups how long a device's hour is kept after it ended */
+    public RollupStore(MetadataStore metadata, Duration keepDeviceRollups) {
         this.groupRollups = new JsonCollection<>(metadata, GROUP_ROLLUPS, Rollup.class);
-        this.deviceRollups = new JsonCollection<>(metadata, DEVICE_ROLLUPS, Rollup.class);
+        this.deviceRollups = new JsonCollection<>(metadata, DEVICE_ROLLUPS, Rollup.class,
+                r -> r.hour().plus(Duration.ofHours(1)).plus(keepDeviceRollups));
+        // kept well past the day's compaction, which is what reads them
+        this.hours = new JsonCollection<>(metadata, HOURS, RollupHour.class, h -> h.hour().plus(Duration.ofDays(400)));
     }
 
     /** Merges {@code delta} into the rollup {@code key}, creating it when it is the first. */
@@ -51,11 +70,16 @@ public final class RollupStore {
         }
     }
 
-    private static boolean tryAdd(JsonCollection<Rollup> collection, RollupKey key, Aggregate delta) {
+    private boolean tryAdd(JsonCollection<Rollup> collection, RollupKey key, Aggregate delta) {
         String id = key.id();
         var existing = collection.get(id);
         if (existing.isEmpty()) {
-            return collection.create(id, Rollup.of(key, delta));
+            boolean created = collection.create(id, Rollup.of(key, delta));
+            if (created && key.scope() == RollupKey.Scope.GROUP) {
+                RollupHour hour = new RollupHour(key.model(), key.version(), key.group(), key.hour());
+                hours.create(hour.key(), hour);
+            }
+            return created;
         }
         Aggregate merged = existing.get().value().aggregate().merge(delta);
         return collection.update(id, existing.get().revision(), Rollup.of(key, merged));
@@ -83,6 +107,52 @@ public final class RollupStore {
             groupRollups.list(model + "/" + version + "/" + hour + "/").forEach(r -> out.add(r.value()));
         }
         return out;
+    }
+
+    /**
+     * Compacts the group rollups of the UTC day starting at {@code day} into one document per model version and
+     * group ({@code hours} 24, at the day's first hour), and deletes the hourly ones. Answers how many hourly
+     * documents went. A day compacted before (its daily document exists) only loses hourly documents left over.
+     */
+    public int compactDay(Instant day) {
+        Instant start = day.truncatedTo(ChronoUnit.DAYS);
+        String dayPrefix = start.toString().substring(0, 11); // 2026-11-01T
+        java.util.Map<String, List<RollupHour>> byGroup = new java.util.TreeMap<>();
+        for (Revisioned<RollupHour> h : hours.list(dayPrefix)) {
+            RollupHour v = h.value();
+            byGroup.computeIfAbsent(RollupKey.group(v.model(), v.version(), v.group(), start).id(), k -> new ArrayList<>()).add(v);
+        }
+        int deleted = 0;
+        for (var entry : byGroup.entrySet()) {
+            RollupHour any = entry.getValue().get(0);
+            List<Revisioned<Rollup>> hourly = new ArrayList<>();
+            for (RollupHour h : entry.getValue()) {
+                String id = RollupKey.group(h.model(), h.version(), h.group(), h.hour()).id();
+                // the hour's shards: its own key and the keys below it, of this group only
+                groupRollups.list(id).stream()
+                        .filter(r -> !r.key().endsWith(DAY_SUFFIX) && java.util.Objects.equals(r.value().group(), h.group())
+                                && r.value().hours() == 1)
+                        .forEach(hourly::add);
+            }
+            Aggregate whole = new Aggregate();
+            hourly.forEach(r -> whole.merge(r.value().aggregate()));
+            // written before the hourly documents go; when it exists already, an earlier run counted them
+            groupRollups.create(entry.getKey() + DAY_SUFFIX, new Rollup(any.model(), any.version(), any.group(), null, start, 0, 24,
+                    whole.toDoc()));
+            for (Revisioned<Rollup> r : hourly) {
+                if (groupRollups.delete(r.key())) {
+                    deleted++;
+                }
+            }
+        }
+        hours.list(dayPrefix).forEach(h -> hours.delete(h.key()));
+        return deleted;
+    }
+
+    /** The first UTC day that has hourly group rollups, if any. */
+    public java.util.Optional<Instant> oldestHourlyDay() {
+        return hours.page("", null, 1).records().stream().findFirst()
+                .map(h -> h.value().hour().truncatedTo(ChronoUnit.DAYS));
     }
 
     /** Rollups of one device, across model versions. */

@@ -67,11 +67,13 @@ public final class ModelEvents {
     private final Clock clock;
     private final EventRules rules;
 
-    public ModelEvents(ModelRegistry registry, BlobStore blobs, MetadataStore metadata, Clock clock, EventRules rules) {
+    /** @param keepRecords how long an event's record (its claim, its outcome in {@code GET /api/events}) is kept */
+    public ModelEvents(ModelRegistry registry, BlobStore blobs, MetadataStore metadata, Clock clock, EventRules rules,
+                       Duration keepRecords) {
         this.registry = registry;
         this.blobs = blobs;
         this.blobKeys = blobs instanceof BlobKeys keys ? keys : null;
-        this.events = new JsonCollection<>(metadata, EventRecord.COLLECTION, EventRecord.class);
+        this.events = new JsonCollection<>(metadata, EventRecord.COLLECTION, EventRecord.class, e -> e.receivedAt().plus(keepRecords));
         this.marks = new JsonCollection<>(metadata, PromotionMark.COLLECTION, PromotionMark.class);
         this.contents = new JsonCollection<>(metadata, ContentMark.COLLECTION, ContentMark.class);
         this.clock = clock;

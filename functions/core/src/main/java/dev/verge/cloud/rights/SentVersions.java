@@ -22,8 +22,12 @@ public final class SentVersions {
 
     private final JsonCollection<SentVersion> sent;
 
-    public SentVersions(MetadataStore metadata) {
-        this.sent = new JsonCollection<>(metadata, COLLECTION, SentVersion.class);
+    /**
+     * @param keep how long after a version was last sent its record still matters (the rights' retention and clock
+     *             skew): it expires then, so the collection follows the fleet's current versions, not its history
+     */
+    public SentVersions(MetadataStore metadata, Duration keep) {
+        this.sent = new JsonCollection<>(metadata, COLLECTION, SentVersion.class, v -> v.lastSentAt().plus(keep).plus(REFRESH));
     }
 
     /**

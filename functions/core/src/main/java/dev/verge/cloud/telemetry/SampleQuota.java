@@ -28,7 +28,9 @@ public final class SampleQuota {
     private final long maxBytes;
 
     SampleQuota(MetadataStore metadata, int maxCount, long maxBytes) {
-        this.days = new JsonCollection<>(metadata, COLLECTION, Day.class);
+        // a day's count matters until the day is over; kept one more for the dashboard's refused figure
+        this.days = new JsonCollection<>(metadata, COLLECTION, Day.class,
+                d -> java.time.LocalDate.parse(d.day()).plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant());
         this.maxCount = maxCount;
         this.maxBytes = maxBytes;
     }

@@ -64,11 +64,11 @@ public final class TelemetryIngest {
      * @param windows   what each device may report (a record outside it is rejected on its own, with the reason)
      * @param onApplied told of every group rollup delta once its batch is recorded (drift checks hang here)
      */
-    public TelemetryIngest(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config,
+    public TelemetryIngest(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config, Duration keepMarkers,
                            Function<AuthenticatedDevice, ReportWindow> windows, Consumer<Rollup> onApplied) {
         this.windows = windows;
         this.rollups = rollups;
-        this.markers = new JsonCollection<>(metadata, BATCHES, BatchMarker.class);
+        this.markers = new JsonCollection<>(metadata, BATCHES, BatchMarker.class, m -> m.receivedAt().plus(keepMarkers));
         this.devices = new JsonCollection<>(metadata, DEVICES_SEEN, DeviceSeen.class);
         this.clock = clock;
         this.config = config;

@@ -12,7 +12,7 @@ class RollupShardsTest {
     private static final Instant HOUR = Instant.parse("2026-12-07T10:00:00Z");
 
     private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
-    private final RollupStore rollups = new RollupStore(metadata);
+    private final RollupStore rollups = new RollupStore(metadata, java.time.Duration.ofDays(14));
 
     private static Aggregate oneRequest() {
         Aggregate a = new Aggregate();

@@ -104,6 +104,68 @@ public abstract class MetadataStoreContract {
     }
 
     @Test
+    void page_prefix_walksEveryMatchingDocumentOnce() {
+        for (int i = 0; i < 23; i++) {
+            store.create(collection, String.format("g/%03d", i), "{\"i\":" + i + "}");
+        }
+        store.create(collection, "f/1", "{}");
+        store.create(collection, "h/1", "{}");
+
+        List<String> walked = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            MetadataStore.Page page = store.page(collection, "g/", after, 7);
+            assertThat(page.documents()).hasSizeLessThanOrEqualTo(7);
+            page.documents().forEach(d -> walked.add(d.key()));
+            after = page.next();
+            pages++;
+        } while (after != null && pages < 10);
+
+        assertThat(walked).hasSize(23).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(
+                store.list(collection, "g/").stream().map(Document::key).toList());
+        assertThat(pages).isBetween(4, 5);
+    }
+
+    @Test
+    void page_noMatch_isEmptyAndLast() {
+        store.create(collection, "a/1", "{}");
+
+        MetadataStore.Page page = store.page(collection, "b/", null, 10);
+
+        assertThat(page.documents()).isEmpty();
+        assertThat(page.next()).isNull();
+    }
+
+    @Test
+    void create_withExpiry_readsAsAnyDocumentUntilDeleted() {
+        java.time.Instant past = java.time.Instant.parse("2020-01-01T00:00:00Z");
+        assertThat(store.create(collection, "m/1", "{\"v\":1}", past)).isTrue();
+
+        assertThat(store.get(collection, "m/1")).isPresent();
+        assertThat(store.create(collection, "m/1", "{\"v\":9}", past)).isFalse();
+        assertThat(store.update(collection, "m/1", 1, "{\"v\":2}", past.plusSeconds(60))).isTrue();
+        assertThat(store.list(collection, "m/")).extracting(Document::json).containsExactly("{\"v\":2}");
+    }
+
+    @Test
+    void deleteExpired_removesWhatExpiredByThenAndNothingElse() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(store instanceof ExpiringDocuments, "the store deletes expired documents itself");
+        java.time.Instant now = java.time.Instant.parse("2030-06-01T12:00:00Z");
+        store.create(collection, "gone/1", "{}", now.minusSeconds(1));
+        store.create(collection, "gone/2", "{}", now);
+        store.create(collection, "kept/later", "{}", now.plusSeconds(3600));
+        store.create(collection, "kept/never", "{}");
+        store.create(collection, "kept/moved", "{}", now.minusSeconds(10));
+        store.update(collection, "kept/moved", 1, "{\"moved\":true}", now.plusSeconds(10));
+
+        ((ExpiringDocuments) store).deleteExpired(now);
+
+        assertThat(store.list(collection, "")).extracting(Document::key)
+                .containsExactly("kept/later", "kept/moved", "kept/never");
+    }
+
+    @Test
     void key_withSlashesSpacesAndHash_roundTrips() {
         String key = "models/my model#1/v 2";
         store.create(collection, key, "{\"ok\":true}");

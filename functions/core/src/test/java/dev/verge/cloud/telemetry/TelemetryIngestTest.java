@@ -376,15 +376,20 @@ class TelemetryIngestTest {
     /** A metadata store that runs a hook before each update, to simulate a function killed mid-batch. */
     private record CrashingStore(MetadataStore delegate, Consumer<String> beforeWrite) implements MetadataStore {
         @Override
-        public boolean create(String collection, String key, String json) {
+        public boolean create(String collection, String key, String json, java.time.Instant expiresAt) {
             beforeWrite.accept(collection);
-            return delegate.create(collection, key, json);
+            return delegate.create(collection, key, json, expiresAt);
         }
 
         @Override
-        public boolean update(String collection, String key, long expectedRevision, String json) {
+        public boolean update(String collection, String key, long expectedRevision, String json, java.time.Instant expiresAt) {
             beforeWrite.accept(collection);
-            return delegate.update(collection, key, expectedRevision, json);
+            return delegate.update(collection, key, expectedRevision, json, expiresAt);
+        }
+
+        @Override
+        public Page page(String collection, String keyPrefix, String after, int limit) {
+            return delegate.page(collection, keyPrefix, after, limit);
         }
 
         @Override

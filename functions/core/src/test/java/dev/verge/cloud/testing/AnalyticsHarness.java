@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.time.Instant;
+import dev.verge.cloud.retention.RetentionConfig;
 import dev.verge.cloud.rights.DeviceRights;
 import dev.verge.cloud.rights.ReportWindow;
 import dev.verge.cloud.rights.RightsConfig;
@@ -78,14 +79,14 @@ public final class AnalyticsHarness {
         for (String[] device : new String[][] {{"cam-1", "line-1"}, {"cam-2", "line-1"}, {"cam-3", "line-2"}}) {
             keys.put(device[0], devices.create(device[0], device[1]).primaryKey());
         }
-        this.sent = new SentVersions(metadata);
+        this.sent = new SentVersions(metadata, RightsConfig.defaults().retention());
         if (rights == null) {
             this.rights = null;
-            this.services = new AnalyticsServices(blobs, metadata, clock, config, devices, d -> ReportWindow.open(clock.instant()),
+            this.services = new AnalyticsServices(blobs, metadata, clock, config, RetentionConfig.defaults(), devices, d -> ReportWindow.open(clock.instant()),
                     RightsConfig.defaults(), (m, v) -> Optional.of(Instant.EPOCH));
         } else {
             this.rights = new DeviceRights(devices, new Assignments(deployments), sent, rights, clock);
-            this.services = new AnalyticsServices(blobs, metadata, clock, config, devices, this.rights::reportWindow, rights,
+            this.services = new AnalyticsServices(blobs, metadata, clock, config, RetentionConfig.defaults(), devices, this.rights::reportWindow, rights,
                     deployments::firstDeployed);
         }
         List<RouteGroup> routes = new ArrayList<>(services.routeGroups());

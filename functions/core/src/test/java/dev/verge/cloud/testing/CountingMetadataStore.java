@@ -28,15 +28,27 @@ public final class CountingMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean create(String collection, String key, String json) {
+    public boolean create(String collection, String key, String json, java.time.Instant expiresAt) {
         count(Op.CREATE, collection);
-        return store.create(collection, key, json);
+        return store.create(collection, key, json, expiresAt);
     }
 
     @Override
-    public boolean update(String collection, String key, long expectedRevision, String json) {
+    public boolean update(String collection, String key, long expectedRevision, String json, java.time.Instant expiresAt) {
         count(Op.UPDATE, collection);
-        return store.update(collection, key, expectedRevision, json);
+        boolean written = store.update(collection, key, expectedRevision, json, expiresAt);
+        if (!written) {
+            byCollection.computeIfAbsent("lost-update " + collection, k -> new LongAdder()).increment();
+        }
+        return written;
+    }
+
+    @Override
+    public Page page(String collection, String keyPrefix, String after, int limit) {
+        count(Op.LIST, collection);
+        Page page = store.page(collection, keyPrefix, after, limit);
+        listed.add(page.documents().size());
+        return page;
     }
 
     @Override

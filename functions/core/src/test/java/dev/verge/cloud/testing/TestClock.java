@@ -19,6 +19,10 @@ public final class TestClock extends Clock {
         this(Instant.parse("2026-11-23T08:00:00Z"));
     }
 
+    public void set(Instant to) {
+        now.set(to);
+    }
+
     public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
     }

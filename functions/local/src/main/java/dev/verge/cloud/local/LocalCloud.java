@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpsServer;
 import dev.verge.wire.tls.TlsFiles;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
+import dev.verge.cloud.retention.Housekeeping;
 import dev.verge.cloud.api.CloudApi;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.registry.PackageSource;
@@ -18,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -122,17 +124,17 @@ public final class LocalCloud implements AutoCloseable {
     private final ExecutorService executor;
     private final SqliteMetadataStore metadata;
     private final ModelFolderWatcher watcher;
-    private final RolloutTimer rolloutTimer;
+    private final List<PeriodicTask> timers;
     private final CloudServices services;
     private final URI baseUri;
 
     private LocalCloud(HttpServer server, ExecutorService executor, SqliteMetadataStore metadata,
-                       ModelFolderWatcher watcher, RolloutTimer rolloutTimer, CloudServices services, URI baseUri) {
+                       ModelFolderWatcher watcher, List<PeriodicTask> timers, CloudServices services, URI baseUri) {
         this.server = server;
         this.executor = executor;
         this.metadata = metadata;
         this.watcher = watcher;
-        this.rolloutTimer = rolloutTimer;
+        this.timers = timers;
         this.services = services;
         this.baseUri = baseUri;
     }
@@ -177,17 +179,19 @@ public final class LocalCloud implements AutoCloseable {
 
         ModelFolderWatcher watcher = new ModelFolderWatcher(blobs, info -> onDropped(services, info),
                 settings.quietPeriod(), settings.rescanEvery());
-        RolloutTimer rolloutTimer = new RolloutTimer(services.rollout(), clock, settings.rolloutTick());
+        List<PeriodicTask> timers = List.of(
+                new PeriodicTask("rollout-timer", () -> services.rollout().evaluate(clock.instant()), settings.rolloutTick()),
+                new PeriodicTask("housekeeping", () -> services.analytics().housekeeping().run(), Housekeeping.every()));
         server.start();
         watcher.start();
-        rolloutTimer.start();
+        timers.forEach(PeriodicTask::start);
         URI listening = URI.create((settings.https() ? "https" : "http") + "://" + hostForUrl(settings.host()) + ":"
                 + server.getAddress().getPort());
         System.getLogger(LocalCloud.class.getName()).log(Level.INFO, "verge cloud listening on " + listening + " (data " + data + ", "
                 + (config.insecureLocal() ? "INSECURE: no API key" : config.apiKeys().size() + " API key(s)") + ", "
                 + (settings.https() ? "HTTPS only" : "plain HTTP") + "); package signing"
                 + " public key (the agents' --trusted-key): " + services.signer().publicKeyBase64());
-        return new LocalCloud(server, executor, metadata, watcher, rolloutTimer, services, listening);
+        return new LocalCloud(server, executor, metadata, watcher, timers, services, listening);
     }
 
     /**
@@ -229,7 +233,7 @@ public final class LocalCloud implements AutoCloseable {
     @Override
     public void close() {
         server.stop(1);
-        rolloutTimer.close();
+        timers.forEach(PeriodicTask::close);
         watcher.close();
         executor.shutdown();
         metadata.close();

@@ -1,5 +1,6 @@
 package dev.verge.cloud.local;
 
+import dev.verge.cloud.port.ExpiringDocuments;
 import dev.verge.cloud.port.MetadataStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,15 +25,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * the file. One connection serves the process; a lock (not {@code synchronized}, which would pin
  * virtual threads on JDK 21) keeps its statements from interleaving.
  */
-public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
+public final class SqliteMetadataStore implements MetadataStore, ExpiringDocuments, AutoCloseable {
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS documents (
                 collection TEXT    NOT NULL,
                 key        TEXT    NOT NULL,
                 revision   INTEGER NOT NULL,
                 json       TEXT    NOT NULL,
+                expires_at INTEGER,
                 PRIMARY KEY (collection, key)
             ) WITHOUT ROWID""";
+    private static final String EXPIRY_INDEX =
+            "CREATE INDEX IF NOT EXISTS documents_expiry ON documents (expires_at) WHERE expires_at IS NOT NULL";
+    /** Above every key a prefix can start: keys are names, ids and times, never plane-16 characters. */
+    private static final String AFTER_ALL = "\uDBFF\uDFFF";
 
     private final Path file;
     private final Connection connection;
@@ -47,6 +54,8 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
                 st.execute("PRAGMA journal_mode = WAL");
                 st.execute("PRAGMA synchronous = NORMAL");
                 st.execute(SCHEMA);
+                addExpiryColumn(st);
+                st.execute(EXPIRY_INDEX);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the folder of " + this.file, e);
@@ -55,21 +64,51 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
         }
     }
 
-    @Override
-    public boolean create(String collection, String key, String json) {
-        return write("create " + collection + "/" + key,
-                "INSERT INTO documents (collection, key, revision, json) VALUES (?, ?, 1, ?) "
-                        + "ON CONFLICT (collection, key) DO NOTHING",
-                collection, key, json);
+    /** Files written before documents could expire get the column. */
+    private static void addExpiryColumn(Statement st) throws SQLException {
+        try (ResultSet columns = st.executeQuery("PRAGMA table_info(documents)")) {
+            while (columns.next()) {
+                if ("expires_at".equals(columns.getString("name"))) {
+                    return;
+                }
+            }
+        }
+        st.execute("ALTER TABLE documents ADD COLUMN expires_at INTEGER");
     }
 
     @Override
-    public boolean update(String collection, String key, long expectedRevision, String json) {
-        return write("update " + collection + "/" + key,
-                "UPDATE documents SET json = ?, revision = revision + 1 "
-                        + "WHERE collection = ? AND key = ? AND revision = ?",
-                json, collection, key, expectedRevision);
+    public boolean create(String collection, String key, String json, Instant expiresAt) {
+        return write("create " + collection + "/" + key,
+                "INSERT INTO documents (collection, key, revision, json, expires_at) VALUES (?, ?, 1, ?, ?) "
+                        + "ON CONFLICT (collection, key) DO NOTHING",
+                collection, key, json, millis(expiresAt));
     }
+
+    @Override
+    public boolean update(String collection, String key, long expectedRevision, String json, Instant expiresAt) {
+        return write("update " + collection + "/" + key,
+                "UPDATE documents SET json = ?, revision = revision + 1, expires_at = ? "
+                        + "WHERE collection = ? AND key = ? AND revision = ?",
+                json, millis(expiresAt), collection, key, expectedRevision);
+    }
+
+    /** Deletes what expired before {@code now}; the local cloud's timer calls it. Answers how many documents went. */
+    @Override
+    public int deleteExpired(Instant now) {
+        lock.lock();
+        try (PreparedStatement st = prepare("DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= ?", now.toEpochMilli())) {
+            return st.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("delete expired documents", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Long millis(Instant at) {
+        return at == null ? null : at.toEpochMilli();
+    }
+
 
     @Override
     public boolean delete(String collection, String key) {
@@ -86,10 +125,23 @@ public final class SqliteMetadataStore implements MetadataStore, AutoCloseable {
 
     @Override
     public List<Document> list(String collection, String keyPrefix) {
-        // substr counts characters, as codePointCount does; ORDER BY key is byte (= code point) order
         return query("list " + collection + "/" + keyPrefix + "*",
-                "SELECT key, revision, json FROM documents WHERE collection = ? AND substr(key, 1, ?) = ? ORDER BY key",
-                collection, keyPrefix.codePointCount(0, keyPrefix.length()), keyPrefix);
+                "SELECT key, revision, json FROM documents WHERE " + PREFIX + " ORDER BY key",
+                collection, keyPrefix, keyPrefix + AFTER_ALL, keyPrefix.codePointCount(0, keyPrefix.length()), keyPrefix);
+    }
+
+    // the range lets SQLite seek in the primary key instead of reading the whole collection; substr (which counts
+    // characters, as codePointCount does) keeps the answer exact; ORDER BY key is byte (= code point) order
+    private static final String PREFIX = "collection = ? AND key >= ? AND key < ? AND substr(key, 1, ?) = ?";
+
+    @Override
+    public Page page(String collection, String keyPrefix, String after, int limit) {
+        String from = after == null || after.compareTo(keyPrefix) < 0 ? "" : after;
+        List<Document> found = query("page " + collection + "/" + keyPrefix + "*",
+                "SELECT key, revision, json FROM documents WHERE " + PREFIX + " AND key > ? ORDER BY key LIMIT ?",
+                collection, keyPrefix, keyPrefix + AFTER_ALL, keyPrefix.codePointCount(0, keyPrefix.length()), keyPrefix, from,
+                limit + 1);
+        return found.size() <= limit ? new Page(found, null) : new Page(found.subList(0, limit), found.get(limit - 1).key());
     }
 
     private boolean write(String what, String sql, Object... params) {

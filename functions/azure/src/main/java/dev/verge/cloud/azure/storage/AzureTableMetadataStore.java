@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.azure.storage.TablePipeline.Reply;
+import dev.verge.cloud.port.ExpiringDocuments;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,14 +28,17 @@ import java.util.Optional;
  * (Edm.Int64) and its JSON is split over {@code doc0, doc1, ...} because one string property holds at
  * most 64 KiB. Conditional writes use Azure's ETags: Insert Entity fails with 409 when the row exists,
  * Update Entity with 412 when someone wrote it after we read it. The table is created on first write.
+ * A document's expiry is {@code expiresAt} (Edm.Int64, epoch milliseconds): Azure Table has no TTL, so
+ * {@link #deleteExpired} (the housekeeping timer function) deletes what expired.
  */
-public final class AzureTableMetadataStore implements MetadataStore {
+public final class AzureTableMetadataStore implements MetadataStore, ExpiringDocuments {
 
     /** Characters per doc property: 64 KiB of UTF-16 is 32768 characters; stay under it. */
     static final int CHUNK_CHARS = 30_000;
     /** An entity holds at most 1 MiB and 255 properties; documents larger than this are refused up front. */
     static final int MAX_DOC_CHARS = 25 * CHUNK_CHARS;
     private static final int MAX_KEY_CHARS = 1024;
+    static final String EXPIRES = "expiresAt";
     private static final String JSON_TYPE = "application/json";
     private static final Map<String, String> READ = Map.of("Accept", "application/json;odata=minimalmetadata");
     private static final Map<String, String> WRITE = Map.of("Accept", "application/json;odata=minimalmetadata",
@@ -69,12 +74,12 @@ public final class AzureTableMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean create(String collection, String key, String json) {
-        byte[] entity = bytes(entity(collection, key, 1, json));
-        Reply reply = client.send(HttpMethod.POST, tableUri, WRITE, entity);
+    public boolean create(String collection, String key, String json, Instant expiresAt) {
+        ObjectNode entity = entity(collection, key, 1, json, expiresAt);
+        Reply reply = client.send(HttpMethod.POST, tableUri, WRITE, bytes(entity));
         if (isTableMissing(reply)) {
             createTable();
-            reply = client.send(HttpMethod.POST, tableUri, WRITE, entity);
+            reply = client.send(HttpMethod.POST, tableUri, WRITE, bytes(entity));
         }
         return switch (reply.status()) {
             case 204, 201 -> true;
@@ -84,14 +89,17 @@ public final class AzureTableMetadataStore implements MetadataStore {
     }
 
     @Override
-    public boolean update(String collection, String key, long expectedRevision, String json) {
+    public boolean update(String collection, String key, long expectedRevision, String json, Instant expiresAt) {
         Optional<Row> current = read(collection, key);
         if (current.isEmpty() || current.get().document().revision() != expectedRevision) {
             return false;
         }
-        ObjectNode entity = entity(collection, key, expectedRevision + 1, json);
+        return replace(collection, key, current.get().etag(), entity(collection, key, expectedRevision + 1, json, expiresAt));
+    }
+
+    private boolean replace(String collection, String key, String etag, ObjectNode entity) {
         String uri = entityUri(collection, key);
-        Map<String, String> headers = Map.of("Accept", READ.get("Accept"), "Content-Type", JSON_TYPE, "If-Match", current.get().etag());
+        Map<String, String> headers = Map.of("Accept", READ.get("Accept"), "Content-Type", JSON_TYPE, "If-Match", etag);
         Reply reply = client.send(HttpMethod.PUT, uri, headers, bytes(entity));
         return switch (reply.status()) {
             case 204 -> true;
@@ -121,35 +129,80 @@ public final class AzureTableMetadataStore implements MetadataStore {
 
     @Override
     public List<Document> list(String collection, String keyPrefix) {
-        String partition = TableKeys.encode(collection);
-        String filter = "PartitionKey eq '" + partition + "'";
+        List<Document> documents = new ArrayList<>();
+        query(prefixFilter(collection, keyPrefix), pageSize, Integer.MAX_VALUE, entity -> documents.add(document(entity)));
+        documents.sort(Comparator.comparing(Document::key));
+        return documents;
+    }
+
+    @Override
+    public Page page(String collection, String keyPrefix, String after, int limit) {
+        String filter = prefixFilter(collection, keyPrefix);
+        if (after != null && after.compareTo(keyPrefix) >= 0) {
+            filter += " and RowKey gt '" + TableKeys.encode(after) + "'";
+        }
+        // in the service's order (encoded row keys), so that the next page starts after the last one answered
+        List<JsonNode> rows = new ArrayList<>();
+        query(filter, Math.min(pageSize, limit + 1), limit + 1, rows::add);
+        List<JsonNode> shown = rows.subList(0, Math.min(limit, rows.size()));
+        String next = rows.size() > limit ? TableKeys.decode(shown.get(shown.size() - 1).path("RowKey").asText()) : null;
+        return new Page(shown.stream().map(AzureTableMetadataStore::document).toList(), next);
+    }
+
+    @Override
+    public int deleteExpired(Instant now) {
+        List<JsonNode> expired = new ArrayList<>();
+        query(EXPIRES + " le " + now.toEpochMilli() + "L", pageSize, Integer.MAX_VALUE, expired::add);
+        int deleted = 0;
+        for (JsonNode entity : expired) {
+            String uri = tableUri + "(PartitionKey='" + entity.path("PartitionKey").asText() + "',RowKey='"
+                    + entity.path("RowKey").asText() + "')";
+            // only the version that expired: a create that took the key over meanwhile keeps its row
+            String etag = entity.path("odata.etag").asText("*");
+            Reply reply = client.send(HttpMethod.DELETE, uri, Map.of("If-Match", etag), null);
+            if (reply.status() == 204) {
+                deleted++;
+            } else if (reply.status() != 404 && reply.status() != 412) {
+                throw TablePipeline.failure(HttpMethod.DELETE, uri, reply);
+            }
+        }
+        return deleted;
+    }
+
+    private static String prefixFilter(String collection, String keyPrefix) {
+        String filter = "PartitionKey eq '" + TableKeys.encode(collection) + "'";
         if (!keyPrefix.isEmpty()) {
             String low = TableKeys.encode(keyPrefix);
             filter += " and RowKey ge '" + low + "' and RowKey lt '" + low + TableKeys.AFTER_ALL + "'";
         }
-        List<Document> documents = new ArrayList<>();
+        return filter;
+    }
+
+    /** Entities matching {@code filter}, {@code top} a request, until {@code max} came or there are no more. */
+    private void query(String filter, int top, int max, java.util.function.Consumer<JsonNode> each) {
         String nextPartition = null;
         String nextRow = null;
+        int seen = 0;
         do {
-            String query = "$filter=" + encodeQuery(filter) + "&$top=" + pageSize
+            String query = "$filter=" + encodeQuery(filter) + "&$top=" + top
                     + (nextPartition == null ? "" : "&NextPartitionKey=" + encodeQuery(nextPartition))
                     + (nextRow == null ? "" : "&NextRowKey=" + encodeQuery(nextRow));
             String uri = tableUri + "()?" + query;
             Reply reply = client.send(HttpMethod.GET, uri, READ, null);
             if (isTableMissing(reply)) {
-                return documents;
+                return;
             }
             if (reply.status() != 200) {
                 throw TablePipeline.failure(HttpMethod.GET, uri, reply);
             }
             for (JsonNode entity : parse(reply.body()).path("value")) {
-                documents.add(document(entity));
+                if (seen++ < max) {
+                    each.accept(entity);
+                }
             }
             nextPartition = reply.header("x-ms-continuation-NextPartitionKey");
             nextRow = reply.header("x-ms-continuation-NextRowKey");
-        } while (nextPartition != null);
-        documents.sort(Comparator.comparing(Document::key));
-        return documents;
+        } while (nextPartition != null && seen < max);
     }
 
     @Override
@@ -190,7 +243,7 @@ public final class AzureTableMetadataStore implements MetadataStore {
         return encoded;
     }
 
-    private static ObjectNode entity(String collection, String key, long revision, String json) {
+    private static ObjectNode entity(String collection, String key, long revision, String json, Instant expiresAt) {
         if (json.length() > MAX_DOC_CHARS) {
             throw new VergeException(ErrorKind.PAYLOAD_TOO_LARGE, "document_too_large",
                     "a metadata document can hold at most " + MAX_DOC_CHARS + " characters, found " + json.length());
@@ -210,6 +263,9 @@ public final class AzureTableMetadataStore implements MetadataStore {
             start = end;
         }
         entity.put("docParts", part);
+        if (expiresAt != null) {
+            entity.put(EXPIRES + "@odata.type", "Edm.Int64").put(EXPIRES, Long.toString(expiresAt.toEpochMilli()));
+        }
         return entity;
     }
 
