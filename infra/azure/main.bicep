@@ -486,6 +486,11 @@ var appSettings = {
   VERGE_DEVICE_CLOCK_SKEW_SECONDS: '300'
   VERGE_SAMPLES_PER_DEVICE_PER_DAY: '500'
   VERGE_SAMPLE_MB_PER_DEVICE_PER_DAY: '100'
+  // retention of what grows with traffic (README, "Retention"); the housekeeping timer function deletes it
+  VERGE_RETAIN_BATCH_MARKERS_DAYS: '35'
+  VERGE_RETAIN_EVENTS_DAYS: '90'
+  VERGE_RETAIN_DEVICE_ROLLUPS_DAYS: '14'
+  VERGE_ROLLUP_HOURLY_DAYS: '30'
   // Flex Consumption runs blob triggers only from Event Grid: modelBlobCreated registers uploads instead
   'AzureWebJobs.modelBlob.Disabled': 'true'
 }

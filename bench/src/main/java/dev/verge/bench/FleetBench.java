@@ -64,9 +64,15 @@ final class FleetBench {
     private static final int RECORDS_PER_BATCH = 10;
     private static final int SEEDING_THREADS = 16;
 
+    /**
+     * @param readsPerRequest  gets and queries per device request (what DynamoDB bills as reads)
+     * @param writesPerRequest creates, updates and deletes per device request (what it bills as writes)
+     * @param cpuMsPerRequest  the cloud JVM's CPU time per device request: the function time of the cost model
+     */
     record Row(String store, int devices, int active, long seconds, long requests, double statusP99Ms, double desiredP99Ms,
                double telemetryP99Ms, double storeOpsPerRequest, long documentsListedPerRequest, long errors,
-               double seedSeconds, Map<String, Long> operations, List<String> errorSamples) {
+               double seedSeconds, double readsPerRequest, double writesPerRequest, double cpuMsPerRequest,
+               Map<String, Long> operations, List<String> errorSamples) {
 
         String line() {
             return String.format(java.util.Locale.ROOT, "fleet store=%s devices=%d active=%d seconds=%d requests=%d"
@@ -96,6 +102,9 @@ final class FleetBench {
                     Row row = runOne(store, devices, aws);
                     System.out.println(row.line());
                     row.errorSamples().forEach(e -> System.err.println("bench: fleet error: " + e));
+                    System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: reads %.2f, writes %.2f, cloud CPU %.2f ms per request;"
+                                    + " %d devices seeded in %.0f s%n", store, devices, row.readsPerRequest(), row.writesPerRequest(),
+                            row.cpuMsPerRequest(), devices, row.seedSeconds());
                     row.operations().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                             .forEach(e -> System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: %s %.2f per request%n",
                                     store, devices, e.getKey(), row.requests() == 0 ? 0.0 : (double) e.getValue() / row.requests()));
@@ -133,6 +142,7 @@ final class FleetBench {
         long opsBefore = store.total();
         long listedBefore = store.documentsListed();
         Map<String, Long> byCollectionBefore = store.byCollection();
+        long cpuBefore = processCpuNanos();
         Instant start = Instant.now();
         Instant end = start.plusSeconds(seconds);
         try (ExecutorService devicesRunning = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -143,12 +153,27 @@ final class FleetBench {
             fleet.deploy("2", "{\"type\": \"canary\", \"percent\": 10, \"bakeMinutes\": 0}");
         }
         long requests = fleet.requests.get();
+        double cpuMs = (processCpuNanos() - cpuBefore) / 1e6;
         Map<String, Long> operations = new LinkedHashMap<>();
         store.byCollection().forEach((op, n) -> operations.put(op, n - byCollectionBefore.getOrDefault(op, 0L)));
+        long reads = sum(operations, "get ", "list ");
+        long writes = sum(operations, "create ", "update ", "delete ");
+        double perRequest = Math.max(1, requests);
         return new Row(storeName, devices, activeDevices, seconds, requests, fleet.p99("status"), fleet.p99("desired"),
                 fleet.p99("telemetry"), requests == 0 ? 0 : (double) (store.total() - opsBefore) / requests,
                 requests == 0 ? 0 : (store.documentsListed() - listedBefore) / requests, fleet.errors.get(), seedSeconds,
-                operations, List.copyOf(fleet.errorSamples.values()));
+                reads / perRequest, writes / perRequest, cpuMs / perRequest, operations, List.copyOf(fleet.errorSamples.values()));
+    }
+
+    private static long sum(Map<String, Long> operations, String... kinds) {
+        return operations.entrySet().stream().filter(e -> java.util.Arrays.stream(kinds).anyMatch(k -> e.getKey().startsWith(k)))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    /** CPU time of this JVM so far: the cloud's work (SQLite runs in it too; dynalite does not). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static MetadataStore dynamo(AwsEmulators aws, String table) {

@@ -167,18 +167,21 @@ public final class DashboardRoutes implements RouteGroup {
         }
     }
 
-    /** Every device of the registry joined with what its telemetry said, then devices only telemetry knows. */
+    /**
+     * The first {@value #MAX_DEVICES} devices of the registry joined with what their telemetry said, then devices only
+     * telemetry knows while there is room: one page of each, so the page costs the same in a fleet of any size.
+     */
     private List<DashboardData.DeviceRow> devices() {
         Map<String, DashboardData.DeviceRow> rows = new LinkedHashMap<>();
-        Map<String, DeviceSeen> seen = new LinkedHashMap<>();
-        telemetry.devices().forEach(d -> seen.put(d.deviceId(), d));
-        for (DeviceRecord d : limit(devices.list(), MAX_DEVICES)) {
-            DeviceSeen s = seen.remove(d.id());
+        for (DeviceRecord d : devices.first(MAX_DEVICES)) {
+            DeviceSeen s = telemetry.device(d.id()).orElse(null);
             rows.put(d.id(), new DashboardData.DeviceRow(d.id(), d.group(), reported(d.lastStatus()), seenVersion(s),
                     latest(d.lastSeen(), s == null ? null : s.lastSeen()), s == null ? 0 : s.records(), s == null ? 0 : s.dropped(),
                     s == null ? 0 : s.rejected(), journal(d.lastStatus())));
         }
-        for (DeviceSeen s : limit(new ArrayList<>(seen.values()), MAX_DEVICES - rows.size())) {
+        List<DeviceSeen> telemetryOnly = rows.size() >= MAX_DEVICES ? List.of()
+                : telemetry.devices(MAX_DEVICES).stream().filter(s -> !rows.containsKey(s.deviceId())).toList();
+        for (DeviceSeen s : limit(telemetryOnly, MAX_DEVICES - rows.size())) {
             rows.put(s.deviceId(), new DashboardData.DeviceRow(s.deviceId(), s.group(), null, seenVersion(s), s.lastSeen(),
                     s.records(), s.dropped(), s.rejected(), null));
         }

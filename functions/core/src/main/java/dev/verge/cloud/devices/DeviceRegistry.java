@@ -35,6 +35,8 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     private final JsonCollection<GroupMember> members;
     private final JsonCollection<Migration> migrations;
     private final Clock clock;
+    /** Once the marker was seen: the process asks no more. */
+    private volatile boolean indexed;
 
     /** A change to stored data that was carried out once, when it was. */
     record Migration(String name, Instant at) {
@@ -67,6 +69,10 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     public DeviceCredentials create(String id, String group) {
         String deviceId = id == null ? "dev-" + UUID.randomUUID().toString().substring(0, 8) : checkName("device_id", id);
         checkName("group", group);
+        if (!indexed && migrations.get(INDEX_MARKER).isEmpty() && devices.page("", null, 1).records().isEmpty()) {
+            // a store's first device: there is nothing to index, so no listing ever has to look for old devices
+            markIndexed();
+        }
         String primary = DeviceKeys.generate();
         String secondary = DeviceKeys.generate();
         Instant now = clock.instant();
@@ -112,6 +118,11 @@ public final class DeviceRegistry implements DeviceAuthenticator {
         return devices.list("").stream().map(Revisioned::value).toList();
     }
 
+    /** The first {@code limit} devices, in id order. */
+    public List<DeviceRecord> first(int limit) {
+        return devices.page("", null, limit).records().stream().map(Revisioned::value).toList();
+    }
+
     /**
      * The ids of a group's devices, in id order, from the group's index (one query of the group's entries);
      * empty when the group has none (a group exists only through its devices).
@@ -130,20 +141,40 @@ public final class DeviceRegistry implements DeviceAuthenticator {
         return DeviceView.of(require(id));
     }
 
-    public List<DeviceView> views(Optional<String> group) {
-        return (group.isPresent() ? inGroup(group.get()) : list()).stream().map(DeviceView::of).toList();
+    /** One page of a listing of devices; {@code next} is where the next page starts, null after the last. */
+    public record Page(List<DeviceView> devices, String next) {}
+
+    /** At most {@code limit} devices after id {@code after} (null: from the first), of {@code group} when given, in id order. */
+    public Page views(Optional<String> group, String after, int limit) {
+        if (group.isEmpty()) {
+            JsonCollection.Page<DeviceRecord> page = devices.page("", after, limit);
+            return new Page(page.records().stream().map(r -> DeviceView.of(r.value())).toList(), page.next());
+        }
+        checkName("group", group.get());
+        ensureIndexed();
+        JsonCollection.Page<GroupMember> page = members.page(GroupMember.prefix(group.get()),
+                after == null ? null : GroupMember.key(group.get(), after), limit);
+        List<DeviceView> views = page.records().stream().map(m -> find(m.value().deviceId())).flatMap(Optional::stream)
+                .map(DeviceView::of).toList();
+        return new Page(views, page.next() == null ? null : page.next().substring(GroupMember.prefix(group.get()).length()));
     }
 
     /** Devices registered before the index existed get their entries, once per store. */
     private void ensureIndexed() {
-        if (migrations.get(INDEX_MARKER).isPresent()) {
+        if (indexed || migrations.get(INDEX_MARKER).isPresent()) {
+            indexed = true;
             return;
         }
         for (DeviceRecord device : list()) {
             members.create(GroupMember.key(device.group(), device.id()), new GroupMember(device.group(), device.id()));
         }
-        migrations.create(INDEX_MARKER, new Migration(INDEX_MARKER, clock.instant()));
+        markIndexed();
         LOG.log(Level.INFO, "group index built for the devices stored before it");
+    }
+
+    private void markIndexed() {
+        migrations.create(INDEX_MARKER, new Migration(INDEX_MARKER, clock.instant()));
+        indexed = true;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.verge.cloud.events;
 
 import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.Paging;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
 import dev.verge.error.ErrorBody;
@@ -67,18 +68,7 @@ public final class EventRoutes implements RouteGroup {
                 new VergeException(ErrorKind.BAD_REQUEST, "source_invalid", "expected source among "
                         + java.util.Arrays.stream(EventSource.values()).map(EventSource::json).toList() + ", found \""
                         + dev.verge.cloud.registry.ModelNames.printable(s) + "\""))).orElse(null);
-        int limit = call.query("limit").map(l -> {
-            try {
-                int value = Integer.parseInt(l.strip());
-                if (value < 1 || value > MAX_LIMIT) {
-                    throw new NumberFormatException();
-                }
-                return value;
-            } catch (NumberFormatException e) {
-                throw new VergeException(ErrorKind.BAD_REQUEST, "limit_invalid",
-                        "expected limit between 1 and " + MAX_LIMIT + ", found \"" + dev.verge.cloud.registry.ModelNames.printable(l) + "\"");
-            }
-        }).orElse(DEFAULT_LIMIT);
+        int limit = Paging.of(call, DEFAULT_LIMIT, MAX_LIMIT).limit();
         return ApiResponse.json(200, Map.of("events", events.list(source, limit)));
     }
 

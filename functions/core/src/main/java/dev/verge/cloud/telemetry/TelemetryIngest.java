@@ -193,6 +193,16 @@ public final class TelemetryIngest {
         return devices.list("").stream().map(JsonCollection.Revisioned::value).toList();
     }
 
+    /** The first {@code limit} devices that sent telemetry, by (encoded) device id. */
+    public List<DeviceSeen> devices(int limit) {
+        return devices.page("", null, limit).records().stream().map(JsonCollection.Revisioned::value).toList();
+    }
+
+    /** What telemetry says about one device; empty when it sent none. */
+    public Optional<DeviceSeen> device(String deviceId) {
+        return devices.get(UriPaths.encodeSegment(deviceId)).map(JsonCollection.Revisioned::value);
+    }
+
     /** The rollup deltas of one batch, built while it is parsed. */
     private static final class Deltas {
         private final AuthenticatedDevice device;

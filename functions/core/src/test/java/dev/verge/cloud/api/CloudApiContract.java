@@ -630,6 +630,35 @@ public abstract class CloudApiContract {
     }
 
     @Test
+    void devices_ofAGroupListedInPages_everyDeviceOnceInIdOrder() throws Exception {
+        String group = "pg-" + model;
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            String id = "cam-" + i + "-" + model;
+            ids.add(id);
+            ApiResponse created = call("POST", "/api/devices", ("{\"id\": \"" + id + "\", \"group\": \"" + group + "\"}")
+                    .getBytes(StandardCharsets.UTF_8), Map.of("x-api-key", apiKey(), "Content-Type", "application/json"));
+            assertThat(created.status()).isEqualTo(201);
+        }
+
+        List<String> listed = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            JsonNode page = json(get("/api/devices?group=" + group + "&limit=3" + (after == null ? "" : "&after=" + after)));
+            assertThat(page.path("devices").size()).isLessThanOrEqualTo(3);
+            page.path("devices").forEach(d -> listed.add(d.path("id").asText()));
+            after = page.hasNonNull("next") ? page.path("next").asText() : null;
+            pages++;
+        } while (after != null && pages < 10);
+
+        assertThat(listed).containsExactlyElementsOf(ids.stream().sorted().toList());
+        assertThat(pages).isEqualTo(3);
+        assertError(get("/api/devices?limit=0"), 400, "limit_invalid");
+        assertError(get("/api/devices?limit=lots"), 400, "limit_invalid");
+    }
+
+    @Test
     void predict_withDeviceCredentials_nothingDeployedIs403AndWrongDeviceKeyIs401() throws Exception {
         upload(model, RegistryPackages.valid(model, "1"));
         String device = "cam-" + model;
