@@ -72,6 +72,7 @@ final class FleetBench {
     record Row(String store, int devices, int active, long seconds, long requests, double statusP99Ms, double desiredP99Ms,
                double telemetryP99Ms, double storeOpsPerRequest, long documentsListedPerRequest, long errors,
                double seedSeconds, double readsPerRequest, double writesPerRequest, double cpuMsPerRequest,
+               double readUnitsPerRequest, double writeUnitsPerRequest,
                Map<String, Long> operations, List<String> errorSamples) {
 
         String line() {
@@ -102,9 +103,10 @@ final class FleetBench {
                     Row row = runOne(store, devices, aws);
                     System.out.println(row.line());
                     row.errorSamples().forEach(e -> System.err.println("bench: fleet error: " + e));
-                    System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: reads %.2f, writes %.2f, cloud CPU %.2f ms per request;"
-                                    + " %d devices seeded in %.0f s%n", store, devices, row.readsPerRequest(), row.writesPerRequest(),
-                            row.cpuMsPerRequest(), devices, row.seedSeconds());
+                    System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: reads %.2f (%.2f RRU), writes %.2f (%.2f WRU), cloud CPU"
+                                    + " %.2f ms per request; %d devices seeded in %.0f s%n", store, devices, row.readsPerRequest(),
+                            row.readUnitsPerRequest(), row.writesPerRequest(), row.writeUnitsPerRequest(), row.cpuMsPerRequest(), devices,
+                            row.seedSeconds());
                     row.operations().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                             .forEach(e -> System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: %s %.2f per request%n",
                                     store, devices, e.getKey(), row.requests() == 0 ? 0.0 : (double) e.getValue() / row.requests()));
@@ -143,6 +145,8 @@ final class FleetBench {
         long listedBefore = store.documentsListed();
         Map<String, Long> byCollectionBefore = store.byCollection();
         long cpuBefore = processCpuNanos();
+        long readUnitsBefore = store.readUnits();
+        long writeUnitsBefore = store.writeUnits();
         Instant start = Instant.now();
         Instant end = start.plusSeconds(seconds);
         try (ExecutorService devicesRunning = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -162,7 +166,8 @@ final class FleetBench {
         return new Row(storeName, devices, activeDevices, seconds, requests, fleet.p99("status"), fleet.p99("desired"),
                 fleet.p99("telemetry"), requests == 0 ? 0 : (double) (store.total() - opsBefore) / requests,
                 requests == 0 ? 0 : (store.documentsListed() - listedBefore) / requests, fleet.errors.get(), seedSeconds,
-                reads / perRequest, writes / perRequest, cpuMs / perRequest, operations, List.copyOf(fleet.errorSamples.values()));
+                reads / perRequest, writes / perRequest, cpuMs / perRequest, (store.readUnits() - readUnitsBefore) / perRequest,
+                (store.writeUnits() - writeUnitsBefore) / perRequest, operations, List.copyOf(fleet.errorSamples.values()));
     }
 
     private static long sum(Map<String, Long> operations, String... kinds) {

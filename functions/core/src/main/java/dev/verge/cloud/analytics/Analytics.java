@@ -51,6 +51,7 @@ public final class Analytics {
         boolean byDevice = q.device() != null;
         List<Rollup> candidates = byDevice ? rollups.deviceRollups(q.device())
                 : q.model() != null && q.version() != null ? rollups.groupRollups(q.model(), q.version(), q.from(), q.to())
+                : q.version() == null ? rollups.groupRollupsInHours(q.model(), q.from(), q.to())
                 : rollups.groupRollups(q.model(), q.version());
         List<Rollup> matching = candidates.stream()
                 .filter(r -> !r.hour().isBefore(q.from()) && r.hour().isBefore(q.to()))

@@ -43,6 +43,7 @@ public final class DriftMonitor implements DriftSource {
     private final JsonCollection<DriftState> states;
     private final JsonCollection<DriftAlert> alerts;
     private final JsonCollection<BaselineReset> resets;
+    private final java.util.Map<String, Instant> lastChecked = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock;
     private final AnalyticsConfig config;
     private final DeploymentStarts starts;
@@ -98,6 +99,13 @@ public final class DriftMonitor implements DriftSource {
     /** Checks a model version again after new data, unless it was checked within {@link #CHECK_EVERY}. */
     public void recheck(String model, String version) {
         Instant now = clock.instant();
+        // before its baseline exists a version's check records no state; without this every batch of a fleet would
+        // read the version's rollups again (each instance checks at most once a CHECK_EVERY)
+        Instant last = lastChecked.get(key(model, version));
+        if (last != null && last.plus(CHECK_EVERY).isAfter(now)) {
+            return;
+        }
+        lastChecked.put(key(model, version), now);
         Optional<Revisioned<DriftState>> state = states.get(key(model, version));
         if (state.isPresent() && state.get().value().checkedAt().plus(CHECK_EVERY).isAfter(now)) {
             return;

@@ -28,6 +28,8 @@ public final class RollupStore {
      * rollup document, when it is created, so that compaction lists one day's rollups without reading any other.
      */
     static final String HOURS = "rollup-hours";
+    /** Which compacted days each group has, keyed as {@value #HOURS} by the day's first hour. */
+    static final String DAYS = "rollup-days";
     /** Marks a compacted day in its key, so a day is compacted once even when its hourly documents outlive a crash. */
     private static final String DAY_SUFFIX = "/day";
     private static final long HOURLY_LISTING_UP_TO = 72;
@@ -35,6 +37,16 @@ public final class RollupStore {
     private final JsonCollection<Rollup> groupRollups;
     private final JsonCollection<Rollup> deviceRollups;
     private final JsonCollection<RollupHour> hours;
+    private final JsonCollection<IndexStart> indexStart;
+    private final JsonCollection<RollupHour> days;
+    /** The first hour the index is complete for, once known; null before. */
+    private volatile Instant indexedFrom;
+
+    /** Since when {@value #HOURS} names every group rollup: stores older than the index hold rollups it does not name. */
+    record IndexStart(String name, Instant from) {
+        static final String COLLECTION = "store-migrations";
+        static final String KEY = "rollup-hours-v1";
+    }
 
     /** An entry of {@value #HOURS}: a group rollup exists for this model version, group and hour. */
     record RollupHour(String model, String version, String group, Instant hour) {
@@ -57,6 +69,8 @@ public final class RollupStore {
                 r -> r.hour().plus(Duration.ofHours(1)).plus(keepDeviceRollups));
         // kept well past the day's compaction, which is what reads them
         this.hours = new JsonCollection<>(metadata, HOURS, RollupHour.class, h -> h.hour().plus(Duration.ofDays(400)));
+        this.indexStart = new JsonCollection<>(metadata, IndexStart.COLLECTION, IndexStart.class);
+        this.days = new JsonCollection<>(metadata, DAYS, RollupHour.class);
     }
 
     /** Merges {@code delta} into the rollup {@code key}, creating it when it is the first. */
@@ -74,6 +88,9 @@ public final class RollupStore {
         String id = key.id();
         var existing = collection.get(id);
         if (existing.isEmpty()) {
+            if (key.scope() == RollupKey.Scope.GROUP) {
+                markIndexStart(key.hour());
+            }
             boolean created = collection.create(id, Rollup.of(key, delta));
             if (created && key.scope() == RollupKey.Scope.GROUP) {
                 RollupHour hour = new RollupHour(key.model(), key.version(), key.group(), key.hour());
@@ -139,6 +156,8 @@ public final class RollupStore {
             // written before the hourly documents go; when it exists already, an earlier run counted them
             groupRollups.create(entry.getKey() + DAY_SUFFIX, new Rollup(any.model(), any.version(), any.group(), null, start, 0, 24,
                     whole.toDoc()));
+            RollupHour compacted = new RollupHour(any.model(), any.version(), any.group(), start);
+            days.create(compacted.key(), compacted);
             for (Revisioned<Rollup> r : hourly) {
                 if (groupRollups.delete(r.key())) {
                     deleted++;
@@ -153,6 +172,66 @@ public final class RollupStore {
     public java.util.Optional<Instant> oldestHourlyDay() {
         return hours.page("", null, 1).records().stream().findFirst()
                 .map(h -> h.value().hour().truncatedTo(ChronoUnit.DAYS));
+    }
+
+    /**
+     * The index covers every hour in a store that had no group rollup before it; in an older store it starts with
+     * the hour after the first rollup this code creates (an older writer may still create one in the hour it was
+     * deployed). The first writer's mark stands.
+     */
+    private void markIndexStart(Instant hour) {
+        if (indexedFrom == null) {
+            Instant from = indexStart.get(IndexStart.KEY).map(s -> s.value().from()).orElse(null);
+            if (from == null) {
+                from = groupRollups.page("", null, 1).records().isEmpty() ? Instant.EPOCH : hour.plus(Duration.ofHours(1));
+                if (!indexStart.create(IndexStart.KEY, new IndexStart(IndexStart.KEY, from))) {
+                    from = indexStart.get(IndexStart.KEY).map(s -> s.value().from()).orElse(from);
+                }
+            }
+            indexedFrom = from;
+        }
+    }
+
+    private Instant indexedFrom() {
+        if (indexedFrom == null) {
+            indexStart.get(IndexStart.KEY).ifPresent(s -> indexedFrom = s.value().from());
+        }
+        return indexedFrom;
+    }
+
+    /**
+     * Group rollups of the hours [{@code from}, {@code to}) of every model version ({@code model} null) or of one
+     * model: for short ranges through the hours' index (one listing per hour, then the rollups the hour has), so
+     * the cost follows the range, not everything stored; for ranges over {@value #HOURLY_LISTING_UP_TO} hours (and
+     * days already compacted, which the index no longer names) a listing of the whole scope.
+     */
+    public List<Rollup> groupRollupsInHours(String model, Instant from, Instant to) {
+        Instant start = from.truncatedTo(ChronoUnit.HOURS);
+        Instant indexed = indexedFrom();
+        if (Duration.between(start, to).toHours() > HOURLY_LISTING_UP_TO || indexed == null || start.isBefore(indexed)) {
+            return groupRollups(model, null).stream().filter(r -> !r.hour().isBefore(start) && r.hour().isBefore(to)).toList();
+        }
+        List<Rollup> out = new ArrayList<>();
+        for (Instant day = start.truncatedTo(ChronoUnit.DAYS); day.isBefore(to); day = day.plus(Duration.ofDays(1))) {
+            if (!day.isBefore(start)) {
+                for (Revisioned<RollupHour> d : days.list(day + "/" + (model == null ? "" : model + "/"))) {
+                    RollupHour v = d.value();
+                    groupRollups.get(RollupKey.group(v.model(), v.version(), v.group(), v.hour()).id() + DAY_SUFFIX)
+                            .ifPresent(r -> out.add(r.value()));
+                }
+            }
+        }
+        for (Instant hour = start; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
+            String prefix = hour + "/" + (model == null ? "" : model + "/");
+            for (Revisioned<RollupHour> h : hours.list(prefix)) {
+                RollupHour v = h.value();
+                groupRollups.list(RollupKey.group(v.model(), v.version(), v.group(), v.hour()).id()).stream()
+                        .map(Revisioned::value)
+                        .filter(r -> java.util.Objects.equals(r.group(), v.group()) && r.hour().equals(v.hour()))
+                        .forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** Rollups of one device, across model versions. */

@@ -51,6 +51,9 @@ public final class Deployments {
     private final JsonCollection<GroupPointer> groups;
     private final Clock clock;
     private final PackageSigner signer;
+    private final Map<String, Instant> firstDeployments = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Instant> neverDeployed = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.time.Duration NEVER_DEPLOYED_KEPT = java.time.Duration.ofMinutes(1);
 
     /** {@code signer} null: no signing key is configured and deployments are refused with 503. */
     public Deployments(ModelRegistry registry, DeviceRegistry devices, MetadataStore metadata, Clock clock, PackageSigner signer) {
@@ -111,6 +114,7 @@ public final class Deployments {
                 continue;
             }
             current.filter(d -> d.state().inProgress()).ifPresent(old -> supersede(old.id(), deployment.id()));
+            neverDeployed.remove(deployment.model() + "/" + deployment.version());
             LOG.log(Level.INFO, () -> deployment.id() + ": " + deployment.history().get(0).reason());
             return new Created(deployment, true);
         }
@@ -182,11 +186,27 @@ public final class Deployments {
                 .toList();
     }
 
-    /** When {@code model} {@code version} was first deployed to any group; empty when never. */
+    /**
+     * When {@code model} {@code version} was first deployed to any group; empty when never. Telemetry asks it for
+     * every batch: a version's first deployment never changes once there is one, so it is remembered, and "never"
+     * is remembered for a minute.
+     */
     public Optional<Instant> firstDeployed(String model, String version) {
-        return deployments.list("").stream().map(Revisioned::value)
+        String key = model + "/" + version;
+        Instant known = firstDeployments.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Instant now = clock.instant();
+        Instant checked = neverDeployed.get(key);
+        if (checked != null && checked.plus(NEVER_DEPLOYED_KEPT).isAfter(now)) {
+            return Optional.empty();
+        }
+        Optional<Instant> first = deployments.list("").stream().map(Revisioned::value)
                 .filter(d -> d.model().equals(model) && d.version().equals(version))
                 .map(Deployment::createdAt).min(Comparator.naturalOrder());
+        first.ifPresentOrElse(at -> firstDeployments.put(key, at), () -> neverDeployed.put(key, now));
+        return first;
     }
 
     /** 404 {@code deployment_not_found} when there is no such deployment. */

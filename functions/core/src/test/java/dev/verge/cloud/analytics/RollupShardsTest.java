@@ -22,13 +22,13 @@ class RollupShardsTest {
 
     @Test
     void groupRollup_ofManyDevices_isSpreadOverShardsAndMergedOnRead() {
-        IntStream.range(0, 200).forEach(i -> rollups.add(RollupKey.group("fruit", "1", "plant", "cam-" + i, HOUR.plusSeconds(i)), oneRequest()));
+        IntStream.range(0, 2000).forEach(i -> rollups.add(RollupKey.group("fruit", "1", "plant", "cam-" + i, HOUR.plusSeconds(i % 3600)), oneRequest()));
 
         List<Rollup> read = rollups.groupRollups("fruit", "1", HOUR, HOUR.plusSeconds(3600));
 
         assertThat(metadata.list(RollupStore.GROUP_ROLLUPS, "")).hasSize(RollupKey.SHARDS);
         assertThat(read).hasSize(RollupKey.SHARDS).allMatch(r -> "plant".equals(r.group()) && r.hour().equals(HOUR));
-        assertThat(read.stream().map(Rollup::aggregate).reduce(new Aggregate(), Aggregate::merge).requests()).isEqualTo(200);
+        assertThat(read.stream().map(Rollup::aggregate).reduce(new Aggregate(), Aggregate::merge).requests()).isEqualTo(2000);
     }
 
     @Test
@@ -45,5 +45,33 @@ class RollupShardsTest {
 
         assertThat(key).isEqualTo("fruit/1/" + HOUR + "/plant");
         assertThat(rollups.groupRollups("fruit", "1")).singleElement().extracting(Rollup::shard).isEqualTo(0);
+    }
+
+    @Test
+    void groupRollupsInHours_ofAFreshStore_readTheHoursIndexNotEveryRollup() {
+        dev.verge.cloud.testing.CountingMetadataStore counting = new dev.verge.cloud.testing.CountingMetadataStore(metadata);
+        RollupStore store = new RollupStore(counting, java.time.Duration.ofDays(14));
+        for (int h = 0; h < 48; h++) {
+            for (String model : List.of("fruit", "ocr")) {
+                store.add(RollupKey.group(model, "1", "plant", "cam-" + h, HOUR.plusSeconds(3600L * h)), oneRequest());
+            }
+        }
+        long listedBefore = counting.documentsListed();
+
+        List<Rollup> read = store.groupRollupsInHours(null, HOUR.plusSeconds(3600L * 10), HOUR.plusSeconds(3600L * 13));
+        List<Rollup> fruit = store.groupRollupsInHours("fruit", HOUR.plusSeconds(3600L * 10), HOUR.plusSeconds(3600L * 13));
+
+        assertThat(read).hasSize(6).extracting(Rollup::model).containsOnly("fruit", "ocr");
+        assertThat(fruit).hasSize(3).extracting(Rollup::model).containsOnly("fruit");
+        assertThat(counting.documentsListed() - listedBefore).isEqualTo(18); // 9 index entries and 9 rollups, of 96 stored
+    }
+
+    @Test
+    void groupRollupsInHours_beforeTheIndexStarted_listsTheScope() {
+        metadata.create(RollupStore.GROUP_ROLLUPS, "fruit/1/" + HOUR + "/plant", dev.verge.cloud.api.CloudJson.toString(
+                Rollup.of(RollupKey.group("fruit", "1", "plant", HOUR), oneRequest())));
+        rollups.add(RollupKey.group("fruit", "1", "plant", "cam-1", HOUR.plusSeconds(7200)), oneRequest());
+
+        assertThat(rollups.groupRollupsInHours(null, HOUR, HOUR.plusSeconds(4 * 3600))).hasSize(2);
     }
 }

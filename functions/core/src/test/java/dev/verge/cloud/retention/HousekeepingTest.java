@@ -60,6 +60,7 @@ class HousekeepingTest {
         assertThat(groupRollups()).hasSize(4); // 2 days x 2 groups
         assertThat(requests(range)).isEqualTo(before).isEqualTo(48);
         assertThat(requests(range + "&group=line-2")).isEqualTo(16);
+        assertThat(requests("from=" + START + "&to=" + START.plus(Duration.ofDays(2)))).isEqualTo(48); // every model
     }
 
     @Test

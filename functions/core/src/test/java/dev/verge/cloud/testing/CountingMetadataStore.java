@@ -18,6 +18,8 @@ public final class CountingMetadataStore implements MetadataStore {
     private final MetadataStore store;
     private final Map<Op, LongAdder> counts = new EnumMap<>(Op.class);
     private final LongAdder listed = new LongAdder();
+    private final LongAdder writeUnits = new LongAdder();
+    private final LongAdder readUnits = new LongAdder();
     private final Map<String, LongAdder> byCollection = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CountingMetadataStore(MetadataStore store) {
@@ -30,12 +32,14 @@ public final class CountingMetadataStore implements MetadataStore {
     @Override
     public boolean create(String collection, String key, String json, java.time.Instant expiresAt) {
         count(Op.CREATE, collection);
+        writeUnits.add(units(key, json, 1024));
         return store.create(collection, key, json, expiresAt);
     }
 
     @Override
     public boolean update(String collection, String key, long expectedRevision, String json, java.time.Instant expiresAt) {
         count(Op.UPDATE, collection);
+        writeUnits.add(units(key, json, 1024));
         boolean written = store.update(collection, key, expectedRevision, json, expiresAt);
         if (!written) {
             byCollection.computeIfAbsent("lost-update " + collection, k -> new LongAdder()).increment();
@@ -48,13 +52,16 @@ public final class CountingMetadataStore implements MetadataStore {
         count(Op.LIST, collection);
         Page page = store.page(collection, keyPrefix, after, limit);
         listed.add(page.documents().size());
+        readUnits.add(queryUnits(page.documents()));
         return page;
     }
 
     @Override
     public Optional<Document> get(String collection, String key) {
         count(Op.GET, collection);
-        return store.get(collection, key);
+        Optional<Document> doc = store.get(collection, key);
+        readUnits.add(doc.map(d -> units(d.key(), d.json(), 4096)).orElse(1L));
+        return doc;
     }
 
     @Override
@@ -62,12 +69,14 @@ public final class CountingMetadataStore implements MetadataStore {
         count(Op.LIST, collection);
         List<Document> documents = store.list(collection, keyPrefix);
         listed.add(documents.size());
+        readUnits.add(queryUnits(documents));
         return documents;
     }
 
     @Override
     public boolean delete(String collection, String key) {
         count(Op.DELETE, collection);
+        writeUnits.add(1);
         return store.delete(collection, key);
     }
 
@@ -81,6 +90,31 @@ public final class CountingMetadataStore implements MetadataStore {
         Map<String, Long> snapshot = new java.util.TreeMap<>();
         byCollection.forEach((k, n) -> snapshot.put(k, n.sum()));
         return snapshot;
+    }
+
+    /**
+     * DynamoDB's units for an item of this key and JSON (its other attributes are a few dozen bytes): a write unit
+     * per KB written, a strongly consistent read unit per 4 KB read, at least one.
+     */
+    private static long units(String key, String json, int per) {
+        long bytes = key.length() + json.length() + 40L;
+        return Math.max(1, (bytes + per - 1) / per);
+    }
+
+    /** A query is billed on the total size of what it read, in 4 KB, at least one unit. */
+    private static long queryUnits(List<Document> documents) {
+        long bytes = documents.stream().mapToLong(d -> d.key().length() + d.json().length() + 40L).sum();
+        return Math.max(1, (bytes + 4095) / 4096);
+    }
+
+    /** DynamoDB write request units the writes so far would be billed (on-demand). */
+    public long writeUnits() {
+        return writeUnits.sum();
+    }
+
+    /** DynamoDB read request units the strongly consistent reads and queries so far would be billed. */
+    public long readUnits() {
+        return readUnits.sum();
     }
 
     /** Every operation so far. */

@@ -53,6 +53,8 @@ public final class SqliteMetadataStore implements MetadataStore, ExpiringDocumen
                 st.execute("PRAGMA busy_timeout = 10000");
                 st.execute("PRAGMA journal_mode = WAL");
                 st.execute("PRAGMA synchronous = NORMAL");
+                // 64 MiB of pages instead of 2: a fleet's devices and indexes stay in memory (bench: fleet)
+                st.execute("PRAGMA cache_size = -65536");
                 st.execute(SCHEMA);
                 addExpiryColumn(st);
                 st.execute(EXPIRY_INDEX);
