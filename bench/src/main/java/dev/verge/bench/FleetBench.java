@@ -154,7 +154,10 @@ final class FleetBench {
                 devicesRunning.submit(() -> fleet.live(device, start, end));
             }
             Thread.sleep(Duration.between(Instant.now(), start.plusSeconds(seconds / 2)));
+            long deployStart = System.nanoTime();
             fleet.deploy("2", "{\"type\": \"canary\", \"percent\": 10, \"bakeMinutes\": 0}");
+            System.err.printf(java.util.Locale.ROOT, "bench: fleet %s %d: the 10%% canary deployment took %.0f ms%n", storeName, devices,
+                    (System.nanoTime() - deployStart) / 1e6);
         }
         long requests = fleet.requests.get();
         double cpuMs = (processCpuNanos() - cpuBefore) / 1e6;

@@ -132,6 +132,13 @@ public final class DeviceRegistry implements DeviceAuthenticator {
         return members.list(GroupMember.prefix(group)).stream().map(m -> m.value().deviceId()).toList();
     }
 
+    /** At most {@code limit} ids of a group's devices after id {@code after} (null: from the first), in id order. */
+    public List<String> idsInGroup(String group, String after, int limit) {
+        ensureIndexed();
+        return members.page(GroupMember.prefix(group), after == null ? null : GroupMember.key(group, after), limit).records().stream()
+                .map(m -> m.value().deviceId()).toList();
+    }
+
     /** The devices of a group, in id order. */
     public List<DeviceRecord> inGroup(String group) {
         return idsInGroup(group).stream().map(this::find).flatMap(Optional::stream).toList();

@@ -19,10 +19,12 @@ import java.util.Map;
  *                      (for all-at-once, the group's devices), at most {@link CanarySelection#WATCHED} of
  *                      them, the first by rank (see {@link CanarySelection})
  * @param canaryCount   how many of the group's devices were canaries when it was made (for all-at-once,
- *                      the group's size)
+ *                      the group's size); null for a group too large to count at once (over
+ *                      {@link CanarySelection#COUNTED_UP_TO} devices), whose canaries are the share of the
+ *                      rank range the percentage says
  * @param canaryRank    the rank of the last canary: a device of the group ranked at or below it takes
- *                      {@code target} first, also when it joined later; null for all-at-once (every
- *                      device) and for deployments stored before ranks were kept (then
+ *                      {@code target} first, also when it joined later (for all-at-once, every device
+ *                      does anyway); null for deployments stored before ranks were kept (then
  *                      {@code canaryDevices} lists every canary)
  * @param heldDevices   canary devices kept on their version because their ONNX Runtime cannot load
  *                      the target's opset, with the reason
@@ -40,7 +42,7 @@ public record Deployment(
         Target target,
         Target previous,
         List<String> canaryDevices,
-        int canaryCount,
+        Integer canaryCount,
         String canaryRank,
         Map<String, String> heldDevices,
         String createdBy,
@@ -53,7 +55,7 @@ public record Deployment(
 
     public Deployment {
         canaryDevices = canaryDevices == null ? List.of() : List.copyOf(canaryDevices);
-        canaryCount = canaryCount == 0 ? canaryDevices.size() : canaryCount;
+        canaryCount = canaryCount == null && canaryRank == null ? Integer.valueOf(canaryDevices.size()) : canaryCount;
         heldDevices = heldDevices == null ? Map.of() : Map.copyOf(heldDevices);
         history = history == null ? List.of() : List.copyOf(history);
         health = health == null ? HealthRules.none() : health;

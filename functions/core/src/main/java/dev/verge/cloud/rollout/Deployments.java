@@ -80,8 +80,8 @@ public final class Deployments {
                             + " private key (the local cloud makes one itself)");
         }
         String group = checked.group();
-        List<String> deviceIds = devices.idsInGroup(group);
-        if (deviceIds.isEmpty()) {
+        List<String> first = devices.idsInGroup(group, null, 1);
+        if (first.isEmpty()) {
             throw new VergeException(ErrorKind.NOT_FOUND, "group_not_found",
                     "no device is in group " + group + "; create devices with POST /api/devices {\"id\": ..., \"group\": \""
                             + group + "\"} first");
@@ -103,7 +103,7 @@ public final class Deployments {
                         "group " + group + " already runs " + version.name() + "/" + version.version() + " (deployment "
                                 + lastGood.deploymentId() + "); deploy another version");
             }
-            Deployment deployment = newDeployment(checked, version, deviceIds, lastGood, by);
+            Deployment deployment = newDeployment(checked, version, lastGood, by);
             if (!deployments.create(deployment.id(), deployment)) {
                 continue;
             }
@@ -136,24 +136,27 @@ public final class Deployments {
     }
 
     /** A new deployment in {@code rolling-out}, its canaries chosen and its package signed. */
-    private Deployment newDeployment(DeploymentRequest.Checked checked, ModelVersion version, List<String> deviceIds,
-                                     Target lastGood, String by) {
+    private Deployment newDeployment(DeploymentRequest.Checked checked, ModelVersion version, Target lastGood, String by) {
         Instant now = clock.instant();
         String id = newId(now);
         Strategy strategy = checked.strategy();
-        CanarySelection.Selection canaries = CanarySelection.select(id, deviceIds, strategy.canary() ? strategy.percent() : 100);
+        CanarySelection.Selection canaries = CanarySelection.select(id,
+                (after, limit) -> devices.idsInGroup(checked.group(), after, limit), strategy.canary() ? strategy.percent() : 100);
         Target target = new Target(version.name(), version.version(), ModelRegistry.packageKey(version.name(), version.version()),
                 version.sha256(), version.size(), signer.sign(version.name(), version.version(), version.sha256(), version.size()),
                 version.model() == null ? null : version.model().opset(),
                 version.model() == null ? null : version.model().onnxRuntimeVersion(), id);
         String reason = "created by " + by + ": " + (strategy.canary()
-                ? canaries.count() + " of " + deviceIds.size() + " devices (" + strategy.percent() + "%) take "
-                        + version.version() + " first" + (canaries.count() <= SHOWN_IN_HISTORY ? ": " + canaries.watched() : "")
+                ? (canaries.count() == null ? strategy.percent() + "% of the group's devices (chosen by rank; "
+                        + canaries.watched().size() + " watched)"
+                        : canaries.count() + " (" + strategy.percent() + "%) of the group's devices") + " take " + version.version()
+                        + " first" + (canaries.count() != null && canaries.count() <= SHOWN_IN_HISTORY ? ": " + canaries.watched() : "")
                         + "; the others stay on " + describe(lastGood)
-                : "all " + deviceIds.size() + " devices take " + version.version());
+                : (canaries.count() == null ? "every device of the group takes " : "all " + canaries.count() + " devices take ")
+                        + version.version());
         return new Deployment(id, checked.group(), version.name(), version.version(), strategy, checked.health(), checked.sampling(),
                 DeploymentState.ROLLING_OUT, target, lastGood, canaries.watched(), canaries.count(),
-                strategy.canary() ? canaries.lastRank() : null, Map.of(), by, now, null, now,
+                canaries.lastRank(), Map.of(), by, now, null, now,
                 List.of(new Decision(now, DeploymentState.ROLLING_OUT, reason)));
     }
 

@@ -87,7 +87,6 @@ class LargeGroupTest {
 
         assertThat(d.canaryCount()).isEqualTo(DEVICES);
         assertThat(d.canaryDevices()).hasSize(CanarySelection.WATCHED);
-        assertThat(d.canaryRank()).isNull();
         assertThat(ids).allMatch(d::isCanary);
     }
 
