@@ -54,6 +54,8 @@ public final class ShadowRunner implements Shadows, AutoCloseable {
     private final Histogram latency;
     private Map<Key, ShadowStats> window = new LinkedHashMap<>(); // guarded by this
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong offered = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
 
     public ShadowRunner(ImageLimits limits, PrometheusRegistry registry, Clock clock) {
         this.limits = limits;
@@ -138,8 +140,10 @@ public final class ShadowRunner implements Shadows, AutoCloseable {
             return; // cleared meanwhile
         }
         Key key = new Key(served.name(), served.version(), lease.model().info().version());
+        offered.incrementAndGet();
         if (!queue.offer(new Job(key, c.percent(), image, answer, lease))) {
             lease.close();
+            settled.incrementAndGet();
             dropped.labelValues(key.model(), key.version(), key.candidate()).inc();
             synchronized (this) {
                 stats(key, c.percent()).dropped();
@@ -163,6 +167,8 @@ public final class ShadowRunner implements Shadows, AutoCloseable {
                 synchronized (this) {
                     stats(k, job.percent()).failed();
                 }
+            } finally {
+                settled.incrementAndGet();
             }
         }
         for (Job left; (left = queue.poll()) != null; ) {
@@ -226,14 +232,18 @@ public final class ShadowRunner implements Shadows, AutoCloseable {
         window = merged;
     }
 
-    /** Waits until nothing is queued or running (tests, the bench); false when {@code timeoutMillis} passed first. */
-    public boolean awaitIdle(long timeoutMillis) throws InterruptedException {
+    /**
+     * Waits until at least {@code count} pictures were handed to a candidate since the start and each of them was run
+     * or dropped (tests, the bench); false when {@code timeoutMillis} passed first.
+     */
+    public boolean awaitSettled(long count, long timeoutMillis) throws InterruptedException {
         long end = System.nanoTime() + timeoutMillis * 1_000_000;
         while (System.nanoTime() < end) {
-            if (queue.isEmpty() && worker.getState() == Thread.State.WAITING) {
+            long done = settled.get();
+            if (done >= count && done == offered.get()) {
                 return true;
             }
-            Thread.sleep(5);
+            Thread.sleep(2);
         }
         return false;
     }

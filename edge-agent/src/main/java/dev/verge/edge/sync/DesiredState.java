@@ -70,7 +70,7 @@ public record DesiredState(
             return new DesiredState(statement.deviceId(), statement.group(), null, null, null, null, sampling,
                     statement.pollSeconds(), List.of());
         }
-        if (entries.contains(null)) {
+        if (entries.stream().anyMatch(java.util.Objects::isNull)) {
             throw invalid("expected a model in each of the desired state's models, found null");
         }
         long defaults = entries.stream().filter(ModelEntry::defaultModel).count();
