@@ -267,6 +267,9 @@ final class FakeCloud implements AutoCloseable {
 
     /** The signed desired state, as the real cloud would answer it now. */
     private byte[] signedAnswer() {
+        // the revision before what it covers: read the other way round, a deployment made in between would go out
+        // under its own new revision with the old content, and every later answer would then be a conflict
+        long sentRevision = revision.get();
         ObjectNode root = desired;
         List<DesiredStatement.ModelEntry> models = List.of();
         Map<String, Object> sampling = null;
@@ -284,7 +287,7 @@ final class FakeCloud implements AutoCloseable {
         }
         java.time.Instant now = java.time.Instant.now().plus(clockOffset);
         DesiredStatement statement = new DesiredStatement(DesiredStatement.TYPE, DesiredStatement.PROTOCOL, statementDevice,
-                "line-1", revision.get(), now.toString(), now.plus(validity).toString(), models, sampling, null,
+                "line-1", sentRevision, now.toString(), now.plus(validity).toString(), models, sampling, null,
                 announced.stream().map(k -> new DesiredStatement.SigningKey(StatementSignature.keyId(k),
                         PackageSignature.encode(k))).toList());
         try {
