@@ -37,10 +37,12 @@ measure() { # label, then the --model arguments
   local p; p="$(port)"
   "$ROOT/verge" edge --host 127.0.0.1 --port "$p" "$@" >"$WORK/agent.log" 2>&1 &
   local pid=$!
-  for _ in $(seq 1 300); do
-    curl -sf "http://127.0.0.1:$p/v2/health/ready" >/dev/null 2>&1 && break
+  local ready=""
+  for _ in $(seq 1 1200); do
+    curl -sf "http://127.0.0.1:$p/v2/health/ready" >/dev/null 2>&1 && { ready=1; break; }
     sleep 0.1
   done
+  [ -n "$ready" ] || { echo "multi-model-rss: the agent did not start:" >&2; cat "$WORK/agent.log" >&2; exit 1; }
   local paths=("/image")
   [ $# -gt 2 ] && paths+=("/text-orientation/image")
   for path in "${paths[@]}"; do

@@ -60,7 +60,7 @@ public final class ShadowOverhead {
             List<ShadowReport> reports = shadows.take().reports();
             long pairs = reports.stream().mapToLong(ShadowReport::pairs).sum();
             long dropped = reports.stream().mapToLong(ShadowReport::dropped).sum();
-            long served = with.stream().mapToLong(Wrk.Result::requests).sum();
+            long answered = with.stream().mapToLong(Wrk.Result::requests).sum();
             double p99Without = median(without.stream().mapToDouble(Wrk.Result::p99Ms).toArray());
             double p99With = median(with.stream().mapToDouble(Wrk.Result::p99Ms).toArray());
             double p50Without = median(without.stream().mapToDouble(Wrk.Result::p50Ms).toArray());
@@ -72,7 +72,7 @@ public final class ShadowOverhead {
             System.out.printf(Locale.ROOT, "p99 added by a %d %% shadow at c=%d: %+.2f ms (p50 %+.2f ms, throughput %+.1f %%);"
                             + " candidate ran %d pairs, dropped %d (busy), of %d requests (%.1f %% shadowed)%n",
                     percent, concurrency, p99With - p99Without, p50With - p50Without, 100 * (rpsWith / rpsWithout - 1),
-                    pairs, dropped, served, 100.0 * (pairs + dropped) / Math.max(1, served));
+                    pairs, dropped, answered, 100.0 * (pairs + dropped) / Math.max(1, answered));
             long errors = without.stream().mapToLong(Wrk.Result::errors).sum() + with.stream().mapToLong(Wrk.Result::errors).sum();
             System.out.println("failed requests: " + errors);
         }
@@ -80,7 +80,7 @@ public final class ShadowOverhead {
 
     private static Model load(Path pkg, AgentSettings settings) {
         try (ModelPackage p = ModelPackage.open(pkg)) {
-            return Model.load(p, settings.threads(), settings.maxInferenceTime());
+            return Model.load(p, ShadowRunner.CANDIDATE_THREADS, settings.maxInferenceTime()); // as sync loads a candidate
         }
     }
 

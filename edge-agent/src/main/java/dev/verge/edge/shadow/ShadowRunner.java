@@ -27,12 +27,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * of its own: a picture waits in a short queue (holding its lease on the candidate, so a swap never closes it under
  * a run) and is dropped, and counted, when the queue is full. The answer a device got is the serving version's,
  * always; the candidate's only goes into the pair's statistics ({@link ShadowStats}), which the status report takes
- * ({@link #take()}) and {@code /metrics} shows.
+ * ({@link #take()}) and {@code /metrics} shows. Candidates are loaded with {@link #CANDIDATE_THREADS}.
  */
 public final class ShadowRunner implements Shadows, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ShadowRunner.class.getName());
     /** Pictures waiting for the candidate; a few, so a slow candidate costs memory for a few pictures only. */
     static final int QUEUE_CAPACITY = 8;
+    /**
+     * What a candidate runs with: one thread inside ONNX Runtime, so a candidate run takes one core at a time and the
+     * serving version's inferences keep the others (with two intra-op threads it would stall them all for its run).
+     */
+    public static final dev.verge.inference.runtime.ThreadSettings CANDIDATE_THREADS =
+            new dev.verge.inference.runtime.ThreadSettings(1, 1);
     private static final double[] LATENCY_BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
     /** A pair: the model, the version that answered, the candidate beside it. */

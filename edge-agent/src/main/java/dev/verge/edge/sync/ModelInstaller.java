@@ -179,7 +179,7 @@ final class ModelInstaller {
         Set<PackageRef> kept = new java.util.HashSet<>(candidates);
         kept.add(target.ref());
         candidates = Set.copyOf(kept);
-        return load(target.ref(), file);
+        return load(target.ref(), file, dev.verge.edge.shadow.ShadowRunner.CANDIDATE_THREADS);
     }
 
     /** Forgets the shadow packages other than {@code keep}'s (the desired state no longer names them). */
@@ -306,6 +306,10 @@ final class ModelInstaller {
 
     /** Opens the checked zip and loads it; the manifest must name the model and version that were signed. */
     private Model load(PackageRef ref, Path file) {
+        return load(ref, file, threads);
+    }
+
+    private Model load(PackageRef ref, Path file, ThreadSettings threads) {
         try (ModelPackage pkg = ModelPackage.open(file, ZipLimits.defaults(), store.unpackDirectory())) {
             Manifest manifest = pkg.manifest();
             if (!manifest.name().equals(ref.model()) || !manifest.version().equals(ref.version())) {

@@ -413,7 +413,7 @@ public final class ModelSync implements AutoCloseable {
             PackageRef ref = installer.serving(name);
             String version = loaded.map(ModelInfo::version).orElse(ref == null ? null : ref.version());
             models.add(new StatusReport.ModelStatus(name, version, loaded.isPresent() ? "serving" : "unloaded",
-                    name.equals(defaultModel)));
+                    name.equals(defaultModel), window.requests(name), window.errors(name), window.latency(name)));
         }
         return new StatusReport(
                 info.map(ModelInfo::name).orElse(null),

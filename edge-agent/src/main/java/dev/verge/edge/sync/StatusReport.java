@@ -33,8 +33,12 @@ public record StatusReport(
         List<ModelStatus> models,
         List<ShadowReport> shadows) {
 
-    /** One model: {@code state} is {@code serving} (loaded) or {@code unloaded} (kept within --max-loaded-models). */
-    public record ModelStatus(String name, String version, String state, @JsonProperty("default") boolean isDefault) {}
+    /**
+     * One model: {@code state} is {@code serving} (loaded) or {@code unloaded} (kept within --max-loaded-models); its
+     * own requests, errors and latency in the window (the totals above count every model's).
+     */
+    public record ModelStatus(String name, String version, String state, @JsonProperty("default") boolean isDefault,
+                              long requests, long errors, Latency latencyMs) {}
 
     public record Latency(double p50, double p95, double p99) {}
 

@@ -76,6 +76,8 @@ class MultiModelSyncTest {
                 bothServe(agent.port());
                 EVENTUALLY.alias("a status report listing both").until(() -> cloud.reports.stream().anyMatch(r ->
                         r.path("models").size() == 2 && "fruit-quality".equals(r.path("model").asText())));
+                EVENTUALLY.alias("each model's answers counted on its own").until(() ->
+                        reportedRequests(cloud, DemoModels.NAME) == 2 && reportedRequests(cloud, OCR) == 2);
             }
             SyncSettings offline = online.withCloud(SyncedAgent.unreachableCloud());
             try (EdgeAgent restarted = EdgeAgent.start(agentSettings(offline))) {
@@ -127,6 +129,18 @@ class MultiModelSyncTest {
             cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"), true, null)));
             EVENTUALLY.alias("the shadow ended").until(() -> agent.shadows().candidate(DemoModels.NAME).isEmpty());
         }
+    }
+
+    private static long reportedRequests(FakeCloud cloud, String model) {
+        long requests = 0;
+        for (JsonNode report : cloud.reports) {
+            for (JsonNode m : report.path("models")) {
+                if (model.equals(m.path("name").asText())) {
+                    requests += m.path("requests").asLong();
+                }
+            }
+        }
+        return requests;
     }
 
     private static long shadowPairs(JsonNode report) {
