@@ -18,7 +18,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar verge-edge-agent.jar --model <package> [--port n]}: serves one model to the devices around it. */
+/** {@code java -jar verge-edge-agent.jar --model <package> [--model <package>...] [--port n]}: serves models to the devices around it. */
 @Command(
         name = "verge edge",
         mixinStandardHelpOptions = true,
@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         usageHelpWidth = 110,
         description = {
-            "Serves one ONNX model package to devices on the local network: POST /image and POST /url",
-            "answer like the Custom Vision export container, and the Custom Vision prediction SDKs' paths",
+            "Serves ONNX model packages to devices on the local network: POST /image and POST /url (the default",
+            "model; POST /{model}/image for each) answer like the Custom Vision export container, the Custom Vision prediction SDKs' paths",
             "(/customvision/v3.1/prediction/...) like the prediction API; Open Inference Protocol v2 under /v2;",
             "Prometheus metrics at /metrics. Every option can also be set by its environment variable.",
         },

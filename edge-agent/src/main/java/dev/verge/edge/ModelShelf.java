@@ -177,13 +177,28 @@ public final class ModelShelf implements AutoCloseable {
      * budget had unloaded it; 404 {@code model_not_found} when it picks none.
      */
     public ModelSlot.Lease acquire(String name) {
-        return acquire(pick(name).orElseThrow(() -> notFound(name)));
+        Optional<Entry> picked = pick(name);
+        if (picked.isPresent()) {
+            return acquire(picked.get());
+        }
+        if (beforeAnyModel(name)) {
+            throw new ModelNotReadyException(); // 503 until the first model, as with one slot
+        }
+        throw notFound(name);
     }
 
-    /** Whether {@code name} picks the default model (a request on it may be answered by the cloud fallback). */
+    /**
+     * Whether {@code name} picks the default model, or would once there is one (a request on it may then be answered by
+     * the cloud fallback).
+     */
     public boolean picksDefault(String name) {
         Optional<Entry> picked = pick(name);
-        return picked.isEmpty() ? false : picked.get() == defaultEntry();
+        return picked.isEmpty() ? beforeAnyModel(name) : picked.get() == defaultEntry();
+    }
+
+    /** No default model yet, and {@code name} is one that would reach it. */
+    private boolean beforeAnyModel(String name) {
+        return defaultEntry() == null && (name == null || byName.size() <= 1);
     }
 
     /** The 404 a name that picks no model gets. */
