@@ -45,7 +45,7 @@ public final class EdgeAgent implements AutoCloseable {
     public static EdgeAgent start(AgentSettings settings) {
         // the picture decoder warms up on the second core while ONNX Runtime loads the model on this one
         Thread warmUp = Thread.ofPlatform().name("verge-warm-up").daemon().start(ImageDecoder::warmUp);
-        ModelShelf slot = ModelShelf.withBudget(settings.maxLoadedModels());
+        ModelShelf models = ModelShelf.withBudget(settings.maxLoadedModels());
         PrometheusRegistry registry = new PrometheusRegistry();
         ShadowRunner shadows = new ShadowRunner(settings.imageLimits(), registry, java.time.Clock.systemUTC());
         ModelSync sync = null;
@@ -53,15 +53,15 @@ public final class EdgeAgent implements AutoCloseable {
         EdgeServer server;
         try {
             if (settings.sync() != null) {
-                sync = ModelSync.create(settings.sync(), settings.threads(), settings.maxInferenceTime(), slot, registry);
+                sync = ModelSync.create(settings.sync(), settings.threads(), settings.maxInferenceTime(), models, registry);
                 sync.followShadows(shadows);
                 sync.serveLastGood();
             }
-            if (!slot.isReady()) {
+            if (!models.isReady()) {
                 // the --model packages, the first the default; with sync only until the cloud's own arrive
                 for (Path pkg : settings.models()) {
                     Model model = load(pkg, settings);
-                    slot.put(model, () -> load(pkg, settings));
+                    models.put(model, () -> load(pkg, settings));
                     warmUpAnswer(model);
                 }
             }
@@ -81,7 +81,7 @@ public final class EdgeAgent implements AutoCloseable {
             if (telemetry != null) {
                 listeners.add(telemetry.listener());
             }
-            server = EdgeServer.start(settings, slot, PredictionListener.all(listeners), registry,
+            server = EdgeServer.start(settings, models, PredictionListener.all(listeners), registry,
                     sync == null ? null : sync.cloudFallback().orElse(null), shadows);
         } catch (RuntimeException e) {
             if (sync != null) {
@@ -91,16 +91,16 @@ public final class EdgeAgent implements AutoCloseable {
                 telemetry.close();
             }
             shadows.close();
-            slot.close();
+            models.close();
             throw e;
         }
         awaitWarmUp(warmUp);
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        List<String> each = slot.loaded().stream().map(info -> String.format("%s version %s sha256 %s", info.name(), info.version(),
+        List<String> each = models.loaded().stream().map(info -> String.format("%s version %s sha256 %s", info.name(), info.version(),
                 info.sha256().substring(0, Math.min(12, info.sha256().length())))).toList();
         String served = each.isEmpty() ? "no model yet (503 until the cloud sends one)"
                 : (each.size() == 1 ? "model " : "models ") + String.join(", ", each)
-                        + (each.size() == 1 ? "" : " (default " + slot.defaultModel().orElse("none") + ")");
+                        + (each.size() == 1 ? "" : " (default " + models.defaultModel().orElse("none") + ")");
         LOG.log(System.Logger.Level.INFO, String.format(
                 "ready: %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start;"
                         + " JPEG decoding: %s; %s",
@@ -110,7 +110,7 @@ public final class EdgeAgent implements AutoCloseable {
         if (sync != null) {
             sync.start();
         }
-        return new EdgeAgent(slot, server, sync, telemetry, shadows);
+        return new EdgeAgent(models, server, sync, telemetry, shadows);
     }
 
     /**

@@ -115,18 +115,18 @@ public final class ModelSync implements AutoCloseable {
 
     /** Follows every model the desired state lists, each on {@code shelf} under its name. */
     public static ModelSync create(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime,
-                                   ModelShelf slot, PrometheusRegistry registry) {
+                                   ModelShelf shelf, PrometheusRegistry registry) {
         SyncMetrics metrics = new SyncMetrics(registry);
         StateStore store = new StateStore(settings.stateDir());
         CloudClient client = new CloudClient(settings);
         StatementVerifier statements = new StatementVerifier(settings, store, Clock.systemUTC());
         metrics.revision(statements.revision());
-        ModelInstaller installer = new ModelInstaller(settings, threads, maxInferenceTime, slot, store, client, statements::keys);
+        ModelInstaller installer = new ModelInstaller(settings, threads, maxInferenceTime, shelf, store, client, statements::keys);
         if (settings.cloud().getScheme().equals("http") && !isLoopback(settings.cloud().getHost())) {
             LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
                     + " unencrypted (packages are still checked against their signature)");
         }
-        return new ModelSync(settings, slot, store, client, statements, installer, metrics, Clock.systemUTC());
+        return new ModelSync(settings, shelf, store, client, statements, installer, metrics, Clock.systemUTC());
     }
 
     /**
