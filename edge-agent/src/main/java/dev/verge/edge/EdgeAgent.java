@@ -15,6 +15,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -59,8 +61,16 @@ public final class EdgeAgent implements AutoCloseable {
             }
             if (!models.isReady()) {
                 // the --model packages, the first the default; with sync only until the cloud's own arrive
+                Map<String, Path> named = new HashMap<>();
                 for (Path pkg : settings.models()) {
                     Model model = load(pkg, settings);
+                    Path same = named.putIfAbsent(model.info().name(), pkg);
+                    if (same != null) {
+                        model.close();
+                        throw new IllegalStateException("--model " + same + " and --model " + pkg + " are both model '"
+                                + model.info().name() + "' (the name in manifest.json): each model is served under its"
+                                + " own name, give each package its own");
+                    }
                     models.put(model, () -> load(pkg, settings));
                     warmUpAnswer(model);
                 }

@@ -108,6 +108,15 @@ class MultiModelTest {
     }
 
     @Test
+    void twoPackagesOfOneName_refusedAtStart_sayingWhich() {
+        Path again = DemoModels.fruitQuality(dir.resolve("again"), "4");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunningAgent.start(
+                        settings -> settings.withMoreModels(List.of(again), 0)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("are both model 'fruit-quality'");
+    }
+
+    @Test
     void budgetOfOne_leastRecentlyUsedUnloaded_loadedAgainWhenNamed() throws Exception {
         try (RunningAgent agent = twoModels(1)) {
             ModelShelf models = agent.agent.models();

@@ -131,6 +131,33 @@ class MultiModelSyncTest {
         }
     }
 
+    @Test
+    void sameRevision_anotherShadowPercentOrDefault_refusedAsAConflict() {
+        try (FakeCloud cloud = FakeCloud.start();
+             EdgeAgent agent = EdgeAgent.start(agentSettings(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("s"))))) {
+            byte[] fruit = Packages.fruitQuality(dir, "2");
+            byte[] candidate = Packages.alwaysUnripe(dir, "3");
+            cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", fruit, true,
+                    cloud.shadow(DemoModels.NAME, "3", candidate, 10))));
+            EVENTUALLY.alias("the candidate loaded").until(() -> agent.shadows().candidate(DemoModels.NAME).isPresent());
+
+            // the revision the device took, now saying 50 %: the statement covers each model's shadow
+            cloud.keepRevision();
+            cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", fruit, true,
+                    cloud.shadow(DemoModels.NAME, "3", candidate, 50))));
+            EVENTUALLY.alias("refused as a conflict").until(() -> !cloud.reportsWithError("statement_conflict").isEmpty());
+
+            // and its default flag
+            cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", fruit, null, null)));
+            EVENTUALLY.alias("the next revision taken").until(() -> agent.shadows().candidate(DemoModels.NAME).isEmpty());
+            int conflicts = cloud.reportsWithError("statement_conflict").size();
+            cloud.keepRevision();
+            cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", fruit, false, null)));
+            EVENTUALLY.alias("refused as a conflict again").until(() ->
+                    cloud.reportsWithError("statement_conflict").size() > conflicts);
+        }
+    }
+
     private static long reportedRequests(FakeCloud cloud, String model) {
         long requests = 0;
         for (JsonNode report : cloud.reports) {
