@@ -4,7 +4,7 @@ import dev.verge.demo.DemoModels;
 import dev.verge.demo.SampleImages;
 import dev.verge.edge.AgentSettings;
 import dev.verge.edge.EdgeAgent;
-import dev.verge.edge.shadow.ShadowReport;
+import dev.verge.wire.status.ShadowReport;
 import dev.verge.edge.shadow.ShadowRunner;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.runtime.Model;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.demo.DemoModels;
 import dev.verge.demo.SampleImages;
-import dev.verge.edge.shadow.ShadowReport;
+import dev.verge.wire.status.ShadowReport;
 import dev.verge.edge.shadow.ShadowRunner;
 import dev.verge.inference.runtime.Model;
 import java.nio.charset.StandardCharsets;

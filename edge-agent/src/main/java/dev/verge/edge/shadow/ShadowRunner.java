@@ -1,5 +1,7 @@
 package dev.verge.edge.shadow;
 
+import dev.verge.wire.status.ShadowReport;
+
 import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.predict.LabelScore;
 import dev.verge.inference.predict.Prediction;

@@ -2,6 +2,8 @@ package dev.verge.edge.shadow;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
+import dev.verge.wire.status.Latency;
+import dev.verge.wire.status.ShadowReport;
 import java.time.Instant;
 
 /**
@@ -62,10 +64,10 @@ final class ShadowStats {
     }
 
     ShadowReport report(ShadowRunner.Key key) {
-        ShadowReport.Latency ms = null;
+        Latency ms = null;
         if (!latency.isEmpty()) {
             double[] q = latency.getValuesAtQuantiles(new double[] {0.50, 0.95, 0.99});
-            ms = new ShadowReport.Latency(round(q[0]), round(q[1]), round(q[2]));
+            ms = new Latency(round(q[0]), round(q[1]), round(q[2]));
         }
         return new ShadowReport(key.model(), key.version(), key.candidate(), percent, since.toString(), pairs, agreements,
                 pairs == 0 ? null : round4((double) agreements / pairs), pairs == 0 ? null : round4(shiftSum / pairs),

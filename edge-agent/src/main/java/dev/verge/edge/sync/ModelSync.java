@@ -406,14 +406,16 @@ public final class ModelSync implements AutoCloseable {
         Optional<ModelInfo> info = shelf.current();
         // a default the memory budget unloaded for a while is still served: the next request loads it again
         String state = shelf.defaultModel().isPresent() ? "serving" : wanted != null ? "loading" : "no-model";
-        List<StatusReport.ModelStatus> models = new ArrayList<>();
+        List<dev.verge.wire.status.ModelStatus> models = new ArrayList<>();
         String defaultModel = shelf.defaultModel().orElse(null);
         for (String name : shelf.names()) {
             Optional<ModelInfo> loaded = shelf.current(name);
             PackageRef ref = installer.serving(name);
             String version = loaded.map(ModelInfo::version).orElse(ref == null ? null : ref.version());
-            models.add(new StatusReport.ModelStatus(name, version, loaded.isPresent() ? "serving" : "unloaded",
-                    name.equals(defaultModel), window.requests(name), window.errors(name), window.latency(name)));
+            StatusReport.Latency ms = window.latency(name);
+            models.add(new dev.verge.wire.status.ModelStatus(name, version, loaded.isPresent() ? "serving" : "unloaded",
+                    name.equals(defaultModel), window.requests(name), window.errors(name),
+                    ms == null ? null : new dev.verge.wire.status.Latency(ms.p50(), ms.p95(), ms.p99())));
         }
         return new StatusReport(
                 info.map(ModelInfo::name).orElse(null),

@@ -1,7 +1,7 @@
 package dev.verge.edge.sync;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.verge.edge.shadow.ShadowReport;
+import dev.verge.wire.status.ModelStatus;
+import dev.verge.wire.status.ShadowReport;
 import java.util.List;
 
 /**
@@ -14,7 +14,7 @@ import java.util.List;
  * @param latencyMs p50/p95/p99 of the time from a request's arrival to its answer; null without requests
  * @param lastError the last failure of sync, or null
  * @param telemetry the telemetry journal's health; null when telemetry is off
- * @param models    every model the agent serves ({@code model} and {@code version} above are the default one's)
+ * @param models    every model the agent serves ({@link ModelStatus}, in the wire module as the cloud reads it) ({@code model} and {@code version} above are the default one's)
  * @param shadows   each shadow candidate's pairs with the version serving its model since the previous report;
  *                  empty when none ran
  */
@@ -32,13 +32,6 @@ public record StatusReport(
         Telemetry telemetry,
         List<ModelStatus> models,
         List<ShadowReport> shadows) {
-
-    /**
-     * One model: {@code state} is {@code serving} (loaded) or {@code unloaded} (kept within --max-loaded-models); its
-     * own requests, errors and latency in the window (the totals above count every model's).
-     */
-    public record ModelStatus(String name, String version, String state, @JsonProperty("default") boolean isDefault,
-                              long requests, long errors, Latency latencyMs) {}
 
     public record Latency(double p50, double p95, double p99) {}
 

@@ -1,7 +1,9 @@
-package dev.verge.edge.shadow;
+package dev.verge.wire.status;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * One shadow pair in the status report ({@code shadows} of {@code POST /api/devices/{id}/status}): the candidate
+ * One shadow pair in an edge agent's status report ({@code shadows} of {@code POST /api/devices/{id}/status}): the candidate
  * {@code candidate} of model {@code model} run beside its serving {@code version} since {@code since}.
  *
  * @param percent              the share of the model's requests the candidate is meant to see
@@ -14,9 +16,8 @@ package dev.verge.edge.shadow;
  * @param dropped              pictures skipped because the candidate was still busy (the queue was full)
  * @param failures             pictures the candidate failed on (it answered an error where the served version did not)
  */
+@JsonPropertyOrder({"model", "version", "candidate", "percent", "since", "pairs", "agreements", "agreement",
+        "meanConfidenceShift", "meanAbsConfidenceShift", "candidateLatencyMs", "dropped", "failures"})
 public record ShadowReport(String model, String version, String candidate, int percent, String since, long pairs,
                            long agreements, Double agreement, Double meanConfidenceShift, Double meanAbsConfidenceShift,
-                           Latency candidateLatencyMs, long dropped, long failures) {
-
-    public record Latency(double p50, double p95, double p99) {}
-}
+                           Latency candidateLatencyMs, long dropped, long failures) {}
