@@ -4,6 +4,7 @@ import dev.verge.inference.predict.Timings;
 import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -32,11 +33,15 @@ final class AgentMetrics {
     private final Counter errors;
 
     AgentMetrics(ModelSlot slot) {
-        this(slot, new PrometheusRegistry());
+        this(ModelShelf.around(slot), new PrometheusRegistry());
+    }
+
+    AgentMetrics(ModelSlot slot, PrometheusRegistry registry) {
+        this(ModelShelf.around(slot), registry);
     }
 
     /** Registers into {@code registry}, which may hold the metrics of other parts of the agent (telemetry). */
-    AgentMetrics(ModelSlot slot, PrometheusRegistry registry) {
+    AgentMetrics(ModelShelf models, PrometheusRegistry registry) {
         this.registry = registry;
         requests = Counter.builder()
                 .name("verge_http_requests_total")
@@ -84,10 +89,25 @@ final class AgentMetrics {
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("verge_model_info")
-                .help("The model being served (value 1), with its name, version, sha256 and ONNX Runtime version")
+                .help("Each model loaded (value 1), with its name, version, sha256 and ONNX Runtime version")
                 .labelNames("name", "version", "sha256", "onnxruntime")
-                .callback(callback -> slot.current().ifPresent(
+                .callback(callback -> models.loaded().forEach(
                         (ModelInfo m) -> callback.call(1, m.name(), m.version(), m.sha256(), m.onnxRuntimeVersion())))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("verge_models_loaded")
+                .help("Models in memory now (at most --max-loaded-models)")
+                .callback(callback -> callback.call(models.loaded().size()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("verge_model_unloads_total")
+                .help("Models unloaded to keep within --max-loaded-models (least recently used first)")
+                .callback(callback -> callback.call(models.unloadsTotal()))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("verge_model_reloads_total")
+                .help("Unloaded models loaded again because a request named them")
+                .callback(callback -> callback.call(models.reloadsTotal()))
                 .register(registry);
     }
 

@@ -33,6 +33,9 @@ import java.util.List;
  * @param sync                   model sync with the cloud (desired state, signed packages, status reports); null when off
  * @param telemetry              the telemetry journal, its uplink and sample capture
  * @param access                 hosts {@code POST /url} may fetch from besides public ones, and the callers' keys
+ * @param moreModels             further packages served beside {@code model} (a repeated {@code --model}), each under
+ *                               its manifest's name; {@code model} is the default one
+ * @param maxLoadedModels        models kept in memory at once (0: all); past it the least recently used is unloaded
  */
 public record AgentSettings(
         Path model,
@@ -50,7 +53,9 @@ public record AgentSettings(
         Duration maxInferenceTime,
         SyncSettings sync,
         TelemetrySettings telemetry,
-        AccessSettings access) {
+        AccessSettings access,
+        List<Path> moreModels,
+        int maxLoadedModels) {
 
     public static final String ENV_MODEL = "VERGE_MODEL";
     public static final String ENV_HOST = "VERGE_HOST";
@@ -66,6 +71,7 @@ public record AgentSettings(
     public static final String ENV_SHUTDOWN_TIMEOUT = "VERGE_SHUTDOWN_TIMEOUT";
     public static final String ENV_KEEP_TINY_PREDICTIONS = "VERGE_KEEP_TINY_PREDICTIONS";
     public static final String ENV_MAX_INFERENCE_MS = "VERGE_MAX_INFERENCE_MS";
+    public static final String ENV_MAX_LOADED_MODELS = "VERGE_MAX_LOADED_MODELS";
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final String DEFAULT_PORT = "8080";
@@ -80,6 +86,8 @@ public record AgentSettings(
     public static final String DEFAULT_KEEP_TINY_PREDICTIONS = "false";
     /** {@link dev.verge.inference.runtime.Model#DEFAULT_MAX_RUN_TIME}, as the cloud's predict routes use. */
     public static final String DEFAULT_MAX_INFERENCE_MS = "10000";
+    /** 0: every model the agent serves stays loaded. */
+    public static final String DEFAULT_MAX_LOADED_MODELS = "0";
 
     /** Whether a deployment must give a setting; an empty value counts as not given. */
     public enum Requirement {
@@ -118,6 +126,7 @@ public record AgentSettings(
             new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
             new Option("--keep-tiny-predictions", ENV_KEEP_TINY_PREDICTIONS, DEFAULT_KEEP_TINY_PREDICTIONS),
             new Option("--max-inference-ms", ENV_MAX_INFERENCE_MS, DEFAULT_MAX_INFERENCE_MS),
+            new Option("--max-loaded-models", ENV_MAX_LOADED_MODELS, DEFAULT_MAX_LOADED_MODELS),
             // model sync (SyncSettings): on when --cloud is given, which then needs the device and the trusted key
             new Option("--cloud", SyncSettings.ENV_CLOUD, ""),
             new Option("--device-id", SyncSettings.ENV_DEVICE_ID, "", Requirement.WITH_CLOUD),
@@ -172,6 +181,10 @@ public record AgentSettings(
         if (maxInferenceTime.isNegative()) {
             throw new IllegalArgumentException("max inference ms must be 0 (no limit) or more, found " + maxInferenceTime.toMillis());
         }
+        moreModels = moreModels == null ? List.of() : List.copyOf(moreModels);
+        if (maxLoadedModels < 0) {
+            throw new IllegalArgumentException("max loaded models must be 0 (no limit) or more, found " + maxLoadedModels);
+        }
         if (urlMaxRedirects < 0) {
             throw new IllegalArgumentException("url max redirects must be 0 or more, found " + urlMaxRedirects);
         }
@@ -185,7 +198,7 @@ public record AgentSettings(
                 SettingValues.duration(DEFAULT_URL_CONNECT_TIMEOUT), SettingValues.duration(DEFAULT_URL_TIMEOUT),
                 Integer.parseInt(DEFAULT_URL_MAX_REDIRECTS), SettingValues.duration(DEFAULT_SHUTDOWN_TIMEOUT),
                 Boolean.parseBoolean(DEFAULT_KEEP_TINY_PREDICTIONS), Duration.ofMillis(Long.parseLong(DEFAULT_MAX_INFERENCE_MS)), null,
-                TelemetrySettings.defaults(), AccessSettings.defaults());
+                TelemetrySettings.defaults(), AccessSettings.defaults(), List.of(), 0);
     }
 
     /** One inference per core: each ORT run already spreads over its intra-op threads. */
@@ -199,42 +212,59 @@ public record AgentSettings(
 
     public AgentSettings withHost(String newHost) {
         return new AgentSettings(model, newHost, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access, moreModels, maxLoadedModels);
     }
 
     public AgentSettings withPort(int newPort) {
         return new AgentSettings(model, host, newPort, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access, moreModels, maxLoadedModels);
     }
 
     public AgentSettings withUrlTimeouts(Duration connect, Duration total) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access);
+                connect, total, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, access, moreModels, maxLoadedModels);
     }
 
     public AgentSettings withTelemetry(TelemetrySettings newTelemetry) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, newTelemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, newTelemetry, access, moreModels, maxLoadedModels);
     }
 
     public AgentSettings withKeepTinyPredictions(boolean keep) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, maxInferenceTime, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keep, maxInferenceTime, sync, telemetry, access, moreModels, maxLoadedModels);
     }
 
     public AgentSettings withMaxInferenceTime(Duration limit) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, limit, sync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, limit, sync, telemetry, access, moreModels, maxLoadedModels);
     }
 
     public AgentSettings withAccess(AccessSettings newAccess) {
         return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, newAccess);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync, telemetry, newAccess, moreModels, maxLoadedModels);
     }
 
     /** These settings following the cloud; {@code newModel} (may be null) serves until the cloud's first package. */
     public AgentSettings withSync(Path newModel, SyncSettings newSync) {
         return new AgentSettings(newModel, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
-                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, newSync, telemetry, access);
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, newSync, telemetry, access, moreModels, maxLoadedModels);
+    }
+
+    /** These settings serving {@code more} packages beside {@code model}, {@code maxLoaded} of them in memory at most (0: all). */
+    public AgentSettings withMoreModels(List<Path> more, int maxLoaded) {
+        return new AgentSettings(model, host, port, maxBodyBytes, maxPixels, threads, maxConcurrentInferences,
+                urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions, maxInferenceTime, sync,
+                telemetry, access, more, maxLoaded);
+    }
+
+    /** Every package given with {@code --model}: the default one first. */
+    public List<Path> models() {
+        List<Path> all = new java.util.ArrayList<>();
+        if (model != null) {
+            all.add(model);
+        }
+        all.addAll(moreModels);
+        return all;
     }
 }

@@ -2,6 +2,7 @@ package dev.verge.edge;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verge.edge.shadow.Shadows;
 import dev.verge.edge.sync.CloudFallback;
 import dev.verge.edge.sync.SyncException;
 import dev.verge.error.ErrorKind;
@@ -16,6 +17,7 @@ import dev.verge.inference.runtime.ModelInfo;
 import dev.verge.inference.runtime.ModelNotReadyException;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -23,9 +25,9 @@ import java.util.regex.Pattern;
  * {@code POST /image} and {@code POST /url}, answered like the Custom Vision export container so
  * device code written for it works unchanged, on the container's path aliases too. With the cloud
  * fallback on, a request that finds no model is read as usual and then forwarded to the cloud; the
- * header {@code X-Verge-Served-By} says who answered ({@code edge} or {@code cloud}). The prediction API's paths take
- * any project id and published name (the agent serves one model) and the SDKs' {@code Prediction-Key} header, which is
- * not checked: the agent has no caller keys yet, the device network is its boundary.
+ * header {@code X-Verge-Served-By} says who answered ({@code edge} or {@code cloud}). The project segment of a path
+ * ({@code /{project}/image}, the prediction API's project id) picks the model of that name ({@link ModelShelf}); plain
+ * {@code /image} and {@code /url} answer with the default model. Any published name is taken.
  */
 final class CustomVisionEndpoints {
     /** /image, /{project}/image, /{project}/classify/iterations/{name}/image, each also with /nostore. */
@@ -37,6 +39,8 @@ final class CustomVisionEndpoints {
      */
     static final Pattern PREDICTION_API_IMAGE_PATHS = predictionApi("image");
     static final Pattern PREDICTION_API_URL_PATHS = predictionApi("url");
+    /** The path parameter of these patterns that names the model (absent on plain /image and /url). */
+    static final List<String> PARAMS = List.of("project");
     static final String SERVED_BY_HEADER = "X-Verge-Served-By";
 
     private static final long URL_REQUEST_MAX_BYTES = 64 * 1024;
@@ -44,7 +48,7 @@ final class CustomVisionEndpoints {
     private static final Set<String> URL_MEDIA_TYPES = Set.of(
             "", "application/json", "text/json", "text/plain", ImageRequestReader.CURL_DEFAULT_TYPE);
 
-    private final ModelSlot slot;
+    private final ModelShelf models;
     private final InferenceGate gate;
     private final UploadBudget uploads;
     private final ImageLimits limits;
@@ -53,10 +57,13 @@ final class CustomVisionEndpoints {
     private final PredictionListener listener;
     private final CloudFallback fallback; // null when off
     private final boolean keepTinyPredictions;
+    private final Shadows shadows;
 
-    CustomVisionEndpoints(ModelSlot slot, InferenceGate gate, UploadBudget uploads, ImageLimits limits, UrlImageFetcher fetcher,
-            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback, boolean keepTinyPredictions) {
-        this.slot = slot;
+    CustomVisionEndpoints(ModelShelf models, InferenceGate gate, UploadBudget uploads, ImageLimits limits, UrlImageFetcher fetcher,
+            AgentMetrics metrics, PredictionListener listener, CloudFallback fallback, boolean keepTinyPredictions,
+            Shadows shadows) {
+        this.models = models;
+        this.shadows = shadows;
         this.gate = gate;
         this.uploads = uploads;
         this.limits = limits;
@@ -91,11 +98,11 @@ final class CustomVisionEndpoints {
 
     private Reply image(Request request, Attempt attempt) throws IOException {
         try (UploadBudget.Reservation room = uploads.reserve(request.contentLength().orElse(-1));
-             ModelSlot.Lease lease = leaseOrFallback()) {
+             ModelSlot.Lease lease = leaseOrFallback(request)) {
             attempt.model = lease == null ? null : lease.model().info();
             attempt.image = ImageRequestReader.readPredictionBody(
                     request.contentType(), request.contentLength().orElse(-1), request.body(), limits);
-            return lease == null ? forward(attempt) : predict(lease, attempt);
+            return lease == null ? forward(attempt) : predict(lease, attempt, request);
         }
     }
 
@@ -105,22 +112,26 @@ final class CustomVisionEndpoints {
             throw new VergeException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "POST /url expects Content-Type application/json with {\"url\": \"http://...\"}, found " + request.contentType());
         }
-        try (ModelSlot.Lease lease = leaseOrFallback()) {
+        try (ModelSlot.Lease lease = leaseOrFallback(request)) {
             attempt.model = lease == null ? null : lease.model().info();
             String url = imageUrl(BodyLimits.readAtMost(request, URL_REQUEST_MAX_BYTES, "the JSON body of POST /url"));
             try (UploadBudget.Reservation room = uploads.reserve(-1)) {
                 attempt.image = fetcher.fetch(url);
-                return lease == null ? forward(attempt) : predict(lease, attempt);
+                return lease == null ? forward(attempt) : predict(lease, attempt, request);
             }
         }
     }
 
-    /** A lease on the model; null when there is none and the cloud fallback answers instead (else the usual 503). */
-    private ModelSlot.Lease leaseOrFallback() {
+    /**
+     * A lease on the model the path names (the default on plain paths); null when that is the default, none is loaded
+     * and the cloud fallback answers instead (else the usual 503). A name that picks no model is 404.
+     */
+    private ModelSlot.Lease leaseOrFallback(Request request) {
+        String name = request.pathParam("project");
         try {
-            return slot.acquire();
+            return models.acquire(name);
         } catch (ModelNotReadyException e) {
-            if (fallback == null) {
+            if (fallback == null || !models.picksDefault(name)) {
                 throw e;
             }
             return null;
@@ -141,11 +152,14 @@ final class CustomVisionEndpoints {
         return answer.modelVersion() == null ? reply : reply.withHeader(CloudFallback.MODEL_VERSION_HEADER, answer.modelVersion());
     }
 
-    private Reply predict(ModelSlot.Lease lease, Attempt attempt) {
+    private Reply predict(ModelSlot.Lease lease, Attempt attempt, Request request) {
         byte[] image = attempt.image;
         Prediction prediction = gate.run(() -> lease.model().predict(image, limits));
         metrics.predicted(prediction.timings());
         attempt.prediction = prediction;
+        ModelInfo served = lease.model().info();
+        // the candidate runs once the answer is on its way, never before: it cannot delay or change it
+        request.afterAnswer(() -> shadows.offer(served, image, prediction));
         return Reply.ok(CustomVisionResponse.of(prediction, lease.model().info(), keepTinyPredictions))
                 .withHeader(SERVED_BY_HEADER, "edge")
                 .withHeader(CloudFallback.MODEL_VERSION_HEADER, lease.model().info().version());
@@ -220,11 +234,11 @@ final class CustomVisionEndpoints {
     }
 
     private static Pattern predictionApi(String action) {
-        return Pattern.compile("(?i)/customvision/v3\\.[01]/prediction/[^/]+/(classify|detect)/iterations/[^/]+/" + action
-                + "(/nostore)?");
+        return Pattern.compile("(?i)/customvision/v3\\.[01]/prediction/(?<project>[^/]+)/(classify|detect)/iterations/[^/]+/"
+                + action + "(/nostore)?");
     }
 
     private static Pattern aliases(String action) {
-        return Pattern.compile("(/[^/]+(/(classify|detect)/iterations/[^/]+)?)?/" + action + "(/nostore)?");
+        return Pattern.compile("(/(?<project>[^/]+)(/(classify|detect)/iterations/[^/]+)?)?/" + action + "(/nostore)?");
     }
 }

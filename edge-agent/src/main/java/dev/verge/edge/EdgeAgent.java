@@ -1,5 +1,6 @@
 package dev.verge.edge;
 
+import dev.verge.edge.shadow.ShadowRunner;
 import dev.verge.edge.sync.ModelSync;
 import dev.verge.edge.sync.StatusReport;
 import dev.verge.edge.telemetry.SampleCapture;
@@ -10,10 +11,12 @@ import dev.verge.inference.image.JpegDecoding;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.predict.CustomVisionResponse;
 import dev.verge.inference.runtime.Model;
-import dev.verge.inference.runtime.ModelSlot;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,14 +24,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class EdgeAgent implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EdgeAgent.class.getName());
 
-    private final ModelSlot slot;
+    private final ModelShelf models;
     private final EdgeServer server;
     private final ModelSync sync; // null when sync is off
     private final Telemetry telemetry; // null when off
+    private final ShadowRunner shadows;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EdgeAgent(ModelSlot slot, EdgeServer server, ModelSync sync, Telemetry telemetry) {
-        this.slot = slot;
+    private EdgeAgent(ModelShelf models, EdgeServer server, ModelSync sync, Telemetry telemetry, ShadowRunner shadows) {
+        this.models = models;
+        this.shadows = shadows;
         this.server = server;
         this.sync = sync;
         this.telemetry = telemetry;
@@ -42,20 +47,33 @@ public final class EdgeAgent implements AutoCloseable {
     public static EdgeAgent start(AgentSettings settings) {
         // the picture decoder warms up on the second core while ONNX Runtime loads the model on this one
         Thread warmUp = Thread.ofPlatform().name("verge-warm-up").daemon().start(ImageDecoder::warmUp);
-        ModelSlot slot = new ModelSlot();
+        ModelShelf models = ModelShelf.withBudget(settings.maxLoadedModels());
         PrometheusRegistry registry = new PrometheusRegistry();
+        ShadowRunner shadows = new ShadowRunner(settings.imageLimits(), registry, java.time.Clock.systemUTC());
         ModelSync sync = null;
         Telemetry telemetry = null;
         EdgeServer server;
         try {
             if (settings.sync() != null) {
-                sync = ModelSync.create(settings.sync(), settings.threads(), settings.maxInferenceTime(), slot, registry);
+                sync = ModelSync.create(settings.sync(), settings.threads(), settings.maxInferenceTime(), models, registry);
+                sync.followShadows(shadows);
                 sync.serveLastGood();
             }
-            if (!slot.isReady() && settings.model() != null) {
-                Model model = load(settings);
-                slot.swap(model);
-                warmUpAnswer(model);
+            if (!models.isReady()) {
+                // the --model packages, the first the default; with sync only until the cloud's own arrive
+                Map<String, Path> named = new HashMap<>();
+                for (Path pkg : settings.models()) {
+                    Model model = load(pkg, settings);
+                    Path same = named.putIfAbsent(model.info().name(), pkg);
+                    if (same != null) {
+                        model.close();
+                        throw new IllegalStateException("--model " + same + " and --model " + pkg + " are both model '"
+                                + model.info().name() + "' (the name in manifest.json): each model is served under its"
+                                + " own name, give each package its own");
+                    }
+                    models.put(model, () -> load(pkg, settings));
+                    warmUpAnswer(model);
+                }
             }
             if (settings.telemetry().enabled()) {
                 telemetry = Telemetry.start(settings.telemetry(), registry);
@@ -73,8 +91,8 @@ public final class EdgeAgent implements AutoCloseable {
             if (telemetry != null) {
                 listeners.add(telemetry.listener());
             }
-            server = EdgeServer.start(settings, slot, PredictionListener.all(listeners), registry,
-                    sync == null ? null : sync.cloudFallback().orElse(null));
+            server = EdgeServer.start(settings, models, PredictionListener.all(listeners), registry,
+                    sync == null ? null : sync.cloudFallback().orElse(null), shadows);
         } catch (RuntimeException e) {
             if (sync != null) {
                 sync.close();
@@ -82,13 +100,17 @@ public final class EdgeAgent implements AutoCloseable {
             if (telemetry != null) {
                 telemetry.close();
             }
-            slot.close();
+            shadows.close();
+            models.close();
             throw e;
         }
         awaitWarmUp(warmUp);
         long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        String served = slot.current().map(info -> String.format("model %s version %s sha256 %s", info.name(), info.version(),
-                info.sha256().substring(0, Math.min(12, info.sha256().length())))).orElse("no model yet (503 until the cloud sends one)");
+        List<String> each = models.loaded().stream().map(info -> String.format("%s version %s sha256 %s", info.name(), info.version(),
+                info.sha256().substring(0, Math.min(12, info.sha256().length())))).toList();
+        String served = each.isEmpty() ? "no model yet (503 until the cloud sends one)"
+                : (each.size() == 1 ? "model " : "models ") + String.join(", ", each)
+                        + (each.size() == 1 ? "" : " (default " + models.defaultModel().orElse("none") + ")");
         LOG.log(System.Logger.Level.INFO, String.format(
                 "ready: %s, threads intra-op %d inter-op %d, %d inference(s) at once, port %d, %d ms after JVM start;"
                         + " JPEG decoding: %s; %s",
@@ -98,7 +120,7 @@ public final class EdgeAgent implements AutoCloseable {
         if (sync != null) {
             sync.start();
         }
-        return new EdgeAgent(slot, server, sync, telemetry);
+        return new EdgeAgent(models, server, sync, telemetry, shadows);
     }
 
     /**
@@ -143,13 +165,27 @@ public final class EdgeAgent implements AutoCloseable {
      * first device does not wait for warm-up. The session no longer needs the package's files.
      */
     static Model load(AgentSettings settings) {
-        try (ModelPackage pkg = ModelPackage.open(settings.model())) {
+        return load(settings.model(), settings);
+    }
+
+    static Model load(Path path, AgentSettings settings) {
+        try (ModelPackage pkg = ModelPackage.open(path)) {
             return Model.load(pkg, settings.threads(), settings.maxInferenceTime());
         }
     }
 
     public int port() {
         return server.port();
+    }
+
+    /** The models served, by name. */
+    public ModelShelf models() {
+        return models;
+    }
+
+    /** What runs shadow candidates beside the models (tests put candidates here; sync does from the desired state). */
+    public ShadowRunner shadows() {
+        return shadows;
     }
 
     /** The telemetry journal, uplink and sample capture, when {@code --telemetry} is on. */
@@ -170,6 +206,7 @@ public final class EdgeAgent implements AutoCloseable {
         if (telemetry != null) {
             telemetry.close();
         }
-        slot.close();
+        shadows.close();
+        models.close();
     }
 }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.verge.wire.tls.TlsFiles;
+import dev.verge.edge.shadow.Shadows;
 import dev.verge.edge.sync.CloudFallback;
 import dev.verge.inference.predict.CustomVisionError;
 import dev.verge.inference.predict.OipV2;
@@ -78,18 +79,28 @@ public final class EdgeServer implements AutoCloseable {
      */
     public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener,
             PrometheusRegistry registry, CloudFallback fallback) {
-        AgentMetrics metrics = new AgentMetrics(slot, registry);
+        return start(settings, ModelShelf.around(slot), listener, registry, fallback, Shadows.NONE);
+    }
+
+    /**
+     * Serves every model of {@code models}, each on its own routes ({@code /{model}/image}, {@code /v2/models/{model}})
+     * and the default one on the plain routes; after each answer is sent {@code shadows} is offered the picture.
+     */
+    public static EdgeServer start(AgentSettings settings, ModelShelf models, PredictionListener listener,
+            PrometheusRegistry registry, CloudFallback fallback, Shadows shadows) {
+        AgentMetrics metrics = new AgentMetrics(models, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                slot, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback,
-                settings.keepTinyPredictions());
-        OipEndpoints oip = new OipEndpoints(slot, gate, settings.imageLimits());
+                models, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback,
+                settings.keepTinyPredictions(), shadows);
+        OipEndpoints oip = new OipEndpoints(models, gate, settings.imageLimits());
+        List<String> params = CustomVisionEndpoints.PARAMS;
         List<Route> routes = List.of(
-                Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, customVision::image),
-                Route.post("url", CustomVisionEndpoints.URL_PATHS, customVision::url),
-                Route.post("customvision_image", CustomVisionEndpoints.PREDICTION_API_IMAGE_PATHS, customVision::image)
+                Route.post("image", CustomVisionEndpoints.IMAGE_PATHS, params, customVision::image),
+                Route.post("url", CustomVisionEndpoints.URL_PATHS, params, customVision::url),
+                Route.post("customvision_image", CustomVisionEndpoints.PREDICTION_API_IMAGE_PATHS, params, customVision::image)
                         .withErrors(CustomVisionError::of),
-                Route.post("customvision_url", CustomVisionEndpoints.PREDICTION_API_URL_PATHS, customVision::url)
+                Route.post("customvision_url", CustomVisionEndpoints.PREDICTION_API_URL_PATHS, params, customVision::url)
                         .withErrors(CustomVisionError::of),
                 Route.get("v2_live", "/v2/health/live", oip::live).withErrors(OIP_ERRORS),
                 Route.get("v2_ready", "/v2/health/ready", oip::ready).withErrors(OIP_ERRORS),
@@ -102,7 +113,8 @@ public final class EdgeServer implements AutoCloseable {
                 Route.post("v2_infer", "/v2/models/{name}/versions/{version}/infer", oip::infer).withErrors(OIP_ERRORS),
                 Route.get("metrics", "/metrics", metrics::scrape),
                 Route.get("index", "/", request -> Reply.ok(Map.of("name", OipEndpoints.SERVER_NAME,
-                        "routes", List.of("POST /image", "POST /url",
+                        "models", models.names(), "default", models.defaultModel().orElse(""),
+                        "routes", List.of("POST /image", "POST /url", "POST /{model}/image", "POST /{model}/url",
                                 "POST /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/image",
                                 "POST /customvision/v3.1/prediction/{projectId}/classify/iterations/{publishedName}/url",
                                 "GET /v2/health/ready", "GET /v2/models/{name}",

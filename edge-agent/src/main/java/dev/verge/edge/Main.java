@@ -8,6 +8,7 @@ import dev.verge.inference.json.Json;
 import dev.verge.inference.runtime.Onnx;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +18,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar verge-edge-agent.jar --model <package> [--port n]}: serves one model to the devices around it. */
+/** {@code java -jar verge-edge-agent.jar --model <package> [--model <package>...] [--port n]}: serves models to the devices around it. */
 @Command(
         name = "verge edge",
         mixinStandardHelpOptions = true,
@@ -25,8 +26,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         usageHelpWidth = 110,
         description = {
-            "Serves one ONNX model package to devices on the local network: POST /image and POST /url",
-            "answer like the Custom Vision export container, and the Custom Vision prediction SDKs' paths",
+            "Serves ONNX model packages to devices on the local network: POST /image and POST /url (the default",
+            "model; POST /{model}/image for each) answer like the Custom Vision export container, the Custom Vision prediction SDKs' paths",
             "(/customvision/v3.1/prediction/...) like the prediction API; Open Inference Protocol v2 under /v2;",
             "Prometheus metrics at /metrics. Every option can also be set by its environment variable.",
         },
@@ -43,9 +44,17 @@ import picocli.CommandLine.Option;
         })
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--model", paramLabel = "<package>", defaultValue = "${env:" + ENV_MODEL + "}",
-            description = "Model package: a folder with model.onnx and manifest.json, or a .zip of one. Env: " + ENV_MODEL + ".")
-    Path model;
+    @Option(names = "--model", paramLabel = "<package>", defaultValue = "${env:" + ENV_MODEL + "}", split = ",",
+            description = "Model package: a folder with model.onnx and manifest.json, or a .zip of one. Repeat it to serve"
+                    + " several, each under its manifest's name (POST /{name}/image); the first is the default one"
+                    + " (POST /image). Env: " + ENV_MODEL + " (comma-separated).")
+    List<Path> models;
+
+    @Option(names = "--max-loaded-models", paramLabel = "<n>",
+            defaultValue = "${env:" + ENV_MAX_LOADED_MODELS + ":-" + DEFAULT_MAX_LOADED_MODELS + "}",
+            description = "Models kept in memory at once; past it the least recently used is unloaded and loaded again when"
+                    + " a request names it; 0 = all (default: ${DEFAULT-VALUE}). Env: " + ENV_MAX_LOADED_MODELS + ".")
+    int maxLoadedModels;
 
     @Option(names = "--host", defaultValue = "${env:" + ENV_HOST + ":-" + DEFAULT_HOST + "}",
             description = "Address to listen on (default: ${DEFAULT-VALUE}). Env: " + ENV_HOST + ".")
@@ -173,7 +182,9 @@ public final class Main implements Callable<Integer> {
         // an empty VERGE_MODEL (an env file's "VERGE_MODEL=") means none, as an unset one does; with a cloud the
         // model is only the factory one, served until the cloud sends its own, so a deployment file can name a
         // place for it that stays empty on devices that get everything from the cloud
-        Path modelPackage = model == null || model.toString().isBlank() ? null : model;
+        List<Path> given = models == null ? List.of()
+                : models.stream().filter(p -> p != null && !p.toString().isBlank()).toList();
+        Path modelPackage = given.isEmpty() ? null : given.get(0);
         if (modelPackage != null && syncSettings != null && !java.nio.file.Files.exists(modelPackage)) {
             System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING, "no factory model at " + modelPackage
                     + ": serving what the state directory holds, else nothing until the cloud sends a model");
@@ -183,7 +194,8 @@ public final class Main implements Callable<Integer> {
                 SettingValues.countOrAuto(maxConcurrentInferences, AgentSettings.defaultConcurrentInferences()),
                 urlConnectTimeout, urlTimeout, urlMaxRedirects, shutdownTimeout, keepTinyPredictions,
                 Duration.ofMillis(maxInferenceMs), syncSettings,
-                telemetry.settings(syncSettings), access.settings());
+                telemetry.settings(syncSettings), access.settings(), given.isEmpty() ? List.of() : given.subList(1, given.size()),
+                maxLoadedModels);
     }
 
     static final class SizeConverter implements ITypeConverter<Long> {

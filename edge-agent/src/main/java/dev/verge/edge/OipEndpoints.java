@@ -18,14 +18,14 @@ import java.util.Map;
 final class OipEndpoints {
     static final String SERVER_NAME = "verge-edge-agent";
 
-    private final ModelSlot slot;
+    private final ModelShelf models;
     private final InferenceGate gate;
     private final ImageLimits limits;
     /** JSON tensors are verbose: a few times the largest image. */
     private final long maxInferBytes;
 
-    OipEndpoints(ModelSlot slot, InferenceGate gate, ImageLimits limits) {
-        this.slot = slot;
+    OipEndpoints(ModelShelf models, InferenceGate gate, ImageLimits limits) {
+        this.models = models;
         this.gate = gate;
         this.limits = limits;
         this.maxInferBytes = 4 * limits.maxBytes();
@@ -37,7 +37,7 @@ final class OipEndpoints {
 
     /** 200 once a model is loaded, 503 {@code model_not_ready} before. */
     Reply ready(Request request) {
-        if (slot.current().isEmpty()) {
+        if (!models.isReady()) {
             throw new ModelNotReadyException();
         }
         return Reply.ok(Map.of("ready", true));
@@ -70,11 +70,11 @@ final class OipEndpoints {
         }
     }
 
-    /** The current model if {@code {name}} (and {@code {version}}, when given) name it; 404 otherwise. */
+    /** The model {@code {name}} names if {@code {version}}, when given, is the one served; 404 otherwise. */
     private ModelSlot.Lease leaseFor(Request request) {
-        ModelSlot.Lease lease = slot.acquire();
-        ModelInfo info = lease.model().info();
         String name = request.pathParam("name");
+        ModelSlot.Lease lease = models.acquire(name);
+        ModelInfo info = lease.model().info();
         String version = request.pathParam("version");
         boolean sameVersion = version == null || version.equals(info.version());
         if (!info.name().equals(name) || !sameVersion) {

@@ -3,10 +3,15 @@ package dev.verge.edge;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.OptionalLong;
 
 /** The parts of an HTTP request an endpoint reads, with the path parameters its route captured. */
-record Request(HttpExchange exchange, Map<String, String> pathParams) {
+record Request(HttpExchange exchange, Map<String, String> pathParams, AtomicReference<Runnable> after) {
+
+    Request(HttpExchange exchange, Map<String, String> pathParams) {
+        this(exchange, pathParams, new AtomicReference<>());
+    }
 
     String contentType() {
         return exchange.getRequestHeaders().getFirst("Content-Type");
@@ -36,5 +41,10 @@ record Request(HttpExchange exchange, Map<String, String> pathParams) {
 
     String pathParam(String name) {
         return pathParams.get(name);
+    }
+
+    /** Runs {@code task} on this request's thread once its answer was sent (the Router does); one task per request. */
+    void afterAnswer(Runnable task) {
+        after.set(task);
     }
 }

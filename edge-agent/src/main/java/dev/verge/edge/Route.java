@@ -44,13 +44,18 @@ record Route(String method, String name, Pattern path, List<String> params, Endp
         return new Route("POST", name, path, List.of(), endpoint, VERGE_ERRORS);
     }
 
+    /** As {@link #post(String, Pattern, Endpoint)}, capturing the regular expression's named groups {@code params}. */
+    static Route post(String name, Pattern path, List<String> params, Endpoint endpoint) {
+        return new Route("POST", name, path, List.copyOf(params), endpoint, VERGE_ERRORS);
+    }
+
     private static Route of(String method, String name, String template, Endpoint endpoint) {
         List<String> params = new ArrayList<>();
         StringBuilder regex = new StringBuilder();
         Matcher m = PARAM.matcher(template);
         int last = 0;
         while (m.find()) {
-            regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
+            regex.append(Pattern.quote(template.substring(last, m.start()))).append("(?<").append(m.group(1)).append(">[^/]+)");
             params.add(m.group(1));
             last = m.end();
         }
@@ -70,8 +75,11 @@ record Route(String method, String name, Pattern path, List<String> params, Endp
             return Optional.empty();
         }
         Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < params.size(); i++) {
-            values.put(params.get(i), m.group(i + 1));
+        for (String param : params) {
+            String value = m.group(param);
+            if (value != null) {
+                values.put(param, value);
+            }
         }
         return Optional.of(values);
     }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one HTTP handler of the agent: finds the route, runs it, and turns every failure into a JSON
@@ -52,10 +53,23 @@ final class Router implements HttpHandler {
             metrics.requestEnded();
         }
         send(exchange, outcome.reply());
+        Runnable after = outcome.after().get();
+        if (after != null) {
+            try {
+                after.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "work after the answer to " + exchange.getRequestURI().getPath()
+                        + " failed (the answer was sent)", e);
+            }
+        }
     }
 
     /** The reply, and the route name its metrics carry ("unmatched" for 404 and 405). */
-    private record Outcome(String route, Reply reply) {}
+    private record Outcome(String route, Reply reply, AtomicReference<Runnable> after) {
+        Outcome(String route, Reply reply) {
+            this(route, reply, new AtomicReference<>());
+        }
+    }
 
     private Outcome dispatch(HttpExchange exchange) {
         String path = exchange.getRequestURI().getPath();
@@ -66,7 +80,8 @@ final class Router implements HttpHandler {
             Optional<Map<String, String>> params = route.match(path);
             if (params.isPresent()) {
                 if (route.method().equals(method)) {
-                    return new Outcome(route.name(), run(route, new Request(exchange, params.get())));
+                    Request request = new Request(exchange, params.get());
+                    return new Outcome(route.name(), run(route, request), request.after());
                 }
                 allowed.add(route.method());
                 errors = route.errors();

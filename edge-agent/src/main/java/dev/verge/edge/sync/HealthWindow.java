@@ -29,8 +29,9 @@ public final class HealthWindow implements PredictionListener {
     public void onPrediction(PredictionEvent event) {
         Instant now = clock.instant();
         double millis = Math.max(0, Duration.between(event.time(), now).toNanos() / 1e6);
+        String model = event.servedBy().map(m -> m.name()).orElse(null);
         synchronized (this) {
-            window.add(millis, event.status() >= 500);
+            window.add(model, millis, event.status() >= 500);
         }
     }
 
@@ -50,13 +51,65 @@ public final class HealthWindow implements PredictionListener {
     /** The answers of one window. Not thread-safe: only the {@link HealthWindow} writes to one it still holds. */
     public static final class Window {
         private final Instant since;
-        private final DDSketch latency = DDSketches.collapsingLowestDense(RELATIVE_ACCURACY, MAX_BINS);
-        private long requests;
-        private long errors;
+        private final Counts all = new Counts();
+        private final java.util.Map<String, Counts> byModel = new java.util.TreeMap<>();
 
         Window(Instant since) {
             this.since = since;
         }
+
+        void add(String model, double millis, boolean error) {
+            all.add(millis, error);
+            if (model != null) {
+                byModel.computeIfAbsent(model, m -> new Counts()).add(millis, error);
+            }
+        }
+
+        void absorb(Window later) {
+            all.absorb(later.all);
+            later.byModel.forEach((model, counts) -> byModel.computeIfAbsent(model, m -> new Counts()).absorb(counts));
+        }
+
+        /** The answers model {@code name} gave in this window (requests no model served are only in the totals). */
+        public long requests(String name) {
+            Counts c = byModel.get(name);
+            return c == null ? 0 : c.requests;
+        }
+
+        public long errors(String name) {
+            Counts c = byModel.get(name);
+            return c == null ? 0 : c.errors;
+        }
+
+        /** p50, p95 and p99 of model {@code name}'s answers; null when it answered none. */
+        public StatusReport.Latency latency(String name) {
+            Counts c = byModel.get(name);
+            return c == null ? null : c.quantiles();
+        }
+
+        public Instant since() {
+            return since;
+        }
+
+        public long requests() {
+            return all.requests;
+        }
+
+        public long errors() {
+            return all.errors;
+        }
+
+        /** p50, p95 and p99 in milliseconds, rounded to 0.01; null when no request was answered. */
+        public StatusReport.Latency latency() {
+            return all.quantiles();
+        }
+    }
+
+    /** Requests, errors and a latency sketch. */
+    private static final class Counts {
+        private final DDSketch latency = DDSketches.collapsingLowestDense(RELATIVE_ACCURACY, MAX_BINS);
+        private long requests;
+        private long errors;
 
         void add(double millis, boolean error) {
             requests++;
@@ -66,26 +119,13 @@ public final class HealthWindow implements PredictionListener {
             latency.accept(millis);
         }
 
-        void absorb(Window later) {
+        void absorb(Counts later) {
             requests += later.requests;
             errors += later.errors;
             latency.mergeWith(later.latency);
         }
 
-        public Instant since() {
-            return since;
-        }
-
-        public long requests() {
-            return requests;
-        }
-
-        public long errors() {
-            return errors;
-        }
-
-        /** p50, p95 and p99 in milliseconds, rounded to 0.01; null when no request was answered. */
-        public StatusReport.Latency latency() {
+        StatusReport.Latency quantiles() {
             if (latency.isEmpty()) {
                 return null;
             }

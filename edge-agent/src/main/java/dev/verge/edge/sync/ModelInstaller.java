@@ -1,5 +1,6 @@
 package dev.verge.edge.sync;
 
+import dev.verge.edge.ModelShelf;
 import dev.verge.edge.sync.DesiredState.Target;
 import dev.verge.edge.sync.StateStore.State;
 import dev.verge.error.VergeException;
@@ -7,20 +8,23 @@ import dev.verge.inference.pkg.Manifest;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.pkg.ZipLimits;
 import dev.verge.inference.runtime.Model;
-import dev.verge.inference.runtime.ModelSlot;
 import dev.verge.inference.runtime.ThreadSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Puts a signed package into the slot: signature first (before a byte is downloaded), then the download
- * with resume, size and sha256 of the bytes on disk, the manifest against the desired model and version,
- * {@link Model#load} (which runs a smoke inference), and only then {@link ModelSlot#swap}. Requests in
- * flight finish on the old model, which closes with its last request. Any failure leaves the old model
- * serving and {@code state.json} unchanged.
+ * Puts signed packages on the {@link ModelShelf}, each model on its own: signature first (before a byte is
+ * downloaded), then the download with resume, size and sha256 of the bytes on disk, the manifest against the desired
+ * model and version, {@link Model#load} (which runs a smoke inference), and only then the swap. Requests in flight
+ * finish on the old version, which closes with its last request. Any failure leaves the old version serving and
+ * {@code state.json} unchanged. Shadow candidates are fetched and checked the same way, but only loaded
+ * ({@link #loadCandidate}); what runs them is the {@code ShadowRunner}.
  */
 final class ModelInstaller {
     private static final System.Logger LOG = System.getLogger(ModelInstaller.class.getName());
@@ -28,71 +32,167 @@ final class ModelInstaller {
     private final SyncSettings settings;
     private final ThreadSettings threads;
     private final java.time.Duration maxInferenceTime;
-    private final ModelSlot slot;
+    private final ModelShelf shelf;
     private final StateStore store;
     private final CloudClient client;
     private final Supplier<KeyRing> keys;
     private final Object swapLock = new Object();
-    private boolean closed; // guarded by swapLock: no swap into a slot the agent is closing
-    private volatile State state = State.EMPTY;
+    private boolean closed; // guarded by swapLock: no swap into a shelf the agent is closing
+    // every model installed from the state directory, the default first; replaced whole, only by the sync thread
+    private volatile Map<String, State> states = Map.of();
+    private volatile String defaultName;
+    private volatile Set<PackageRef> candidates = Set.of(); // shadow packages kept beside the models'
 
-    ModelInstaller(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime, ModelSlot slot,
+    ModelInstaller(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime, ModelShelf shelf,
                    StateStore store, CloudClient client, Supplier<KeyRing> keys) {
         this.settings = settings;
         this.keys = keys;
         this.threads = threads;
         this.maxInferenceTime = maxInferenceTime;
-        this.slot = slot;
+        this.shelf = shelf;
         this.store = store;
         this.client = client;
     }
 
-    /** The package being served from the state directory, or null (nothing, or a --model package). */
+    /** The default model's package served from the state directory, or null (nothing, or a --model package). */
     PackageRef serving() {
-        return state.current();
+        String name = defaultName;
+        return name == null ? null : serving(name);
+    }
+
+    /** The package of model {@code name} served from the state directory, or null. */
+    PackageRef serving(String name) {
+        State state = states.get(name);
+        return state == null ? null : state.current();
+    }
+
+    /** The models installed from the state directory. */
+    Set<String> installed() {
+        return states.keySet();
     }
 
     /**
-     * Serves what {@code state.json} names, before the cloud is asked anything: the current package, or the
-     * last good one when the current no longer checks out or loads. Answers why a package was passed over.
+     * Serves what {@code state.json} names, every model, before the cloud is asked anything: each one's current
+     * package, or its last good one when the current no longer checks out or loads. Answers why a package was passed
+     * over.
      */
     List<SyncError> serveLastGood() {
-        State saved = store.read();
+        Map<String, State> saved = store.readAll();
         List<SyncError> problems = new ArrayList<>();
-        for (PackageRef ref : new PackageRef[] {saved.current(), saved.previous()}) {
-            if (ref == null) {
-                continue;
-            }
-            try {
-                long start = System.nanoTime();
-                Path file = store.packageFile(ref);
-                checkKeptSignature(ref);
-                checkBytes(ref, file);
-                swap(load(ref, file));
-                state = ref == saved.current() ? saved : new State(ref, null);
-                if (state != saved) {
-                    store.write(state);
+        Map<String, State> served = new LinkedHashMap<>();
+        for (Map.Entry<String, State> model : saved.entrySet()) {
+            State state = model.getValue();
+            for (PackageRef ref : new PackageRef[] {state.current(), state.previous()}) {
+                if (ref == null) {
+                    continue;
                 }
-                LOG.log(System.Logger.Level.INFO, "sync: serving " + ref.describe() + " from " + store.directory()
-                        + " (last good, " + (System.nanoTime() - start) / 1_000_000 + " ms), before asking the cloud");
-                return problems;
-            } catch (SyncException e) {
-                LOG.log(System.Logger.Level.WARNING, "sync: cannot serve " + ref.describe() + " from " + store.directory()
-                        + ": " + e.getMessage() + " (" + e.code() + ")");
-                problems.add(SyncError.of(ref.version(), e.code(), e.getMessage(), java.time.Instant.now()));
+                try {
+                    long start = System.nanoTime();
+                    Path file = store.packageFile(ref);
+                    checkKeptSignature(ref);
+                    checkBytes(ref, file);
+                    swap(load(ref, file), reloader(ref), served.isEmpty());
+                    served.put(model.getKey(), ref == state.current() ? state : new State(ref, null));
+                    LOG.log(System.Logger.Level.INFO, "sync: serving " + ref.describe() + " from " + store.directory()
+                            + " (last good, " + (System.nanoTime() - start) / 1_000_000 + " ms), before asking the cloud");
+                    break;
+                } catch (SyncException e) {
+                    LOG.log(System.Logger.Level.WARNING, "sync: cannot serve " + ref.describe() + " from " + store.directory()
+                            + ": " + e.getMessage() + " (" + e.code() + ")");
+                    problems.add(SyncError.of(ref.version(), e.code(), e.getMessage(), java.time.Instant.now()));
+                }
             }
         }
-        if (!problems.isEmpty()) {
-            state = State.EMPTY;
-            store.write(state);
+        states = Map.copyOf(served);
+        defaultName = served.isEmpty() ? null : served.keySet().iterator().next();
+        if (!served.equals(saved)) {
+            store.writeAll(served, defaultName);
         }
         return problems;
     }
 
     /** Fetches, checks, loads and swaps in {@code target}; throws {@link SyncException} and serves on otherwise. */
-    void install(Target target) {
+    void install(Target target, boolean isDefault) {
         PackageRef ref = target.ref();
         long start = System.nanoTime();
+        Path file = fetch(target);
+        long loadStart = System.nanoTime();
+        Model model;
+        try {
+            model = load(ref, file);
+        } catch (SyncException e) {
+            if (!isKept(ref)) {
+                StateStore.deleteQuietly(file);
+            }
+            throw e;
+        }
+        long loadNanos = System.nanoTime() - loadStart;
+        State before = states.getOrDefault(ref.model(), State.EMPTY);
+        Map<String, State> next = new LinkedHashMap<>(states);
+        next.put(ref.model(), new State(ref, before.current()));
+        String nextDefault = isDefault || defaultName == null ? ref.model() : defaultName;
+        try {
+            store.writeAll(ordered(next, nextDefault), nextDefault);
+        } catch (SyncException e) {
+            model.close();
+            throw e;
+        }
+        swap(model, reloader(ref), isDefault);
+        states = Map.copyOf(next);
+        defaultName = nextDefault;
+        prune(null);
+        LOG.log(System.Logger.Level.INFO, String.format("sync: now serving %s (deployment %s) after %d ms: load and smoke test %d ms; was %s",
+                ref.describe(), target.deploymentId(), (System.nanoTime() - start) / 1_000_000,
+                loadNanos / 1_000_000, before.current() == null ? "nothing from the cloud" : before.current().describe()));
+    }
+
+    /** Makes installed model {@code name} the default one (what plain /image answers with), on the shelf and on disk. */
+    void makeDefault(String name) {
+        if (name.equals(defaultName) || !states.containsKey(name)) {
+            return;
+        }
+        store.writeAll(ordered(states, name), name);
+        defaultName = name;
+        shelf.makeDefault(name);
+    }
+
+    /** Stops serving model {@code name} and forgets its packages. */
+    void remove(String name) {
+        if (!states.containsKey(name)) {
+            shelf.remove(name); // a --model package the cloud does not list
+            return;
+        }
+        Map<String, State> next = new LinkedHashMap<>(states);
+        next.remove(name);
+        String nextDefault = name.equals(defaultName) ? next.keySet().stream().findFirst().orElse(null) : defaultName;
+        store.writeAll(ordered(next, nextDefault), nextDefault);
+        states = Map.copyOf(next);
+        defaultName = nextDefault;
+        shelf.remove(name);
+        prune(null);
+        LOG.log(System.Logger.Level.INFO, "sync: stopped serving " + name + ": the desired state no longer lists it");
+    }
+
+    /** Fetches and checks a shadow candidate's package, and loads it; the caller owns the model. */
+    Model loadCandidate(Target target) {
+        Path file = fetch(target);
+        Set<PackageRef> kept = new java.util.HashSet<>(candidates);
+        kept.add(target.ref());
+        candidates = Set.copyOf(kept);
+        return load(target.ref(), file, dev.verge.edge.shadow.ShadowRunner.CANDIDATE_THREADS);
+    }
+
+    /** Forgets the shadow packages other than {@code keep}'s (the desired state no longer names them). */
+    void keepCandidates(Set<PackageRef> keep) {
+        if (!keep.equals(candidates)) {
+            candidates = Set.copyOf(keep);
+            prune(null);
+        }
+    }
+
+    /** The package on disk, checked: already there (a rollback needs no download), or downloaded now. */
+    private Path fetch(Target target) {
+        PackageRef ref = target.ref();
         if (ref.size() > settings.maxPackageBytes()) {
             throw SyncException.refused("package_too_large", ref.describe() + " is larger than the "
                     + settings.maxPackageBytes() + " bytes this agent downloads");
@@ -106,13 +206,10 @@ final class ModelInstaller {
                 StateStore.deleteQuietly(file);
             }
         }
-        long downloadNanos = 0;
         if (!Files.exists(file)) {
-            store.prune(state, ref);
+            prune(ref);
             Path part = store.partFile(ref);
-            long downloadStart = System.nanoTime();
             boolean resumed = client.download(target.url(), part, ref.size());
-            downloadNanos = System.nanoTime() - downloadStart;
             try {
                 checkBytes(ref, part);
             } catch (SyncException e) {
@@ -126,37 +223,46 @@ final class ModelInstaller {
             }
             file = store.keep(part, ref);
         }
-        long loadStart = System.nanoTime();
-        Model model;
-        try {
-            model = load(ref, file);
-        } catch (SyncException e) {
-            if (!isKept(ref)) {
-                StateStore.deleteQuietly(file);
-            }
-            throw e;
+        return file;
+    }
+
+    /** Deletes what no model (current or previous) and no shadow names, but {@code downloading}. */
+    private void prune(PackageRef downloading) {
+        List<PackageRef> keep = new ArrayList<>(candidates);
+        for (State s : states.values()) {
+            keep.add(s.current());
+            keep.add(s.previous());
         }
-        long loadNanos = System.nanoTime() - loadStart;
-        State before = state;
-        State next = new State(ref, before.current());
-        try {
-            store.write(next);
-        } catch (SyncException e) {
-            model.close();
-            throw e;
+        keep.add(downloading);
+        store.prune(keep);
+    }
+
+    private static Map<String, State> ordered(Map<String, State> states, String first) {
+        Map<String, State> out = new LinkedHashMap<>();
+        if (first != null && states.containsKey(first)) {
+            out.put(first, states.get(first));
         }
-        swap(model);
-        state = next;
-        store.prune(next, null);
-        LOG.log(System.Logger.Level.INFO, String.format("sync: now serving %s (deployment %s) after %d ms: download %d ms, load and smoke test %d ms; was %s",
-                ref.describe(), target.deploymentId(), (System.nanoTime() - start) / 1_000_000, downloadNanos / 1_000_000,
-                loadNanos / 1_000_000, before.current() == null ? "nothing from the cloud" : before.current().describe()));
+        states.forEach(out::putIfAbsent);
+        return out;
+    }
+
+    /** How the shelf loads {@code ref} again after the memory budget unloaded it: the kept bytes, checked again. */
+    private ModelShelf.Loader reloader(PackageRef ref) {
+        return () -> {
+            Path file = store.packageFile(ref);
+            checkBytes(ref, file);
+            return load(ref, file);
+        };
     }
 
     private boolean isKept(PackageRef ref) {
-        State s = state;
-        return (s.current() != null && s.current().sha256().equals(ref.sha256()))
-                || (s.previous() != null && s.previous().sha256().equals(ref.sha256()));
+        for (State s : states.values()) {
+            if ((s.current() != null && s.current().sha256().equals(ref.sha256()))
+                    || (s.previous() != null && s.previous().sha256().equals(ref.sha256()))) {
+                return true;
+            }
+        }
+        return candidates.contains(ref);
     }
 
     private void checkSignature(PackageRef ref) {
@@ -200,6 +306,10 @@ final class ModelInstaller {
 
     /** Opens the checked zip and loads it; the manifest must name the model and version that were signed. */
     private Model load(PackageRef ref, Path file) {
+        return load(ref, file, threads);
+    }
+
+    private Model load(PackageRef ref, Path file, ThreadSettings threads) {
         try (ModelPackage pkg = ModelPackage.open(file, ZipLimits.defaults(), store.unpackDirectory())) {
             Manifest manifest = pkg.manifest();
             if (!manifest.name().equals(ref.model()) || !manifest.version().equals(ref.version())) {
@@ -216,13 +326,16 @@ final class ModelInstaller {
         }
     }
 
-    private void swap(Model model) {
+    private void swap(Model model, ModelShelf.Loader loader, boolean isDefault) {
         synchronized (swapLock) {
             if (closed) {
                 model.close();
                 throw SyncException.transientFailure("sync_interrupted", "the agent is stopping");
             }
-            slot.swap(model);
+            shelf.put(model, loader);
+            if (isDefault) {
+                shelf.makeDefault(model.info().name());
+            }
         }
     }
 

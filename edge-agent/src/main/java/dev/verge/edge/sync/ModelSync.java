@@ -5,13 +5,20 @@ import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.verge.edge.sync.DesiredState.Target;
 import dev.verge.inference.runtime.ModelInfo;
+import dev.verge.edge.ModelShelf;
+import dev.verge.edge.shadow.ShadowRunner;
 import dev.verge.inference.runtime.ModelSlot;
 import dev.verge.inference.runtime.Onnx;
 import dev.verge.inference.runtime.ThreadSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +38,7 @@ public final class ModelSync implements AutoCloseable {
     private static final double POLL_JITTER = 0.10;
 
     private final SyncSettings settings;
-    private final ModelSlot slot;
+    private final ModelShelf shelf;
     private final StateStore store;
     private final CloudClient client;
     private final StatementVerifier statements;
@@ -43,6 +50,7 @@ public final class ModelSync implements AutoCloseable {
     private volatile Consumer<Duration> backoffListener = delay -> {};
     private volatile Consumer<JsonNode> samplingListener = sampling -> {};
     private volatile java.util.function.Supplier<StatusReport.Telemetry> telemetryStatus = () -> null;
+    private volatile ShadowRunner shadows; // null: shadow candidates in the desired state are not run
     private volatile Thread thread;
     private volatile boolean closed;
 
@@ -53,18 +61,20 @@ public final class ModelSync implements AutoCloseable {
     // only the sync thread touches these after start
     private volatile SyncError lastError;
     private Target attempting; // the target of the poll in progress, for the error report
-    private Target failed; // failed for a reason fetching it again would not fix; skipped while the cloud asks for it
-    private SyncError failedBecause;
+    // by model: failed for a reason fetching it again would not fix; skipped while the cloud asks for it
+    private final Map<String, Target> failed = new HashMap<>();
+    private final Map<String, SyncError> failedBecause = new HashMap<>();
+    private final Map<String, PackageRef> shadowRefs = new HashMap<>(); // the candidate each model runs beside it
     private Duration pollInterval;
     private boolean pollSoon;
     private int failedPolls;
     private boolean samplingHandedOver;
     private JsonNode sampling; // the desired state's sampling object last handed over; null: none
 
-    private ModelSync(SyncSettings settings, ModelSlot slot, StateStore store, CloudClient client, StatementVerifier statements,
+    private ModelSync(SyncSettings settings, ModelShelf shelf, StateStore store, CloudClient client, StatementVerifier statements,
                       ModelInstaller installer, SyncMetrics metrics, Clock clock) {
         this.settings = settings;
-        this.slot = slot;
+        this.shelf = shelf;
         this.store = store;
         this.client = client;
         this.statements = statements;
@@ -100,20 +110,34 @@ public final class ModelSync implements AutoCloseable {
     /** The models it loads stop runs past {@code maxInferenceTime}; its metrics go to {@code registry} ({@code /metrics}). */
     public static ModelSync create(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime,
                                    ModelSlot slot, PrometheusRegistry registry) {
+        return create(settings, threads, maxInferenceTime, ModelShelf.around(slot), registry);
+    }
+
+    /** Follows every model the desired state lists, each on {@code shelf} under its name. */
+    public static ModelSync create(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime,
+                                   ModelShelf shelf, PrometheusRegistry registry) {
         SyncMetrics metrics = new SyncMetrics(registry);
         StateStore store = new StateStore(settings.stateDir());
         CloudClient client = new CloudClient(settings);
         StatementVerifier statements = new StatementVerifier(settings, store, Clock.systemUTC());
         metrics.revision(statements.revision());
-        ModelInstaller installer = new ModelInstaller(settings, threads, maxInferenceTime, slot, store, client, statements::keys);
+        ModelInstaller installer = new ModelInstaller(settings, threads, maxInferenceTime, shelf, store, client, statements::keys);
         if (settings.cloud().getScheme().equals("http") && !isLoopback(settings.cloud().getHost())) {
             LOG.log(System.Logger.Level.WARNING, "sync: " + settings.cloud() + " is plain HTTP: the device key travels"
                     + " unencrypted (packages are still checked against their signature)");
         }
-        return new ModelSync(settings, slot, store, client, statements, installer, metrics, Clock.systemUTC());
+        return new ModelSync(settings, shelf, store, client, statements, installer, metrics, Clock.systemUTC());
     }
 
-    /** Serves the last good package of the state directory at once, without the cloud; true when one is served. */
+    /**
+     * Runs the desired state's shadow candidates with {@code runner} (set it before {@link #start()}); without one
+     * they are not fetched.
+     */
+    public void followShadows(ShadowRunner runner) {
+        this.shadows = runner;
+    }
+
+    /** Serves the last good package of every model of the state directory at once, without the cloud; true when one is served. */
     public boolean serveLastGood() {
         List<SyncError> problems = installer.serveLastGood();
         if (!problems.isEmpty()) {
@@ -190,10 +214,15 @@ public final class ModelSync implements AutoCloseable {
             throw SyncException.transientFailure("sync_interrupted", "the agent is stopping");
         }
         HealthWindow.Window window = health.take();
+        ShadowRunner runner = shadows;
+        ShadowRunner.Window shadowWindow = runner == null ? null : runner.take();
         try {
-            client.report(report(window));
+            client.report(report(window, shadowWindow));
         } catch (RuntimeException e) {
             health.giveBack(window);
+            if (shadowWindow != null) {
+                runner.giveBack(shadowWindow);
+            }
             throw e;
         }
         DesiredState desired = desired();
@@ -205,33 +234,113 @@ public final class ModelSync implements AutoCloseable {
         }
         Optional<Target> target = desired.target();
         wanted = target.map(Target::ref).orElse(null);
-        if (target.isEmpty() || target.get().ref().equals(installer.serving())) {
-            forgetFailure(); // nothing deployed (keep serving what is here), or served already
+        if (desired.models().isEmpty()) {
+            forgetFailure(); // nothing deployed: keep serving what is here
             lastError = null;
             return;
         }
-        if (sameDeployment(target.get(), failed)) {
-            lastError = failedBecause; // reported until the desired state changes
-            return;
-        }
-        forgetFailure();
-        attempting = target.get();
-        try {
-            installer.install(target.get());
-            lastError = null;
-        } catch (SyncException e) {
-            SyncError error = SyncError.of(target.get().ref().version(), e.code(), e.getMessage(), clock.instant());
-            if (e.retryable()) {
-                throw e; // the download may succeed later: backoff, then resume it
+        boolean changed = false;
+        SyncError error = null;
+        for (DesiredState.Wanted model : desired.models()) {
+            Target next = model.target();
+            String name = model.name();
+            if (next.ref().equals(installer.serving(name))) {
+                failed.remove(name);
+                failedBecause.remove(name);
+                continue;
             }
-            LOG.log(System.Logger.Level.WARNING, "sync: refused " + target.get().ref().describe() + ", still serving "
-                    + slot.current().map(info -> info.name() + " " + info.version()).orElse("nothing") + ": "
-                    + e.getMessage() + " (" + e.code() + ")");
-            failed = target.get();
-            failedBecause = error;
-            lastError = error;
+            if (sameDeployment(next, failed.get(name))) {
+                error = failedBecause.get(name); // reported until the desired state changes
+                continue;
+            }
+            failed.remove(name);
+            failedBecause.remove(name);
+            attempting = next;
+            try {
+                installer.install(next, model.isDefault());
+            } catch (SyncException e) {
+                if (e.retryable()) {
+                    throw e; // the download may succeed later: backoff, then resume it
+                }
+                error = refusedModel(next, e);
+                failed.put(name, next);
+                failedBecause.put(name, error);
+            }
+            changed = true;
         }
-        pollSoon = true; // tell the cloud at once what came of it
+        attempting = null;
+        target.ifPresent(t -> installer.makeDefault(t.ref().model()));
+        if (target.isPresent() && target.get().ref().equals(installer.serving(target.get().ref().model()))) {
+            // once the default is the cloud's, what the cloud does not list goes (a --model package, a retired model)
+            Set<String> listed = new HashSet<>(desired.models().stream().map(DesiredState.Wanted::name).toList());
+            for (String name : shelf.names()) {
+                if (!listed.contains(name)) {
+                    installer.remove(name);
+                    changed = true;
+                }
+            }
+            failed.keySet().retainAll(listed);
+            failedBecause.keySet().retainAll(listed);
+        }
+        SyncError shadowError = followShadows(desired.models());
+        lastError = error != null ? error : shadowError;
+        if (changed) {
+            pollSoon = true; // tell the cloud at once what came of it
+        }
+    }
+
+    private SyncError refusedModel(Target target, SyncException e) {
+        LOG.log(System.Logger.Level.WARNING, "sync: refused " + target.ref().describe() + ", still serving "
+                + shelf.current(target.ref().model()).map(info -> info.name() + " " + info.version()).orElse("nothing")
+                + ": " + e.getMessage() + " (" + e.code() + ")");
+        return SyncError.of(target.ref().version(), e.code(), e.getMessage(), clock.instant());
+    }
+
+    /**
+     * Loads each shadow candidate the desired state names that is not running yet and ends those it no longer names.
+     * A candidate that cannot be used is reported and skipped; the models serve on whatever happens here.
+     */
+    private SyncError followShadows(List<DesiredState.Wanted> models) {
+        ShadowRunner runner = shadows;
+        if (runner == null) {
+            return null;
+        }
+        SyncError error = null;
+        Set<PackageRef> keep = new HashSet<>();
+        Set<String> shadowed = new HashSet<>();
+        for (DesiredState.Wanted model : models) {
+            DesiredState.Shadow shadow = model.shadow();
+            if (shadow == null) {
+                continue;
+            }
+            String name = model.name();
+            PackageRef ref = shadow.candidate().ref();
+            shadowed.add(name);
+            keep.add(ref);
+            if (ref.equals(shadowRefs.get(name)) && runner.candidate(name).isPresent()) {
+                runner.setPercent(name, shadow.percent());
+                continue;
+            }
+            try {
+                runner.set(name, installer.loadCandidate(shadow.candidate()), shadow.percent());
+                shadowRefs.put(name, ref);
+            } catch (SyncException e) {
+                if (e.retryable()) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "sync: shadow candidate " + ref.describe() + " not run: " + e.getMessage()
+                        + " (" + e.code() + ")");
+                error = SyncError.of(ref.version(), e.code(), e.getMessage(), clock.instant());
+            }
+        }
+        for (String name : runner.models()) {
+            if (!shadowed.contains(name)) {
+                runner.clear(name);
+                shadowRefs.remove(name);
+            }
+        }
+        installer.keepCandidates(keep);
+        return error;
     }
 
     /** The cloud's signed desired state, verified; a refusal is counted and logged with its reason, and serving goes on. */
@@ -258,8 +367,8 @@ public final class ModelSync implements AutoCloseable {
     }
 
     private void forgetFailure() {
-        failed = null;
-        failedBecause = null;
+        failed.clear();
+        failedBecause.clear();
     }
 
     /** Passes the desired state's sampling object on, the first time and whenever it changes; it never fails the poll. */
@@ -290,8 +399,24 @@ public final class ModelSync implements AutoCloseable {
     }
 
     StatusReport report(HealthWindow.Window window) {
-        Optional<ModelInfo> info = slot.current();
-        String state = info.isPresent() ? "serving" : wanted != null ? "loading" : "no-model";
+        return report(window, null);
+    }
+
+    StatusReport report(HealthWindow.Window window, ShadowRunner.Window shadowWindow) {
+        Optional<ModelInfo> info = shelf.current();
+        // a default the memory budget unloaded for a while is still served: the next request loads it again
+        String state = shelf.defaultModel().isPresent() ? "serving" : wanted != null ? "loading" : "no-model";
+        List<dev.verge.wire.status.ModelStatus> models = new ArrayList<>();
+        String defaultModel = shelf.defaultModel().orElse(null);
+        for (String name : shelf.names()) {
+            Optional<ModelInfo> loaded = shelf.current(name);
+            PackageRef ref = installer.serving(name);
+            String version = loaded.map(ModelInfo::version).orElse(ref == null ? null : ref.version());
+            StatusReport.Latency ms = window.latency(name);
+            models.add(new dev.verge.wire.status.ModelStatus(name, version, loaded.isPresent() ? "serving" : "unloaded",
+                    name.equals(defaultModel), window.requests(name), window.errors(name),
+                    ms == null ? null : new dev.verge.wire.status.Latency(ms.p50(), ms.p95(), ms.p99())));
+        }
         return new StatusReport(
                 info.map(ModelInfo::name).orElse(null),
                 info.map(ModelInfo::version).orElse(null),
@@ -303,7 +428,9 @@ public final class ModelSync implements AutoCloseable {
                 window.errors(),
                 window.latency(),
                 lastError,
-                telemetryStatus.get());
+                telemetryStatus.get(),
+                models,
+                shadowWindow == null ? List.of() : shadowWindow.reports());
     }
 
     /** What the status report says about telemetry (the journal's health); null, the default, says nothing. */

@@ -15,14 +15,19 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The agent's state directory:
  * <pre>
- * state.json                  {"current": {...}, "previous": {...}}: what to serve on restart, and the last good one before it
+ * state.json                  {"current": {...}, "previous": {...}, "models": {"&lt;name&gt;": {"current", "previous"}, ...},
+ *                             "default": "&lt;name&gt;"}: what to serve on restart, model by model, and the last good one
+ *                             before each; current and previous on their own are the default model's (as before
+ *                             there were several models, so an older agent still reads them)
  * packages/&lt;sha256&gt;.zip       the packages state.json names (nothing else is kept)
  * packages/&lt;sha256&gt;.ref.json  each one's reference as the cloud signed it (model, version, sha256, size,
  *                             signature): what rebuilds a lost or unreadable state.json
@@ -51,10 +56,14 @@ final class StateStore implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    /** What {@code state.json} holds; either entry may be null. */
+    /** One model's state in {@code state.json}; either entry may be null. */
     record State(PackageRef current, PackageRef previous) {
         static final State EMPTY = new State(null, null);
     }
+
+    /** What {@code state.json} holds: the default model's state on its own, and every model's. */
+    record Saved(PackageRef current, PackageRef previous, Map<String, State> models,
+                 @com.fasterxml.jackson.annotation.JsonProperty("default") String defaultName) {}
 
     StateStore(Path dir) {
         this.dir = dir;
@@ -119,13 +128,34 @@ final class StateStore implements AutoCloseable {
      * it is rebuilt from the kept packages' references; empty when there are none.
      */
     State read() {
+        Map<String, State> all = readAll();
+        return all.isEmpty() ? State.EMPTY : all.values().iterator().next();
+    }
+
+    /**
+     * Every model's state, the default model first; a state.json written before several models (current and previous
+     * only) is that one model's. Missing or unreadable: rebuilt as {@link #read()} says.
+     */
+    Map<String, State> readAll() {
         Path file = dir.resolve(STATE_FILE);
         if (!Files.exists(file)) {
             return rebuilt("missing");
         }
         try {
-            State state = Json.mapper().readValue(file.toFile(), State.class);
-            return state == null ? rebuilt("empty") : state;
+            Saved saved = Json.mapper().readValue(file.toFile(), Saved.class);
+            if (saved == null) {
+                return rebuilt("empty");
+            }
+            if (saved.models() == null || saved.models().isEmpty()) {
+                return byModel(new State(saved.current(), saved.previous()));
+            }
+            Map<String, State> all = new LinkedHashMap<>();
+            if (saved.defaultName() != null && saved.models().containsKey(saved.defaultName())) {
+                all.put(saved.defaultName(), saved.models().get(saved.defaultName()));
+            }
+            saved.models().forEach(all::putIfAbsent);
+            all.values().removeIf(state -> state == null || state.current() == null);
+            return all;
         } catch (JacksonException e) {
             Path aside = dir.resolve(STATE_FILE + ".unreadable");
             LOG.log(System.Logger.Level.WARNING, "sync: " + file + " is not valid JSON (" + e.getOriginalMessage()
@@ -141,8 +171,19 @@ final class StateStore implements AutoCloseable {
         }
     }
 
-    /** The state the kept packages tell: the newest kept one current, the one before it previous. */
-    private State rebuilt(String why) {
+    private static Map<String, State> byModel(State state) {
+        Map<String, State> all = new LinkedHashMap<>();
+        if (state != null && state.current() != null) {
+            all.put(state.current().model(), state);
+        }
+        return all;
+    }
+
+    /**
+     * The state the kept packages tell, model by model: each one's newest kept package current, its one before
+     * previous; the model kept last is the default.
+     */
+    private Map<String, State> rebuilt(String why) {
         List<Kept> kept = new ArrayList<>();
         try (Stream<Path> files = Files.list(packages)) {
             for (Path refFile : files.filter(f -> f.getFileName().toString().endsWith(REF_SUFFIX)).toList()) {
@@ -158,23 +199,40 @@ final class StateStore implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "sync: cannot list " + packages + ": " + e.getMessage());
-            return State.EMPTY;
+            return new LinkedHashMap<>();
         }
+        Map<String, State> all = new LinkedHashMap<>();
         if (kept.isEmpty()) {
-            return State.EMPTY;
+            return all;
         }
         kept.sort(Comparator.comparingLong(Kept::keptAt).reversed());
-        State state = new State(kept.get(0).ref(), kept.size() > 1 ? kept.get(1).ref() : null);
-        LOG.log(System.Logger.Level.WARNING, "sync: " + STATE_FILE + " " + why + "; rebuilt from the kept packages: current "
-                + state.current().describe() + (state.previous() == null ? "" : ", previous " + state.previous().describe()));
-        write(state);
-        return state;
+        for (Kept k : kept) {
+            State state = all.get(k.ref().model());
+            if (state == null) {
+                all.put(k.ref().model(), new State(k.ref(), null));
+            } else if (state.previous() == null) {
+                all.put(k.ref().model(), new State(state.current(), k.ref()));
+            }
+        }
+        all.values().forEach(state -> LOG.log(System.Logger.Level.WARNING, "sync: " + STATE_FILE + " " + why
+                + "; rebuilt from the kept packages: current " + state.current().describe()
+                + (state.previous() == null ? "" : ", previous " + state.previous().describe())));
+        writeAll(all, all.keySet().iterator().next());
+        return all;
     }
 
     private record Kept(PackageRef ref, long keptAt) {}
 
     void write(State state) {
-        writeDurably(dir.resolve(STATE_FILE), state);
+        writeAll(byModel(state), state.current() == null ? null : state.current().model());
+    }
+
+    /** Every model's state and which is the default, atomically. */
+    void writeAll(Map<String, State> states, String defaultName) {
+        State first = defaultName == null ? null : states.get(defaultName);
+        State shown = first == null ? State.EMPTY : first;
+        writeDurably(dir.resolve(STATE_FILE), new Saved(shown.current(), shown.previous(), new LinkedHashMap<>(states),
+                defaultName));
     }
 
     /**
@@ -257,8 +315,17 @@ final class StateStore implements AutoCloseable {
 
     /** Deletes packages and downloads that {@code state} does not name, and anything left unpacked. */
     void prune(State state, PackageRef downloading) {
+        java.util.List<PackageRef> keep = new ArrayList<>();
+        keep.add(state.current());
+        keep.add(state.previous());
+        keep.add(downloading);
+        prune(keep);
+    }
+
+    /** Deletes packages and downloads other than {@code kept}'s (nulls in it are skipped), and anything left unpacked. */
+    void prune(java.util.Collection<PackageRef> kept) {
         Set<String> keep = new HashSet<>();
-        for (PackageRef ref : new PackageRef[] {state.current(), state.previous(), downloading}) {
+        for (PackageRef ref : kept) {
             if (ref != null) {
                 keep.add(ref.sha256());
             }

@@ -169,12 +169,24 @@ final class StatementVerifier {
         return announced;
     }
 
-    /** What the statement says, without what changes on every poll (times, URLs): equal revisions must agree on it. */
+    /**
+     * What the statement says, without what changes on every poll (times, URLs): equal revisions must agree on it,
+     * model by model, default flag and shadow candidate included.
+     */
     private static String digest(DesiredStatement s) {
         List<Object> what = new ArrayList<>(List.of(String.valueOf(s.deviceId()), String.valueOf(s.group())));
         for (ModelEntry m : s.models() == null ? List.<ModelEntry>of() : s.models()) {
-            what.add(List.of(String.valueOf(m.name()), String.valueOf(m.version()), String.valueOf(m.sha256()), m.size(),
-                    m.deployment() == null ? "" : String.valueOf(m.deployment().id())));
+            List<Object> entry = new ArrayList<>(List.of(String.valueOf(m.name()), String.valueOf(m.version()),
+                    String.valueOf(m.sha256()), m.size(), m.deployment() == null ? "" : String.valueOf(m.deployment().id())));
+            DesiredStatement.Shadow shadow = m.shadow();
+            if (m.isDefault() != null || shadow != null) {
+                // only then: a statement from a cloud before several models digests as it did, so the revision an agent
+                // took before its upgrade is not a conflict after it
+                entry.add(m.defaultModel());
+                entry.add(shadow == null ? List.of() : List.of(String.valueOf(shadow.version()), String.valueOf(shadow.sha256()),
+                        shadow.size(), shadow.percent()));
+            }
+            what.add(entry);
         }
         try {
             byte[] json = Json.mapper().writeValueAsBytes(what);

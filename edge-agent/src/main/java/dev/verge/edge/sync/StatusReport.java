@@ -1,5 +1,9 @@
 package dev.verge.edge.sync;
 
+import dev.verge.wire.status.ModelStatus;
+import dev.verge.wire.status.ShadowReport;
+import java.util.List;
+
 /**
  * The body of {@code POST /api/devices/{id}/status}: what the agent serves and how its predictions went
  * since the previous report (contracts.md).
@@ -10,6 +14,9 @@ package dev.verge.edge.sync;
  * @param latencyMs p50/p95/p99 of the time from a request's arrival to its answer; null without requests
  * @param lastError the last failure of sync, or null
  * @param telemetry the telemetry journal's health; null when telemetry is off
+ * @param models    every model the agent serves ({@link ModelStatus}, in the wire module as the cloud reads it) ({@code model} and {@code version} above are the default one's)
+ * @param shadows   each shadow candidate's pairs with the version serving its model since the previous report;
+ *                  empty when none ran
  */
 public record StatusReport(
         String model,
@@ -22,7 +29,9 @@ public record StatusReport(
         long errors,
         Latency latencyMs,
         SyncError lastError,
-        Telemetry telemetry) {
+        Telemetry telemetry,
+        List<ModelStatus> models,
+        List<ShadowReport> shadows) {
 
     public record Latency(double p50, double p95, double p99) {}
 

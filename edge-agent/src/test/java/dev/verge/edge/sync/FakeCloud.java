@@ -65,6 +65,7 @@ final class FakeCloud implements AutoCloseable {
     private volatile Mode mode = Mode.OK;
     private volatile Duration slowness = Duration.ofSeconds(3);
     private volatile ObjectNode desired; // null: nothing deployed
+    private volatile List<DesiredStatement.ModelEntry> several; // non-null: these models, as listed (deployModels)
     private volatile boolean presign;
     private volatile long cutNextDownloadAfter = -1;
     private volatile Mode predictMode = Mode.OK;
@@ -168,6 +169,32 @@ final class FakeCloud implements AutoCloseable {
                 .put("signature", announced.signature());
         root.putObject("sampling").put("enabled", false).put("belowProbability", 0.5).put("randomFraction", 0.01).put("maxPerHour", 60);
         desired = root;
+        several = null;
+        revision.incrementAndGet();
+    }
+
+    /** A model entry for {@link #deployModels}: the package announced, signed and served here. */
+    DesiredStatement.ModelEntry entry(String model, String version, byte[] zip, Boolean isDefault, DesiredStatement.Shadow shadow) {
+        PackageRef ref = announce(model, version, zip);
+        String path = "/api/packages/" + model + "/" + version + "/" + deployments.incrementAndGet() + ".zip";
+        packages.put(path, zip);
+        return new DesiredStatement.ModelEntry(model, ref.version(), ref.sha256(), ref.size(), path, ref.signature(),
+                new DesiredStatement.Deployment("dep-" + deployments.get(), "all-at-once", "stable"), isDefault, shadow);
+    }
+
+    /** A shadow candidate for {@link #entry}: its package announced, signed and served here. */
+    DesiredStatement.Shadow shadow(String model, String version, byte[] zip, int percent) {
+        PackageRef ref = announce(model, version, zip);
+        String path = "/api/packages/" + model + "/" + version + "/shadow-" + deployments.incrementAndGet() + ".zip";
+        packages.put(path, zip);
+        return new DesiredStatement.Shadow(ref.version(), ref.sha256(), ref.size(), path, ref.signature(), percent,
+                new DesiredStatement.Deployment("dep-" + deployments.get(), "shadow", "shadow"));
+    }
+
+    /** The desired state lists exactly {@code entries} (several models per device). */
+    void deployModels(List<DesiredStatement.ModelEntry> entries) {
+        several = List.copyOf(entries);
+        desired = Json.mapper().createObjectNode();
         revision.incrementAndGet();
     }
 
@@ -192,6 +219,7 @@ final class FakeCloud implements AutoCloseable {
 
     void nothingDeployed() {
         desired = null;
+        several = null;
         revision.incrementAndGet();
     }
 
@@ -239,10 +267,15 @@ final class FakeCloud implements AutoCloseable {
 
     /** The signed desired state, as the real cloud would answer it now. */
     private byte[] signedAnswer() {
+        // the revision before what it covers: read the other way round, a deployment made in between would go out
+        // under its own new revision with the old content, and every later answer would then be a conflict
+        long sentRevision = revision.get();
         ObjectNode root = desired;
         List<DesiredStatement.ModelEntry> models = List.of();
         Map<String, Object> sampling = null;
-        if (root != null) {
+        if (several != null) {
+            models = several;
+        } else if (root != null) {
             JsonNode p = root.get("package");
             JsonNode d = root.get("deployment");
             String url = p.get("url").asText() + (presign ? "?X-Amz-Signature=" + desiredCalls.get() : "");
@@ -254,7 +287,7 @@ final class FakeCloud implements AutoCloseable {
         }
         java.time.Instant now = java.time.Instant.now().plus(clockOffset);
         DesiredStatement statement = new DesiredStatement(DesiredStatement.TYPE, DesiredStatement.PROTOCOL, statementDevice,
-                "line-1", revision.get(), now.toString(), now.plus(validity).toString(), models, sampling, null,
+                "line-1", sentRevision, now.toString(), now.plus(validity).toString(), models, sampling, null,
                 announced.stream().map(k -> new DesiredStatement.SigningKey(StatementSignature.keyId(k),
                         PackageSignature.encode(k))).toList());
         try {

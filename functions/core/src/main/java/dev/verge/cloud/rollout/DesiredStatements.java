@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * Turns what a device should run ({@link DesiredState}) into the statement the cloud signs for it
  * (protocol 2): bound to the device, with a revision that grows whenever what it says changes, and good
- * until {@code statementLifetime} from now. Each model's package signature is made afresh with the current
+ * until {@code statementLifetime} from now. The statement lists every model of the device (today the one the
+ * rollout gives, marked the default); the revision covers each one's default flag and shadow too. Each model's package signature is made afresh with the current
  * key, so packages deployed before a key rotation still verify on devices that trust only the new key.
  */
 public final class DesiredStatements {
@@ -51,7 +52,8 @@ public final class DesiredStatements {
                 desired.packageRef().url(),
                 keys.current().sign(desired.model(), desired.version(), desired.packageRef().sha256(), desired.packageRef().size()),
                 desired.deployment() == null ? null : new DesiredStatement.Deployment(desired.deployment().id(),
-                        desired.deployment().strategy(), desired.deployment().role())));
+                        desired.deployment().strategy(), desired.deployment().role()),
+                true, null)); // one model per group for now: it is the default, without a shadow
         Map<String, Object> sampling = desired.sampling() == null ? null : CloudJson.mapper().convertValue(desired.sampling(), OBJECT);
         List<SigningKey> announced = keys.announced();
         long revision = devices.desiredRevision(desired.deviceId(), digest(desired, models, sampling, announced));
@@ -67,7 +69,8 @@ public final class DesiredStatements {
     private static String digest(DesiredState desired, List<ModelEntry> models, Map<String, Object> sampling,
                                  List<SigningKey> announced) {
         List<List<Object>> what = models.stream().map(m -> List.<Object>of(m.name(), m.version(), m.sha256(), m.size(),
-                m.deployment() == null ? "" : m.deployment().id(), m.deployment() == null ? "" : m.deployment().role())).toList();
+                m.deployment() == null ? "" : m.deployment().id(), m.deployment() == null ? "" : m.deployment().role(),
+                m.defaultModel(), shadow(m.shadow()))).toList();
         try {
             byte[] content = CloudJson.mapper().writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).writeValueAsBytes(
                     List.of(desired.deviceId(), desired.group(), what, sampling == null ? Map.of() : sampling,
@@ -78,6 +81,12 @@ public final class DesiredStatements {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JDK has no SHA-256", e);
         }
+    }
+
+    /** What a shadow says, without its download URL. */
+    private static List<Object> shadow(DesiredStatement.Shadow shadow) {
+        return shadow == null ? List.of() : List.of(shadow.version(), shadow.sha256(), shadow.size(), shadow.percent(),
+                shadow.deployment() == null ? "" : shadow.deployment().id());
     }
 
     private static byte[] json(Object value) {

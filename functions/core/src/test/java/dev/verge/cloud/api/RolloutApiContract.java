@@ -363,6 +363,8 @@ public abstract class RolloutApiContract {
         PublicKey key = PackageSignature.publicKey(statement.keys().get(0).publicKey());
         assertThat(PackageSignature.verify(key, model, "1", m.sha256(), m.size(), m.signature())).isTrue();
         assertThat(m.deployment().role()).isEqualTo("stable");
+        assertThat(m.defaultModel()).as("the group's one model is the device's default").isTrue();
+        assertThat(m.shadow()).isNull();
         assertThat(signedDesired(a).revision()).as("nothing changed: the same revision").isEqualTo(statement.revision());
         assertThat(ok(admin("GET", "/api/devices/" + a.path("id").asText(), null), 200).path("desiredRevision").asLong())
                 .isEqualTo(statement.revision());
