@@ -9,6 +9,7 @@ import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.dashboard.DashboardRoutes;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.DeviceRoutes;
+import dev.verge.cloud.events.BlobUploads;
 import dev.verge.cloud.events.EventIntake;
 import dev.verge.cloud.events.EventRoutes;
 import dev.verge.cloud.events.ModelEvents;
@@ -44,9 +45,10 @@ import java.util.List;
  * <pre>{@code
  * CloudServices services = CloudServices.create(new S3BlobStore(...), new DynamoDbMetadataStore(...),
  *         Clock.systemUTC(), CloudConfig.fromEnv(System.getenv()));
- * ApiResponse response = services.api().handle(apiRequest);                      // HTTP triggers
- * UploadOutcome outcome = services.registry().onPackageUploaded(key, etag, size, // blob triggers
- *         PackageSource.bucket(bucket, principal));
+ * ApiResponse response = services.api().handle(apiRequest);                        // HTTP triggers
+ * BlobUploads.Outcome outcome = services.blobUploads().received(EventSource.S3,     // blob notifications
+ *         principal, BlobUpload.inBucket(bucket, key, etag, size));
+ * EventIntake.Answer answer = services.eventIntake().eventGrid(body, true, h, q);   // Event Grid, EventBridge
  * }</pre>
  * New features (deployments, telemetry, analytics, webhooks) add their use case here and their
  * {@link RouteGroup} to {@link #routeGroups}, and every runtime serves them without change.
@@ -68,6 +70,7 @@ public final class CloudServices {
     private final DeviceRights rights;
     private final ModelEvents events;
     private final EventIntake eventIntake;
+    private final BlobUploads blobUploads;
     private final AnalyticsServices analytics;
     private final ApiKeyAuth auth;
     private final CloudApi api;
@@ -95,6 +98,7 @@ public final class CloudServices {
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds(), sentVersions);
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules());
         this.eventIntake = new EventIntake(events, config.events(), clock);
+        this.blobUploads = new BlobUploads(events, clock);
         this.api = new CloudApi(routeGroups(), auth, FailedAuthLimiter.defaults(clock));
     }
 
@@ -118,6 +122,11 @@ public final class CloudServices {
     /** Webhooks and cloud events (Event Grid trigger, EventBridge) turned into registry actions. */
     public EventIntake eventIntake() {
         return eventIntake;
+    }
+
+    /** Objects created in a bucket or container, from the doors that announce nothing else (S3 notifications, blob trigger, folder). */
+    public BlobUploads blobUploads() {
+        return blobUploads;
     }
 
     public ModelRegistry registry() {

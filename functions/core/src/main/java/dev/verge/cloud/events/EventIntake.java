@@ -64,7 +64,7 @@ public final class EventIntake {
                 case MLFLOW -> MlflowPayloads.webhook(received);
                 case GITHUB -> GitHubPayloads.webhook(received);
                 case GENERIC -> GenericPayloads.webhook(received);
-                case EVENTGRID, EVENTBRIDGE -> throw new IllegalArgumentException(source + " is not a webhook source");
+                case EVENTGRID, EVENTBRIDGE, S3, BLOBTRIGGER, FOLDER -> throw new IllegalArgumentException(source + " is not a webhook source");
             };
             return answer(withBodyDigest(deliveries, received));
         });
@@ -216,7 +216,7 @@ public final class EventIntake {
                     WebhookAuth.hubSignature(body, headers.apply("X-Hub-Signature-256"), secrets);
                 }
             }
-            case EVENTGRID, EVENTBRIDGE -> throw new IllegalArgumentException(source + " is not a webhook source");
+            case EVENTGRID, EVENTBRIDGE, S3, BLOBTRIGGER, FOLDER -> throw new IllegalArgumentException(source + " is not a webhook source");
         }
     }
 
