@@ -510,8 +510,8 @@ public final class ModelRegistry {
     // ---- blob-created events -----------------------------------------------------------------
 
     /**
-     * Handles an object created in the blob store (S3 ObjectCreated, Event Grid BlobCreated, a file
-     * dropped into the local folder). Objects under {@code models/} ending in {@code .zip} are
+     * Handles an object created in the blob store, once the blob-upload path ({@code events.BlobUploads}:
+     * every door, with its rules and audit record) has resolved its key. Objects under {@code models/} ending in {@code .zip} are
      * registered from their manifest; others are ignored with a reason. Idempotent: a redelivered
      * event for the same key and ETag returns the first outcome without downloading again, and the
      * registry's own {@code models/<name>/<version>/package.zip} writes are recognised by ETag.
