@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.events.EventFixtures;
 import dev.verge.cloud.registry.ModelVersion;
 import dev.verge.cloud.registry.Stage;

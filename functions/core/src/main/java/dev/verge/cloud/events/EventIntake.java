@@ -2,7 +2,7 @@ package dev.verge.cloud.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.events.WebhookAuth.WebhookAuthException;
 import dev.verge.error.ErrorBody;
 import dev.verge.error.VergeException;
