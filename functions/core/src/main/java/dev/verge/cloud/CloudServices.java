@@ -1,6 +1,5 @@
 package dev.verge.cloud;
 
-import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.FailedAuthLimiter;
 import dev.verge.cloud.api.CloudApi;
@@ -21,7 +20,6 @@ import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
 import dev.verge.cloud.rights.DeviceRights;
-import dev.verge.cloud.rights.RightsConfig;
 import dev.verge.cloud.rights.SentVersions;
 import dev.verge.cloud.rollout.Assignments;
 import dev.verge.cloud.rollout.Deployments;
@@ -88,8 +86,8 @@ public final class CloudServices {
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.sentVersions = new SentVersions(metadata);
-        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, RightsConfig.fromEnv(System.getenv()), clock);
-        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), devices,
+        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, config.rights(), clock);
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, config.analytics(), devices,
                 rights::reportWindow, rights.config(), deployments::firstDeployed);
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in

@@ -38,6 +38,17 @@ public final class ArchitectureRules {
             .because("inference and functions/core run on every cloud and on the edge; SDKs belong in functions/aws or functions/azure");
 
     /**
+     * The cloud-free code is configured by what it is given ({@code CloudConfig.fromEnv(env)} and its parts read a
+     * map): only the runtimes read the process environment, so a test or a second instance configures it fully.
+     */
+    public static final ArchRule CONFIGURED_BY_WHAT_IT_IS_GIVEN = noClasses()
+            .that().resideInAnyPackage("dev.verge.inference..", "dev.verge.wire..", "dev.verge.error..", "dev.verge.cloud..")
+            .and().resideOutsideOfPackages(CLOUD_ADAPTERS)
+            .should().callMethod(System.class, "getenv")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .because("CloudServices and the use cases take their settings from CloudConfig, never past it");
+
+    /**
      * The known leaks of {@code api} into use cases, left to the work on devices and telemetry (issue 19): the
      * authenticated device's identity is an {@code api} type ({@code DeviceRegistry.authenticate(ApiCall)} makes it),
      * store keys are encoded with {@code UriPaths}, and {@code BoundedBody} reads an {@code ApiRequest} for the

@@ -13,5 +13,8 @@ class CoreArchitectureTest {
     static final ArchRule cloudFree = ArchitectureRules.CLOUD_FREE;
 
     @ArchTest
+    static final ArchRule configuredByWhatItIsGiven = ArchitectureRules.CONFIGURED_BY_WHAT_IT_IS_GIVEN;
+
+    @ArchTest
     static final ArchRule useCasesDoNotDependOnApi = ArchitectureRules.USE_CASES_DO_NOT_DEPEND_ON_API;
 }
