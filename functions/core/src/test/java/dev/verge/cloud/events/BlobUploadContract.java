@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A blob upload means the same whichever door announces it (S3 notification, EventBridge, Event Grid,
  * the Azure blob trigger, the local folder watcher): each door only decodes its envelope, and the event
- * rules, the audit record and idempotency are the core's. Every door's test extends this class: it starts
+ * rules, the audit record and idempotency are the core's. Every door's test extends this class (several doors of
+ * one runtime as {@code @Nested} classes sharing it): it starts
  * its runtime with {@link #RULES} ({@link #events()} or {@link #env()}), drops packages into the
  * runtime's own store and announces them in the door's envelope, built from the real payloads of
  * {@code src/test/resources/events} ({@link #s3Notification}, {@link #eventBridge}, {@link #eventGrid}).
@@ -36,11 +37,15 @@ public abstract class BlobUploadContract {
             {"repositories": [{"sources": ["eventgrid", "eventbridge"]}], "blobs": [{"prefix": "models/m-"}]}
             """;
 
+    private final EventSource door;
+
+    /** @param door the source the door's audit records name */
+    protected BlobUploadContract(EventSource door) {
+        this.door = door;
+    }
+
     /** The runtime under test; its blob store is where the cases drop packages. */
     protected abstract CloudServices services();
-
-    /** The source the door's audit records name. */
-    protected abstract EventSource door();
 
     /** Announces {@code blob}, just written to {@code services().blobs()}, through the door. */
     protected abstract void announce(BlobInfo blob) throws Exception;
@@ -71,9 +76,9 @@ public abstract class BlobUploadContract {
         ModelVersion version = services().registry().get(model, "3");
         assertThat(version.status()).isEqualTo(VersionStatus.REGISTERED);
         assertThat(version.sha256()).isEqualTo(RegistryPackages.sha256(zip));
-        assertThat(version.source().by()).startsWith(door().json() + ":");
+        assertThat(version.source().by()).startsWith(door.json() + ":");
         assertThat(audit()).singleElement().satisfies(record -> {
-            assertThat(record.source()).isEqualTo(door().json());
+            assertThat(record.source()).isEqualTo(door.json());
             assertThat(record.type()).isEqualTo("blob.created");
             assertThat(record.outcome()).isEqualTo(EventOutcome.REGISTERED);
             assertThat(record.version()).isEqualTo("3");
@@ -139,7 +144,7 @@ public abstract class BlobUploadContract {
     /** This case's audit records of the door: those naming its model, in the model field or the reason. */
     private List<EventRecord> audit() {
         return new JsonCollection<>(services().metadata(), EventRecord.COLLECTION, EventRecord.class)
-                .list(door().json() + "/").stream()
+                .list(door.json() + "/").stream()
                 .map(JsonCollection.Revisioned::value)
                 .filter(r -> model.equals(r.model()) || (r.reason() != null && r.reason().contains(model)))
                 .toList();

@@ -18,14 +18,13 @@ class InProcessBlobUploadTest extends BlobUploadContract {
                 CloudConfig.withApiKeys("in-process-blobs-key-0123456789").withEvents(events()));
     }
 
-    @Override
-    protected CloudServices services() {
-        return services;
+    InProcessBlobUploadTest() {
+        super(EventSource.EVENTBRIDGE);
     }
 
     @Override
-    protected EventSource door() {
-        return EventSource.EVENTBRIDGE;
+    protected CloudServices services() {
+        return services;
     }
 
     @Override

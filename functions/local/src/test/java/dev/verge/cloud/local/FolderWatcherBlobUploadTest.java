@@ -27,14 +27,13 @@ class FolderWatcherBlobUploadTest extends BlobUploadContract {
         local.close();
     }
 
-    @Override
-    protected CloudServices services() {
-        return local.cloud.services();
+    FolderWatcherBlobUploadTest() {
+        super(EventSource.FOLDER);
     }
 
     @Override
-    protected EventSource door() {
-        return EventSource.FOLDER;
+    protected CloudServices services() {
+        return local.cloud.services();
     }
 
     @Override
