@@ -1,6 +1,7 @@
 package dev.verge.cloud.aws;
 
 import dev.verge.cloud.events.BlobKeys;
+import dev.verge.cloud.events.BlobUpload;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
 import java.io.ByteArrayInputStream;
@@ -49,6 +50,12 @@ public final class S3BlobStore implements BlobStore, BlobKeys {
     @Override
     public Optional<String> keyOf(String bucketName, String objectKey) {
         return bucket.equals(bucketName) ? Optional.of(objectKey) : Optional.empty();
+    }
+
+    /** An S3 event names this bucket or another; an Azure-style one (Event Grid) names the key's first segment. */
+    @Override
+    public Optional<String> keyOf(BlobUpload upload) {
+        return upload.containerIsKeySegment() ? BlobKeys.byShape(upload) : keyOf(upload.store(), upload.objectName());
     }
 
     @Override

@@ -279,8 +279,7 @@ public final class ModelEvents {
         }
         Optional<String> resolved;
         try {
-            resolved = blobKeys != null ? blobKeys.keyOf(blob.store(), blob.objectName())
-                    : Optional.of(blob.containerIsKeySegment() ? blob.store() + "/" + blob.objectName() : blob.objectName());
+            resolved = blobKeys != null ? blobKeys.keyOf(blob) : BlobKeys.byShape(blob);
         } catch (IllegalArgumentException notAContainerName) {
             resolved = Optional.empty();
         }
