@@ -35,7 +35,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The device's side of the cloud API (contracts.md): the status report, the desired state, the package
+ * The device's side of the cloud API (README "Roll out to devices"): the status report, the desired state, the package
  * download, and the predictions of the cloud fallback. Every call is bounded: a connect timeout, a time
  * limit per call (a download instead may not stall longer than that), and a size limit on every answer.
  * Every failure is a {@link SyncException}.

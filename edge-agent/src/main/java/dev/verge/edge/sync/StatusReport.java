@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The body of {@code POST /api/devices/{id}/status}: what the agent serves and how its predictions went
- * since the previous report (contracts.md).
+ * since the previous report (README "Roll out to devices"; the cloud reads it as devices.StatusReport).
  *
  * @param state     {@code serving}, {@code no-model} or {@code loading} (no model yet, one is on its way)
  * @param since     start of the window the counts cover (ISO-8601)

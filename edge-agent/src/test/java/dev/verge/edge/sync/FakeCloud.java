@@ -34,7 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The cloud's device API as contracts.md fixes it, on 127.0.0.1: {@code GET /api/devices/{id}/desired},
+ * The cloud's device API as README "Roll out to devices" and functions/core's RolloutRoutes fix it, on 127.0.0.1: {@code GET /api/devices/{id}/desired},
  * {@code POST /api/devices/{id}/status} and package downloads (with HTTP Range), behind the device headers.
  * It can also misbehave: answer garbage, answer 500, answer slowly, break a download halfway, and serve
  * packages whose bytes or announcement were tampered with. {@code POST /api/models/{name}/versions/{v}/predict}

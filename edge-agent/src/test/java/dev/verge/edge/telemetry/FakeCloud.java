@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The cloud's {@code POST /api/telemetry} and {@code POST /api/samples} as contracts.md describes them,
+ * The cloud's {@code POST /api/telemetry} and {@code POST /api/samples} as README "Telemetry" and verge-wire's TelemetryBatch describe them,
  * on 127.0.0.1, idempotent on batch id and sample id, that can be switched to answer as a cloud that is
  * down (503), failing (500), slow (keeps the batch, answers after the agent gave up), or refusing (400).
  */

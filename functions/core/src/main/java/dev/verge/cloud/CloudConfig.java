@@ -1,9 +1,12 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.events.EventsConfig;
 import dev.verge.cloud.predict.PredictConfig;
 import dev.verge.cloud.registry.RegistryConfig;
 import dev.verge.cloud.registry.RegistryRoutes.PackageDelivery;
+import dev.verge.cloud.retention.RetentionConfig;
+import dev.verge.cloud.rights.RightsConfig;
 import dev.verge.cloud.rollout.DeviceProtocolConfig;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,10 +31,14 @@ import java.util.Map;
  *                        {@code VERGE_DEVICE_POLL_SECONDS})
  * @param deviceProtocol  signing-key rotation, the signed desired state's lifetime and whether protocol-1
  *                        agents are still served ({@link DeviceProtocolConfig#fromEnv})
+ * @param analytics       telemetry batch limits, baselines and drift ({@link AnalyticsConfig#fromEnv})
+ * @param rights          what devices may report and how much ({@link RightsConfig#fromEnv})
+ * @param retention       how long what grows with traffic is kept ({@link RetentionConfig#fromEnv})
  */
 public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery,
                           PredictConfig predict, String signingKey, EventsConfig events, Integer devicePollSeconds,
-                          DeviceProtocolConfig deviceProtocol) {
+                          DeviceProtocolConfig deviceProtocol, AnalyticsConfig analytics, RightsConfig rights,
+                          RetentionConfig retention) {
     public static final int DEFAULT_DEVICE_POLL_SECONDS = 30;
     /** Shorter keys are guessed (the old README's {@code s3cret}); a generated one is 32 characters. */
     public static final int MIN_API_KEY_LENGTH = 16;
@@ -52,13 +59,16 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         events = events == null ? EventsConfig.defaults() : events;
         devicePollSeconds = devicePollSeconds == null ? DEFAULT_DEVICE_POLL_SECONDS : devicePollSeconds;
         deviceProtocol = deviceProtocol == null ? DeviceProtocolConfig.defaults() : deviceProtocol;
+        analytics = analytics == null ? AnalyticsConfig.defaults() : analytics;
+        rights = rights == null ? RightsConfig.defaults() : rights;
+        retention = retention == null ? RetentionConfig.defaults() : retention;
         if (devicePollSeconds < 1) {
             throw new IllegalArgumentException("expected a device poll interval of 1 second or more, found " + devicePollSeconds);
         }
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
-        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null, null);
+        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null, null, null, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
@@ -76,8 +86,9 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
      * {@code VERGE_PACKAGE_DELIVERY} ({@code stream} or {@code redirect}), {@code VERGE_SIGNING_KEY} (the
      * Ed25519 private key that signs packages for devices, Base64 PKCS#8 or PEM; keep it in the secret
      * store; {@code openssl genpkey -algorithm ed25519} makes one), the prediction endpoint's settings
-     * ({@link PredictConfig#fromEnv}; its {@code VERGE_MAX_INFERENCE_MS} bounds the registry's smoke test too), the webhook secrets and event rules ({@link EventsConfig#fromEnv}) and
-     * {@code VERGE_DEVICE_POLL_SECONDS}.
+     * ({@link PredictConfig#fromEnv}; its {@code VERGE_MAX_INFERENCE_MS} bounds the registry's smoke test too), the webhook secrets and event rules ({@link EventsConfig#fromEnv}),
+     * {@code VERGE_DEVICE_POLL_SECONDS}, and the analytics, device-rights and retention settings
+     * ({@link AnalyticsConfig#fromEnv}, {@link RightsConfig#fromEnv}, {@link RetentionConfig#fromEnv}).
      */
     public static CloudConfig fromEnv(Map<String, String> env) {
         List<String> keys = Arrays.stream(env.getOrDefault("VERGE_API_KEYS", "").split(",")).toList();
@@ -96,7 +107,8 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         // a model that cannot pass its smoke test within the prediction limit would time out on every request
         registry = registry.withMaxSmokeTestTime(predict.maxInferenceTime());
         return new CloudConfig(keys, insecure, registry, delivery, predict, env.get("VERGE_SIGNING_KEY"),
-                EventsConfig.fromEnv(env), devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env));
+                EventsConfig.fromEnv(env), devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env), AnalyticsConfig.fromEnv(env),
+                RightsConfig.fromEnv(env), RetentionConfig.fromEnv(env));
     }
 
     /**
@@ -137,31 +149,43 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
     }
 
     public CloudConfig withRegistry(RegistryConfig registryConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events, devicePollSeconds, deviceProtocol);
+        return new CloudConfig(apiKeys, insecureLocal, registryConfig, packageDelivery, predict, signingKey, events, devicePollSeconds, deviceProtocol, analytics, rights, retention);
     }
 
     public CloudConfig withPackageDelivery(PackageDelivery delivery) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events, devicePollSeconds, deviceProtocol);
+        return new CloudConfig(apiKeys, insecureLocal, registry, delivery, predict, signingKey, events, devicePollSeconds, deviceProtocol, analytics, rights, retention);
     }
 
     public CloudConfig withPredict(PredictConfig predictConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events, devicePollSeconds, deviceProtocol);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predictConfig, signingKey, events, devicePollSeconds, deviceProtocol, analytics, rights, retention);
     }
 
     public CloudConfig withSigningKey(String privateKey) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events, devicePollSeconds, deviceProtocol);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, privateKey, events, devicePollSeconds, deviceProtocol, analytics, rights, retention);
     }
 
     public CloudConfig withEvents(EventsConfig eventsConfig) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig, devicePollSeconds, deviceProtocol);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, eventsConfig, devicePollSeconds, deviceProtocol, analytics, rights, retention);
     }
 
     public CloudConfig withDevicePollSeconds(int seconds) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, seconds, deviceProtocol);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, seconds, deviceProtocol, analytics, rights, retention);
     }
 
     public CloudConfig withDeviceProtocol(DeviceProtocolConfig protocol) {
-        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, devicePollSeconds, protocol);
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, devicePollSeconds, protocol, analytics, rights, retention);
+    }
+
+    public CloudConfig withAnalytics(AnalyticsConfig analyticsConfig) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, devicePollSeconds, deviceProtocol, analyticsConfig, rights, retention);
+    }
+
+    public CloudConfig withRetention(RetentionConfig retentionConfig) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, devicePollSeconds, deviceProtocol, analytics, rights, retentionConfig);
+    }
+
+    public CloudConfig withRights(RightsConfig rightsConfig) {
+        return new CloudConfig(apiKeys, insecureLocal, registry, packageDelivery, predict, signingKey, events, devicePollSeconds, deviceProtocol, analytics, rightsConfig, retention);
     }
 
     @Override
@@ -170,6 +194,7 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
         return "CloudConfig[apiKeys=" + apiKeys.size() + ", insecureLocal=" + insecureLocal + ", registry=" + registry
                 + ", packageDelivery=" + packageDelivery + ", predict=" + predict
                 + ", signingKey=" + (signingKey == null ? "none" : "set") + ", events=" + events
-                + ", devicePollSeconds=" + devicePollSeconds + ", deviceProtocol=" + deviceProtocol + "]";
+                + ", devicePollSeconds=" + devicePollSeconds + ", deviceProtocol=" + deviceProtocol + ", analytics=" + analytics
+                + ", rights=" + rights + ", retention=" + retention + "]";
     }
 }

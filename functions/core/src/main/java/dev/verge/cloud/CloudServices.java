@@ -1,6 +1,5 @@
 package dev.verge.cloud;
 
-import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.FailedAuthLimiter;
 import dev.verge.cloud.api.CloudApi;
@@ -9,6 +8,7 @@ import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.dashboard.DashboardRoutes;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.DeviceRoutes;
+import dev.verge.cloud.events.BlobUploads;
 import dev.verge.cloud.events.EventIntake;
 import dev.verge.cloud.events.EventRoutes;
 import dev.verge.cloud.events.ModelEvents;
@@ -20,8 +20,6 @@ import dev.verge.cloud.predict.PredictRoutes;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.RegistryRoutes;
 import dev.verge.cloud.rights.DeviceRights;
-import dev.verge.cloud.retention.RetentionConfig;
-import dev.verge.cloud.rights.RightsConfig;
 import dev.verge.cloud.rights.SentVersions;
 import dev.verge.cloud.rollout.Assignments;
 import dev.verge.cloud.rollout.Deployments;
@@ -45,9 +43,10 @@ import java.util.List;
  * <pre>{@code
  * CloudServices services = CloudServices.create(new S3BlobStore(...), new DynamoDbMetadataStore(...),
  *         Clock.systemUTC(), CloudConfig.fromEnv(System.getenv()));
- * ApiResponse response = services.api().handle(apiRequest);                      // HTTP triggers
- * UploadOutcome outcome = services.registry().onPackageUploaded(key, etag, size, // blob triggers
- *         PackageSource.bucket(bucket, principal));
+ * ApiResponse response = services.api().handle(apiRequest);                        // HTTP triggers
+ * BlobUploads.Outcome outcome = services.blobUploads().received(EventSource.S3,     // blob notifications
+ *         principal, BlobUpload.inBucket(bucket, key, etag, size));
+ * EventIntake.Answer answer = services.eventIntake().eventGrid(body, true, h, q);   // Event Grid, EventBridge
  * }</pre>
  * New features (deployments, telemetry, analytics, webhooks) add their use case here and their
  * {@link RouteGroup} to {@link #routeGroups}, and every runtime serves them without change.
@@ -69,6 +68,7 @@ public final class CloudServices {
     private final DeviceRights rights;
     private final ModelEvents events;
     private final EventIntake eventIntake;
+    private final BlobUploads blobUploads;
     private final AnalyticsServices analytics;
     private final ApiKeyAuth auth;
     private final CloudApi api;
@@ -85,19 +85,18 @@ public final class CloudServices {
         this.signer = signingKeys == null ? null : signingKeys.current();
         this.deployments = new Deployments(registry, devices, metadata, clock, signer);
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
-        RightsConfig rightsConfig = RightsConfig.fromEnv(System.getenv());
-        RetentionConfig retention = RetentionConfig.fromEnv(System.getenv());
-        this.sentVersions = new SentVersions(metadata, rightsConfig.retention().plus(rightsConfig.clockSkew()));
-        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, rightsConfig, clock);
-        this.analytics = new AnalyticsServices(blobs, metadata, clock, AnalyticsConfig.fromEnv(System.getenv()), retention, devices,
+        this.sentVersions = new SentVersions(metadata, config.rights().retention().plus(config.rights().clockSkew()));
+        this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, config.rights(), clock);
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, config.analytics(), config.retention(), devices,
                 rights::reportWindow, rights.config(), deployments::firstDeployed);
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
                 new StatusReportHealth(devices), new PredictionDrift(analytics.rollups(), clock))));
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds(), sentVersions);
-        this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules(), retention.events());
+        this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules(), config.retention().events());
         this.eventIntake = new EventIntake(events, config.events(), clock);
+        this.blobUploads = new BlobUploads(events, clock);
         this.api = new CloudApi(routeGroups(), auth, FailedAuthLimiter.defaults(clock));
     }
 
@@ -121,6 +120,11 @@ public final class CloudServices {
     /** Webhooks and cloud events (Event Grid trigger, EventBridge) turned into registry actions. */
     public EventIntake eventIntake() {
         return eventIntake;
+    }
+
+    /** Objects created in a bucket or container, from the doors that announce nothing else (S3 notifications, blob trigger, folder). */
+    public BlobUploads blobUploads() {
+        return blobUploads;
     }
 
     public ModelRegistry registry() {

@@ -59,6 +59,7 @@ public final class Model implements AutoCloseable {
     /** Longest one ONNX Runtime run may take; zero: no limit. */
     private final Duration maxRunTime;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final OipEndpoint oip = new OipEndpoint(this);
 
     /**
      * The time limit of one run when the caller sets none: long enough for a large model on a small box,
@@ -314,101 +315,46 @@ public final class Model implements AutoCloseable {
         return infer(request, ImageLimits.defaults());
     }
 
+    /** Open Inference Protocol v2 infer ({@link OipEndpoint}). */
     public OipV2.InferResponse infer(OipV2.InferRequest request, ImageLimits limits) {
-        if (detectionHead != null) {
-            return inferRaw(request, limits);
-        }
-        OipInfer.Input input = OipInfer.read(request, info, dynamicBatch, limits);
-        float[] probabilities;
-        long batch;
-        if (input.image() != null) {
-            batch = 1;
-            DecodedImage decoded = ImageDecoder.decode(input.image(), limits, preprocessor.resolutionNeed());
-            FloatBuffer buffer = buffers.take();
-            try {
-                preprocessor.write(decoded, buffer);
-                probabilities = postprocess(run(buffer, preprocessor.shape()), 0, labelCount());
-            } finally {
-                buffers.give(buffer);
-            }
-        } else {
-            batch = input.shape()[0];
-            FloatBuffer buffer = batch == 1 ? buffers.take() : BufferPool.allocate(input.elementCount());
-            try {
-                input.writeTo(buffer);
-                float[] scores = run(buffer, input.shape());
-                probabilities = new float[scores.length];
-                int k = labelCount();
-                for (int row = 0; row < batch; row++) {
-                    System.arraycopy(postprocess(scores, row * k, k), 0, probabilities, row * k, k);
-                }
-            } finally {
-                if (batch == 1) {
-                    buffers.give(buffer);
-                }
-            }
-        }
-        return new OipV2.InferResponse(info.name(), info.version(), request.id(),
-                List.of(new OipV2.ResponseTensor(info.outputName(), new long[] {batch, labelCount()}, OipV2.FP32,
-                        probabilities)));
-    }
-
-    /**
-     * A detector over OIP v2 answers its raw output tensors (as KServe and Triton do), for a tensor or an image
-     * input; the decoded boxes are the Custom Vision answer's.
-     */
-    private OipV2.InferResponse inferRaw(OipV2.InferRequest request, ImageLimits limits) {
-        OipInfer.Input input = OipInfer.read(request, info, dynamicBatch, limits, detectionHead.outputNames(),
-                preprocessor.isDynamicSize() ? manifest.input().maxSide() : 0);
-        FloatBuffer buffer = null;
-        boolean pooled = false;
-        try {
-            long[] shape;
-            if (input.image() != null) {
-                DecodedImage decoded = ImageDecoder.decode(input.image(), limits, preprocessor.resolutionNeed());
-                buffer = buffers.take();
-                pooled = true;
-                shape = preprocessor.shape(preprocessor.write(decoded, buffer));
-            } else {
-                pooled = input.elementCount() <= preprocessor.elementCount();
-                buffer = pooled ? buffers.take() : BufferPool.allocate(input.elementCount());
-                input.writeTo(buffer);
-                shape = input.shape();
-            }
-            Map<String, OutputTensor> outputs = runAll(buffer, shape, detectionHead.outputNames());
-            List<OipV2.ResponseTensor> tensors = new ArrayList<>();
-            for (OutputTensor out : outputs.values()) {
-                tensors.add(new OipV2.ResponseTensor(out.name(), out.shape(), OipV2.FP32, out.values()));
-            }
-            return new OipV2.InferResponse(info.name(), info.version(), request.id(), tensors);
-        } finally {
-            if (pooled) {
-                buffers.give(buffer);
-            }
-        }
+        return oip.infer(request, limits);
     }
 
     /** {@code GET /v2/models/{name}}: the input as the model takes it, every output it gives (-1: dynamic). */
     public OipV2.MetadataResponse metadata() {
-        if (detectionHead == null) {
-            return OipV2.metadata(info);
-        }
-        List<OipV2.TensorMetadata> outputs = new ArrayList<>();
+        return oip.metadata();
+    }
+
+    // ---- what OipEndpoint runs --------------------------------------------------------------------
+
+    /** Null for classification. */
+    DetectionHead detectionHead() {
+        return detectionHead;
+    }
+
+    Preprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    BufferPool buffers() {
+        return buffers;
+    }
+
+    boolean dynamicBatch() {
+        return dynamicBatch;
+    }
+
+    /** The shape the session gives output {@code name} (-1: dynamic). */
+    long[] outputShape(String name) {
         try {
-            for (String name : detectionHead.outputNames()) {
-                long[] shape = session.getOutputInfo().get(name).getInfo() instanceof ai.onnxruntime.TensorInfo t
-                        ? t.getShape() : new long[] {-1};
-                outputs.add(new OipV2.TensorMetadata(name, OipV2.FP32, shape));
-            }
+            return session.getOutputInfo().get(name).getInfo() instanceof ai.onnxruntime.TensorInfo t ? t.getShape() : new long[] {-1};
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot describe the outputs of " + info.name(), e);
         }
-        return new OipV2.MetadataResponse(info.name(), List.of(info.version()), OipV2.PLATFORM,
-                List.of(new OipV2.TensorMetadata(info.inputName(), OipV2.FP32, info.inputShape())), outputs);
     }
 
     /** Runs the session and reads {@code names} as floats; the input and the result are closed before returning. */
-    private Map<String, OutputTensor> runAll(FloatBuffer input, long[] shape, List<String> names) {
+    Map<String, OutputTensor> runAll(FloatBuffer input, long[] shape, List<String> names) {
         if (closed.get()) {
             throw new IllegalStateException("model " + info.name() + " " + info.version() + " is closed");
         }
@@ -486,12 +432,12 @@ public final class Model implements AutoCloseable {
                 + "; expected float32 (or integer class ids)");
     }
 
-    private int labelCount() {
+    int labelCount() {
         return info.labels().size();
     }
 
     /** Runs the session; the input and the result are closed before returning (native memory). */
-    private float[] run(FloatBuffer input, long[] shape) {
+    float[] run(FloatBuffer input, long[] shape) {
         if (closed.get()) {
             throw new IllegalStateException("model " + info.name() + " " + info.version() + " is closed");
         }
@@ -532,7 +478,7 @@ public final class Model implements AutoCloseable {
     }
 
     /** The probabilities of one image from its scores, softmax applied when the manifest says so. */
-    private float[] postprocess(float[] scores, int offset, int count) {
+    float[] postprocess(float[] scores, int offset, int count) {
         float[] out = Arrays.copyOfRange(scores, offset, offset + count);
         if (manifest.output().appliesSoftmax()) {
             float max = Float.NEGATIVE_INFINITY;

@@ -3,7 +3,7 @@ package dev.verge.cloud.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.verge.cloud.CloudServices;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.retention.Housekeeping;
 import java.io.IOException;
 import java.io.InputStream;

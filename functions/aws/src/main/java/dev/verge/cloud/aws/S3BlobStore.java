@@ -1,5 +1,7 @@
 package dev.verge.cloud.aws;
 
+import dev.verge.cloud.events.BlobKeys;
+import dev.verge.cloud.events.BlobUpload;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
 import java.io.ByteArrayInputStream;
@@ -23,9 +25,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /**
  * {@link BlobStore} on one S3 bucket. Objects are streamed both ways: an upload of unknown length
  * goes up as a multipart upload, one bounded part buffer at a time, so a large package never sits
- * whole in the function's memory.
+ * whole in the function's memory. Its bucket holds the keys: an event about another bucket names no key of it.
  */
-public final class S3BlobStore implements BlobStore {
+public final class S3BlobStore implements BlobStore, BlobKeys {
 
     /** S3 accepts parts of at least 5 MiB (except the last); 8 MiB keeps the part count low. */
     static final int PART_SIZE = 8 * 1024 * 1024;
@@ -43,6 +45,17 @@ public final class S3BlobStore implements BlobStore {
 
     public String bucket() {
         return bucket;
+    }
+
+    @Override
+    public Optional<String> keyOf(String bucketName, String objectKey) {
+        return bucket.equals(bucketName) ? Optional.of(objectKey) : Optional.empty();
+    }
+
+    /** An S3 event names this bucket or another; an Azure-style one (Event Grid) names the key's first segment. */
+    @Override
+    public Optional<String> keyOf(BlobUpload upload) {
+        return upload.containerIsKeySegment() ? BlobKeys.byShape(upload) : keyOf(upload.store(), upload.objectName());
     }
 
     @Override

@@ -1,11 +1,9 @@
 package dev.verge.cloud.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import dev.verge.cloud.events.BlobUpload;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * An S3 event notification as S3 delivers it to Lambda: either the {@code s3:TestEvent} S3 sends when
@@ -16,8 +14,9 @@ import java.util.OptionalLong;
  * (3.16.1): that model has constructors only, no Jackson bindings, and brings joda-time; the Lambda
  * runtime's own reader of it (aws-lambda-java-serialization 1.2.0, on org.json) reads a delivery all at
  * once, turns a missing size into 0, fails the whole delivery when one record has no {@code eventTime},
- * and reads the test event as an empty delivery. The few fields used here are read directly, with the
- * model's decoding of keys (S3 form-encodes them).
+ * and reads the test event as an empty delivery. The few fields used here are read directly into the
+ * core's {@link BlobUpload}, with its decoding of keys (S3 form-encodes them); what to do with an upload
+ * is not decided here.
  */
 sealed interface S3Notification {
 
@@ -32,12 +31,8 @@ sealed interface S3Notification {
         int index();
     }
 
-    /**
-     * A readable record. {@code key} is decoded (S3 form-encodes keys: '+' is a space, %2B a plus);
-     * {@code etag} is unquoted and empty sizes/ETags are left for the handler to look up.
-     */
-    record ObjectEvent(int index, String eventName, String bucket, String key, OptionalLong size, String etag,
-                       String versionId, String principal) implements Entry {
+    /** A readable record: the object, decoded, and who created it. */
+    record ObjectEvent(int index, String eventName, BlobUpload upload, String principal) implements Entry {
 
         boolean isObjectCreated() {
             return eventName.startsWith("ObjectCreated:");
@@ -75,15 +70,14 @@ sealed interface S3Notification {
         }
         String key;
         try {
-            key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+            key = BlobUpload.decodeS3Key(rawKey);
         } catch (IllegalArgumentException e) {
             return new Malformed(index, "expected a URL-encoded object key, found \"" + rawKey + "\": " + e.getMessage());
         }
         JsonNode size = object.path("size");
-        String etag = S3BlobStore.unquote(object.path("eTag").asText(object.path("etag").asText("")));
-        return new ObjectEvent(index, eventName, bucket, key,
-                size.canConvertToLong() ? OptionalLong.of(size.asLong()) : OptionalLong.empty(),
-                etag, object.path("versionId").asText(null), record.path("userIdentity").path("principalId").asText("s3"));
+        BlobUpload upload = BlobUpload.inBucket(bucket, key, object.path("eTag").asText(object.path("etag").asText("")),
+                size.canConvertToLong() ? size.asLong() : -1);
+        return new ObjectEvent(index, eventName, upload, record.path("userIdentity").path("principalId").asText("s3"));
     }
 
     private static String describe(JsonNode node) {

@@ -2,11 +2,8 @@ package dev.verge.cloud.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.verge.cloud.port.BlobInfo;
-import dev.verge.cloud.port.BlobStore;
-import dev.verge.cloud.registry.ModelRegistry;
-import dev.verge.cloud.registry.ModelVersion;
-import dev.verge.cloud.registry.PackageSource;
+import dev.verge.cloud.events.BlobUploads;
+import dev.verge.cloud.events.EventSource;
 import dev.verge.cloud.registry.UploadOutcome;
 import dev.verge.error.VergeException;
 import java.io.IOException;
@@ -14,15 +11,14 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Turns S3 {@code ObjectCreated} notifications on the models bucket into calls of the registry's
- * blob-uploaded use case. Every record gets an outcome in the {@link Report}; a malformed record,
- * another bucket or another event type is reported and skipped, never thrown. Only a failure worth
- * retrying (a store unreachable) is thrown, after every other record was handled, so that Lambda
- * redelivers the event: the use case is idempotent on key + ETag, so records already handled are
- * not handled twice.
+ * Turns S3 {@code ObjectCreated} notifications into calls of the core's {@link BlobUploads} use case,
+ * which applies the event rules (another bucket names no key of the registry's), keeps the audit record
+ * and makes a redelivery change nothing. Every record gets an outcome in the {@link Report}; a malformed
+ * record or another event type is reported and skipped, never thrown. Only a failure worth retrying (a
+ * store unreachable) is thrown, after every other record was handled, so that Lambda redelivers the
+ * event: records already handled are not handled twice.
  */
 final class S3UploadEvents {
     private static final System.Logger LOG = System.getLogger(S3UploadEvents.class.getName());
@@ -51,15 +47,11 @@ final class S3UploadEvents {
         }
     }
 
-    private final ModelRegistry registry;
-    private final BlobStore blobs;
-    private final String modelsBucket;
+    private final BlobUploads uploads;
     private final ObjectMapper json;
 
-    S3UploadEvents(ModelRegistry registry, BlobStore blobs, String modelsBucket, ObjectMapper json) {
-        this.registry = registry;
-        this.blobs = blobs;
-        this.modelsBucket = modelsBucket;
+    S3UploadEvents(BlobUploads uploads, ObjectMapper json) {
+        this.uploads = uploads;
         this.json = json;
     }
 
@@ -111,40 +103,20 @@ final class S3UploadEvents {
     private RecordReport handleOne(S3Notification.Entry entry) {
         return switch (entry) {
             case S3Notification.Malformed bad -> new RecordReport(bad.index(), null, null, "SKIPPED", null, null, bad.reason());
-            case S3Notification.ObjectEvent event when !event.isObjectCreated() ->
-                    skipped(event, "expected an ObjectCreated event, found " + event.eventName());
-            case S3Notification.ObjectEvent event when !event.bucket().equals(modelsBucket) ->
-                    skipped(event, "expected an object of the models bucket " + modelsBucket + ", found bucket " + event.bucket());
-            case S3Notification.ObjectEvent event -> register(event);
-        };
-    }
-
-    private RecordReport register(S3Notification.ObjectEvent event) {
-        String etag = event.etag();
-        long size = event.size().orElse(-1);
-        if (etag.isEmpty() || size < 0) {
-            // a record without them (hand-written, or a newer shape): ask the store
-            Optional<BlobInfo> head = blobs.head(event.key());
-            if (head.isEmpty()) {
-                return skipped(event, event.key() + " no longer exists");
+            case S3Notification.ObjectEvent event when !event.isObjectCreated() -> new RecordReport(event.index(),
+                    event.upload().store(), event.upload().objectName(), "SKIPPED", null, null,
+                    "expected an ObjectCreated event, found " + event.eventName());
+            case S3Notification.ObjectEvent event -> {
+                BlobUploads.Outcome outcome = uploads.received(EventSource.S3, event.principal(), event.upload());
+                yield new RecordReport(event.index(), event.upload().store(), event.upload().objectName(),
+                        outcome.result().name(), outcome.model(), outcome.version(), outcome.reason());
             }
-            etag = etag.isEmpty() ? head.get().etag() : etag;
-            size = size < 0 ? head.get().size() : size;
-        }
-        UploadOutcome outcome = registry.onPackageUploaded(event.key(), etag, size,
-                PackageSource.bucket(event.bucket(), event.principal()));
-        ModelVersion version = outcome.version();
-        return new RecordReport(event.index(), event.bucket(), event.key(), outcome.result().name(),
-                version == null ? null : version.name(), version == null ? null : version.version(), outcome.reason());
-    }
-
-    private static RecordReport skipped(S3Notification.ObjectEvent event, String reason) {
-        return new RecordReport(event.index(), event.bucket(), event.key(), "SKIPPED", null, null, reason);
+        };
     }
 
     private static RecordReport failure(S3Notification.Entry entry, String result, String reason) {
         return entry instanceof S3Notification.ObjectEvent event
-                ? new RecordReport(event.index(), event.bucket(), event.key(), result, null, null, reason)
+                ? new RecordReport(event.index(), event.upload().store(), event.upload().objectName(), result, null, null, reason)
                 : new RecordReport(entry.index(), null, null, result, null, null, reason);
     }
 }

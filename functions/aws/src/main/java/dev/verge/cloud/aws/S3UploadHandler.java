@@ -3,25 +3,25 @@ package dev.verge.cloud.aws;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.verge.cloud.CloudServices;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * S3 {@code ObjectCreated} notifications of the models bucket: each new package object is
- * validated and registered (see {@link S3UploadEvents}). Answers a JSON report of every record.
+ * S3 {@code ObjectCreated} notifications of the models bucket: each record goes to the core's blob-upload
+ * use case (see {@link S3UploadEvents}). Answers a JSON report of every record.
  * Handler: {@code dev.verge.cloud.aws.S3UploadHandler::handleRequest}.
  */
 public final class S3UploadHandler implements RequestStreamHandler {
     private final S3UploadEvents events;
 
     public S3UploadHandler() {
-        this(AwsServices.SERVICES, AwsServices.SETTINGS.modelsBucket());
+        this(AwsServices.SERVICES);
     }
 
-    S3UploadHandler(CloudServices services, String modelsBucket) {
-        this.events = new S3UploadEvents(services.registry(), services.blobs(), modelsBucket, CloudJson.mapper());
+    S3UploadHandler(CloudServices services) {
+        this.events = new S3UploadEvents(services.blobUploads(), CloudJson.mapper());
     }
 
     @Override

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.events.EventFixtures;
 import dev.verge.cloud.registry.ModelVersion;
 import dev.verge.cloud.registry.Stage;
@@ -99,6 +99,7 @@ class EventBridgeHandlerTest {
         byte[] zip = RegistryPackages.valid(model, "3");
         services.blobs().put("models/drop/" + model + " v3.zip", new ByteArrayInputStream(zip), zip.length, "application/zip");
         ObjectNode event = EventFixtures.object("eventbridge-s3-object-created.json").put("id", UUID.randomUUID().toString());
+        ((ObjectNode) event.get("detail").get("bucket")).put("name", ((S3BlobStore) services.blobs()).bucket());
         ObjectNode object = (ObjectNode) event.get("detail").get("object");
         object.put("key", "models/drop/" + model + "+v3.zip").put("etag", "\"" + UUID.randomUUID() + "\"").put("size", zip.length);
 

@@ -9,7 +9,7 @@ import dev.verge.cloud.analytics.Aggregate;
 import dev.verge.cloud.analytics.Observation;
 import dev.verge.cloud.analytics.RollupKey;
 import dev.verge.cloud.analytics.RollupStore;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.testing.TestClock;
 import java.io.ByteArrayOutputStream;

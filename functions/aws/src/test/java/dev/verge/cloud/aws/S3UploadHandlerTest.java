@@ -47,7 +47,7 @@ class S3UploadHandlerTest {
     void setUp() {
         services = Emulators.newServices("key-1");
         bucket = ((S3BlobStore) services.blobs()).bucket();
-        handler = new S3UploadHandler(services, bucket);
+        handler = new S3UploadHandler(services);
     }
 
     private BlobInfo putPackage(String key, String version) throws IOException {
@@ -86,7 +86,7 @@ class S3UploadHandlerTest {
         ModelVersion version = services.registry().get("fruit-quality", "3");
         assertThat(version.status()).isEqualTo(VersionStatus.REGISTERED);
         assertThat(version.source().store()).isEqualTo(bucket);
-        assertThat(version.source().by()).isEqualTo("AWS:AIDAEXAMPLEPRINCIPAL");
+        assertThat(version.source().by()).isEqualTo("s3:AWS:AIDAEXAMPLEPRINCIPAL");
     }
 
     @Test
@@ -151,7 +151,7 @@ class S3UploadHandlerTest {
         JsonNode report = invoke(handler, event);
 
         assertThat(report.get("records")).extracting(r -> r.get("result").asText())
-                .containsExactly("REGISTERED", "SKIPPED", "SKIPPED", "SKIPPED", "SKIPPED");
+                .containsExactly("REGISTERED", "SKIPPED", "SKIPPED", "IGNORED", "SKIPPED");
         assertThat(report.at("/records/3/reason").asText()).contains("some-other-bucket");
         assertThat(services.registry().get("fruit-quality", "3").status()).isEqualTo(VersionStatus.REGISTERED);
     }
@@ -195,7 +195,7 @@ class S3UploadHandlerTest {
         CloudServices down = CloudServices.create(unreachable, services.metadata(), Clock.systemUTC(), CloudConfig.withApiKeys("k"));
         ObjectNode event = event("models/fruit-quality/8/package.zip", blob);
 
-        assertThatThrownBy(() -> invoke(new S3UploadHandler(down, bucket), event))
+        assertThatThrownBy(() -> invoke(new S3UploadHandler(down), event))
                 .isInstanceOf(S3UploadEvents.RetryableFailure.class)
                 .satisfies(e -> assertThat(((S3UploadEvents.RetryableFailure) e).report().records())
                         .singleElement().satisfies(r -> assertThat(r.result()).isEqualTo("FAILED")));

@@ -95,8 +95,22 @@ record SamFunction(String logicalId, String handler, Map<String, String> environ
         return parameter.get("Default").asText();
     }
 
-    /** Fn::Sub text with parameters (and pseudo parameters such as AWS::Region, from {@code locals}) filled in. */
+    /**
+     * Fn::Sub text with parameters (and pseudo parameters such as AWS::Region, from {@code locals}) filled in. A part
+     * that is exactly the Fn::Sub naming a resource with a stand-in (the rules naming the models bucket) is that
+     * stand-in, as CloudFormation makes the same name of the same expression.
+     */
     private static String substitute(JsonNode root, String text, Map<String, String> locals) {
+        for (var resource : root.path("Resources").properties()) {
+            if (locals.containsKey(resource.getKey())) {
+                for (var property : resource.getValue().path("Properties").properties()) {
+                    String name = property.getValue().path("Fn::Sub").asText("");
+                    if (!name.isEmpty()) {
+                        text = text.replace(name, locals.get(resource.getKey()));
+                    }
+                }
+            }
+        }
         return Pattern.compile("\\$\\{([\\w:]+)}").matcher(text).replaceAll(m -> Matcher.quoteReplacement(parameter(root, m.group(1), locals)));
     }
 

@@ -3,7 +3,7 @@ package dev.verge.cloud.azure;
 import com.microsoft.azure.functions.ExecutionContext;
 import com.microsoft.azure.functions.annotation.EventGridTrigger;
 import com.microsoft.azure.functions.annotation.FunctionName;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.events.EventIntake;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;

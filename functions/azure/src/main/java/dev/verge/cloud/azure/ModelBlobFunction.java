@@ -5,17 +5,24 @@ import com.microsoft.azure.functions.annotation.BindingName;
 import com.microsoft.azure.functions.annotation.BlobTrigger;
 import com.microsoft.azure.functions.annotation.EventGridTrigger;
 import com.microsoft.azure.functions.annotation.FunctionName;
-import dev.verge.cloud.azure.events.BlobCreatedEvent;
-import dev.verge.cloud.registry.PackageSource;
-import dev.verge.cloud.registry.UploadOutcome;
-import java.util.List;
+import dev.verge.cloud.json.CloudJson;
+import dev.verge.cloud.events.BlobUpload;
+import dev.verge.cloud.events.BlobUploads;
+import dev.verge.cloud.events.EventIntake;
+import dev.verge.cloud.events.EventSource;
+import dev.verge.error.ErrorBody;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A model package dropped into the models container is registered. Two triggers reach the same use
- * case: Event Grid's BlobCreated (what Flex Consumption recommends; the blob is then read as a stream)
- * and the blob trigger (polls; the worker receives the whole blob). Both are idempotent on the blob's
- * key and ETag, so running both is harmless; switch one off with {@code AzureWebJobs.<function>.Disabled}.
+ * A model package dropped into the models container is registered. Two triggers reach the core's one
+ * blob-upload path: Event Grid's BlobCreated (what Flex Consumption recommends), read by the event intake
+ * as {@code eventGrid} reads it, and the blob trigger (polls; the worker receives the whole blob, unused:
+ * the registry streams it). Both apply the same event rules and keep an audit record, and a package is
+ * registered once whichever announces it first; switch one off with {@code AzureWebJobs.<function>.Disabled}.
  */
 public class ModelBlobFunction {
 
@@ -29,13 +36,15 @@ public class ModelBlobFunction {
         this.app = app;
     }
 
+    /** Throws for a malformed event (Event Grid dead-letters it) and when a store failed (Event Grid retries). */
     @FunctionName("modelBlobCreated")
     public void onEvent(@EventGridTrigger(name = "event") String event, ExecutionContext context) {
-        List<BlobCreatedEvent> events = BlobCreatedEvent.parse(event); // a malformed event throws: Event Grid dead-letters it
-        for (BlobCreatedEvent created : events) {
-            app.get().blobs().keyOf(created.container(), created.name()).ifPresentOrElse(
-                    key -> register(key, created.etag(), created.size(), "event-grid", context),
-                    () -> context.getLogger().info(created.container() + " is not a container of this app; event ignored"));
+        EventIntake.Answer answer = app.get().services().eventIntake()
+                .eventGrid(event.getBytes(StandardCharsets.UTF_8), true, name -> Optional.empty(), name -> Optional.empty());
+        context.getLogger().info("event grid: " + answer.status() + " " + CloudJson.toString(answer.body()));
+        if (answer.status() >= 400 && answer.body() instanceof ErrorBody error) {
+            throw new VergeException(answer.status() >= 500 ? ErrorKind.NOT_READY : ErrorKind.BAD_REQUEST, error.error(),
+                    error.message());
         }
     }
 
@@ -45,13 +54,8 @@ public class ModelBlobFunction {
             byte[] content,
             @BindingName("name") String name,
             ExecutionContext context) {
-        String key = app.get().blobs().keyOf(app.get().modelsContainer(), name).orElseThrow();
-        app.get().blobs().head(key).ifPresent(blob -> register(key, blob.etag(), blob.size(), "blob-trigger", context));
-    }
-
-    private void register(String key, String etag, long size, String by, ExecutionContext context) {
-        PackageSource source = PackageSource.bucket(app.get().blobs().locate(key).container(), by);
-        UploadOutcome outcome = app.get().services().registry().onPackageUploaded(key, etag, size, source);
-        context.getLogger().info(key + ": " + outcome.result() + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")"));
+        BlobUploads.Outcome outcome = app.get().services().blobUploads().received(EventSource.BLOBTRIGGER, "blob-trigger",
+                BlobUpload.inContainer(app.get().modelsContainer(), name, "", -1));
+        context.getLogger().info(name + ": " + outcome.result() + (outcome.reason() == null ? "" : " (" + outcome.reason() + ")"));
     }
 }

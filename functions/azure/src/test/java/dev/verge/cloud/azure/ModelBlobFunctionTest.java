@@ -59,7 +59,7 @@ class ModelBlobFunctionTest {
         // read back with a store of its own: the record really is in the Azurite table
         MetadataStore tableStore = new AzureTableMetadataStore(Azurite.shared().connection(), table);
         assertThat(tableStore.list("model-versions", "fruit-quality")).isNotEmpty();
-        assertThat(context.logged).anyMatch(line -> line.contains("REGISTERED"));
+        assertThat(context.logged).anyMatch(line -> line.contains("\"outcome\":\"registered\""));
     }
 
     @Test
@@ -72,7 +72,7 @@ class ModelBlobFunctionTest {
         function.onEvent(event, context);
 
         assertThat(app.services().registry().get("fruit-quality", "3")).isEqualTo(first);
-        assertThat(context.logged).last().asString().contains("ALREADY_REGISTERED");
+        assertThat(context.logged).last().asString().contains("\"duplicate\":true");
     }
 
     @Test
@@ -102,7 +102,7 @@ class ModelBlobFunctionTest {
         function.onEvent(event, context);
 
         assertThat(app.services().registry().listModels()).isEmpty();
-        assertThat(context.logged).anyMatch(line -> line.contains("IGNORED"));
+        assertThat(context.logged).anyMatch(line -> line.contains("\"outcome\":\"ignored\""));
     }
 
     @Test

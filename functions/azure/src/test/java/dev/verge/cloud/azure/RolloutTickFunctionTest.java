@@ -3,7 +3,7 @@ package dev.verge.cloud.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.cloud.CloudServices;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.azure.storage.Azurite;
 import dev.verge.cloud.devices.StatusReport;

@@ -1,5 +1,6 @@
 package dev.verge.cloud.api;
 
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.util.Map;

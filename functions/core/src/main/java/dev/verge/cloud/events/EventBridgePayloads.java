@@ -2,12 +2,9 @@ package dev.verge.cloud.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.events.ModelEvent.ArtifactDeleted;
-import dev.verge.cloud.events.ModelEvent.BlobCreated;
 import dev.verge.cloud.events.ModelEvent.Ignored;
 import dev.verge.cloud.events.ModelEvent.TagPushed;
 import dev.verge.cloud.registry.ArtifactRef;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -65,17 +62,16 @@ final class EventBridgePayloads {
         };
     }
 
-    private static BlobCreated s3(JsonNode detail) {
+    private static BlobUpload s3(JsonNode detail) {
         String bucket = Fields.require(detail, "S3 Object Created", "bucket", "name");
         String rawKey = Fields.require(detail, "S3 Object Created", "object", "key");
         String key;
         try {
-            // S3 form-encodes keys in events: '+' is a space, %2B a plus
-            key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+            key = BlobUpload.decodeS3Key(rawKey);
         } catch (IllegalArgumentException e) {
             key = rawKey;
         }
-        return new BlobCreated(bucket, key, false, Fields.unquote(Fields.text(detail, "object", "etag").orElse("")),
+        return BlobUpload.inBucket(bucket, key, Fields.text(detail, "object", "etag").orElse(""),
                 Fields.number(detail, -1, "object", "size"));
     }
 }

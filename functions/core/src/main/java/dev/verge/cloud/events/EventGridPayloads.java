@@ -1,7 +1,6 @@
 package dev.verge.cloud.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.verge.cloud.events.ModelEvent.BlobCreated;
 import dev.verge.cloud.events.ModelEvent.Ignored;
 import dev.verge.cloud.events.ModelEvent.VersionPublished;
 import dev.verge.cloud.registry.ArtifactRef;
@@ -86,7 +85,7 @@ final class EventGridPayloads {
         return m.matches() ? m.group(1) + ".azurecr.io" : null;
     }
 
-    private static BlobCreated blobCreated(String subject, JsonNode data) {
+    private static BlobUpload blobCreated(String subject, JsonNode data) {
         String container;
         String name;
         Matcher m = BLOB_SUBJECT.matcher(subject);
@@ -110,8 +109,7 @@ final class EventGridPayloads {
             container = path.substring(1, slash);
             name = URLDecoder.decode(path.substring(slash + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
         }
-        return new BlobCreated(container, name, true, Fields.unquote(Fields.text(data, "eTag").orElse("")),
-                Fields.number(data, -1, "contentLength"));
+        return BlobUpload.inContainer(container, name, Fields.text(data, "eTag").orElse(""), Fields.number(data, -1, "contentLength"));
     }
 
     private static VersionPublished modelRegistered(String topic, JsonNode data) {

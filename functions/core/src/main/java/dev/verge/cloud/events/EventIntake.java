@@ -2,7 +2,7 @@ package dev.verge.cloud.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.events.WebhookAuth.WebhookAuthException;
 import dev.verge.error.ErrorBody;
 import dev.verge.error.VergeException;
@@ -64,7 +64,7 @@ public final class EventIntake {
                 case MLFLOW -> MlflowPayloads.webhook(received);
                 case GITHUB -> GitHubPayloads.webhook(received);
                 case GENERIC -> GenericPayloads.webhook(received);
-                case EVENTGRID, EVENTBRIDGE -> throw new IllegalArgumentException(source + " is not a webhook source");
+                case EVENTGRID, EVENTBRIDGE, S3, BLOBTRIGGER, FOLDER -> throw new IllegalArgumentException(source + " is not a webhook source");
             };
             return answer(withBodyDigest(deliveries, received));
         });
@@ -216,7 +216,7 @@ public final class EventIntake {
                     WebhookAuth.hubSignature(body, headers.apply("X-Hub-Signature-256"), secrets);
                 }
             }
-            case EVENTGRID, EVENTBRIDGE -> throw new IllegalArgumentException(source + " is not a webhook source");
+            case EVENTGRID, EVENTBRIDGE, S3, BLOBTRIGGER, FOLDER -> throw new IllegalArgumentException(source + " is not a webhook source");
         }
     }
 

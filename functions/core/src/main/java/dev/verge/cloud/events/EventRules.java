@@ -1,7 +1,7 @@
 package dev.verge.cloud.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.registry.ModelNames;
 import dev.verge.cloud.registry.Stage;
 import java.io.IOException;

@@ -9,10 +9,12 @@ import java.util.Optional;
 /**
  * Where a model event comes from. The first six are webhook sources, served at
  * {@code POST /api/webhooks/<source>}; Event Grid is served at {@code /api/events/eventgrid} and through
- * the Azure Event Grid trigger, EventBridge only through its Lambda handler.
+ * the Azure Event Grid triggers, EventBridge only through its Lambda handler. The last three only
+ * announce blob uploads ({@link BlobUploads}): S3 event notifications to their Lambda handler, the Azure
+ * blob trigger and the local cloud's watched folder.
  */
 public enum EventSource {
-    ACR, DOCKERHUB, HUGGINGFACE, MLFLOW, GITHUB, GENERIC, EVENTGRID, EVENTBRIDGE;
+    ACR, DOCKERHUB, HUGGINGFACE, MLFLOW, GITHUB, GENERIC, EVENTGRID, EVENTBRIDGE, S3, BLOBTRIGGER, FOLDER;
 
     /** The sources {@code POST /api/webhooks/{source}} accepts. */
     public static final List<EventSource> WEBHOOKS = List.of(ACR, DOCKERHUB, HUGGINGFACE, MLFLOW, GITHUB, GENERIC);

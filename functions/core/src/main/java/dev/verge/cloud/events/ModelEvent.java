@@ -4,9 +4,11 @@ import dev.verge.cloud.registry.ArtifactRef;
 
 /**
  * What a webhook or cloud event says happened, once its source's format is read: the few facts the
- * registry acts on. Each parser turns its payloads into these; {@link ModelEvents} applies them.
+ * registry acts on. Each parser turns its payloads into these; {@link ModelEvents} applies them. An
+ * object created in a bucket or container is a {@link BlobUpload}, whichever door announced it.
  */
-public sealed interface ModelEvent {
+public sealed interface ModelEvent permits ModelEvent.TagPushed, ModelEvent.VersionPublished, ModelEvent.AliasSet,
+        ModelEvent.ArtifactDeleted, BlobUpload, ModelEvent.Ignored {
 
     /** A short name of what happened, for the audit log ({@code tag.pushed}, {@code blob.created}, ...). */
     String type();
@@ -36,21 +38,6 @@ public sealed interface ModelEvent {
     record ArtifactDeleted(String registry, String repository, String tag, String digest) implements ModelEvent {
         public String type() {
             return "artifact.deleted";
-        }
-    }
-
-    /**
-     * An object was created in a bucket or container.
-     *
-     * @param containerIsKeySegment true for Azure (the container is the first key segment), false for
-     *                              S3 (the bucket holds the keys)
-     * @param etag                  unquoted; empty when the event does not say
-     * @param size                  -1 when the event does not say
-     */
-    record BlobCreated(String store, String objectName, boolean containerIsKeySegment, String etag, long size)
-            implements ModelEvent {
-        public String type() {
-            return "blob.created";
         }
     }
 

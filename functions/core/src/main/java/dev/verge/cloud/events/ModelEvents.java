@@ -3,7 +3,6 @@ package dev.verge.cloud.events;
 import dev.verge.cloud.events.EventRules.RepositoryRule;
 import dev.verge.cloud.events.ModelEvent.AliasSet;
 import dev.verge.cloud.events.ModelEvent.ArtifactDeleted;
-import dev.verge.cloud.events.ModelEvent.BlobCreated;
 import dev.verge.cloud.events.ModelEvent.Ignored;
 import dev.verge.cloud.events.ModelEvent.TagPushed;
 import dev.verge.cloud.events.ModelEvent.VersionPublished;
@@ -178,7 +177,7 @@ public final class ModelEvents {
                 case VersionPublished published -> versionPublished(delivery, published, claim);
                 case AliasSet alias -> aliasSet(delivery, alias, claim);
                 case ArtifactDeleted deleted -> artifactDeleted(delivery, deleted, claim);
-                case BlobCreated blob -> blobCreated(delivery, blob, claim);
+                case BlobUpload blob -> blobUploaded(delivery, blob, claim);
                 case Ignored ignored -> claim.finish(EventOutcome.IGNORED, null, null, ignored.reason());
             };
         } catch (VergeException e) {
@@ -275,15 +274,14 @@ public final class ModelEvents {
         return claim.finish(EventOutcome.ARCHIVED, v.name(), v.version(), null);
     }
 
-    private EventRecord blobCreated(Delivery delivery, BlobCreated blob, EventRecord claim) {
+    private EventRecord blobUploaded(Delivery delivery, BlobUpload blob, EventRecord claim) {
         Optional<String> unsafe = ObjectKeys.refusal(blob.objectName());
         if (unsafe.isPresent()) {
             return claim.finish(EventOutcome.IGNORED, null, null, unsafe.get());
         }
         Optional<String> resolved;
         try {
-            resolved = blobKeys != null ? blobKeys.keyOf(blob.store(), blob.objectName())
-                    : Optional.of(blob.containerIsKeySegment() ? blob.store() + "/" + blob.objectName() : blob.objectName());
+            resolved = blobKeys != null ? blobKeys.keyOf(blob) : BlobKeys.byShape(blob);
         } catch (IllegalArgumentException notAContainerName) {
             resolved = Optional.empty();
         }

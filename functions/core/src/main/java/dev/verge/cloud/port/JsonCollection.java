@@ -1,6 +1,6 @@
 package dev.verge.cloud.port;
 
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.verge.cloud.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import dev.verge.inference.pkg.CustomVisionExport;

@@ -3,7 +3,7 @@ package dev.verge.cloud.rollout;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.inference.pkg.PackageSignature;
 import dev.verge.wire.desired.DesiredStatement;

@@ -2,7 +2,7 @@ package dev.verge.cloud.rollout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;

@@ -1,6 +1,6 @@
 package dev.verge.cloud.telemetry;
 
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.JsonCollection;

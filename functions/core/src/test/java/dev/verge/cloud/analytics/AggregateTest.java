@@ -81,8 +81,8 @@ class AggregateTest {
     @Test
     void fromDoc_ofToDoc_roundTripsThroughJson() {
         Aggregate a = of(observations(3, 500));
-        String json = dev.verge.cloud.api.CloudJson.toString(a.toDoc());
-        Aggregate back = Aggregate.fromDoc(dev.verge.cloud.api.CloudJson.read(json, Aggregate.Doc.class));
+        String json = dev.verge.cloud.json.CloudJson.toString(a.toDoc());
+        Aggregate back = Aggregate.fromDoc(dev.verge.cloud.json.CloudJson.read(json, Aggregate.Doc.class));
         assertThat(back.toDoc()).isEqualTo(a.toDoc());
         assertThat(back.latencyQuantile(0.95)).isEqualTo(a.latencyQuantile(0.95));
     }

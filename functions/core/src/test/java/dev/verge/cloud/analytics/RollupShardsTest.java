@@ -68,7 +68,7 @@ class RollupShardsTest {
 
     @Test
     void groupRollupsInHours_beforeTheIndexStarted_listsTheScope() {
-        metadata.create(RollupStore.GROUP_ROLLUPS, "fruit/1/" + HOUR + "/plant", dev.verge.cloud.api.CloudJson.toString(
+        metadata.create(RollupStore.GROUP_ROLLUPS, "fruit/1/" + HOUR + "/plant", dev.verge.cloud.json.CloudJson.toString(
                 Rollup.of(RollupKey.group("fruit", "1", "plant", HOUR), oneRequest())));
         rollups.add(RollupKey.group("fruit", "1", "plant", "cam-1", HOUR.plusSeconds(7200)), oneRequest());
 

@@ -1,5 +1,6 @@
 package dev.verge.cloud.api;
 
+import dev.verge.cloud.json.CloudJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

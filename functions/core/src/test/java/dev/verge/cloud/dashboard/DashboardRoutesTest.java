@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.api.ApiResponse;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.rollout.Deployment;

@@ -3,7 +3,7 @@ package dev.verge.cloud.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

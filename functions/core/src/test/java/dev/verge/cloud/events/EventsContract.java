@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.testing.RegistryPackages;
 import java.io.ByteArrayInputStream;

@@ -8,7 +8,7 @@ import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.devices.DeviceCredentials;
 import dev.verge.cloud.testing.InMemoryBlobStore;
 import dev.verge.cloud.testing.InMemoryMetadataStore;

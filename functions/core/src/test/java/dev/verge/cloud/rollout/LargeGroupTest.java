@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.devices.StatusReport.LastError;

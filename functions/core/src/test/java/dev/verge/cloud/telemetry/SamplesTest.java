@@ -42,7 +42,7 @@ class SamplesTest {
         String key = "samples/fruit-quality/2/2026-12-02/cam-3/" + id + ".jpg";
         assertThat(AnalyticsHarness.json(response).get("key").asText()).isEqualTo(key);
         assertThat(cloud.blobs.get(key).orElseThrow().readAllBytes()).isEqualTo(JPEG);
-        JsonNode sidecar = dev.verge.cloud.api.CloudJson.mapper().readTree(
+        JsonNode sidecar = dev.verge.cloud.json.CloudJson.mapper().readTree(
                 cloud.blobs.get("samples/fruit-quality/2/2026-12-02/cam-3/" + id + ".json").orElseThrow());
         assertThat(sidecar.get("deviceId").asText()).isEqualTo("cam-3");
         assertThat(sidecar.get("group").asText()).isEqualTo("line-2");

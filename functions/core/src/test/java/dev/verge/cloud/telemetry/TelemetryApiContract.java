@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.testing.TelemetryBatches;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.CloudApi;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.dashboard.DashboardRoutes;

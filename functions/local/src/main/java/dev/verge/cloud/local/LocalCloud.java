@@ -8,9 +8,10 @@ import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.retention.Housekeeping;
 import dev.verge.cloud.api.CloudApi;
+import dev.verge.cloud.events.BlobUpload;
+import dev.verge.cloud.events.BlobUploads;
+import dev.verge.cloud.events.EventSource;
 import dev.verge.cloud.port.BlobInfo;
-import dev.verge.cloud.registry.PackageSource;
-import dev.verge.cloud.registry.UploadOutcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
@@ -119,6 +120,8 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     public static final Duration DEFAULT_ROLLOUT_TICK = Duration.ofSeconds(5);
+    /** The store name dropped files are recorded under, and that blob rules ({@code "store"}) match. */
+    public static final String LOCAL_STORE = "local";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -203,9 +206,10 @@ public final class LocalCloud implements AutoCloseable {
         server.createContext(BlobDownloadHandler.CONTEXT, HttpExchanges.handler(downloads));
     }
 
-    private static UploadOutcome onDropped(CloudServices services, BlobInfo info) {
-        return services.registry().onPackageUploaded(info.key(), info.etag(), info.size(),
-                PackageSource.bucket("local", "folder-drop"));
+    /** A file under the watched folder is announced as a bucket notification announces an object. */
+    private static BlobUploads.Outcome onDropped(CloudServices services, BlobInfo info) {
+        return services.blobUploads().received(EventSource.FOLDER, "folder-drop",
+                BlobUpload.inBucket(LOCAL_STORE, info.key(), info.etag(), info.size()));
     }
 
     private static String hostForUrl(String host) {

@@ -1,6 +1,9 @@
 package dev.verge.cloud.local;
 
 import dev.verge.cloud.CloudConfig;
+import dev.verge.cloud.analytics.AnalyticsConfig;
+import dev.verge.cloud.retention.RetentionConfig;
+import dev.verge.cloud.rights.RightsConfig;
 import dev.verge.cloud.events.EventsConfig;
 import dev.verge.cloud.predict.PredictConfig;
 import dev.verge.cloud.rollout.DeviceProtocolConfig;
@@ -68,13 +71,14 @@ final class LocalCloudCommand implements Callable<Integer> {
             description = "How often the rollout controller checks deployments in progress. Default: ${DEFAULT-VALUE}")
     long rolloutTickSeconds;
 
-    /** The options, and from the environment as in the cloud: prediction limits, webhook secrets, event rules, device poll interval. */
+    /** The options, and from the environment as in the cloud: prediction limits, webhook secrets, event rules, device poll interval, analytics, device rights and retention. */
     CloudConfig config(List<String> keys, Map<String, String> env) {
         PredictConfig predict = PredictConfig.fromEnv(env);
         RegistryConfig registry = RegistryConfig.defaults().withMaxPackageBytes(maxPackageMb << 20)
                 .withMaxSmokeTestTime(predict.maxInferenceTime());
         return new CloudConfig(keys, insecureLocal, registry, null, predict, env.get("VERGE_SIGNING_KEY"),
-                EventsConfig.fromEnv(env), CloudConfig.devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env));
+                EventsConfig.fromEnv(env), CloudConfig.devicePollSeconds(env), DeviceProtocolConfig.fromEnv(env),
+                AnalyticsConfig.fromEnv(env), RightsConfig.fromEnv(env), RetentionConfig.fromEnv(env));
     }
 
     /**

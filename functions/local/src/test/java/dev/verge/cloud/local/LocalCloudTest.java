@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.testing.RegistryPackages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

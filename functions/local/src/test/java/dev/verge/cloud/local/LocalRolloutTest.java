@@ -12,7 +12,7 @@ import dev.verge.cloud.rollout.DeploymentRequest;
 import dev.verge.cloud.rollout.DeploymentState;
 import dev.verge.cloud.rollout.HealthRules;
 import dev.verge.cloud.rollout.PackageSigner;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.testing.RegistryPackages;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;

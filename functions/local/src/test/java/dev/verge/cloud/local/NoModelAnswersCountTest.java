@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
-import dev.verge.cloud.api.CloudJson;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.cloud.testing.RegistryPackages;
 import dev.verge.demo.SampleImages;
 import dev.verge.edge.AgentSettings;

@@ -1,4 +1,4 @@
-package dev.verge.cloud.api;
+package dev.verge.cloud.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
