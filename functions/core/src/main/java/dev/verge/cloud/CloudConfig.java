@@ -68,7 +68,7 @@ public record CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryC
     }
 
     public CloudConfig(List<String> apiKeys, boolean insecureLocal, RegistryConfig registry, PackageDelivery packageDelivery) {
-        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null, null, null, null);
+        this(apiKeys, insecureLocal, registry, packageDelivery, null, null, null, null, null, null, null, null);
     }
 
     public static CloudConfig withApiKeys(String... keys) {
