@@ -211,7 +211,7 @@ public final class DashboardRoutes implements RouteGroup {
 
     /** The latest deployments, newest first, in the state the API shows (an overtaken one as superseded). */
     private List<DashboardData.RolloutRow> rollouts() {
-        return limit(deployments.list(Optional.empty()), MAX_ROLLOUTS).stream()
+        return deployments.page(Optional.empty(), null, MAX_ROLLOUTS).deployments().stream()
                 .map(d -> new DashboardData.RolloutRow(d.id(), d.model(), d.version(), d.group(), strategy(d.strategy()),
                         d.state().json(), d.updatedAt()))
                 .toList();

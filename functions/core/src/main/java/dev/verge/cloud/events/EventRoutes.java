@@ -68,8 +68,14 @@ public final class EventRoutes implements RouteGroup {
                 new VergeException(ErrorKind.BAD_REQUEST, "source_invalid", "expected source among "
                         + java.util.Arrays.stream(EventSource.values()).map(EventSource::json).toList() + ", found \""
                         + dev.verge.cloud.registry.ModelNames.printable(s) + "\""))).orElse(null);
-        int limit = Paging.of(call, DEFAULT_LIMIT, MAX_LIMIT).limit();
-        return ApiResponse.json(200, Map.of("events", events.list(source, limit)));
+        Paging paging = Paging.of(call, DEFAULT_LIMIT, MAX_LIMIT);
+        ModelEvents.Page page = events.page(source, paging.after(), paging.limit());
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("events", page.events());
+        if (page.next() != null) {
+            body.put("next", page.next());
+        }
+        return ApiResponse.json(200, body);
     }
 
     private static ApiResponse respond(EventIntake.Answer answer) {

@@ -11,6 +11,7 @@ import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.port.NewestFirstIndex;
 import dev.verge.cloud.registry.ArtifactRef;
 import dev.verge.cloud.registry.ModelNames;
 import dev.verge.cloud.registry.ModelRegistry;
@@ -65,6 +66,8 @@ public final class ModelEvents {
     private final JsonCollection<ContentMark> contents;
     private final Clock clock;
     private final EventRules rules;
+    private final NewestFirstIndex newestFirst;
+    private final Duration keepRecords;
 
     /** @param keepRecords how long an event's record (its claim, its outcome in {@code GET /api/events}) is kept */
     public ModelEvents(ModelRegistry registry, BlobStore blobs, MetadataStore metadata, Clock clock, EventRules rules,
@@ -77,6 +80,8 @@ public final class ModelEvents {
         this.contents = new JsonCollection<>(metadata, ContentMark.COLLECTION, ContentMark.class);
         this.clock = clock;
         this.rules = rules;
+        this.newestFirst = new NewestFirstIndex(metadata, "events-by-time");
+        this.keepRecords = keepRecords;
     }
 
     /** Applies one delivery, unless it (or its content under another delivery id) was received before. */
@@ -96,6 +101,9 @@ public final class ModelEvents {
             Optional<Revisioned<EventRecord>> seen = events.get(key);
             if (seen.isEmpty()) {
                 revision = events.create(key, claim) ? 1 : -1;
+                if (revision == 1) {
+                    newestFirst.add(key, now, now.plus(keepRecords), delivery.source().json());
+                }
             } else if (seen.get().value().outcome() != EventOutcome.PROCESSING
                     || seen.get().value().receivedAt().plus(STALE_CLAIM).isAfter(now)) {
                 return new Result(seen.get().value(), true);
@@ -162,12 +170,17 @@ public final class ModelEvents {
     }
 
     /** The audit log, newest first; {@code source} null for every source. */
-    public List<EventRecord> list(EventSource source, int limit) {
-        return events.list(source == null ? "" : source.json() + "/").stream()
-                .map(Revisioned::value)
-                .sorted(Comparator.comparing(EventRecord::receivedAt, Comparator.nullsLast(Comparator.reverseOrder())))
-                .limit(limit)
-                .toList();
+    /** One page of event records, newest first; {@code next} is the {@code after} of the next page, null after the last. */
+    public record Page(List<EventRecord> events, String next) {}
+
+    /** At most {@code limit} events, of {@code source} when given, newest first, after cursor {@code after} (null: the newest). */
+    public Page page(EventSource source, String after, int limit) {
+        NewestFirstIndex.Page keys = newestFirst.page(source == null ? NewestFirstIndex.ALL : source.json(), after, limit,
+                () -> events.list("").stream().map(e -> new NewestFirstIndex.Backfill(e.key(),
+                        e.value().receivedAt() == null ? Instant.EPOCH : e.value().receivedAt(),
+                        (e.value().receivedAt() == null ? clock.instant() : e.value().receivedAt()).plus(keepRecords),
+                        List.of(e.value().source()))).toList());
+        return new Page(keys.keys().stream().map(events::get).flatMap(Optional::stream).map(Revisioned::value).toList(), keys.next());
     }
 
     private EventRecord apply(Delivery delivery, EventRecord claim) {

@@ -4,6 +4,7 @@ import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.cloud.port.NewestFirstIndex;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.registry.ModelVersion;
 import dev.verge.cloud.registry.VersionStatus;
@@ -49,6 +50,7 @@ public final class Deployments {
     private final DeviceRegistry devices;
     private final JsonCollection<Deployment> deployments;
     private final JsonCollection<GroupPointer> groups;
+    private final NewestFirstIndex newestFirst;
     private final Clock clock;
     private final PackageSigner signer;
     private final Map<String, Instant> firstDeployments = new java.util.concurrent.ConcurrentHashMap<>();
@@ -61,6 +63,7 @@ public final class Deployments {
         this.devices = devices;
         this.deployments = new JsonCollection<>(metadata, Deployment.COLLECTION, Deployment.class);
         this.groups = new JsonCollection<>(metadata, GroupPointer.COLLECTION, GroupPointer.class);
+        this.newestFirst = new NewestFirstIndex(metadata, "deployments-by-time");
         this.clock = clock;
         this.signer = signer;
     }
@@ -113,6 +116,7 @@ public final class Deployments {
                 deployments.delete(deployment.id());
                 continue;
             }
+            newestFirst.add(deployment.id(), deployment.createdAt(), null, group);
             current.filter(d -> d.state().inProgress()).ifPresent(old -> supersede(old.id(), deployment.id()));
             neverDeployed.remove(deployment.model() + "/" + deployment.version());
             LOG.log(Level.INFO, () -> deployment.id() + ": " + deployment.history().get(0).reason());
@@ -187,6 +191,21 @@ public final class Deployments {
                 .map(d -> effective(d, current.get(d.group())))
                 .sorted(Comparator.comparing(Deployment::createdAt).thenComparing(Deployment::id).reversed())
                 .toList();
+    }
+
+    /** One page of deployments, newest first; {@code next} is the {@code after} of the next page, null after the last. */
+    public record Page(List<Deployment> deployments, String next) {}
+
+    /** At most {@code limit} deployments, of {@code group} when given, newest first, after cursor {@code after}. */
+    public Page page(Optional<String> group, String after, int limit) {
+        NewestFirstIndex.Page keys = newestFirst.page(group.orElse(NewestFirstIndex.ALL), after, limit, () -> deployments.list("").stream()
+                .map(d -> new NewestFirstIndex.Backfill(d.key(), d.value().createdAt(), null, List.of(d.value().group()))).toList());
+        Map<String, Optional<String>> current = new java.util.HashMap<>();
+        List<Deployment> found = keys.keys().stream().map(deployments::get).flatMap(Optional::stream).map(Revisioned::value)
+                .map(d -> effective(d, current.computeIfAbsent(d.group(), g -> groups.get(g).map(p -> p.value().deploymentId()))
+                        .orElse(null)))
+                .toList();
+        return new Page(found, keys.next());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.verge.cloud.rollout;
 
 import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.Paging;
 import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.api.RouteGroup;
@@ -20,7 +21,7 @@ import java.util.Map;
  * The rollout's routes:
  * <pre>
  * POST /api/deployments                  (API key) see {@link DeploymentRequest}; 201, 200 when the same one is in progress
- * GET  /api/deployments[?group=g]        (API key) {"deployments": [...]}, newest first
+ * GET  /api/deployments[?group=g][&amp;limit=100][&amp;after=]  (API key) {"deployments": [...], "next"}, newest first
  * GET  /api/deployments/{id}             (API key) state, canary devices, history of decisions
  * POST /api/deployments/{id}/evaluate    (API key) runs the rollout controller on it now
  * GET  /api/devices/{id}/desired         (device)  with X-Verge-Protocol: 2 a signed statement ({@code SignedStatement});
@@ -49,10 +50,22 @@ public final class RolloutRoutes implements RouteGroup {
         this.legacyAgents = legacyAgents;
     }
 
+    /** A page of deployments, newest first (100 by default, at most 1000); {@code next}, when there are more. */
+    private ApiResponse list(ApiCall call) {
+        Paging paging = Paging.of(call, 100, 1000);
+        Deployments.Page page = deployments.page(call.query("group").filter(g -> !g.isBlank()), paging.after(), paging.limit());
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("deployments", page.deployments());
+        if (page.next() != null) {
+            body.put("next", page.next());
+        }
+        return ApiResponse.json(200, body);
+    }
+
     @Override
     public void addTo(Routes routes) {
         routes.post("/api/deployments", this::create)
-                .get("/api/deployments", call -> ApiResponse.json(200, Map.of("deployments", deployments.list(call.query("group")))))
+                .get("/api/deployments", this::list)
                 .get("/api/deployments/{id}", call -> ApiResponse.json(200, deployments.get(call.path("id"))))
                 .post("/api/deployments/{id}/evaluate", call ->
                         ApiResponse.json(200, controller.evaluate(call.path("id"), deployments.clock().instant())))

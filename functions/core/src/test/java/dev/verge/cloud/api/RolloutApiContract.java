@@ -171,6 +171,34 @@ public abstract class RolloutApiContract {
     // ---- devices -------------------------------------------------------------------------------
 
     @Test
+    void deployments_ofAGroupListedInPages_newestFirstEachOnce() throws Exception {
+        for (String v : List.of("1", "2", "3")) {
+            register(v);
+        }
+        JsonNode cam = device("cam-1");
+        List<String> made = new java.util.ArrayList<>();
+        for (String v : List.of("1", "2", "3", "1", "2")) {
+            made.add(0, deploy(v, "{\"type\": \"canary\", \"percent\": 100, \"bakeMinutes\": 30}", "{}").path("id").asText());
+        }
+
+        List<String> listed = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            JsonNode page = ok(admin("GET", "/api/deployments?group=" + group + "&limit=2" + (after == null ? "" : "&after=" + after), null), 200);
+            assertThat(page.path("deployments").size()).isLessThanOrEqualTo(2);
+            page.path("deployments").forEach(d -> listed.add(d.path("id").asText()));
+            after = page.hasNonNull("next") ? page.path("next").asText() : null;
+            pages++;
+        } while (after != null && pages < 10);
+
+        assertThat(listed).containsExactlyElementsOf(made);
+        assertThat(pages).isEqualTo(3);
+        assertThat(cam.path("id").asText()).startsWith(prefix);
+        assertError(admin("GET", "/api/deployments?limit=5000", null), 400, "limit_invalid");
+    }
+
+    @Test
     void devices_createThenGetAndList_showGroupButNoKeys() throws Exception {
         JsonNode created = device("a");
 

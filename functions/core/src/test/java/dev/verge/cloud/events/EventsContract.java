@@ -310,6 +310,10 @@ public abstract class EventsContract {
         });
         assertThat(list(acrEvents)).allSatisfy(e -> assertThat(e.path("source").asText()).isEqualTo("acr"));
         assertThat(limited).hasSize(1);
+        JsonNode first = json(get("/api/events?limit=1"));
+        JsonNode second = json(get("/api/events?limit=1&after=" + first.path("next").asText()));
+        assertThat(first.path("events").get(0).path("version").asText()).isEqualTo("5"); // the newest
+        assertThat(second.path("events").get(0).path("version").asText()).isEqualTo("4");
         assertThat(call("GET", "/api/events", null, Map.of()).status()).isEqualTo(401);
         assertThat(get("/api/events?source=nowhere").status()).isEqualTo(400);
     }
