@@ -1,5 +1,6 @@
 package dev.verge.cloud.analytics;
 
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
@@ -44,6 +45,9 @@ public final class DriftMonitor implements DriftSource {
     private final JsonCollection<DriftAlert> alerts;
     private final JsonCollection<BaselineReset> resets;
     private final java.util.Map<String, Instant> lastChecked = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConditionalWrite<DriftState> stateWrites;
+    private final ConditionalWrite<Baseline> baselineWrites;
+    private final ConditionalWrite<BaselineReset> resetWrites;
     private final Clock clock;
     private final AnalyticsConfig config;
     private final DeploymentStarts starts;
@@ -56,6 +60,9 @@ public final class DriftMonitor implements DriftSource {
         this.baselines = new JsonCollection<>(metadata, BASELINES, Baseline.class);
         this.states = new JsonCollection<>(metadata, STATES, DriftState.class);
         this.alerts = new JsonCollection<>(metadata, ALERTS, DriftAlert.class);
+        this.stateWrites = new ConditionalWrite<>(states);
+        this.baselineWrites = new ConditionalWrite<>(baselines);
+        this.resetWrites = new ConditionalWrite<>(resets);
         this.clock = clock;
         this.config = config;
     }
@@ -135,14 +142,8 @@ public final class DriftMonitor implements DriftSource {
         }
         Baseline baseline = new Baseline(model, version, Baseline.UPLOADED, null, null,
                 noLabels ? null : new TreeMap<>(labels), noConfidence ? null : List.copyOf(confidence), clock.instant());
-        String key = key(model, version);
-        for (int attempt = 0; attempt < 100; attempt++) {
-            Optional<Revisioned<Baseline>> existing = baselines.get(key);
-            if (existing.isEmpty() ? baselines.create(key, baseline) : baselines.update(key, existing.get().revision(), baseline)) {
-                return baseline;
-            }
-        }
-        throw new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline kept changing; send it again");
+        return baselineWrites.upsert(key(model, version), existing -> baseline,
+                failure -> new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline kept changing; send it again")).after();
     }
 
     /**
@@ -156,17 +157,13 @@ public final class DriftMonitor implements DriftSource {
         Instant from = now.truncatedTo(ChronoUnit.HOURS).equals(now) ? now : now.truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
         BaselineReset reset = new BaselineReset(model, version, now, from, by);
         String key = key(model, version);
-        for (int attempt = 0; attempt < 100; attempt++) {
-            Optional<Revisioned<BaselineReset>> existing = resets.get(key);
-            if (existing.isEmpty() ? resets.create(key, reset) : resets.update(key, existing.get().revision(), reset)) {
-                baselines.delete(key);
-                states.delete(key);
-                System.getLogger(DriftMonitor.class.getName()).log(System.Logger.Level.INFO, () -> "drift baseline of " + key
-                        + " reset by " + by + "; the next one is made from data after " + from);
-                return reset;
-            }
-        }
-        throw new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline reset kept changing; send it again");
+        resetWrites.upsert(key, existing -> reset,
+                failure -> new VergeException(ErrorKind.CONFLICT, "baseline_contended", "the baseline reset kept changing; send it again"));
+        baselines.delete(key);
+        states.delete(key);
+        System.getLogger(DriftMonitor.class.getName()).log(System.Logger.Level.INFO, () -> "drift baseline of " + key
+                + " reset by " + by + "; the next one is made from data after " + from);
+        return reset;
     }
 
     public Optional<Baseline> storedBaseline(String model, String version) {
@@ -233,24 +230,31 @@ public final class DriftMonitor implements DriftSource {
         DriftReading reading = new DriftReading(r.model(), r.version(), r.status(), r.psi(), r.labelPsi(), r.confidencePsi(),
                 r.threshold(), base.source(), r.windowFrom(), r.windowTo(), r.recentCount());
         String key = key(r.model(), r.version());
-        for (int attempt = 0; attempt < 100; attempt++) {
-            Optional<Revisioned<DriftState>> state = states.get(key);
-            boolean wasAlerting = state.map(s -> s.value().alerting()).orElse(false);
-            // without a judgement (too little data) the version keeps the state it had
-            boolean alerting = reading.drifting() || (!DriftReading.OK.equals(reading.status()) && wasAlerting);
-            Instant since = alerting != wasAlerting || state.isEmpty() ? now : state.get().value().since();
-            DriftState next = new DriftState(r.model(), r.version(), alerting, reading.psi(), now, since);
-            boolean written = state.isEmpty() ? states.create(key, next) : states.update(key, state.get().revision(), next);
-            if (!written) {
-                continue;
-            }
-            if (alerting != wasAlerting) {
-                alerts.create(key + "/" + now, new DriftAlert(alerting ? DriftAlert.DETECTED : DriftAlert.RESOLVED,
-                        r.model(), r.version(), reading.psi(), reading.labelPsi(), reading.confidencePsi(), reading.threshold(), now));
-            }
-            return reading;
+        ConditionalWrite.Written<DriftState> written;
+        try {
+            written = stateWrites.upsert(key, state -> {
+                boolean wasAlerting = state.map(DriftState::alerting).orElse(false);
+                // without a judgement (too little data) the version keeps the state it had
+                boolean alerting = reading.drifting() || (!DriftReading.OK.equals(reading.status()) && wasAlerting);
+                Instant since = alerting != wasAlerting || state.isEmpty() ? now : state.get().since();
+                return new DriftState(r.model(), r.version(), alerting, reading.psi(), now, since);
+            }, failure -> new StateContended());
+        } catch (StateContended contended) {
+            return reading; // another check of the same version stored its state meanwhile
+        }
+        boolean wasAlerting = written.before().map(DriftState::alerting).orElse(false);
+        if (written.after().alerting() != wasAlerting) {
+            alerts.create(key + "/" + now, new DriftAlert(written.after().alerting() ? DriftAlert.DETECTED : DriftAlert.RESOLVED,
+                    r.model(), r.version(), reading.psi(), reading.labelPsi(), reading.confidencePsi(), reading.threshold(), now));
         }
         return reading;
+    }
+
+    /** Another check of the same version won every race: its state stands, this reading is still answered. */
+    private static final class StateContended extends RuntimeException {
+        StateContended() {
+            super("drift state changed by another writer every time", null, false, false);
+        }
     }
 
     private static String key(String model, String version) {

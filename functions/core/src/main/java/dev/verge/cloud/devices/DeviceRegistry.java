@@ -2,6 +2,7 @@ package dev.verge.cloud.devices;
 
 import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.DeviceAuthenticator;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
 public final class DeviceRegistry implements DeviceAuthenticator {
     private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final int MAX_WRITE_ATTEMPTS = 20;
     /** Compared against when the device id is unknown, so an unknown id takes as long as a wrong key. */
     private static final String NO_DEVICE_HASH = DeviceKeys.hash("no such device " + UUID.randomUUID());
 
@@ -32,6 +32,7 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     private static final String INDEX_MARKER = "group-members-v1";
 
     private final JsonCollection<DeviceRecord> devices;
+    private final ConditionalWrite<DeviceRecord> writes;
     private final JsonCollection<GroupMember> members;
     private final JsonCollection<Migration> migrations;
     private final Clock clock;
@@ -45,6 +46,7 @@ public final class DeviceRegistry implements DeviceAuthenticator {
 
     public DeviceRegistry(MetadataStore metadata, Clock clock) {
         this.devices = new JsonCollection<>(metadata, DeviceRecord.COLLECTION, DeviceRecord.class);
+        this.writes = new ConditionalWrite<>(devices);
         this.members = new JsonCollection<>(metadata, GroupMember.COLLECTION, GroupMember.class);
         this.migrations = new JsonCollection<>(metadata, Migration.COLLECTION, Migration.class);
         this.clock = clock;
@@ -229,15 +231,10 @@ public final class DeviceRegistry implements DeviceAuthenticator {
 
     private DeviceRecord modify(String id, UnaryOperator<DeviceRecord> change) {
         checkName("device_id", id);
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Revisioned<DeviceRecord> current = devices.get(id).orElseThrow(() -> new VergeException(ErrorKind.NOT_FOUND,
-                    "device_not_found", "no device with id " + id + "; GET /api/devices lists the devices there are"));
-            DeviceRecord next = change.apply(current.value());
-            if (devices.update(id, current.revision(), next)) {
-                return next;
-            }
-        }
-        throw new IllegalStateException("could not update device " + id + " after " + MAX_WRITE_ATTEMPTS + " concurrent writes");
+        return writes.update(id, change, failure -> failure == ConditionalWrite.Failure.MISSING
+                ? new VergeException(ErrorKind.NOT_FOUND, "device_not_found", "no device with id " + id
+                        + "; GET /api/devices lists the devices there are")
+                : new IllegalStateException("could not update device " + id + ": another writer came first every time")).after();
     }
 
     // ---- authentication ------------------------------------------------------------------------

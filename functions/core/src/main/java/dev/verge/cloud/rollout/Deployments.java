@@ -2,6 +2,7 @@ package dev.verge.cloud.rollout;
 
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.port.JsonCollection;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.port.NewestFirstIndex;
@@ -49,6 +50,7 @@ public final class Deployments {
     private final ModelRegistry registry;
     private final DeviceRegistry devices;
     private final JsonCollection<Deployment> deployments;
+    private final ConditionalWrite<Deployment> writes;
     private final JsonCollection<GroupPointer> groups;
     private final NewestFirstIndex newestFirst;
     private final Clock clock;
@@ -62,6 +64,7 @@ public final class Deployments {
         this.registry = registry;
         this.devices = devices;
         this.deployments = new JsonCollection<>(metadata, Deployment.COLLECTION, Deployment.class);
+        this.writes = new ConditionalWrite<>(deployments);
         this.groups = new JsonCollection<>(metadata, GroupPointer.COLLECTION, GroupPointer.class);
         this.newestFirst = new NewestFirstIndex(metadata, "deployments-by-time");
         this.clock = clock;
@@ -238,8 +241,12 @@ public final class Deployments {
     }
 
     Revisioned<Deployment> require(String id) {
-        return deployments.get(id).orElseThrow(() -> new VergeException(ErrorKind.NOT_FOUND, "deployment_not_found",
-                "no deployment with id " + id + "; GET /api/deployments lists the deployments there are"));
+        return deployments.get(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static VergeException notFound(String id) {
+        return new VergeException(ErrorKind.NOT_FOUND, "deployment_not_found",
+                "no deployment with id " + id + "; GET /api/deployments lists the deployments there are");
     }
 
     /** A deployment in progress that is no longer its group's current one shows as superseded. */
@@ -272,14 +279,8 @@ public final class Deployments {
      * another writer came first; {@code change} returning its input means nothing to do.
      */
     Deployment modify(String id, UnaryOperator<Deployment> change) {
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Revisioned<Deployment> current = require(id);
-            Deployment next = change.apply(current.value());
-            if (next == current.value() || deployments.update(id, current.revision(), next)) {
-                return next;
-            }
-        }
-        throw new IllegalStateException("could not update deployment " + id + " after " + MAX_WRITE_ATTEMPTS + " concurrent writes");
+        return writes.update(id, change, failure -> failure == ConditionalWrite.Failure.MISSING ? notFound(id)
+                : new IllegalStateException("could not update deployment " + id + ": another writer came first every time")).after();
     }
 
     private void supersede(String oldId, String newId) {

@@ -1,6 +1,7 @@
 package dev.verge.cloud.telemetry;
 
 import dev.verge.cloud.port.JsonCollection;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.error.ErrorKind;
@@ -24,6 +25,7 @@ public final class SampleQuota {
     public record Day(String deviceId, String day, int count, long bytes, long refused) {}
 
     private final JsonCollection<Day> days;
+    private final ConditionalWrite<Day> writes;
     private final int maxCount;
     private final long maxBytes;
 
@@ -31,6 +33,7 @@ public final class SampleQuota {
         // a day's count matters until the day is over; kept one more for the dashboard's refused figure
         this.days = new JsonCollection<>(metadata, COLLECTION, Day.class,
                 d -> java.time.LocalDate.parse(d.day()).plusDays(2).atStartOfDay(ZoneOffset.UTC).toInstant());
+        this.writes = new ConditionalWrite<>(days);
         this.maxCount = maxCount;
         this.maxBytes = maxBytes;
     }
@@ -39,25 +42,23 @@ public final class SampleQuota {
     void take(String deviceId, long size, Instant now) {
         String day = now.atZone(ZoneOffset.UTC).toLocalDate().toString();
         String key = deviceId + "/" + day;
-        for (int attempt = 0; attempt < 50; attempt++) {
-            Optional<Revisioned<Day>> current = days.get(key);
-            Day used = current.map(Revisioned::value).orElse(new Day(deviceId, day, 0, 0, 0));
-            boolean over = used.count() + 1 > maxCount || used.bytes() + size > maxBytes;
-            Day next = over ? new Day(deviceId, day, used.count(), used.bytes(), used.refused() + 1)
+        Day none = new Day(deviceId, day, 0, 0, 0);
+        ConditionalWrite.Written<Day> taken = writes.upsert(key, current -> {
+            Day used = current.orElse(none);
+            return over(used, size) ? new Day(deviceId, day, used.count(), used.bytes(), used.refused() + 1)
                     : new Day(deviceId, day, used.count() + 1, used.bytes() + size, used.refused());
-            boolean written = current.isEmpty() ? days.create(key, next) : days.update(key, current.get().revision(), next);
-            if (!written) {
-                continue;
-            }
-            if (over) {
-                String reason = "device " + deviceId + " uploaded " + used.count() + " samples (" + used.bytes() + " bytes) on "
-                        + day + "; its quota is " + maxCount + " samples and " + maxBytes + " bytes per UTC day";
-                LOG.log(Level.WARNING, "sample refused: " + reason);
-                throw new VergeException(ErrorKind.TOO_MANY_REQUESTS, "sample_quota_exceeded", reason + "; send more tomorrow");
-            }
-            return;
+        }, failure -> new VergeException(ErrorKind.NOT_READY, "sample_quota_contended",
+                "the sample quota of " + deviceId + " changed on every attempt; send the sample again"));
+        Day used = taken.before().orElse(none);
+        if (over(used, size)) {
+            String reason = "device " + deviceId + " uploaded " + used.count() + " samples (" + used.bytes() + " bytes) on "
+                    + day + "; its quota is " + maxCount + " samples and " + maxBytes + " bytes per UTC day";
+            LOG.log(Level.WARNING, "sample refused: " + reason);
+            throw new VergeException(ErrorKind.TOO_MANY_REQUESTS, "sample_quota_exceeded", reason + "; send more tomorrow");
         }
-        throw new VergeException(ErrorKind.NOT_READY, "sample_quota_contended",
-                "the sample quota of " + deviceId + " changed on every attempt; send the sample again");
+    }
+
+    private boolean over(Day used, long size) {
+        return used.count() + 1 > maxCount || used.bytes() + size > maxBytes;
     }
 }

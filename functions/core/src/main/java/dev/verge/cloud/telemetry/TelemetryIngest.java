@@ -8,6 +8,7 @@ import dev.verge.cloud.analytics.RollupStore;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.port.JsonCollection;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.registry.ModelNames;
 import dev.verge.cloud.rights.ReportWindow;
@@ -55,6 +56,7 @@ public final class TelemetryIngest {
     private final RollupStore rollups;
     private final JsonCollection<BatchMarker> markers;
     private final JsonCollection<DeviceSeen> devices;
+    private final ConditionalWrite<DeviceSeen> seenWrites;
     private final Clock clock;
     private final AnalyticsConfig config;
     private final Consumer<Rollup> onApplied;
@@ -70,6 +72,7 @@ public final class TelemetryIngest {
         this.rollups = rollups;
         this.markers = new JsonCollection<>(metadata, BATCHES, BatchMarker.class, m -> m.receivedAt().plus(keepMarkers));
         this.devices = new JsonCollection<>(metadata, DEVICES_SEEN, DeviceSeen.class);
+        this.seenWrites = new ConditionalWrite<>(devices);
         this.clock = clock;
         this.config = config;
         this.onApplied = onApplied;
@@ -175,17 +178,9 @@ public final class TelemetryIngest {
 
     private void recordSeen(DeviceSeen seen) {
         String key = UriPaths.encodeSegment(seen.deviceId());
-        for (int attempt = 0; attempt < 200; attempt++) {
-            Optional<JsonCollection.Revisioned<DeviceSeen>> current = devices.get(key);
-            boolean written = current.isEmpty()
-                    ? devices.create(key, seen)
-                    : devices.update(key, current.get().revision(), current.get().value().merge(seen));
-            if (written) {
-                return;
-            }
-        }
-        throw new VergeException(ErrorKind.NOT_READY, "device_contended",
-                "expected to record device " + seen.deviceId() + " within 200 attempts, found it changed every time; send again");
+        seenWrites.upsert(key, current -> current.map(c -> c.merge(seen)).orElse(seen), failure -> new VergeException(
+                ErrorKind.NOT_READY, "device_contended", "expected to record device " + seen.deviceId()
+                        + ", found it changed by another writer every time; send again"));
     }
 
     /** What telemetry says about every device that sent some, by device id. */
