@@ -1,8 +1,7 @@
 package dev.verge.cloud.analytics;
 
-import dev.failsafe.Failsafe;
-import dev.failsafe.RetryPolicy;
 import dev.verge.cloud.api.UriPaths;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
@@ -54,13 +53,8 @@ public final class RollupStore {
             return hour + "/" + RollupKey.group(model, version, group, hour).id();
         }
     }
-    private final RetryPolicy<Boolean> onConflict = RetryPolicy.<Boolean>builder()
-            // only lost races are retried; a failing store is the caller's to see
-            .handleIf((written, failure) -> failure == null && Boolean.FALSE.equals(written))
-            .withMaxRetries(200)
-            .withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
-            .withJitter(0.5)
-            .build();
+    private final ConditionalWrite<Rollup> groupWrites;
+    private final ConditionalWrite<Rollup> deviceWrites;
 
     /** @param keepDeviceRollups how long a device's hour is kept after it ended */
     public RollupStore(MetadataStore metadata, Duration keepDeviceRollups) {
@@ -71,35 +65,24 @@ public final class RollupStore {
         this.hours = new JsonCollection<>(metadata, HOURS, RollupHour.class, h -> h.hour().plus(Duration.ofDays(400)));
         this.indexStart = new JsonCollection<>(metadata, IndexStart.COLLECTION, IndexStart.class);
         this.days = new JsonCollection<>(metadata, DAYS, RollupHour.class);
+        this.groupWrites = new ConditionalWrite<>(groupRollups);
+        this.deviceWrites = new ConditionalWrite<>(deviceRollups);
     }
 
     /** Merges {@code delta} into the rollup {@code key}, creating it when it is the first. */
     public void add(RollupKey key, Aggregate delta) {
-        JsonCollection<Rollup> collection = collection(key.scope());
-        boolean written = Failsafe.with(onConflict).get(() -> tryAdd(collection, key, delta));
-        if (!written) {
-            throw new VergeException(ErrorKind.NOT_READY, "rollup_contended",
-                    "expected to update rollup " + key.id() + " within 200 attempts, found it changed by another writer"
-                            + " every time; send the batch again");
+        boolean group = key.scope() == RollupKey.Scope.GROUP;
+        if (group) {
+            markIndexStart(key.hour());
         }
-    }
-
-    private boolean tryAdd(JsonCollection<Rollup> collection, RollupKey key, Aggregate delta) {
-        String id = key.id();
-        var existing = collection.get(id);
-        if (existing.isEmpty()) {
-            if (key.scope() == RollupKey.Scope.GROUP) {
-                markIndexStart(key.hour());
-            }
-            boolean created = collection.create(id, Rollup.of(key, delta));
-            if (created && key.scope() == RollupKey.Scope.GROUP) {
-                RollupHour hour = new RollupHour(key.model(), key.version(), key.group(), key.hour());
-                hours.create(hour.key(), hour);
-            }
-            return created;
+        ConditionalWrite.Written<Rollup> written = (group ? groupWrites : deviceWrites).upsert(key.id(),
+                current -> Rollup.of(key, current.map(r -> r.aggregate().merge(delta)).orElse(delta)),
+                failure -> new VergeException(ErrorKind.NOT_READY, "rollup_contended", "expected to update rollup " + key.id()
+                        + ", found it changed by another writer every time; send the batch again"));
+        if (group && written.before().isEmpty()) {
+            RollupHour hour = new RollupHour(key.model(), key.version(), key.group(), key.hour());
+            hours.create(hour.key(), hour);
         }
-        Aggregate merged = existing.get().value().aggregate().merge(delta);
-        return collection.update(id, existing.get().revision(), Rollup.of(key, merged));
     }
 
     /** Group rollups of one model (every model when null), and of one version of it when given. */
@@ -237,9 +220,5 @@ public final class RollupStore {
     /** Rollups of one device, across model versions. */
     public List<Rollup> deviceRollups(String deviceId) {
         return deviceRollups.list(UriPaths.encodeSegment(deviceId) + "/").stream().map(Revisioned::value).toList();
-    }
-
-    private JsonCollection<Rollup> collection(RollupKey.Scope scope) {
-        return scope == RollupKey.Scope.GROUP ? groupRollups : deviceRollups;
     }
 }

@@ -8,6 +8,7 @@ import dev.verge.cloud.events.ModelEvent.TagPushed;
 import dev.verge.cloud.events.ModelEvent.VersionPublished;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
@@ -67,6 +68,7 @@ public final class ModelEvents {
     private final Clock clock;
     private final EventRules rules;
     private final NewestFirstIndex newestFirst;
+    private final ConditionalWrite<PromotionMark> markWrites;
     private final Duration keepRecords;
 
     /** @param keepRecords how long an event's record (its claim, its outcome in {@code GET /api/events}) is kept */
@@ -81,6 +83,7 @@ public final class ModelEvents {
         this.clock = clock;
         this.rules = rules;
         this.newestFirst = new NewestFirstIndex(metadata, "events-by-time");
+        this.markWrites = new ConditionalWrite<>(marks);
         this.keepRecords = keepRecords;
     }
 
@@ -347,31 +350,26 @@ public final class ModelEvents {
     private EventRecord promote(Delivery delivery, String model, String version, Stage stage, EventRecord claim) {
         ModelVersion current = registry.get(model, version);
         String markKey = model + "/" + stage.json();
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<PromotionMark>> mark = marks.get(markKey);
-            if (mark.isPresent() && mark.get().value().eventTime() != null && !delivery.time().isAfter(mark.get().value().eventTime())) {
-                PromotionMark newer = mark.get().value();
-                if (newer.version().equals(version)) {
-                    return claim.finish(EventOutcome.UNCHANGED, model, version, null);
-                }
-                return claim.finish(EventOutcome.IGNORED, model, version, "out of order: an event of " + newer.eventTime()
-                        + " (" + newer.source() + " " + newer.deliveryId() + ") already moved version " + newer.version()
-                        + " to " + stage.json() + ", and this one is from " + delivery.time());
+        PromotionMark next = new PromotionMark(model, stage.json(), version, delivery.time(), delivery.source().json(),
+                delivery.deliveryId());
+        // a mark of an event at least as new stands: this one changes nothing
+        PromotionMark standing = markWrites.upsert(markKey, mark -> mark
+                .filter(m -> m.eventTime() != null && !delivery.time().isAfter(m.eventTime())).orElse(next),
+                failure -> new IllegalStateException("could not record the promotion of " + model + "/" + version
+                        + ": another writer came first every time")).after();
+        if (standing != next) {
+            if (standing.version().equals(version)) {
+                return claim.finish(EventOutcome.UNCHANGED, model, version, null);
             }
-            PromotionMark next = new PromotionMark(model, stage.json(), version, delivery.time(), delivery.source().json(),
-                    delivery.deliveryId());
-            boolean written = mark.isEmpty() ? marks.create(markKey, next) : marks.update(markKey, mark.get().revision(), next);
-            if (written) {
-                if (current.stage() == stage) {
-                    return claim.finish(EventOutcome.UNCHANGED, model, version, null);
-                }
-                registry.changeStage(model, version, stage, by(delivery),
-                        "event " + delivery.source().json() + " " + delivery.deliveryId());
-                return claim.finish(EventOutcome.PROMOTED, model, version, "to " + stage.json());
-            }
+            return claim.finish(EventOutcome.IGNORED, model, version, "out of order: an event of " + standing.eventTime()
+                    + " (" + standing.source() + " " + standing.deliveryId() + ") already moved version " + standing.version()
+                    + " to " + stage.json() + ", and this one is from " + delivery.time());
         }
-        throw new IllegalStateException("could not record the promotion of " + model + "/" + version + " after "
-                + MAX_WRITE_ATTEMPTS + " concurrent writes");
+        if (current.stage() == stage) {
+            return claim.finish(EventOutcome.UNCHANGED, model, version, null);
+        }
+        registry.changeStage(model, version, stage, by(delivery), "event " + delivery.source().json() + " " + delivery.deliveryId());
+        return claim.finish(EventOutcome.PROMOTED, model, version, "to " + stage.json());
     }
 
     // ---- helpers -------------------------------------------------------------------------------

@@ -32,8 +32,8 @@ public final class ConditionalWrite<T> {
 
     private final JsonCollection<T> collection;
     private final RetryPolicy<Attempt<T>> lostRace = RetryPolicy.<Attempt<T>>builder()
-            // only lost races are tried again; a failing store is the caller's to see
-            .handleResultIf(attempt -> attempt.lost())
+            // only lost races are tried again; a failing store, or a change that throws, is the caller's to see at once
+            .handleIf((attempt, failure) -> failure == null && attempt.lost())
             .withMaxRetries(ATTEMPTS - 1)
             .withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
             .withJitter(0.5)

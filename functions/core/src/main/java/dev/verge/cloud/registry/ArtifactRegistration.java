@@ -1,5 +1,6 @@
 package dev.verge.cloud.registry;
 
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import java.lang.System.Logger.Level;
@@ -14,11 +15,13 @@ public final class ArtifactRegistration {
 
     private final VersionRecords records;
     private final JsonCollection<VersionRecord> versions;
+    private final ConditionalWrite<VersionRecord> writes;
     private final Clock clock;
 
     ArtifactRegistration(VersionRecords records, Clock clock) {
         this.records = records;
         this.versions = records.versions;
+        this.writes = new ConditionalWrite<>(versions);
         this.clock = clock;
     }
 
@@ -34,32 +37,26 @@ public final class ArtifactRegistration {
         ModelNames.checkVersion(version);
         String key = VersionRecord.key(name, version);
         String identity = artifact.identity();
-        for (int attempt = 0; attempt < VersionRecords.MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<VersionRecord>> current = versions.get(key);
-            Instant now = clock.instant();
-            VersionRecord record = new VersionRecord(name, version, VersionStatus.REGISTERED, identity, 0, null, null, null,
-                    null, source, List.of(), now, now, artifact);
-            if (current.isEmpty()) {
-                if (versions.create(key, record)) {
-                    LOG.log(Level.INFO, () -> "registered " + key + " as " + artifact.kind() + " " + artifact.reference()
-                            + " from " + records.describe(source));
-                    return new Registration(records.view(record), true);
-                }
-                continue;
+        Instant now = clock.instant();
+        VersionRecord record = new VersionRecord(name, version, VersionStatus.REGISTERED, identity, 0, null, null, null,
+                null, source, List.of(), now, now, artifact);
+        ConditionalWrite.Written<VersionRecord> written = writes.upsert(key, current -> {
+            if (current.isEmpty() || current.get().status() == VersionStatus.REJECTED) {
+                return record; // a rejected package under this version is replaced
             }
-            VersionRecord existing = current.get().value();
-            if (existing.status() == VersionStatus.REJECTED) {
-                if (versions.update(key, current.get().revision(), record)) {
-                    return new Registration(records.view(record), true);
-                }
-                continue;
+            if (!current.get().sha256().equals(identity)) {
+                throw new VersionConflictException(name, version, current.get().status(), current.get().sha256(), identity);
             }
-            if (!existing.sha256().equals(identity)) {
-                throw new VersionConflictException(name, version, existing.status(), existing.sha256(), identity);
-            }
-            return new Registration(records.view(existing), false);
+            return current.get();
+        }, failure -> new IllegalStateException("could not record " + key + ": another writer came first every time"));
+        if (written.after() != record) {
+            return new Registration(records.view(written.after()), false);
         }
-        throw new IllegalStateException("could not record " + key + " after " + VersionRecords.MAX_WRITE_ATTEMPTS + " concurrent writes");
+        if (written.before().isEmpty()) {
+            LOG.log(Level.INFO, () -> "registered " + key + " as " + artifact.kind() + " " + artifact.reference()
+                    + " from " + records.describe(source));
+        }
+        return new Registration(records.view(record), true);
     }
 
     /** The registered version of {@code name} whose artifact has {@code digest}, if any. */

@@ -1,5 +1,6 @@
 package dev.verge.cloud.registry;
 
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import java.lang.System.Logger.Level;
@@ -12,11 +13,13 @@ public final class StageChanges {
 
     private final VersionRecords records;
     private final JsonCollection<ModelStages> stages;
+    private final ConditionalWrite<ModelStages> writes;
     private final Clock clock;
 
     StageChanges(VersionRecords records, Clock clock) {
         this.records = records;
         this.stages = records.stages;
+        this.writes = new ConditionalWrite<>(stages);
         this.clock = clock;
     }
 
@@ -28,23 +31,21 @@ public final class StageChanges {
     public ModelVersion changeStage(String name, String version, Stage to, String by, String reason) {
         VersionRecord record = records.requireDeployable(name, version, "move to " + to.json());
         String who = by == null || by.isBlank() ? "unknown" : ModelNames.printable(by.strip());
-        for (int attempt = 0; attempt < VersionRecords.MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<ModelStages>> current = stages.get(name);
-            ModelStages before = current.map(Revisioned::value).orElse(ModelStages.empty(name));
-            if (before.stageOf(version) == to) {
-                return ModelVersion.of(record, before);
-            }
-            ModelStages after = before.change(version, to, who, reason == null ? null : ModelNames.printable(reason), clock.instant());
-            boolean written = current.isEmpty()
-                    ? stages.create(name, after)
-                    : stages.update(name, current.get().revision(), after);
-            if (written) {
-                LOG.log(Level.INFO, () -> name + "/" + version + ": " + before.stageOf(version).json() + " -> " + to.json() + " by " + who);
-                return ModelVersion.of(record, after);
-            }
+        ModelStages stored = stages.get(name).map(Revisioned::value).orElse(ModelStages.empty(name));
+        if (stored.stageOf(version) == to) {
+            return ModelVersion.of(record, stored);
         }
-        throw new IllegalStateException("could not change the stage of " + name + "/" + version
-                + " after " + VersionRecords.MAX_WRITE_ATTEMPTS + " concurrent writes");
+        ConditionalWrite.Written<ModelStages> written = writes.upsert(name, current -> {
+            ModelStages before = current.orElse(ModelStages.empty(name));
+            return before.stageOf(version) == to ? current.orElse(before)
+                    : before.change(version, to, who, reason == null ? null : ModelNames.printable(reason), clock.instant());
+        }, failure -> new IllegalStateException("could not change the stage of " + name + "/" + version
+                + ": another writer came first every time"));
+        Stage from = written.before().orElse(ModelStages.empty(name)).stageOf(version);
+        if (from != to) {
+            LOG.log(Level.INFO, () -> name + "/" + version + ": " + from.json() + " -> " + to.json() + " by " + who);
+        }
+        return ModelVersion.of(record, written.after());
     }
 
     public ModelVersion promote(String name, String version, String by) {
