@@ -218,10 +218,14 @@ class AzureTemplateTest {
         assertThat(unreachable).as("routes the API serves that no HTTP trigger of %s receives (routePrefix '%s')", STAGING, prefix).isEmpty();
     }
 
-    /** An Azure Functions route template as a regex: {name} one segment, {*name} the rest. */
+    /** An Azure Functions route template as a regex: {name} one segment, {name?} one or none, {*name} the rest. */
     static Pattern routePattern(String template) {
         StringBuilder regex = new StringBuilder();
         for (String segment : template.split("/")) {
+            if (segment.startsWith("{") && segment.endsWith("?}")) {
+                regex.append("(?:/[^/]+)?");
+                continue;
+            }
             if (!regex.isEmpty()) {
                 regex.append('/');
             }

@@ -113,7 +113,7 @@ public final class CloudServices {
                         config.deviceProtocol().legacyAgents()), new EventRoutes(eventIntake, events)));
         groups.addAll(analytics.routeGroups());
         groups.add(new DashboardRoutes(analytics.analytics(), analytics.drift(), analytics.ingest(), devices, deployments, auth,
-                config.apiKeys(), clock));
+                config.apiKeys(), metadata, clock));
         return groups;
     }
 

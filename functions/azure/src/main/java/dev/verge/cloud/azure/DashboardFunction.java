@@ -24,7 +24,7 @@ public class DashboardFunction {
 
     @FunctionName("dashboard")
     public HttpResponseMessage run(
-            @HttpTrigger(name = "request", route = "dashboard", dataType = "binary", authLevel = AuthorizationLevel.ANONYMOUS,
+            @HttpTrigger(name = "request", route = "dashboard/{action?}", dataType = "binary", authLevel = AuthorizationLevel.ANONYMOUS,
                     methods = {HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST}) HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
         return HttpMessages.toHttpResponse(request, app.get().services().api().handle(HttpMessages.toApiRequest(request)));

@@ -102,7 +102,7 @@ class StagingFolderIT {
         assertThat(dashboard.path("entryPoint").asText()).isEqualTo(DashboardFunction.class.getName() + ".run");
         JsonNode trigger = trigger(dashboard);
         assertThat(trigger.path("type").asText()).isEqualTo("httpTrigger");
-        assertThat(trigger.path("route").asText()).isEqualTo("dashboard");
+        assertThat(trigger.path("route").asText()).isEqualTo("dashboard/{action?}");
         assertThat(trigger.path("authLevel").asText()).isEqualToIgnoringCase("anonymous");
         assertThat(trigger.path("methods")).extracting(JsonNode::asText).containsExactlyInAnyOrder("GET", "HEAD", "POST");
     }

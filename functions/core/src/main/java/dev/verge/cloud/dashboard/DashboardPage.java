@@ -36,7 +36,8 @@ final class DashboardPage {
                 .append(esc(filterText(r))).append(" &middot; ").append(esc(TIME.format(r.query().from()))).append(" to ")
                 .append(esc(TIME.format(r.query().to()))).append(" &middot; from ").append(r.rollups()).append(" ")
                 .append(esc(r.source())).append(" rollups &middot; rendered ").append(esc(TIME.format(data.now())))
-                .append("</p></header><main>");
+                .append("</p><form method=\"post\" action=\"dashboard/logout\"><button type=\"submit\">Sign out</button></form>")
+                .append("</header><main>");
 
         h.append("<section class=\"tiles\">")
                 .append(tile("Requests", "total-requests", Long.toString(t.requests())))

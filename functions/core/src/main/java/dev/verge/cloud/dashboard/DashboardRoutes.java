@@ -14,6 +14,7 @@ import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.rollout.Deployments;
 import dev.verge.cloud.rollout.Strategy;
@@ -65,14 +66,14 @@ public final class DashboardRoutes implements RouteGroup {
     private final Clock clock;
 
     public DashboardRoutes(Analytics analytics, DriftMonitor drift, TelemetryIngest telemetry, DeviceRegistry devices,
-                           Deployments deployments, ApiKeyAuth auth, List<String> apiKeys, Clock clock) {
+                           Deployments deployments, ApiKeyAuth auth, List<String> apiKeys, MetadataStore metadata, Clock clock) {
         this.analytics = analytics;
         this.drift = drift;
         this.telemetry = telemetry;
         this.devices = devices;
         this.deployments = deployments;
         this.auth = auth;
-        this.sessions = new DashboardSessions(apiKeys, clock);
+        this.sessions = new DashboardSessions(apiKeys, clock, metadata);
         this.clock = clock;
     }
 
@@ -80,6 +81,7 @@ public final class DashboardRoutes implements RouteGroup {
     public void addTo(Routes routes) {
         routes.route("GET", "/dashboard", Routes.Access.PUBLIC, this::dashboard);
         routes.route("POST", "/dashboard", Routes.Access.PUBLIC, this::login);
+        routes.route("POST", "/dashboard/logout", Routes.Access.PUBLIC, this::logout);
     }
 
     /** The login form's post: {@code key=<API key>}, form-encoded. */
@@ -102,6 +104,15 @@ public final class DashboardRoutes implements RouteGroup {
             return page(html(401, loginPage(true))).withHeader(CloudApi.AUTH_FAILED, "1");
         }
         return signedIn(call.request(), "");
+    }
+
+    /** Ends the browser's session (on every instance, not only in this browser) and forgets its cookie. */
+    private ApiResponse logout(ApiCall call) {
+        boolean https = https(call.request());
+        String name = https ? SECURE_COOKIE : PLAIN_COOKIE;
+        cookie(call.request(), name).ifPresent(sessions::close);
+        String expired = name + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (https ? "; Secure" : "");
+        return new ApiResponse(303, Map.of("Location", "../dashboard", "Set-Cookie", expired, "Cache-Control", "no-store"), null);
     }
 
     private ApiResponse dashboard(ApiCall call) {

@@ -113,6 +113,21 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void dashboard_signOut_endsTheSessionForEveryCopyOfTheCookie() {
+        String cookie = session();
+        assertThat(get("/dashboard", Map.of("Cookie", List.of(cookie))).status()).isEqualTo(200);
+        assertThat(AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(cookie))))).contains("action=\"dashboard/logout\"");
+
+        ApiResponse out = cloud.request("POST", "/dashboard/logout", Map.of("Cookie", List.of(cookie)), new byte[0]);
+
+        assertThat(out.status()).isEqualTo(303);
+        assertThat(out.header("Set-Cookie").orElseThrow()).startsWith("verge_session=;").contains("Max-Age=0");
+        // a copy of the cookie kept elsewhere (another browser, a stolen one) no longer opens the page
+        assertThat(get("/dashboard", Map.of("Cookie", List.of(cookie))).status()).isEqualTo(401);
+        assertThat(get("/dashboard", Map.of("Cookie", List.of(session()))).status()).isEqualTo(200);
+    }
+
+    @Test
     void dashboard_page_hasAPolicyAllowingOnlyItsOwnStylesheet() {
         ApiResponse page = get("/dashboard", Map.of("Cookie", List.of(session())));
 

@@ -91,7 +91,7 @@ public final class AnalyticsHarness {
         }
         List<RouteGroup> routes = new ArrayList<>(services.routeGroups());
         routes.add(new DashboardRoutes(services.analytics(), services.drift(), services.ingest(), devices, deployments, auth,
-                List.of(API_KEY), clock));
+                List.of(API_KEY), metadata, clock));
         this.api = new CloudApi(routes, auth);
     }
 
