@@ -2,6 +2,7 @@ package dev.verge.cloud.dashboard;
 
 import dev.verge.cloud.analytics.AnalyticsReport;
 import dev.verge.cloud.analytics.DriftAlert;
+import dev.verge.wire.status.ShadowReport;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,7 +13,10 @@ import java.util.List;
  * @param rollouts the most recent deployments, newest first (empty until deployments exist)
  */
 record DashboardData(Instant now, AnalyticsReport report, List<DeviceRow> devices, List<RolloutRow> rollouts,
-                     List<DriftAlert> alerts) {
+                     List<DriftAlert> alerts, List<ShadowRow> shadows) {
+
+    /** One shadow candidate on one device, as its last status report says. */
+    record ShadowRow(String device, ShadowReport shadow) {}
 
     /**
      * @param version        the model and version its last status report says it serves (null when unknown)

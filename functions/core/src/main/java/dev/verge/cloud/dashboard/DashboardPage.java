@@ -144,6 +144,22 @@ final class DashboardPage {
             }
             h.append("</table>");
         }
+        if (!data.shadows().isEmpty()) {
+            h.append("<h2>Shadow candidates</h2><table id=\"shadows\"><tr><th>device</th><th>model</th><th>serving</th>")
+                    .append("<th>candidate</th><th>pairs</th><th>agreement</th><th>candidate p95 ms</th><th>dropped</th></tr>");
+            for (DashboardData.ShadowRow row : data.shadows()) {
+                var s = row.shadow();
+                String rowId = idSafe(row.device() + "-" + s.model() + "-" + s.candidate());
+                h.append("<tr><td>").append(esc(row.device())).append("</td><td>").append(esc(s.model())).append("</td><td>")
+                        .append(esc(s.version())).append("</td><td>").append(esc(s.candidate())).append("</td><td class=\"num\">")
+                        .append(s.pairs()).append("</td><td class=\"num\" id=\"shadow-agreement-").append(esc(rowId)).append("\">")
+                        .append(s.agreement() == null ? "\u2013" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * s.agreement()))
+                        .append("</td><td class=\"num\">").append(s.candidateLatencyMs() == null
+                                ? "\u2013" : String.format(java.util.Locale.ROOT, "%.1f", s.candidateLatencyMs().p95()))
+                        .append("</td><td class=\"num\">").append(s.dropped()).append("</td></tr>");
+            }
+            h.append("</table>");
+        }
         h.append("</div><div class=\"card\"><h2>Recent rollouts</h2>");
         if (data.rollouts().isEmpty()) {
             h.append("<p class=\"muted\">No deployments yet.</p>");

@@ -14,6 +14,7 @@ import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.cloud.devices.DeviceView;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.rollout.Deployments;
@@ -134,8 +135,9 @@ public final class DashboardRoutes implements RouteGroup {
         AnalyticsQuery query = analytics.complete(call.query("model").orElse(null), call.query("version").orElse(null),
                 call.query("group").orElse(null), call.query("device").orElse(null), to.minus(Duration.ofHours(hours)), to);
         List<DriftAlert> alerts = drift.alerts(query.model(), query.model() == null ? null : query.version());
-        DashboardData data = new DashboardData(clock.instant(), analytics.query(query), devices(), rollouts(),
-                alerts.subList(Math.max(0, alerts.size() - 10), alerts.size()).reversed());
+        List<DeviceRecord> shown = devices.first(MAX_DEVICES);
+        DashboardData data = new DashboardData(clock.instant(), analytics.query(query), devices(shown), rollouts(),
+                alerts.subList(Math.max(0, alerts.size() - 10), alerts.size()).reversed(), shadows(shown));
         return page(html(200, DashboardPage.render(data)).withHeader("Cache-Control", "no-store"));
     }
 
@@ -182,9 +184,9 @@ public final class DashboardRoutes implements RouteGroup {
      * The first {@value #MAX_DEVICES} devices of the registry joined with what their telemetry said, then devices only
      * telemetry knows while there is room: one page of each, so the page costs the same in a fleet of any size.
      */
-    private List<DashboardData.DeviceRow> devices() {
+    private List<DashboardData.DeviceRow> devices(List<DeviceRecord> shown) {
         Map<String, DashboardData.DeviceRow> rows = new LinkedHashMap<>();
-        for (DeviceRecord d : devices.first(MAX_DEVICES)) {
+        for (DeviceRecord d : shown) {
             DeviceSeen s = telemetry.device(d.id()).orElse(null);
             rows.put(d.id(), new DashboardData.DeviceRow(d.id(), d.group(), reported(d.lastStatus()), seenVersion(s),
                     latest(d.lastSeen(), s == null ? null : s.lastSeen()), s == null ? 0 : s.records(), s == null ? 0 : s.dropped(),
@@ -199,8 +201,17 @@ public final class DashboardRoutes implements RouteGroup {
         return List.copyOf(rows.values());
     }
 
-    /** The model and version the device's last status report says it serves; null before a report or with no model. */
+    /** The shadow candidates the shown devices reported on last, with their agreement. */
+    private static List<DashboardData.ShadowRow> shadows(List<DeviceRecord> shown) {
+        return shown.stream().filter(d -> d.lastStatus() != null)
+                .flatMap(d -> d.lastStatus().shadows().stream().map(s -> new DashboardData.ShadowRow(d.id(), s))).toList();
+    }
+
+    /** The models and versions the device's last status report says it serves; null before a report or with no model. */
     private static String reported(StatusReport status) {
+        if (status != null && !status.models().isEmpty()) {
+            return String.join(", ", DeviceView.modelsOf(status).stream().map(m -> m.replace('/', ' ')).toList());
+        }
         if (status == null || status.version() == null) {
             return null;
         }

@@ -1,6 +1,9 @@
 package dev.verge.cloud.devices;
 
+import dev.verge.wire.status.ModelStatus;
+import dev.verge.wire.status.ShadowReport;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What an edge agent reports with each sync ({@code POST /api/devices/{id}/status}): the version it
@@ -10,6 +13,9 @@ import java.time.Instant;
  * @param errors    answers with status >= 500 or failed predictions the agent caused
  * @param telemetry the agent's telemetry journal: {@code ok}, or that it cannot write ({@code disk_full},
  *                  {@code io_error}); null from agents without telemetry or older ones
+ * @param models    every model the agent serves (its {@code model} and {@code version} are the default one's); empty
+ *                  from agents with one model
+ * @param shadows   how each shadow candidate agreed with the version it ran beside, since the previous report
  */
 public record StatusReport(
         String model,
@@ -22,11 +28,23 @@ public record StatusReport(
         long errors,
         Latency latencyMs,
         LastError lastError,
-        Telemetry telemetry) {
+        Telemetry telemetry,
+        List<ModelStatus> models,
+        List<ShadowReport> shadows) {
+
+    public StatusReport {
+        models = models == null ? List.of() : List.copyOf(models);
+        shadows = shadows == null ? List.of() : List.copyOf(shadows);
+    }
 
     public StatusReport(String model, String version, String ortVersion, String agentVersion, String state, Instant since,
                         long requests, long errors, Latency latencyMs, LastError lastError) {
         this(model, version, ortVersion, agentVersion, state, since, requests, errors, latencyMs, lastError, null);
+    }
+
+    public StatusReport(String model, String version, String ortVersion, String agentVersion, String state, Instant since,
+                        long requests, long errors, Latency latencyMs, LastError lastError, Telemetry telemetry) {
+        this(model, version, ortVersion, agentVersion, state, since, requests, errors, latencyMs, lastError, telemetry, null, null);
     }
 
     /** The agent's telemetry journal: its health, the records waiting in it, the records dropped since it started. */

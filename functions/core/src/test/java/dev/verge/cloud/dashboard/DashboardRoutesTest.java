@@ -184,6 +184,21 @@ class DashboardRoutesTest {
     }
 
     @Test
+    void dashboard_agentWithTwoModelsAndAShadow_showsBothModelsAndTheShadowsAgreement() {
+        var models = List.of(new dev.verge.wire.status.ModelStatus("fruit-quality", "1", "serving", true, 10, 0, null),
+                new dev.verge.wire.status.ModelStatus("ocr-cls", "4", "serving", false, 5, 0, null));
+        var shadow = new dev.verge.wire.status.ShadowReport("fruit-quality", "1", "2", 10, clock.instant().toString(), 40, 38, 0.95,
+                -0.01, 0.02, new dev.verge.wire.status.Latency(8, 12.5, 20), 0, 0);
+        cloud.devices.recordStatus("cam-3", new StatusReport("fruit-quality", "1", "1.29.0", "0.1.0", "serving", clock.instant(),
+                15, 0, null, null, null, models, List.of(shadow)), null, null, null);
+
+        String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
+
+        assertThat(html).contains("fruit-quality 1, ocr-cls 4").contains("id=\"shadow-agreement-cam-3-fruit-quality-2\">95.0%<");
+        assertThat(cloud.devices.view("cam-3").models()).containsExactly("fruit-quality/1", "ocr-cls/4");
+    }
+
+    @Test
     void latencyChart_oneHourOfData_drawsAPoint() {
         String svg = SvgCharts.lines("chart-latency", "latency", List.of("09:00", "10:00", "11:00"),
                 Map.of("p50", new double[] {Double.NaN, 12.5, Double.NaN}));
