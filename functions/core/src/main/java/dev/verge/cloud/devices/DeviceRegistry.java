@@ -71,9 +71,13 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     public DeviceCredentials create(String id, String group) {
         String deviceId = id == null ? "dev-" + UUID.randomUUID().toString().substring(0, 8) : checkName("device_id", id);
         checkName("group", group);
-        if (!indexed && migrations.get(INDEX_MARKER).isEmpty() && devices.page("", null, 1).records().isEmpty()) {
-            // a store's first device: there is nothing to index, so no listing ever has to look for old devices
-            markIndexed();
+        if (!indexed) {
+            if (migrations.get(INDEX_MARKER).isPresent()) {
+                indexed = true;
+            } else if (devices.page("", null, 1).records().isEmpty()) {
+                // a store's first device: there is nothing to index, so no listing ever has to look for old devices
+                markIndexed();
+            }
         }
         String primary = DeviceKeys.generate();
         String secondary = DeviceKeys.generate();
