@@ -87,7 +87,7 @@ public final class Telemetry implements AutoCloseable {
         return new Telemetry(settings, metrics, journal, writer, samples, uplink);
     }
 
-    /** Journals every answered image and keeps samples: give it to {@code EdgeServer.start}. */
+    /** Journals every answered image and keeps samples: give it to {@code EdgeServer.Builder.listener}. */
     public PredictionListener listener() {
         return PredictionListener.all(List.of(writer, samples));
     }
