@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * How the agent follows the cloud: where the cloud is, who this device is, which key signs the packages it
  * may load, and where it keeps them. One component of {@link dev.verge.edge.AgentSettings} (null there when
- * sync is off); its flags and variables are listed in {@code AgentSettings.OPTIONS}.
+ * sync is off); its flags and variables are listed by {@code AgentOptions}.
  *
  * @param cloud           base URL of the cloud API, e.g. {@code https://verge.example.com} (routes start with /api)
  * @param deviceId        this device's id, sent as {@code X-Device-Id}

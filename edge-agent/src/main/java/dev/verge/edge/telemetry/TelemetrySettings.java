@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * The telemetry journal, its uplink to the cloud and sample capture: one component of the agent's
- * settings. The flags and environment variables are listed in {@code AgentSettings.OPTIONS}.
+ * settings. The flags and environment variables are listed by {@code AgentOptions}.
  *
  * @param enabled         journal every answered image and send the journal to the cloud
  * @param cloud           the cloud's base URL, the one model sync follows ({@code POST /api/telemetry},
