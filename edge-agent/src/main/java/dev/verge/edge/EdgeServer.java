@@ -107,18 +107,19 @@ public final class EdgeServer implements AutoCloseable {
 
         /** Listens and serves. */
         public EdgeServer start() {
-            return EdgeServer.start(settings, models, listener, registry == null ? new PrometheusRegistry() : registry,
-                    fallback, shadows);
+            return EdgeServer.start(this);
         }
     }
 
-    private static EdgeServer start(AgentSettings settings, ModelShelf models, PredictionListener listener,
-            PrometheusRegistry registry, CloudFallback fallback, Shadows shadows) {
+    private static EdgeServer start(Builder parts) {
+        AgentSettings settings = parts.settings;
+        ModelShelf models = parts.models;
+        PrometheusRegistry registry = parts.registry == null ? new PrometheusRegistry() : parts.registry;
         AgentMetrics metrics = new AgentMetrics(models, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                models, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback,
-                settings.keepTinyPredictions(), shadows);
+                models, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, parts.listener,
+                parts.fallback, settings.keepTinyPredictions(), parts.shadows);
         OipEndpoints oip = new OipEndpoints(models, gate, settings.imageLimits());
         List<String> params = CustomVisionEndpoints.PARAMS;
         List<Route> routes = List.of(

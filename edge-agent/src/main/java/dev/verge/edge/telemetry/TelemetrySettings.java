@@ -117,13 +117,6 @@ public record TelemetrySettings(
         }
     }
 
-    public TelemetrySettings(boolean enabled, URI cloud, String deviceId, String deviceKey, Path journal, long journalMaxBytes,
-                             Duration journalTtl, JournalSync journalSync, int batchSize, Duration interval,
-                             SamplingPolicy sampling, Path samplesDir, long samplesMaxBytes) {
-        this(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl, journalSync, batchSize, interval,
-                sampling, samplesDir, samplesMaxBytes, dev.verge.edge.sync.CloudTls.DEFAULT);
-    }
-
     /** These settings with the TLS of the cloud connection that sync uses. */
     public TelemetrySettings withCloudTls(dev.verge.edge.sync.CloudTls tls) {
         return new TelemetrySettings(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl,
@@ -135,7 +128,7 @@ public record TelemetrySettings(
         Path journal = defaultJournal();
         return new TelemetrySettings(false, null, null, null, journal, bytes(DEFAULT_JOURNAL_MAX_BYTES), duration(DEFAULT_JOURNAL_TTL),
                 JournalSync.parse(DEFAULT_JOURNAL_SYNC), Integer.parseInt(DEFAULT_BATCH_SIZE), duration(DEFAULT_INTERVAL), SamplingPolicy.OFF,
-                defaultSamplesDir(journal), bytes(DEFAULT_SAMPLES_MAX_BYTES));
+                defaultSamplesDir(journal), bytes(DEFAULT_SAMPLES_MAX_BYTES), null);
     }
 
     /** {@code $XDG_STATE_HOME/verge/telemetry.db}, else {@code ~/.local/state/verge/telemetry.db}: state that must outlive restarts, unlike a cache. */
