@@ -29,7 +29,7 @@ final class Soak {
         Path pkg = ctx.packages.get(model);
         ThreadSettings threads = ThreadSettings.forAvailableCpus();
         AgentSettings settings = AgentSettings.defaults(pkg).withHost("127.0.0.1").withPort(0);
-        try (ModelSlot slot = new ModelSlot(load(pkg, threads)); EdgeServer server = EdgeServer.start(settings, slot)) {
+        try (ModelSlot slot = new ModelSlot(load(pkg, threads)); EdgeServer server = EdgeServer.serving(settings, slot).start()) {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong swaps = new AtomicLong();
             long deadline = System.nanoTime() + (seconds + 30L) * 1_000_000_000L;

@@ -9,10 +9,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every setting of the edge agent, in one place. Each one is a command-line option of {@link Main}
- * and, because IoT Edge, Greengrass and systemd pass configuration as environment variables, an
- * environment variable too; {@link #OPTIONS} lists them (flag, variable, default) so deployment
- * files (Dockerfile, IoT Edge manifest, systemd unit) can be checked against this class.
+ * Every setting of the edge agent, as its parts use them. Each one is a command-line option of {@link Main}
+ * and an environment variable; {@link AgentOptions} lists them (flag, variable, default) from picocli's model.
  *
  * @param model                  model package folder or .zip to serve; with sync, optional: the first model until the
  *                               state directory holds one from the cloud
@@ -88,78 +86,6 @@ public record AgentSettings(
     public static final String DEFAULT_MAX_INFERENCE_MS = "10000";
     /** 0: every model the agent serves stays loaded. */
     public static final String DEFAULT_MAX_LOADED_MODELS = "0";
-
-    /** Whether a deployment must give a setting; an empty value counts as not given. */
-    public enum Requirement {
-        /** has a default, or is computed or off without one */
-        OPTIONAL,
-        /** needed unless --cloud is given (the cloud then sends the model) */
-        UNLESS_CLOUD,
-        /** needed, all together, whenever --cloud is given */
-        WITH_CLOUD
-    }
-
-    /** One setting as a deployment file sees it; {@code defaultValue} "" = none (see {@code requirement}). */
-    public record Option(String flag, String environmentVariable, String defaultValue, Requirement requirement) {
-
-        Option(String flag, String environmentVariable, String defaultValue) {
-            this(flag, environmentVariable, defaultValue, Requirement.OPTIONAL);
-        }
-    }
-
-    /**
-     * Every setting: its command-line flag, its environment variable, its default ("" = none: computed or
-     * off, as the descriptions say) and whether a deployment must give it.
-     */
-    public static final List<Option> OPTIONS = List.of(
-            new Option("--model", ENV_MODEL, "", Requirement.UNLESS_CLOUD),
-            new Option("--host", ENV_HOST, DEFAULT_HOST),
-            new Option("--port", ENV_PORT, DEFAULT_PORT),
-            new Option("--max-body-bytes", ENV_MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
-            new Option("--max-pixels", ENV_MAX_PIXELS, DEFAULT_MAX_PIXELS),
-            new Option("--intra-op-threads", ENV_INTRA_OP_THREADS, DEFAULT_THREADS),
-            new Option("--inter-op-threads", ENV_INTER_OP_THREADS, DEFAULT_THREADS),
-            new Option("--max-concurrent-inferences", ENV_MAX_CONCURRENT_INFERENCES, DEFAULT_THREADS),
-            new Option("--url-connect-timeout", ENV_URL_CONNECT_TIMEOUT, DEFAULT_URL_CONNECT_TIMEOUT),
-            new Option("--url-timeout", ENV_URL_TIMEOUT, DEFAULT_URL_TIMEOUT),
-            new Option("--url-max-redirects", ENV_URL_MAX_REDIRECTS, DEFAULT_URL_MAX_REDIRECTS),
-            new Option("--shutdown-timeout", ENV_SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT),
-            new Option("--keep-tiny-predictions", ENV_KEEP_TINY_PREDICTIONS, DEFAULT_KEEP_TINY_PREDICTIONS),
-            new Option("--max-inference-ms", ENV_MAX_INFERENCE_MS, DEFAULT_MAX_INFERENCE_MS),
-            new Option("--max-loaded-models", ENV_MAX_LOADED_MODELS, DEFAULT_MAX_LOADED_MODELS),
-            // model sync (SyncSettings): on when --cloud is given, which then needs the device and the trusted key
-            new Option("--cloud", SyncSettings.ENV_CLOUD, ""),
-            new Option("--device-id", SyncSettings.ENV_DEVICE_ID, "", Requirement.WITH_CLOUD),
-            new Option("--device-key", SyncSettings.ENV_DEVICE_KEY, "", Requirement.WITH_CLOUD),
-            new Option("--trusted-key", SyncSettings.ENV_TRUSTED_KEY, "", Requirement.WITH_CLOUD),
-            new Option("--state-dir", SyncSettings.ENV_STATE_DIR, SyncSettings.DEFAULT_STATE_DIR),
-            new Option("--sync-poll-interval", SyncSettings.ENV_POLL_INTERVAL, SyncSettings.DEFAULT_POLL_INTERVAL),
-            new Option("--sync-timeout", SyncSettings.ENV_TIMEOUT, SyncSettings.DEFAULT_TIMEOUT),
-            new Option("--sync-retry-delay", SyncSettings.ENV_RETRY_DELAY, SyncSettings.DEFAULT_RETRY_DELAY),
-            new Option("--sync-max-backoff", SyncSettings.ENV_MAX_BACKOFF, SyncSettings.DEFAULT_MAX_BACKOFF),
-            new Option("--cloud-fallback", SyncSettings.ENV_CLOUD_FALLBACK, SyncSettings.DEFAULT_CLOUD_FALLBACK),
-            new Option("--max-clock-skew", SyncSettings.ENV_MAX_CLOCK_SKEW, SyncSettings.DEFAULT_MAX_CLOCK_SKEW),
-            new Option("--cloud-ca", dev.verge.edge.sync.CloudTls.ENV_CLOUD_CA, ""),
-            new Option("--cloud-client-cert", dev.verge.edge.sync.CloudTls.ENV_CLOUD_CLIENT_CERT, ""),
-            new Option("--cloud-client-key", dev.verge.edge.sync.CloudTls.ENV_CLOUD_CLIENT_KEY, ""),
-            // telemetry (TelemetryOptions, one component: telemetry); it sends to the cloud that sync uses
-            new Option("--telemetry", TelemetrySettings.ENV_TELEMETRY, TelemetrySettings.DEFAULT_TELEMETRY),
-            new Option("--journal", TelemetrySettings.ENV_JOURNAL, ""),
-            new Option("--journal-max-bytes", TelemetrySettings.ENV_JOURNAL_MAX_BYTES, TelemetrySettings.DEFAULT_JOURNAL_MAX_BYTES),
-            new Option("--journal-ttl", TelemetrySettings.ENV_JOURNAL_TTL, TelemetrySettings.DEFAULT_JOURNAL_TTL),
-            new Option("--journal-sync", TelemetrySettings.ENV_JOURNAL_SYNC, TelemetrySettings.DEFAULT_JOURNAL_SYNC),
-            new Option("--telemetry-batch-size", TelemetrySettings.ENV_BATCH_SIZE, TelemetrySettings.DEFAULT_BATCH_SIZE),
-            new Option("--telemetry-interval", TelemetrySettings.ENV_INTERVAL, TelemetrySettings.DEFAULT_INTERVAL),
-            new Option("--samples-below", TelemetrySettings.ENV_SAMPLES_BELOW, ""),
-            new Option("--samples-fraction", TelemetrySettings.ENV_SAMPLES_FRACTION, TelemetrySettings.DEFAULT_SAMPLES_FRACTION),
-            new Option("--samples-max-per-hour", TelemetrySettings.ENV_SAMPLES_MAX_PER_HOUR, TelemetrySettings.DEFAULT_SAMPLES_MAX_PER_HOUR),
-            new Option("--samples-dir", TelemetrySettings.ENV_SAMPLES_DIR, ""),
-            new Option("--samples-max-bytes", TelemetrySettings.ENV_SAMPLES_MAX_BYTES, TelemetrySettings.DEFAULT_SAMPLES_MAX_BYTES),
-            // access (AccessOptions, one component: access): what /url may reach, and the keys callers must send
-            new Option("--url-allow", AccessSettings.ENV_URL_ALLOW, ""),
-            new Option("--client-key", AccessSettings.ENV_CLIENT_KEYS, ""),
-            new Option("--tls-cert", AccessSettings.ENV_TLS_CERT, ""),
-            new Option("--tls-key", AccessSettings.ENV_TLS_KEY, ""));
 
     public AgentSettings {
         access = access == null ? AccessSettings.defaults() : access;

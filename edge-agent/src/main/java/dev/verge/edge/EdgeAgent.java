@@ -91,8 +91,8 @@ public final class EdgeAgent implements AutoCloseable {
             if (telemetry != null) {
                 listeners.add(telemetry.listener());
             }
-            server = EdgeServer.start(settings, models, PredictionListener.all(listeners), registry,
-                    sync == null ? null : sync.cloudFallback().orElse(null), shadows);
+            server = EdgeServer.serving(settings, models).listener(PredictionListener.all(listeners)).registry(registry)
+                    .fallback(sync == null ? null : sync.cloudFallback().orElse(null)).shadows(shadows).start();
         } catch (RuntimeException e) {
             if (sync != null) {
                 sync.close();

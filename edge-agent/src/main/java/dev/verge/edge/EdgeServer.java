@@ -22,8 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's HTTP server: the JDK's own, with every route built in {@link #start}, which the tests
- * call on port 0 to reach the real routes over HTTP.
+ * The agent's HTTP server: the JDK's own, with every route built by {@link #serving}, which the tests
+ * start on port 0 to reach the real routes over HTTP.
  */
 public final class EdgeServer implements AutoCloseable {
     /**
@@ -54,45 +54,72 @@ public final class EdgeServer implements AutoCloseable {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    /** Listens on {@code settings.host():settings.port()} and serves whatever model {@code slot} holds. */
-    public static EdgeServer start(AgentSettings settings, ModelSlot slot) {
-        return start(settings, slot, PredictionListener.NONE);
-    }
-
-    /** As {@link #start(AgentSettings, ModelSlot)}, telling {@code listener} about every answered image. */
-    public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener) {
-        return start(settings, slot, listener, new PrometheusRegistry());
-    }
-
     /**
-     * As {@link #start(AgentSettings, ModelSlot, PredictionListener)}; {@code /metrics} serves
-     * {@code registry}, where other parts of the agent (telemetry) register their metrics too.
+     * A server for {@code models}: each on its own routes ({@code /{model}/image}, {@code /v2/models/{model}}) and the
+     * default one on the plain routes, listening on {@code settings.host():settings.port()} once {@link Builder#start}ed.
      */
-    public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener,
-            PrometheusRegistry registry) {
-        return start(settings, slot, listener, registry, null);
+    public static Builder serving(AgentSettings settings, ModelShelf models) {
+        return new Builder(settings, models);
     }
 
-    /**
-     * As {@link #start(AgentSettings, ModelSlot, PredictionListener, PrometheusRegistry)}; while {@code slot} is
-     * empty, {@code /image} and {@code /url} are answered by {@code fallback} (null: 503 at once).
-     */
-    public static EdgeServer start(AgentSettings settings, ModelSlot slot, PredictionListener listener,
-            PrometheusRegistry registry, CloudFallback fallback) {
-        return start(settings, ModelShelf.around(slot), listener, registry, fallback, Shadows.NONE);
+    /** A server for whatever model {@code slot} holds (see {@link #serving(AgentSettings, ModelShelf)}). */
+    public static Builder serving(AgentSettings settings, ModelSlot slot) {
+        return new Builder(settings, ModelShelf.around(slot));
     }
 
-    /**
-     * Serves every model of {@code models}, each on its own routes ({@code /{model}/image}, {@code /v2/models/{model}})
-     * and the default one on the plain routes; after each answer is sent {@code shadows} is offered the picture.
-     */
-    public static EdgeServer start(AgentSettings settings, ModelShelf models, PredictionListener listener,
-            PrometheusRegistry registry, CloudFallback fallback, Shadows shadows) {
+    /** What an {@link EdgeServer} serves with; everything but the settings and the models is optional. */
+    public static final class Builder {
+        private final AgentSettings settings;
+        private final ModelShelf models;
+        private PredictionListener listener = PredictionListener.NONE;
+        private PrometheusRegistry registry;
+        private CloudFallback fallback;
+        private Shadows shadows = Shadows.NONE;
+
+        private Builder(AgentSettings settings, ModelShelf models) {
+            this.settings = settings;
+            this.models = models;
+        }
+
+        /** Told about every answered image (default: nobody). */
+        public Builder listener(PredictionListener value) {
+            this.listener = value;
+            return this;
+        }
+
+        /** Served at {@code /metrics}, where other parts of the agent (telemetry) register theirs too (default: its own). */
+        public Builder registry(PrometheusRegistry value) {
+            this.registry = value;
+            return this;
+        }
+
+        /** Answers {@code /image} and {@code /url} while no model is loaded (default, or null: 503 at once). */
+        public Builder fallback(CloudFallback value) {
+            this.fallback = value;
+            return this;
+        }
+
+        /** Offered the picture after each answer is sent (default: no shadows). */
+        public Builder shadows(Shadows value) {
+            this.shadows = value;
+            return this;
+        }
+
+        /** Listens and serves. */
+        public EdgeServer start() {
+            return EdgeServer.start(this);
+        }
+    }
+
+    private static EdgeServer start(Builder parts) {
+        AgentSettings settings = parts.settings;
+        ModelShelf models = parts.models;
+        PrometheusRegistry registry = parts.registry == null ? new PrometheusRegistry() : parts.registry;
         AgentMetrics metrics = new AgentMetrics(models, registry);
         InferenceGate gate = new InferenceGate(settings.maxConcurrentInferences(), metrics);
         CustomVisionEndpoints customVision = new CustomVisionEndpoints(
-                models, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, listener, fallback,
-                settings.keepTinyPredictions(), shadows);
+                models, gate, uploadBudget(settings), settings.imageLimits(), UrlImageFetcher.of(settings), metrics, parts.listener,
+                parts.fallback, settings.keepTinyPredictions(), parts.shadows);
         OipEndpoints oip = new OipEndpoints(models, gate, settings.imageLimits());
         List<String> params = CustomVisionEndpoints.PARAMS;
         List<Route> routes = List.of(

@@ -3,6 +3,9 @@ package dev.verge.edge;
 import dev.verge.edge.sync.SyncSettings;
 import static dev.verge.edge.AgentSettings.*;
 
+import dev.verge.edge.AgentOptions.Needed;
+import dev.verge.edge.AgentOptions.Requirement;
+
 import dev.verge.error.VergeException;
 import dev.verge.inference.json.Json;
 import dev.verge.inference.runtime.Onnx;
@@ -44,6 +47,7 @@ import picocli.CommandLine.Option;
         })
 public final class Main implements Callable<Integer> {
 
+    @Needed(Requirement.UNLESS_CLOUD)
     @Option(names = "--model", paramLabel = "<package>", defaultValue = "${env:" + ENV_MODEL + "}", split = ",",
             description = "Model package: a folder with model.onnx and manifest.json, or a .zip of one. Repeat it to serve"
                     + " several, each under its manifest's name (POST /{name}/image); the first is the default one"

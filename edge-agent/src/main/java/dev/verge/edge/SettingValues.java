@@ -10,14 +10,14 @@ import java.util.regex.Pattern;
  * sizes like {@code 4MiB}, {@code 512KiB} or {@code 4194304}, and durations like {@code 5s},
  * {@code 250ms}, {@code 2m}, {@code 7d} or ISO-8601 {@code PT5S}.
  */
-final class SettingValues {
+public final class SettingValues {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|b|kib|kb|k|mib|mb|m|gib|gb|g)");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private SettingValues() {}
 
     /** Bytes; KiB/KB/K all mean 1024 so that "4MB" is the 4 MiB users mean. */
-    static long bytes(String text) {
+    public static long bytes(String text) {
         Matcher m = SIZE.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a size such as 4194304, 512KiB or 4MiB, found '" + text + "'");
@@ -32,7 +32,7 @@ final class SettingValues {
         return Math.multiplyExact(number, unit);
     }
 
-    static Duration duration(String text) {
+    public static Duration duration(String text) {
         String t = text.trim();
         if (t.regionMatches(true, 0, "PT", 0, 2)) {
             return Duration.parse(t.toUpperCase(Locale.ROOT));

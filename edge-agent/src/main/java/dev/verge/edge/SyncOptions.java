@@ -2,6 +2,8 @@ package dev.verge.edge;
 
 import static dev.verge.edge.sync.SyncSettings.*;
 
+import dev.verge.edge.AgentOptions.Needed;
+import dev.verge.edge.AgentOptions.Requirement;
 import dev.verge.edge.sync.CloudTls;
 import dev.verge.edge.sync.SyncSettings;
 import java.net.URI;
@@ -16,14 +18,17 @@ final class SyncOptions {
             description = "Cloud to follow, e.g. https://verge.example.com: turns on model sync (then --model is optional). Env: " + ENV_CLOUD + ".")
     String cloud;
 
+    @Needed(Requirement.WITH_CLOUD)
     @Option(names = "--device-id", paramLabel = "<id>", defaultValue = "${env:" + ENV_DEVICE_ID + "}",
             description = "This device's id in the cloud. Env: " + ENV_DEVICE_ID + ".")
     String deviceId;
 
+    @Needed(Requirement.WITH_CLOUD)
     @Option(names = "--device-key", paramLabel = "<key>", defaultValue = "${env:" + ENV_DEVICE_KEY + "}",
             description = "This device's key (prefer the environment variable: command lines are visible to other users). Env: " + ENV_DEVICE_KEY + ".")
     String deviceKey;
 
+    @Needed(Requirement.WITH_CLOUD)
     @Option(names = "--trusted-key", paramLabel = "<key|file>", split = ",", defaultValue = "${env:" + ENV_TRUSTED_KEY + "}",
             description = "The cloud's Ed25519 signing public key (Base64 X.509 or PEM, or a file holding it); repeat it during a key rotation. Only desired states and packages it signed are taken. Env: " + ENV_TRUSTED_KEY + " (comma-separated).")
     List<String> trustedKeys;

@@ -52,8 +52,8 @@ class DetectionEndpointsTest {
         try (ModelPackage opened = ModelPackage.open(pkg)) {
             slot.swap(Model.load(opened, new ThreadSettings(1, 1)));
         }
-        server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0), slot,
-                EVENTS::add);
+        server = EdgeServer.serving(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0), slot)
+                .listener(EVENTS::add).start();
         client = new AgentClient(server.port());
     }
 

@@ -17,7 +17,7 @@ class EmptySlotTest {
     @BeforeAll
     static void start() {
         slot = new ModelSlot();
-        server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0), slot);
+        server = EdgeServer.serving(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0), slot).start();
         client = new AgentClient(server.port());
     }
 

@@ -32,15 +32,30 @@ class MainTest {
             Option option = field.getAnnotation(Option.class);
             declared.put(option.names()[0], option.defaultValue());
         }
-        for (AgentSettings.Option option : AgentSettings.OPTIONS) {
-            assertThat(declared).as(option.flag()).containsKey(option.flag());
+        List<AgentOptions.Option> options = AgentOptions.all();
+        for (AgentOptions.Option option : options) {
+            assertThat(option.environmentVariable()).as(option.flag()).startsWith("VERGE_");
             String expected = option.defaultValue().isEmpty()
                     ? "${env:" + option.environmentVariable() + "}"
                     : "${env:" + option.environmentVariable() + ":-" + option.defaultValue() + "}";
             assertThat(declared.get(option.flag())).as(option.flag()).isEqualTo(expected);
         }
-        assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(
-                AgentSettings.OPTIONS.stream().map(AgentSettings.Option::flag).toList());
+        assertThat(declared.keySet()).containsExactlyInAnyOrderElementsOf(options.stream().map(AgentOptions.Option::flag).toList());
+        assertThat(options).extracting(AgentOptions.Option::environmentVariable).doesNotHaveDuplicates();
+        assertThat(options).contains(new AgentOptions.Option("--port", "VERGE_PORT", "8080", AgentOptions.Requirement.OPTIONAL),
+                new AgentOptions.Option("--journal", "VERGE_JOURNAL", "", AgentOptions.Requirement.OPTIONAL),
+                new AgentOptions.Option("--max-loaded-models", "VERGE_MAX_LOADED_MODELS", "0", AgentOptions.Requirement.OPTIONAL));
+    }
+
+    @Test
+    void options_anOptionWithoutItsVariable_isRefused() {
+        @picocli.CommandLine.Command
+        class NoVariable {
+            @Option(names = "--port", defaultValue = "8080")
+            int port;
+        }
+        assertThatThrownBy(() -> AgentOptions.read(new CommandLine(new NoVariable()).getCommandSpec()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("--port");
     }
 
     @Test
@@ -54,7 +69,7 @@ class MainTest {
         int accessOptions = (int) Arrays.stream(AccessOptions.class.getDeclaredFields())
                 .filter(f -> f.isAnnotationPresent(Option.class)).count();
         assertThat(AgentSettings.class.getRecordComponents())
-                .hasSize(AgentSettings.OPTIONS.size() - 1 - (syncOptions - 1) - (telemetryOptions - 1) - (accessOptions - 1) + 1);
+                .hasSize(AgentOptions.all().size() - 1 - (syncOptions - 1) - (telemetryOptions - 1) - (accessOptions - 1) + 1);
     }
 
     /** Main's own options and those of its mixins. */
@@ -84,7 +99,7 @@ class MainTest {
                 .contains("--data-binary @apple.jpg")
                 .contains("VERGE_MODEL=")
                 .contains("default: 8080");
-        for (AgentSettings.Option option : AgentSettings.OPTIONS) {
+        for (AgentOptions.Option option : AgentOptions.all()) {
             assertThat(out.toString()).contains(option.environmentVariable());
         }
     }
@@ -300,14 +315,14 @@ class MainTest {
 
     @Test
     void options_requirements_matchWhatTheSettingsRefuse() {
-        Map<String, AgentSettings.Requirement> requirements = new HashMap<>();
-        AgentSettings.OPTIONS.forEach(o -> requirements.put(o.flag(), o.requirement()));
-        assertThat(requirements).containsEntry("--model", AgentSettings.Requirement.UNLESS_CLOUD)
-                .containsEntry("--cloud", AgentSettings.Requirement.OPTIONAL)
-                .containsEntry("--device-id", AgentSettings.Requirement.WITH_CLOUD)
-                .containsEntry("--device-key", AgentSettings.Requirement.WITH_CLOUD)
-                .containsEntry("--trusted-key", AgentSettings.Requirement.WITH_CLOUD);
-        assertThat(AgentSettings.OPTIONS).filteredOn(o -> o.requirement() != AgentSettings.Requirement.OPTIONAL)
+        Map<String, AgentOptions.Requirement> requirements = new HashMap<>();
+        AgentOptions.all().forEach(o -> requirements.put(o.flag(), o.requirement()));
+        assertThat(requirements).containsEntry("--model", AgentOptions.Requirement.UNLESS_CLOUD)
+                .containsEntry("--cloud", AgentOptions.Requirement.OPTIONAL)
+                .containsEntry("--device-id", AgentOptions.Requirement.WITH_CLOUD)
+                .containsEntry("--device-key", AgentOptions.Requirement.WITH_CLOUD)
+                .containsEntry("--trusted-key", AgentOptions.Requirement.WITH_CLOUD);
+        assertThat(AgentOptions.all()).filteredOn(o -> o.requirement() != AgentOptions.Requirement.OPTIONAL)
                 .as("a setting a deployment must give has no default").allMatch(o -> o.defaultValue().isEmpty());
         // each WITH_CLOUD option left out of a cloud command line is refused
         String trusted = PackageSignature.encode(PackageSignature.generateKeyPair().getPublic());

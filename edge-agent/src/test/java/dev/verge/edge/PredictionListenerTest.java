@@ -31,8 +31,8 @@ class PredictionListenerTest {
         PredictionListener throwing = event -> {
             throw new IllegalStateException("a broken listener");
         };
-        server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0), slot,
-                PredictionListener.all(List.of(throwing, EVENTS::add)));
+        server = EdgeServer.serving(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0), slot)
+                .listener(PredictionListener.all(List.of(throwing, EVENTS::add))).start();
         client = new AgentClient(server.port());
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.verge.edge.AgentSettings;
+import dev.verge.edge.AgentOptions;
 import dev.verge.edge.sync.SyncSettings;
 import dev.verge.edge.telemetry.TelemetrySettings;
 import java.io.IOException;
@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The edge deployment files (Dockerfile, systemd unit and its environment file, IoT Edge manifest, Greengrass
- * recipe) against {@link AgentSettings#OPTIONS}, the agent's own list of flags and variables: every variable
- * they set exists, every one they must give is given ({@link AgentSettings.Requirement}), every flag they pass
+ * recipe) against {@link AgentOptions#all()}, the agent's own list of flags and variables (read from its picocli options): every variable
+ * they set exists, every one they must give is given ({@link AgentOptions.Requirement}), every flag they pass
  * exists; and against the edge jar, whose
- * classes must read no VERGE_ variable that OPTIONS does not list.
+ * classes must read no VERGE_ variable that the options do not list.
  */
 class EdgeDeploymentsTest {
 
@@ -38,15 +38,15 @@ class EdgeDeploymentsTest {
         return Repository.infra().resolve("edge").resolve(file);
     }
 
-    private static Map<String, AgentSettings.Option> optionsByVariable() {
-        Map<String, AgentSettings.Option> options = new LinkedHashMap<>();
-        AgentSettings.OPTIONS.forEach(o -> options.put(o.environmentVariable(), o));
+    private static Map<String, AgentOptions.Option> optionsByVariable() {
+        Map<String, AgentOptions.Option> options = new LinkedHashMap<>();
+        AgentOptions.all().forEach(o -> options.put(o.environmentVariable(), o));
         return options;
     }
 
-    private static Set<String> variables(AgentSettings.Requirement requirement) {
-        return AgentSettings.OPTIONS.stream().filter(o -> o.requirement() == requirement)
-                .map(AgentSettings.Option::environmentVariable).collect(Collectors.toCollection(TreeSet::new));
+    private static Set<String> variables(AgentOptions.Requirement requirement) {
+        return AgentOptions.all().stream().filter(o -> o.requirement() == requirement)
+                .map(AgentOptions.Option::environmentVariable).collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**
@@ -58,7 +58,7 @@ class EdgeDeploymentsTest {
         Set<String> jarStrings = ClassConstants.strings(List.of(Repository.artifact(EDGE_JAR, "edge-agent")), "dev/verge/");
         for (String name : env.keySet()) {
             if (name.startsWith("VERGE_")) {
-                assertThat(optionsByVariable()).as("%s sets %s, which is no option of the agent (AgentSettings.OPTIONS)", file, name)
+                assertThat(optionsByVariable()).as("%s sets %s, which is no option of the agent (AgentOptions.all())", file, name)
                         .containsKey(name);
             } else {
                 assertThat(jarStrings).as("%s sets %s, which the agent does not read", file, name).contains(name);
@@ -66,12 +66,12 @@ class EdgeDeploymentsTest {
         }
         if (env.containsKey(SyncSettings.ENV_CLOUD)) {
             assertThat(env.keySet()).as("%s gives a cloud, so it gives what goes with it", file)
-                    .containsAll(variables(AgentSettings.Requirement.WITH_CLOUD));
+                    .containsAll(variables(AgentOptions.Requirement.WITH_CLOUD));
         } else {
             Set<String> given = new TreeSet<>(env.keySet());
             given.removeIf(name -> env.get(name).isBlank());
             assertThat(given).as("%s gives no cloud, so it gives the model", file)
-                    .containsAll(variables(AgentSettings.Requirement.UNLESS_CLOUD));
+                    .containsAll(variables(AgentOptions.Requirement.UNLESS_CLOUD));
         }
         assertStateAndJournalStayTogether(file, env);
     }
@@ -85,7 +85,7 @@ class EdgeDeploymentsTest {
     }
 
     private static void assertFlagsExist(String file, String commandLine) {
-        Set<String> flags = AgentSettings.OPTIONS.stream().map(AgentSettings.Option::flag).collect(Collectors.toSet());
+        Set<String> flags = AgentOptions.all().stream().map(AgentOptions.Option::flag).collect(Collectors.toSet());
         Matcher m = Pattern.compile("(?<=\\s)--[a-z][a-z0-9-]*").matcher(commandLine);
         while (m.find()) {
             assertThat(flags).as("%s passes %s", file, m.group()).contains(m.group());
@@ -95,9 +95,9 @@ class EdgeDeploymentsTest {
 
     @Test
     void options_eachHaveAVergeVariable_andTheEdgeJarReadsNoOther() {
-        assertThat(AgentSettings.OPTIONS).allMatch(o -> o.environmentVariable().startsWith("VERGE_") && o.flag().startsWith("--"));
+        assertThat(AgentOptions.all()).allMatch(o -> o.environmentVariable().startsWith("VERGE_") && o.flag().startsWith("--"));
         Set<String> read = ClassConstants.vergeVariables(List.of(Repository.artifact(EDGE_JAR, "edge-agent")));
-        assertThat(optionsByVariable().keySet()).as("the jar's VERGE_ variables are all in AgentSettings.OPTIONS, which"
+        assertThat(optionsByVariable().keySet()).as("the jar's VERGE_ variables are all in AgentOptions.all(), which"
                 + " deployment files are checked against").containsAll(read);
     }
 
@@ -181,8 +181,8 @@ class EdgeDeploymentsTest {
             }
         }
         Map<String, String> expected = new LinkedHashMap<>();
-        AgentSettings.OPTIONS.forEach(o -> expected.put(o.environmentVariable(), o.defaultValue()));
-        assertThat(listed).as("edge-agent.env: one line per option of AgentSettings.OPTIONS, with its default")
+        AgentOptions.all().forEach(o -> expected.put(o.environmentVariable(), o.defaultValue()));
+        assertThat(listed).as("edge-agent.env: one line per option of AgentOptions.all(), with its default")
                 .containsExactlyInAnyOrderEntriesOf(expected);
     }
 

@@ -20,9 +20,9 @@ public final class CloudFallback {
     private static final Set<Integer> PASSED_THROUGH = Set.of(200, 400, 413, 415, 422);
 
     private final Supplier<Optional<PackageRef>> wanted;
-    private final CloudClient client;
+    private final DeviceApiClient client;
 
-    CloudFallback(Supplier<Optional<PackageRef>> wanted, CloudClient client) {
+    CloudFallback(Supplier<Optional<PackageRef>> wanted, DeviceApiClient client) {
         this.wanted = wanted;
         this.client = client;
     }
@@ -41,9 +41,9 @@ public final class CloudFallback {
     public Answer predict(byte[] image) {
         PackageRef ref = wanted.get().orElseThrow(() -> SyncException.transientFailure("cloud_no_model",
                 "the cloud's desired state names no model for this device (yet)"));
-        CloudClient.Answer answer = client.predict(ref.model(), ref.version(), image);
+        DeviceApiClient.Answer answer = client.predict(ref.model(), ref.version(), image);
         if (!PASSED_THROUGH.contains(answer.status())) {
-            throw CloudClient.unexpected("the prediction of " + ref.model() + " " + ref.version(), answer);
+            throw DeviceApiClient.unexpected("the prediction of " + ref.model() + " " + ref.version(), answer);
         }
         JsonNode json;
         try {

@@ -34,7 +34,7 @@ final class ModelInstaller {
     private final java.time.Duration maxInferenceTime;
     private final ModelShelf shelf;
     private final StateStore store;
-    private final CloudClient client;
+    private final DeviceApiClient client;
     private final Supplier<KeyRing> keys;
     private final Object swapLock = new Object();
     private boolean closed; // guarded by swapLock: no swap into a shelf the agent is closing
@@ -44,7 +44,7 @@ final class ModelInstaller {
     private volatile Set<PackageRef> candidates = Set.of(); // shadow packages kept beside the models'
 
     ModelInstaller(SyncSettings settings, ThreadSettings threads, java.time.Duration maxInferenceTime, ModelShelf shelf,
-                   StateStore store, CloudClient client, Supplier<KeyRing> keys) {
+                   StateStore store, DeviceApiClient client, Supplier<KeyRing> keys) {
         this.settings = settings;
         this.keys = keys;
         this.threads = threads;

@@ -40,7 +40,7 @@ public final class ModelSync implements AutoCloseable {
     private final SyncSettings settings;
     private final ModelShelf shelf;
     private final StateStore store;
-    private final CloudClient client;
+    private final DeviceApiClient client;
     private final StatementVerifier statements;
     private final SyncMetrics metrics;
     private final ModelInstaller installer;
@@ -71,7 +71,7 @@ public final class ModelSync implements AutoCloseable {
     private boolean samplingHandedOver;
     private JsonNode sampling; // the desired state's sampling object last handed over; null: none
 
-    private ModelSync(SyncSettings settings, ModelShelf shelf, StateStore store, CloudClient client, StatementVerifier statements,
+    private ModelSync(SyncSettings settings, ModelShelf shelf, StateStore store, DeviceApiClient client, StatementVerifier statements,
                       ModelInstaller installer, SyncMetrics metrics, Clock clock) {
         this.settings = settings;
         this.shelf = shelf;
@@ -118,7 +118,7 @@ public final class ModelSync implements AutoCloseable {
                                    ModelShelf shelf, PrometheusRegistry registry) {
         SyncMetrics metrics = new SyncMetrics(registry);
         StateStore store = new StateStore(settings.stateDir());
-        CloudClient client = new CloudClient(settings);
+        DeviceApiClient client = new DeviceApiClient(settings);
         StatementVerifier statements = new StatementVerifier(settings, store, Clock.systemUTC());
         metrics.revision(statements.revision());
         ModelInstaller installer = new ModelInstaller(settings, threads, maxInferenceTime, shelf, store, client, statements::keys);

@@ -1,5 +1,7 @@
 package dev.verge.edge.sync;
 
+import static dev.verge.edge.SettingValues.duration;
+
 import dev.verge.inference.pkg.PackageSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +15,7 @@ import java.util.List;
 /**
  * How the agent follows the cloud: where the cloud is, who this device is, which key signs the packages it
  * may load, and where it keeps them. One component of {@link dev.verge.edge.AgentSettings} (null there when
- * sync is off); its flags and variables are listed in {@code AgentSettings.OPTIONS}.
+ * sync is off); its flags and variables are listed by {@code AgentOptions}.
  *
  * @param cloud           base URL of the cloud API, e.g. {@code https://verge.example.com} (routes start with /api)
  * @param deviceId        this device's id, sent as {@code X-Device-Id}
@@ -85,7 +87,7 @@ public record SyncSettings(
                     + ENV_TRUSTED_KEY + "): the agent takes only signed desired states and packages");
         }
         trustedKeys = List.copyOf(trustedKeys);
-        maxClockSkew = maxClockSkew == null ? Duration.ofMinutes(5) : maxClockSkew;
+        maxClockSkew = maxClockSkew == null ? duration(DEFAULT_MAX_CLOCK_SKEW) : maxClockSkew;
         tls = tls == null ? CloudTls.DEFAULT : tls;
         if (maxClockSkew.isNegative()) {
             throw new IllegalArgumentException("expected a clock skew of 0 or more, found " + maxClockSkew);
@@ -122,8 +124,9 @@ public record SyncSettings(
 
     /** The documented defaults for everything but the cloud, the device and the key. */
     public static SyncSettings of(URI cloud, String deviceId, String deviceKey, PublicKey trustedKey, Path stateDir) {
-        return new SyncSettings(cloud, deviceId, deviceKey, List.of(trustedKey), stateDir, Duration.ofSeconds(30),
-                Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(5), DEFAULT_MAX_PACKAGE_BYTES, false, null, CloudTls.DEFAULT);
+        return new SyncSettings(cloud, deviceId, deviceKey, List.of(trustedKey), stateDir, duration(DEFAULT_POLL_INTERVAL),
+                duration(DEFAULT_TIMEOUT), duration(DEFAULT_RETRY_DELAY), duration(DEFAULT_MAX_BACKOFF), DEFAULT_MAX_PACKAGE_BYTES,
+                Boolean.parseBoolean(DEFAULT_CLOUD_FALLBACK), null, CloudTls.DEFAULT);
     }
 
     public SyncSettings withTimings(Duration newPollInterval, Duration newTimeout, Duration newRetryDelay, Duration newMaxBackoff) {

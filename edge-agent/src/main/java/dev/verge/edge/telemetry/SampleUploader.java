@@ -12,10 +12,10 @@ final class SampleUploader implements Uplink.Delivery {
     private static final System.Logger LOG = System.getLogger(SampleUploader.class.getName());
 
     private final SampleStore store;
-    private final CloudClient cloud;
+    private final TelemetryApiClient cloud;
     private final TelemetryMetrics metrics;
 
-    SampleUploader(SampleStore store, CloudClient cloud, TelemetryMetrics metrics) {
+    SampleUploader(SampleStore store, TelemetryApiClient cloud, TelemetryMetrics metrics) {
         this.store = store;
         this.cloud = cloud;
         this.metrics = metrics;
@@ -41,7 +41,7 @@ final class SampleUploader implements Uplink.Delivery {
             try {
                 cloud.postSample(image, sample.contentType(), query);
                 metrics.sample("uploaded");
-            } catch (CloudClient.Refused e) {
+            } catch (TelemetryApiClient.Refused e) {
                 LOG.log(System.Logger.Level.ERROR, "sample " + sample.sampleId() + " refused, deleting it: " + e.getMessage());
                 metrics.sample("rejected");
             }

@@ -64,7 +64,7 @@ public final class Telemetry implements AutoCloseable {
         SampleCapture samples = new SampleCapture(settings.sampling(), store, metrics, tuning.random());
         Uplink uplink = null;
         if (settings.sends()) {
-            CloudClient cloud = new CloudClient(settings.cloud(), settings.deviceId(), settings.deviceKey(),
+            TelemetryApiClient cloud = new TelemetryApiClient(settings.cloud(), settings.deviceId(), settings.deviceKey(),
                     tuning.connectTimeout(), tuning.requestTimeout(), settings.cloudTls().context());
             List<Uplink.Delivery> deliveries = new ArrayList<>();
             deliveries.add(new TelemetrySender(journal, cloud, settings.deviceId(), settings.batchSize(), tuning.clock(), metrics));
@@ -87,7 +87,7 @@ public final class Telemetry implements AutoCloseable {
         return new Telemetry(settings, metrics, journal, writer, samples, uplink);
     }
 
-    /** Journals every answered image and keeps samples: give it to {@code EdgeServer.start}. */
+    /** Journals every answered image and keeps samples: give it to {@code EdgeServer.Builder.listener}. */
     public PredictionListener listener() {
         return PredictionListener.all(List.of(writer, samples));
     }

@@ -25,14 +25,14 @@ final class TelemetrySender implements Uplink.Delivery {
     private static final System.Logger LOG = System.getLogger(TelemetrySender.class.getName());
 
     private final TelemetryJournal journal;
-    private final CloudClient cloud;
+    private final TelemetryApiClient cloud;
     private final String deviceId;
     private final int batchSize;
     private final Clock clock;
     private final TelemetryMetrics metrics;
     private final RateLimitedLog rejectionLog;
 
-    TelemetrySender(TelemetryJournal journal, CloudClient cloud, String deviceId, int batchSize, Clock clock,
+    TelemetrySender(TelemetryJournal journal, TelemetryApiClient cloud, String deviceId, int batchSize, Clock clock,
             TelemetryMetrics metrics) {
         this.journal = journal;
         this.cloud = cloud;
@@ -56,7 +56,7 @@ final class TelemetrySender implements Uplink.Delivery {
         String body;
         try {
             body = cloud.postTelemetry(gzippedJson(batch));
-        } catch (CloudClient.Refused e) {
+        } catch (TelemetryApiClient.Refused e) {
             metrics.batchRefused();
             rejectionLog.log(System.Logger.Level.ERROR, "telemetry batch " + batch.batchId() + " of " + batch.records().size()
                     + " record(s) refused whole; keeping it and retrying with backoff: " + e.getMessage());

@@ -1,5 +1,8 @@
 package dev.verge.edge.telemetry;
 
+import static dev.verge.edge.SettingValues.bytes;
+import static dev.verge.edge.SettingValues.duration;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The telemetry journal, its uplink to the cloud and sample capture: one component of the agent's
- * settings. The flags and environment variables are listed in {@code AgentSettings.OPTIONS}.
+ * settings. The flags and environment variables are listed by {@code AgentOptions}.
  *
  * @param enabled         journal every answered image and send the journal to the cloud
  * @param cloud           the cloud's base URL, the one model sync follows ({@code POST /api/telemetry},
@@ -61,8 +64,8 @@ public record TelemetrySettings(
     public static final String DEFAULT_JOURNAL_SYNC = "normal";
     public static final String DEFAULT_BATCH_SIZE = "500";
     public static final String DEFAULT_INTERVAL = "10s";
-    public static final String DEFAULT_SAMPLES_FRACTION = "0.01";
-    public static final String DEFAULT_SAMPLES_MAX_PER_HOUR = "60";
+    public static final String DEFAULT_SAMPLES_FRACTION = "" + SamplingPolicy.DEFAULT_RANDOM_FRACTION;
+    public static final String DEFAULT_SAMPLES_MAX_PER_HOUR = "" + SamplingPolicy.DEFAULT_MAX_PER_HOUR;
     public static final String DEFAULT_SAMPLES_MAX_BYTES = "64MiB";
 
     /** Below this a cap would not hold one batch of records next to SQLite's own pages. */
@@ -114,13 +117,6 @@ public record TelemetrySettings(
         }
     }
 
-    public TelemetrySettings(boolean enabled, URI cloud, String deviceId, String deviceKey, Path journal, long journalMaxBytes,
-                             Duration journalTtl, JournalSync journalSync, int batchSize, Duration interval,
-                             SamplingPolicy sampling, Path samplesDir, long samplesMaxBytes) {
-        this(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl, journalSync, batchSize, interval,
-                sampling, samplesDir, samplesMaxBytes, dev.verge.edge.sync.CloudTls.DEFAULT);
-    }
-
     /** These settings with the TLS of the cloud connection that sync uses. */
     public TelemetrySettings withCloudTls(dev.verge.edge.sync.CloudTls tls) {
         return new TelemetrySettings(enabled, cloud, deviceId, deviceKey, journal, journalMaxBytes, journalTtl,
@@ -130,9 +126,9 @@ public record TelemetrySettings(
     /** Telemetry off, every other value its default. */
     public static TelemetrySettings defaults() {
         Path journal = defaultJournal();
-        return new TelemetrySettings(false, null, null, null, journal, 256L * 1024 * 1024, Duration.ofDays(7),
-                JournalSync.NORMAL, Integer.parseInt(DEFAULT_BATCH_SIZE), Duration.ofSeconds(10), SamplingPolicy.OFF,
-                defaultSamplesDir(journal), 64L * 1024 * 1024);
+        return new TelemetrySettings(false, null, null, null, journal, bytes(DEFAULT_JOURNAL_MAX_BYTES), duration(DEFAULT_JOURNAL_TTL),
+                JournalSync.parse(DEFAULT_JOURNAL_SYNC), Integer.parseInt(DEFAULT_BATCH_SIZE), duration(DEFAULT_INTERVAL), SamplingPolicy.OFF,
+                defaultSamplesDir(journal), bytes(DEFAULT_SAMPLES_MAX_BYTES), null);
     }
 
     /** {@code $XDG_STATE_HOME/verge/telemetry.db}, else {@code ~/.local/state/verge/telemetry.db}: state that must outlive restarts, unlike a cache. */

@@ -63,10 +63,10 @@ final class SyncedAgent implements AutoCloseable {
         ModelSync sync = ModelSync.create(settings, new ThreadSettings(1, 1), slot, registry);
         sync.serveLastGood();
         List<PredictionEvent> events = new CopyOnWriteArrayList<>();
-        EdgeServer server = EdgeServer.start(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0)
-                        .withAccess(AccessSettings.defaults().withUrlAllow("127.0.0.1")), // /url fetches from FakeCloud
-                slot, PredictionListener.all(List.of(sync.health(), events::add)), registry,
-                sync.cloudFallback().orElse(null));
+        EdgeServer server = EdgeServer.serving(AgentSettings.defaults(Path.of("unused")).withHost("127.0.0.1").withPort(0)
+                        .withAccess(AccessSettings.defaults().withUrlAllow("127.0.0.1")), slot) // /url fetches from FakeCloud
+                .listener(PredictionListener.all(List.of(sync.health(), events::add))).registry(registry)
+                .fallback(sync.cloudFallback().orElse(null)).start();
         if (poll) {
             sync.start();
         }

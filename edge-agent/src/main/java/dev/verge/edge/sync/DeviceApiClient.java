@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  * limit per call (a download instead may not stall longer than that), and a size limit on every answer.
  * Every failure is a {@link SyncException}.
  */
-final class CloudClient implements AutoCloseable {
+final class DeviceApiClient implements AutoCloseable {
     static final long MAX_ANSWER_BYTES = 256 * 1024;
     private static final long MAX_ERROR_BYTES = 4 * 1024;
     private static final int MAX_REDIRECTS = 3;
@@ -54,7 +54,7 @@ final class CloudClient implements AutoCloseable {
     private final HttpClient cloud;
     private final HttpClient elsewhere;
 
-    CloudClient(SyncSettings settings) {
+    DeviceApiClient(SyncSettings settings) {
         this.settings = settings;
         String text = settings.cloud().toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;

@@ -14,13 +14,13 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * The two cloud routes the uplink calls, with the device's headers ({@code X-Device-Id},
- * {@code X-Device-Key}). Sorts answers into three outcomes: 2xx returns the body; a refusal that a retry
+ * The device's side of the telemetry API: the two cloud routes (telemetry batches, samples) that the
+ * {@link Uplink} calls, with the device's headers ({@code X-Device-Id}, {@code X-Device-Key}). Sorts answers into three outcomes: 2xx returns the body; a refusal that a retry
  * cannot fix (400, 413, 415, 422) throws {@link Refused}; anything else (no connection, time-out,
  * 5xx, 401/403 while the device is being registered, 404 from a cloud without the route yet, 408, 429)
  * throws {@link CloudUnavailableException}.
  */
-final class CloudClient {
+final class TelemetryApiClient {
 
     /** The cloud answered that this delivery is wrong; resending it would get the same answer. */
     static final class Refused extends Exception {
@@ -37,12 +37,12 @@ final class CloudClient {
     private final Duration requestTimeout;
     private final HttpClient http;
 
-    CloudClient(URI base, String deviceId, String deviceKey, Duration connectTimeout, Duration requestTimeout) {
+    TelemetryApiClient(URI base, String deviceId, String deviceKey, Duration connectTimeout, Duration requestTimeout) {
         this(base, deviceId, deviceKey, connectTimeout, requestTimeout, null);
     }
 
     /** {@code tls}: the context for a private CA or a client certificate ({@code CloudTls}); null for the JDK's default. */
-    CloudClient(URI base, String deviceId, String deviceKey, Duration connectTimeout, Duration requestTimeout,
+    TelemetryApiClient(URI base, String deviceId, String deviceKey, Duration connectTimeout, Duration requestTimeout,
                 javax.net.ssl.SSLContext tls) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
