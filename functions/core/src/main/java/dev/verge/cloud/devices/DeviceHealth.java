@@ -33,9 +33,10 @@ public record DeviceHealth(
         if (report.since() != null && lastSince != null && !report.since().isAfter(lastSince)) {
             return this;
         }
-        long req = Math.max(0, report.requests());
-        long err = Math.min(req, Math.max(0, report.errors()));
-        Double p95 = report.latencyMs() == null ? null : report.latencyMs().p95();
+        StatusReport.Window window = report.window(model);
+        long req = Math.max(0, window.requests());
+        long err = Math.min(req, Math.max(0, window.errors()));
+        Double p95 = window.p95Ms();
         boolean hasP95 = p95 != null && req > 0 && Double.isFinite(p95);
         return new DeviceHealth(deploymentId, model, version, requests + req, errors + err,
                 p95WeightedSum + (hasP95 ? p95 * req : 0), p95Weight + (hasP95 ? req : 0),

@@ -56,7 +56,22 @@ public record StatusReport(
     /** The agent's last failure to take a version (download, signature, load, smoke test). */
     public record LastError(String version, String code, String message, Instant at) {}
 
+    /** True when the agent serves exactly this model version: as its default model, or as one of its others. */
     public boolean serving(String model, String version) {
-        return "serving".equals(state) && model.equals(this.model) && version.equals(this.version);
+        return "serving".equals(state) && (model.equals(this.model) && version.equals(this.version)
+                || models.stream().anyMatch(m -> m.name().equals(model) && m.version().equals(version)));
     }
+
+    /**
+     * This report's figures for one model: from an agent with several models that model's own counts and
+     * latencies (its totals mix every model's), else the report's own.
+     */
+    public Window window(String model) {
+        return models.stream().filter(m -> m.name().equals(model)).findFirst()
+                .map(m -> new Window(m.requests(), m.errors(), m.latencyMs() == null ? null : m.latencyMs().p95()))
+                .orElseGet(() -> new Window(requests, errors, latencyMs == null ? null : latencyMs.p95()));
+    }
+
+    /** Requests, errors and p95 of one report window. */
+    public record Window(long requests, long errors, Double p95Ms) {}
 }

@@ -133,6 +133,30 @@ class RolloutControllerTest {
         assertThat(f.services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.ROLLING_OUT);
     }
 
+    /** A report of an agent serving the deployment's model at {@code version} and another model beside it. */
+    private StatusReport withOtherModel(String version, long requests, long errors, long otherRequests, long otherErrors) {
+        var models = List.of(new dev.verge.wire.status.ModelStatus(RolloutFixture.MODEL, version, "serving", true, requests, errors, null),
+                new dev.verge.wire.status.ModelStatus("ocr", "4", "serving", false, otherRequests, otherErrors, null));
+        return new StatusReport(RolloutFixture.MODEL, version, "1.29.0", "0.1.0", "serving", f.now(), requests + otherRequests,
+                errors + otherErrors, null, null, null, models, List.of());
+    }
+
+    @Test
+    void canary_agentWithTwoModels_isJudgedOnTheDeployedModelsOwnCounts() {
+        Deployment d = canary(30);
+
+        // the other model fails half its requests; the deployed one none
+        for (String id : d.canaryDevices()) {
+            f.report(id, withOtherModel("2", 100, 0, 100, 50));
+        }
+        assertThat(f.services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.BAKING);
+
+        f.report(d.canaryDevices().get(0), withOtherModel("2", 100, 30, 100, 0));
+        Deployment after = f.services.deployments().get(d.id());
+        assertThat(after.state()).isEqualTo(DeploymentState.ROLLED_BACK);
+        assertThat(last(after).reason()).contains("30 of 300 requests");
+    }
+
     @Test
     void canary_errorRateAboveRule_rollsBackWithReason() {
         Deployment d = canary(30);
