@@ -145,11 +145,6 @@ public final class DeviceRegistry implements DeviceAuthenticator {
                 .map(m -> m.value().deviceId()).toList();
     }
 
-    /** The devices of a group, in id order. */
-    public List<DeviceRecord> inGroup(String group) {
-        return idsInGroup(group).stream().map(this::find).flatMap(Optional::stream).toList();
-    }
-
     public DeviceView view(String id) {
         return DeviceView.of(require(id));
     }

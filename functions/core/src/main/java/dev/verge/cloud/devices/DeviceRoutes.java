@@ -6,7 +6,6 @@ import dev.verge.cloud.api.Paging;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.UriPaths;
-import java.util.Map;
 
 /**
  * The device registry's routes (API key):
@@ -45,12 +44,7 @@ public final class DeviceRoutes implements RouteGroup {
     private ApiResponse list(ApiCall call) {
         Paging paging = Paging.of(call, DEFAULT_PAGE, MAX_PAGE);
         DeviceRegistry.Page page = devices.views(call.query("group").filter(g -> !g.isBlank()), paging.after(), paging.limit());
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("devices", page.devices());
-        if (page.next() != null) {
-            body.put("next", page.next());
-        }
-        return ApiResponse.json(200, body);
+        return Paging.answer("devices", page.devices(), page.next());
     }
 
     private ApiResponse create(ApiCall call) {

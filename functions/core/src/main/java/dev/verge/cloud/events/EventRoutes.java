@@ -70,12 +70,7 @@ public final class EventRoutes implements RouteGroup {
                         + dev.verge.cloud.registry.ModelNames.printable(s) + "\""))).orElse(null);
         Paging paging = Paging.of(call, DEFAULT_LIMIT, MAX_LIMIT);
         ModelEvents.Page page = events.page(source, paging.after(), paging.limit());
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("events", page.events());
-        if (page.next() != null) {
-            body.put("next", page.next());
-        }
-        return ApiResponse.json(200, body);
+        return Paging.answer("events", page.events(), page.next());
     }
 
     private static ApiResponse respond(EventIntake.Answer answer) {

@@ -54,12 +54,7 @@ public final class RolloutRoutes implements RouteGroup {
     private ApiResponse list(ApiCall call) {
         Paging paging = Paging.of(call, 100, 1000);
         Deployments.Page page = deployments.page(call.query("group").filter(g -> !g.isBlank()), paging.after(), paging.limit());
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("deployments", page.deployments());
-        if (page.next() != null) {
-            body.put("next", page.next());
-        }
-        return ApiResponse.json(200, body);
+        return Paging.answer("deployments", page.deployments(), page.next());
     }
 
     @Override
