@@ -92,7 +92,7 @@ public final class CloudServices {
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
-                new StatusReportHealth(devices), new PredictionDrift(analytics.rollups(), clock))));
+                new StatusReportHealth(), new PredictionDrift(analytics.rollups(), clock))));
         this.deviceSync = new DeviceSync(deployments, devices, registry, rollout, config.devicePollSeconds(), sentVersions);
         this.events = new ModelEvents(registry, blobs, metadata, clock, config.events().rules(), config.retention().events());
         this.eventIntake = new EventIntake(events, config.events(), clock);

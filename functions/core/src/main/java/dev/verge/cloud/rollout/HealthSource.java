@@ -1,5 +1,6 @@
 package dev.verge.cloud.rollout;
 
+import dev.verge.cloud.devices.DeviceRecord;
 import java.util.List;
 
 /**
@@ -10,8 +11,8 @@ import java.util.List;
 @FunctionalInterface
 public interface HealthSource {
 
-    /** The figures for {@code deployment}'s target version on {@code deviceIds}. */
-    HealthFigures read(Deployment deployment, List<String> deviceIds);
+    /** The figures for {@code deployment}'s target version on {@code devices} (as the controller read them just now). */
+    HealthFigures read(Deployment deployment, List<DeviceRecord> devices);
 
     /** Each figure from the first source that knows it. */
     static HealthSource firstOf(List<HealthSource> sources) {

@@ -4,6 +4,7 @@ import dev.verge.cloud.analytics.Aggregate;
 import dev.verge.cloud.analytics.Psi;
 import dev.verge.cloud.analytics.Rollup;
 import dev.verge.cloud.analytics.RollupStore;
+import dev.verge.cloud.devices.DeviceRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public final class PredictionDrift implements HealthSource {
     }
 
     @Override
-    public HealthFigures read(Deployment deployment, List<String> deviceIds) {
+    public HealthFigures read(Deployment deployment, List<DeviceRecord> devices) {
         if (deployment.previous() == null) {
             return HealthFigures.unknown();
         }

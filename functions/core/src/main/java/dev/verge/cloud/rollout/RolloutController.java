@@ -142,7 +142,7 @@ public final class RolloutController {
                 return Optional.of(new Step(DeploymentState.ROLLED_BACK, cannotTake(d, device.id(), error)));
             }
         }
-        HealthFigures figures = health.read(d, active);
+        HealthFigures figures = health.read(d, records);
         Optional<String> breach = breach(d.health(), figures);
         if (breach.isPresent()) {
             return Optional.of(new Step(DeploymentState.ROLLED_BACK, breach.get() + "; canary devices go back to "

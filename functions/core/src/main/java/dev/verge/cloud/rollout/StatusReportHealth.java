@@ -2,7 +2,6 @@ package dev.verge.cloud.rollout;
 
 import dev.verge.cloud.devices.DeviceHealth;
 import dev.verge.cloud.devices.DeviceRecord;
-import dev.verge.cloud.devices.DeviceRegistry;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,21 +10,16 @@ import java.util.Optional;
  * errors summed over the devices, p95 the worst device's request-weighted mean. Knows no drift.
  */
 public final class StatusReportHealth implements HealthSource {
-    private final DeviceRegistry devices;
-
-    public StatusReportHealth(DeviceRegistry devices) {
-        this.devices = devices;
-    }
 
     @Override
-    public HealthFigures read(Deployment deployment, List<String> deviceIds) {
+    public HealthFigures read(Deployment deployment, List<DeviceRecord> devices) {
         long requests = 0;
         long errors = 0;
         int reporting = 0;
         Double worstP95 = null;
         String worstDevice = null;
-        for (String id : deviceIds) {
-            Optional<DeviceHealth> health = devices.find(id).map(DeviceRecord::health)
+        for (DeviceRecord device : devices) {
+            Optional<DeviceHealth> health = Optional.ofNullable(device.health())
                     .filter(h -> deployment.id().equals(h.deploymentId()) && h.reports() > 0);
             if (health.isEmpty()) {
                 continue;
@@ -36,7 +30,7 @@ public final class StatusReportHealth implements HealthSource {
             Double p95 = health.get().p95Ms();
             if (p95 != null && (worstP95 == null || p95 > worstP95)) {
                 worstP95 = p95;
-                worstDevice = id;
+                worstDevice = device.id();
             }
         }
         return reporting == 0 ? HealthFigures.unknown() : new HealthFigures(requests, errors, worstP95, worstDevice, null);

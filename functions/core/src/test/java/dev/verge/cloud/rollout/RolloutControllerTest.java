@@ -295,7 +295,7 @@ class RolloutControllerTest {
         Deployment d = canary(30);
         HealthSource drifting = (deployment, ids) -> new HealthFigures(null, null, null, null, 0.5);
         RolloutController withDrift = new RolloutController(f.services.deployments(), f.services.devices(),
-                HealthSource.firstOf(List.of(new StatusReportHealth(f.services.devices()), drifting)));
+                HealthSource.firstOf(List.of(new StatusReportHealth(), drifting)));
 
         Deployment after = withDrift.evaluate(d.id(), f.now());
 
@@ -342,7 +342,7 @@ class RolloutControllerTest {
         f.clock.advance(Duration.ofMinutes(10));
         RolloutController a = f.services.rollout();
         RolloutController b = new RolloutController(f.services.deployments(), f.services.devices(),
-                new StatusReportHealth(f.services.devices()));
+                new StatusReportHealth());
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             CountDownLatch go = new CountDownLatch(1);
