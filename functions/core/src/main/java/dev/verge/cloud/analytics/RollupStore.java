@@ -126,14 +126,7 @@ public final class RollupStore {
         for (var entry : byGroup.entrySet()) {
             RollupHour any = entry.getValue().get(0);
             List<Revisioned<Rollup>> hourly = new ArrayList<>();
-            for (RollupHour h : entry.getValue()) {
-                String id = RollupKey.group(h.model(), h.version(), h.group(), h.hour()).id();
-                // the hour's shards: its own key and the keys below it, of this group only
-                groupRollups.list(id).stream()
-                        .filter(r -> !r.key().endsWith(DAY_SUFFIX) && java.util.Objects.equals(r.value().group(), h.group())
-                                && r.value().hours() == 1)
-                        .forEach(hourly::add);
-            }
+            entry.getValue().forEach(h -> hourly.addAll(hourlyShards(h)));
             Aggregate whole = new Aggregate();
             hourly.forEach(r -> whole.merge(r.value().aggregate()));
             // written before the hourly documents go; when it exists already, an earlier run counted them
@@ -149,6 +142,17 @@ public final class RollupStore {
         }
         hours.list(dayPrefix).forEach(h -> hours.delete(h.key()));
         return deleted;
+    }
+
+    /**
+     * The hourly documents (every shard) of one group's hour: its own key and the keys below it, of this group only
+     * (a listing of {@code .../line} also finds {@code .../line-2}), not the day's compacted document.
+     */
+    private List<Revisioned<Rollup>> hourlyShards(RollupHour h) {
+        return groupRollups.list(RollupKey.group(h.model(), h.version(), h.group(), h.hour()).id()).stream()
+                .filter(r -> !r.key().endsWith(DAY_SUFFIX) && r.value().hours() == 1
+                        && java.util.Objects.equals(r.value().group(), h.group()) && r.value().hour().equals(h.hour()))
+                .toList();
     }
 
     /** The first UTC day that has hourly group rollups, if any. */
@@ -207,11 +211,7 @@ public final class RollupStore {
         for (Instant hour = start; hour.isBefore(to); hour = hour.plus(Duration.ofHours(1))) {
             String prefix = hour + "/" + (model == null ? "" : model + "/");
             for (Revisioned<RollupHour> h : hours.list(prefix)) {
-                RollupHour v = h.value();
-                groupRollups.list(RollupKey.group(v.model(), v.version(), v.group(), v.hour()).id()).stream()
-                        .map(Revisioned::value)
-                        .filter(r -> java.util.Objects.equals(r.group(), v.group()) && r.hour().equals(v.hour()))
-                        .forEach(out::add);
+                hourlyShards(h.value()).forEach(r -> out.add(r.value()));
             }
         }
         return out;
