@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.demo.DemoModels;
 import dev.verge.inference.runtime.Model;
 import dev.verge.inference.testing.TestPackages;
+import dev.verge.inference.testing.TextPictures;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;

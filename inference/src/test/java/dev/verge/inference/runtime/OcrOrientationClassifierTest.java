@@ -6,16 +6,10 @@ import dev.verge.inference.image.ImageLimits;
 import dev.verge.inference.pkg.ModelPackage;
 import dev.verge.inference.predict.Prediction;
 import dev.verge.inference.testing.TestPackages;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
+import dev.verge.inference.testing.TextPictures;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,9 +52,9 @@ class OcrOrientationClassifierTest {
     void predict_uprightAndUpsideDownText_classifiedAs0And180(String line) throws IOException {
         try (ModelPackage pkg = ModelPackage.open(TestPackages.ocrClassifierPackage(dir));
              Model model = Model.load(pkg, ThreadSettings.forAvailableCpus())) {
-            BufferedImage upright = text(line);
-            Prediction up = model.predict(png(upright), ImageLimits.defaults());
-            Prediction down = model.predict(png(rotate180(upright)), ImageLimits.defaults());
+            BufferedImage upright = TextPictures.text(line);
+            Prediction up = model.predict(TextPictures.png(upright), ImageLimits.defaults());
+            Prediction down = model.predict(TextPictures.png(TextPictures.rotate180(upright)), ImageLimits.defaults());
 
             assertThat(up.predictions()).hasSize(2);
             assertThat(up.predictions().stream().mapToDouble(s -> s.probability()).sum()).isCloseTo(1.0, Offset.offset(1e-3));
@@ -70,43 +64,5 @@ class OcrOrientationClassifierTest {
             assertThat(down.top().tagName()).isEqualTo("180");
             assertThat(down.top().probability()).isGreaterThan(0.9);
         }
-    }
-
-    /** Large black text on white, 4:1 like the model's 192x48 input (shrunk only if it would not fit). */
-    static BufferedImage text(String s) {
-        BufferedImage image = new BufferedImage(384, 96, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, image.getWidth(), image.getHeight());
-            g.setColor(Color.BLACK);
-            Font font = new Font(Font.SANS_SERIF, Font.BOLD, 56);
-            g.setFont(font);
-            int width = g.getFontMetrics().stringWidth(s);
-            if (width > image.getWidth() - 16) {
-                g.setFont(font.deriveFont(56f * (image.getWidth() - 16) / width));
-            }
-            var metrics = g.getFontMetrics();
-            int y = (image.getHeight() - metrics.getHeight()) / 2 + metrics.getAscent();
-            g.drawString(s, 8, y);
-        } finally {
-            g.dispose();
-        }
-        return image;
-    }
-
-    static BufferedImage rotate180(BufferedImage src) {
-        BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.drawImage(src, new AffineTransform(-1, 0, 0, -1, src.getWidth(), src.getHeight()), null);
-        g.dispose();
-        return out;
-    }
-
-    private static byte[] png(BufferedImage image) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
     }
 }
