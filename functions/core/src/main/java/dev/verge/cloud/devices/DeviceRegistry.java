@@ -11,6 +11,7 @@ import dev.verge.error.VergeException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -186,21 +187,17 @@ public final class DeviceRegistry implements DeviceAuthenticator {
     }
 
     /**
-     * Stores a status report and, when the device takes part in a deployment ({@code deploymentId},
-     * {@code model}, {@code version} not null), adds the report to its health for that deployment if
-     * it serves that version. A retried report (same {@code since}) is not counted twice.
+     * Stores a status report and adds it to the device's health for each deployment it takes part in ({@code parts})
+     * when it does its part (serves that version, or runs it as a shadow); health for deployments it no longer takes
+     * part in is dropped. A retried report (same {@code since}) is not counted twice.
      */
-    public DeviceRecord recordStatus(String id, StatusReport report, String deploymentId, String model, String version) {
+    public DeviceRecord recordStatus(String id, StatusReport report, List<DeviceHealth.Part> parts) {
         Instant now = clock.instant();
         return modify(id, d -> {
-            DeviceHealth health = d.health();
-            if (deploymentId != null) {
-                if (health == null || !deploymentId.equals(health.deploymentId())) {
-                    health = DeviceHealth.start(deploymentId, model, version);
-                }
-                if (report.serving(model, version)) {
-                    health = health.add(report, now);
-                }
+            List<DeviceHealth> health = new ArrayList<>();
+            for (DeviceHealth.Part part : parts) {
+                DeviceHealth kept = d.health().stream().filter(h -> h.isFor(part)).findFirst().orElseGet(() -> DeviceHealth.start(part));
+                health.add(part.doneIn(report) ? kept.add(report, now) : kept);
             }
             return d.withStatus(report, health, now);
         });

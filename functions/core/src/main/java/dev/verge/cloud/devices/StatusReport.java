@@ -62,16 +62,37 @@ public record StatusReport(
                 || models.stream().anyMatch(m -> m.name().equals(model) && m.version().equals(version)));
     }
 
+    /** True when the agent serves some version of {@code model}. */
+    public boolean runs(String model) {
+        return "serving".equals(state) && (model.equals(this.model) || models.stream().anyMatch(m -> m.name().equals(model)));
+    }
+
+    /** True when the agent runs {@code candidate} of {@code model} as a shadow (it reports the pair's figures). */
+    public boolean shadowing(String model, String candidate) {
+        return "serving".equals(state) && shadows.stream().anyMatch(s -> model.equals(s.model()) && candidate.equals(s.candidate()));
+    }
+
+    /**
+     * This report's figures for a shadow: pictures both versions answered as requests, the candidate's failures as
+     * errors, its p95, and the pictures with the same top label; zeros when the report has no such pair.
+     */
+    public Window shadowWindow(String model, String candidate) {
+        return shadows.stream().filter(s -> model.equals(s.model()) && candidate.equals(s.candidate())).findFirst()
+                .map(s -> new Window(s.pairs(), s.failures(), s.candidateLatencyMs() == null ? null : s.candidateLatencyMs().p95(),
+                        s.agreements()))
+                .orElseGet(() -> new Window(0, 0, null, 0));
+    }
+
     /**
      * This report's figures for one model: from an agent with several models that model's own counts and
      * latencies (its totals mix every model's), else the report's own.
      */
     public Window window(String model) {
         return models.stream().filter(m -> m.name().equals(model)).findFirst()
-                .map(m -> new Window(m.requests(), m.errors(), m.latencyMs() == null ? null : m.latencyMs().p95()))
-                .orElseGet(() -> new Window(requests, errors, latencyMs == null ? null : latencyMs.p95()));
+                .map(m -> new Window(m.requests(), m.errors(), m.latencyMs() == null ? null : m.latencyMs().p95(), 0))
+                .orElseGet(() -> new Window(requests, errors, latencyMs == null ? null : latencyMs.p95(), 0));
     }
 
-    /** Requests, errors and p95 of one report window. */
-    public record Window(long requests, long errors, Double p95Ms) {}
+    /** Requests, errors and p95 of one report window, and for a shadow the pictures both versions agreed on. */
+    public record Window(long requests, long errors, Double p95Ms, long agreements) {}
 }

@@ -8,11 +8,12 @@ import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A device's rights follow its desired state: it may predict in the cloud only the version its group's
- * current deployment names for it (what {@code GET /api/devices/{id}/desired} answers), and report
+ * A device's rights follow its desired state: it may predict in the cloud each of its models only in the version
+ * its group's current deployment of that model names for it (what {@code GET /api/devices/{id}/desired} answers), and report
  * telemetry and samples only for versions it was sent within the retention window ({@link ReportWindow}).
  * Every refusal is logged with its reason.
  */
@@ -38,13 +39,15 @@ public final class DeviceRights {
      * {@code asked} when a version is asked for. 403 {@code device_forbidden} otherwise.
      */
     public String predictable(AuthenticatedDevice device, String model, Optional<String> asked) {
-        Optional<Target> target = assignments.of(devices.require(device.deviceId())).map(Assignments.Assignment::target);
+        List<Target> running = assignments.of(devices.require(device.deviceId())).running().stream()
+                .map(Assignments.Assignment::target).toList();
+        Optional<Target> target = running.stream().filter(t -> t.model().equals(model)).findFirst();
         Optional<String> refusal;
-        if (target.isEmpty()) {
+        if (running.isEmpty()) {
             refusal = Optional.of("nothing is deployed to it (group " + device.group() + ")");
-        } else if (!target.get().model().equals(model) || asked.filter(v -> !v.equals(target.get().version())).isPresent()) {
-            refusal = Optional.of("its desired state names " + target.get().model() + " " + target.get().version() + ", not "
-                    + model + asked.map(v -> " " + v).orElse(""));
+        } else if (target.isEmpty() || asked.filter(v -> !v.equals(target.get().version())).isPresent()) {
+            refusal = Optional.of("its desired state names " + String.join(", ", running.stream().map(t -> t.model() + " "
+                    + t.version()).toList()) + ", not " + model + asked.map(v -> " " + v).orElse(""));
         } else {
             return target.get().version();
         }

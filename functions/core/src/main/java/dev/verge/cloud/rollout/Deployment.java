@@ -1,6 +1,7 @@
 package dev.verge.cloud.rollout;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,9 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A deployment, stored in collection {@code deployments} under its id and shown as is by the API.
+ * A deployment of one model to a device group, stored in collection {@code deployments} under its id and shown
+ * as is by the API. A group runs one deployment per model at a time (see {@link GroupPointer}).
  *
- * @param target        the version being rolled out
+ * @param version       the version being rolled out; null for a deployment that retires the model from the group
+ * @param target        the version being rolled out; null when the deployment retires the model
  * @param previous      the group's last good version when this deployment was made: where the canary
  *                      devices go back to on a rollback, and what the other devices keep meanwhile
  *                      (null for a group's first deployment)
@@ -19,7 +22,8 @@ import java.util.Map;
  *                      (for all-at-once, the group's devices), at most {@link CanarySelection#WATCHED} of
  *                      them, the first by rank (see {@link CanarySelection})
  * @param canaryCount   how many of the group's devices were canaries when it was made (for all-at-once,
- *                      the group's size); null for a group too large to count at once (over
+ *                      the group's size; for a shadow, the devices running the shadow until it passed); null for a
+ *                      group too large to count at once (over
  *                      {@link CanarySelection#COUNTED_UP_TO} devices), whose canaries are the share of the
  *                      rank range the percentage says
  * @param canaryRank    the rank of the last canary: a device of the group ranked at or below it takes
@@ -29,6 +33,7 @@ import java.util.Map;
  * @param heldDevices   canary devices kept on their version because their ONNX Runtime cannot load
  *                      the target's opset, with the reason
  * @param history       every state change with its reason, oldest first
+ * @param makesDefault  it made its model the group's default (the one plain {@code /image} answers with)
  */
 public record Deployment(
         String id,
@@ -49,7 +54,8 @@ public record Deployment(
         Instant createdAt,
         Instant bakeStartedAt,
         Instant updatedAt,
-        List<Decision> history) {
+        List<Decision> history,
+        @JsonProperty("default") boolean makesDefault) {
 
     public static final String COLLECTION = "deployments";
 
@@ -68,7 +74,7 @@ public record Deployment(
         steps.add(new Decision(at, next, reason));
         Instant bake = next == DeploymentState.BAKING ? at : bakeStartedAt;
         return new Deployment(id, group, model, version, strategy, health, sampling, next, target, previous, canaryDevices, canaryCount, canaryRank,
-                heldDevices, createdBy, createdAt, bake, at, steps);
+                heldDevices, createdBy, createdAt, bake, at, steps, makesDefault);
     }
 
     /** The deployment with a note in its history that changes nothing else (a device refused what it was sent). */
@@ -76,20 +82,41 @@ public record Deployment(
         List<Decision> steps = new ArrayList<>(history);
         steps.add(new Decision(at, state, reason));
         return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices, canaryCount, canaryRank,
-                heldDevices, createdBy, createdAt, bakeStartedAt, at, steps);
+                heldDevices, createdBy, createdAt, bakeStartedAt, at, steps, makesDefault);
     }
 
     Deployment hold(String deviceId, String reason, Instant at) {
         Map<String, String> held = new LinkedHashMap<>(heldDevices);
         held.put(deviceId, reason);
         return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaryDevices, canaryCount, canaryRank,
-                held, createdBy, createdAt, bakeStartedAt, at, history);
+                held, createdBy, createdAt, bakeStartedAt, at, history, makesDefault);
     }
 
-    /** True when {@code deviceId} (of this group) takes the target while the deployment is under evaluation. */
+    /** The deployment with the canaries of the rollout that follows its shadow, chosen just now. */
+    Deployment withCanaries(CanarySelection.Selection canaries) {
+        return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaries.watched(),
+                canaries.count(), canaries.lastRank(), heldDevices, createdBy, createdAt, bakeStartedAt, updatedAt, history, makesDefault);
+    }
+
+    /** True when it takes its model off the group's devices instead of rolling out a version. */
+    @JsonIgnore
+    public boolean retires() {
+        return target == null;
+    }
+
+    /** The deployment's shadow phase: its devices run {@code target} beside the last good version. */
+    @JsonIgnore
+    public boolean shadowing() {
+        return state == DeploymentState.SHADOWING;
+    }
+
+    /**
+     * True when {@code deviceId} (of this group) takes the target while the deployment is under evaluation; in the
+     * shadow phase no device does (it runs the target as a shadow).
+     */
     @JsonIgnore
     public boolean isCanary(String deviceId) {
-        return !strategy.canary() || canaryDevices.contains(deviceId)
-                || (canaryRank != null && CanarySelection.isCanary(id, deviceId, canaryRank));
+        return !shadowing() && (!strategy.rollout().canary() || canaryDevices.contains(deviceId)
+                || (canaryRank != null && CanarySelection.isCanary(id, deviceId, canaryRank)));
     }
 }

@@ -8,10 +8,13 @@ import java.util.Locale;
  * Where a deployment stands. {@code rolling-out}: the canary devices are taking the new version;
  * {@code baking}: every canary device serves it and the bake time runs; {@code promoted}: the whole
  * group runs it; {@code rolled-back}: a health rule broke and the canary devices went back to the
- * last good version; {@code superseded}: a newer deployment to the group replaced it before it ended.
+ * last good version; {@code superseded}: a newer deployment of the model to the group replaced it before it
+ * ended. A shadow deployment starts {@code shadowing} (devices answer with the last good version and run the
+ * new one beside it) and then goes on to {@code rolling-out}, or ends {@code shadow-ended} when the new
+ * version did not agree well enough (nothing changed on any device's answers).
  */
 public enum DeploymentState {
-    ROLLING_OUT, BAKING, PROMOTED, ROLLED_BACK, SUPERSEDED;
+    SHADOWING, ROLLING_OUT, BAKING, PROMOTED, ROLLED_BACK, SHADOW_ENDED, SUPERSEDED;
 
     @JsonValue
     public String json() {
@@ -25,6 +28,6 @@ public enum DeploymentState {
 
     /** Still under evaluation by the rollout controller. */
     public boolean inProgress() {
-        return this == ROLLING_OUT || this == BAKING;
+        return this == SHADOWING || this == ROLLING_OUT || this == BAKING;
     }
 }

@@ -26,12 +26,12 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Deployments of a model version to a device group: creating one (which supersedes the group's
- * deployment in progress), listing them, and the bookkeeping the {@link RolloutController} and
- * {@link DeviceSync} share.
+ * Deployments of model versions to device groups: creating one (which supersedes the deployment of the same model
+ * in progress in that group, and adds to the group's models when it deploys another model), listing them, and the
+ * bookkeeping the {@link RolloutController} and {@link DeviceSync} share.
  *
  * <p>Storage: deployments in collection {@code deployments} under their id ({@code dep-<utc time>-<random>},
- * so ids sort by creation), and each group's current deployment in {@code device-groups} (see
+ * so ids sort by creation), and each group's current deployment per model in {@code device-groups} (see
  * {@link GroupPointer}). A new deployment is written first and becomes current by a conditional
  * write of the group's pointer; when that loses to a concurrent deployment it is deleted and the
  * request is tried again against the winner.
@@ -92,29 +92,25 @@ public final class Deployments {
                     "no device is in group " + group + "; create devices with POST /api/devices {\"id\": ..., \"group\": \""
                             + group + "\"} first");
         }
-        ModelVersion version = deployable(checked.model(), checked.version());
+        ModelVersion version = checked.retire() ? null : deployable(checked.model(), checked.version());
+        String model = checked.model();
         String by = request.by() == null || request.by().isBlank() ? caller : request.by().strip();
         for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<GroupPointer>> pointer = groups.get(group);
-            Optional<Deployment> current = pointer.flatMap(p -> deployments.get(p.value().deploymentId())).map(Revisioned::value);
-            if (current.isPresent() && current.get().state().inProgress() && current.get().model().equals(version.name())
-                    && current.get().version().equals(version.version()) && current.get().strategy().equals(checked.strategy())) {
+            Optional<Revisioned<GroupPointer>> stored = groups.get(group);
+            Optional<GroupPointer> pointer = stored.map(p -> resolved(p.value()));
+            Optional<Deployment> current = pointer.map(p -> p.models().get(model)).flatMap(deployments::get).map(Revisioned::value);
+            if (current.isPresent() && current.get().state().inProgress() && sameRequest(current.get(), checked)) {
                 return new Created(current.get(), false);
             }
             Target lastGood = current.map(Deployments::lastGood).orElse(null);
-            // while a deployment is in progress, deploying the last good version again is a manual rollback: allowed
-            if (lastGood != null && !current.get().state().inProgress()
-                    && lastGood.model().equals(version.name()) && lastGood.version().equals(version.version())) {
-                throw new VergeException(ErrorKind.CONFLICT, "version_already_deployed",
-                        "group " + group + " already runs " + version.name() + "/" + version.version() + " (deployment "
-                                + lastGood.deploymentId() + "); deploy another version");
-            }
+            refuseNoChange(checked, current, lastGood);
             Deployment deployment = newDeployment(checked, version, lastGood, by);
             if (!deployments.create(deployment.id(), deployment)) {
                 continue;
             }
-            GroupPointer moved = new GroupPointer(group, deployment.id(), deployment.createdAt());
-            boolean becameCurrent = pointer.isEmpty() ? groups.create(group, moved) : groups.update(group, pointer.get().revision(), moved);
+            GroupPointer moved = pointer.orElseGet(() -> new GroupPointer(group, null, null, Map.of(), null))
+                    .with(model, deployment.id(), checked.makeDefault(), deployment.createdAt());
+            boolean becameCurrent = stored.isEmpty() ? groups.create(group, moved) : groups.update(group, stored.get().revision(), moved);
             if (!becameCurrent) {
                 deployments.delete(deployment.id());
                 continue;
@@ -127,6 +123,41 @@ public final class Deployments {
         }
         throw new IllegalStateException("could not create a deployment to group " + group + " after " + MAX_WRITE_ATTEMPTS
                 + " concurrent writes");
+    }
+
+    private static boolean sameRequest(Deployment current, DeploymentRequest.Checked checked) {
+        return java.util.Objects.equals(current.version(), checked.version()) && current.strategy().equals(checked.strategy());
+    }
+
+    /**
+     * 409 when the deployment would change nothing: the group already runs the version (deploying the last good
+     * version while a deployment is in progress is a manual rollback, and allowed), or it retires a model the group
+     * does not run; 409 for a shadow without a version in production to run beside.
+     */
+    private static void refuseNoChange(DeploymentRequest.Checked checked, Optional<Deployment> current, Target lastGood) {
+        boolean inProgress = current.isPresent() && current.get().state().inProgress();
+        String group = checked.group();
+        if (checked.retire()) {
+            if (lastGood == null && !inProgress) {
+                throw new VergeException(ErrorKind.CONFLICT, "model_not_deployed", "group " + group + " runs no version of "
+                        + checked.model() + "; nothing to retire");
+            }
+            return;
+        }
+        if (lastGood != null && !inProgress && lastGood.model().equals(checked.model()) && lastGood.version().equals(checked.version())) {
+            throw new VergeException(ErrorKind.CONFLICT, "version_already_deployed",
+                    "group " + group + " already runs " + checked.model() + "/" + checked.version() + " (deployment "
+                            + lastGood.deploymentId() + "); deploy another version");
+        }
+        if (checked.strategy().shadow() && lastGood == null) {
+            throw new VergeException(ErrorKind.CONFLICT, "shadow_without_serving_version",
+                    "cannot shadow " + checked.model() + "/" + checked.version() + " in group " + group + ": the group runs no"
+                            + " good version of " + checked.model() + " to answer beside it; deploy one first (canary or all-at-once)");
+        }
+        if (checked.strategy().shadow() && lastGood.version().equals(checked.version())) {
+            throw new VergeException(ErrorKind.CONFLICT, "version_already_deployed", "cannot shadow " + checked.model() + "/"
+                    + checked.version() + " in group " + group + ": it is the version the group already runs");
+        }
     }
 
     /** The registered version; 404 when there is none, 409 when it was rejected or is still being registered. */
@@ -142,29 +173,51 @@ public final class Deployments {
         return version;
     }
 
-    /** A new deployment in {@code rolling-out}, its canaries chosen and its package signed. */
+    /** A new deployment in {@code rolling-out} (or {@code shadowing}), its canaries chosen and its package signed. */
     private Deployment newDeployment(DeploymentRequest.Checked checked, ModelVersion version, Target lastGood, String by) {
         Instant now = clock.instant();
         String id = newId(now);
         Strategy strategy = checked.strategy();
+        Strategy rollout = strategy.rollout();
         CanarySelection.Selection canaries = CanarySelection.select(id,
-                (after, limit) -> devices.idsInGroup(checked.group(), after, limit), strategy.canary() ? strategy.percent() : 100);
-        Target target = new Target(version.name(), version.version(), ModelRegistry.packageKey(version.name(), version.version()),
+                (after, limit) -> devices.idsInGroup(checked.group(), after, limit),
+                rollout.canary() && !strategy.shadow() ? rollout.percent() : 100);
+        Target target = version == null ? null : new Target(version.name(), version.version(),
+                ModelRegistry.packageKey(version.name(), version.version()),
                 version.sha256(), version.size(), signer.sign(version.name(), version.version(), version.sha256(), version.size()),
                 version.model() == null ? null : version.model().opset(),
                 version.model() == null ? null : version.model().onnxRuntimeVersion(), id);
-        String reason = "created by " + by + ": " + (strategy.canary()
-                ? (canaries.count() == null ? strategy.percent() + "% of the group's devices (chosen by rank; "
-                        + canaries.watched().size() + " watched)"
-                        : canaries.count() + " (" + strategy.percent() + "%) of the group's devices") + " take " + version.version()
-                        + " first" + (canaries.count() != null && canaries.count() <= SHOWN_IN_HISTORY ? ": " + canaries.watched() : "")
-                        + "; the others stay on " + describe(lastGood)
-                : (canaries.count() == null ? "every device of the group takes " : "all " + canaries.count() + " devices take ")
-                        + version.version());
-        return new Deployment(id, checked.group(), version.name(), version.version(), strategy, checked.health(), checked.sampling(),
-                DeploymentState.ROLLING_OUT, target, lastGood, canaries.watched(), canaries.count(),
-                canaries.lastRank(), Map.of(), by, now, null, now,
-                List.of(new Decision(now, DeploymentState.ROLLING_OUT, reason)));
+        DeploymentState state = strategy.shadow() ? DeploymentState.SHADOWING : DeploymentState.ROLLING_OUT;
+        String reason = "created by " + by + ": " + plan(checked, canaries, lastGood);
+        return new Deployment(id, checked.group(), checked.model(), checked.version(), strategy, checked.health(), checked.sampling(),
+                state, target, lastGood, canaries.watched(), canaries.count(),
+                canaries.lastRank(), Map.of(), by, now, strategy.shadow() ? now : null, now,
+                List.of(new Decision(now, state, reason)), checked.makeDefault());
+    }
+
+    /** What a new deployment will do, for its first history entry. */
+    private static String plan(DeploymentRequest.Checked checked, CanarySelection.Selection canaries, Target lastGood) {
+        Strategy strategy = checked.strategy();
+        String what = checked.retire() ? "retire " + checked.model() : checked.version();
+        if (strategy.shadow()) {
+            return (canaries.count() == null ? "every device of the group" : "all " + canaries.count() + " devices")
+                    + " keep answering with " + describe(lastGood) + " and run " + checked.version() + " beside it on "
+                    + strategy.percent() + "% of the requests for " + minutes(strategy.bakeMinutes()) + " minutes; then, if it agreed, "
+                    + (strategy.then().canary() ? "a canary of " + strategy.then().percent() + "%" : "all at once");
+        }
+        if (!strategy.canary()) {
+            return (canaries.count() == null ? "every device of the group takes " : "all " + canaries.count() + " devices take ") + what;
+        }
+        return (canaries.count() == null ? strategy.percent() + "% of the group's devices (chosen by rank; "
+                + canaries.watched().size() + " watched)"
+                : canaries.count() + " (" + strategy.percent() + "%) of the group's devices") + " take " + what
+                + " first" + (canaries.count() != null && canaries.count() <= SHOWN_IN_HISTORY ? ": " + canaries.watched() : "")
+                + "; the others stay on " + describe(lastGood);
+    }
+
+    static String minutes(Double value) {
+        double m = value == null ? 0 : value;
+        return m == Math.rint(m) ? Long.toString((long) m) : String.format(java.util.Locale.ROOT, "%.2f", m);
     }
 
     private static String newId(Instant now) {
@@ -186,12 +239,12 @@ public final class Deployments {
 
     /** Newest first; {@code group} narrows to one group. */
     public List<Deployment> list(Optional<String> group) {
-        Map<String, String> current = groups.list("").stream()
-                .collect(Collectors.toMap(Revisioned::key, p -> p.value().deploymentId()));
+        Map<String, GroupPointer> current = groups.list("").stream()
+                .collect(Collectors.toMap(Revisioned::key, p -> resolved(p.value())));
         return deployments.list("").stream()
                 .map(Revisioned::value)
                 .filter(d -> group.isEmpty() || group.get().equals(d.group()))
-                .map(d -> effective(d, current.get(d.group())))
+                .map(d -> effective(d, Optional.ofNullable(current.get(d.group()))))
                 .sorted(Comparator.comparing(Deployment::createdAt).thenComparing(Deployment::id).reversed())
                 .toList();
     }
@@ -203,10 +256,9 @@ public final class Deployments {
     public Page page(Optional<String> group, String after, int limit) {
         NewestFirstIndex.Page keys = newestFirst.page(group.orElse(NewestFirstIndex.ALL), after, limit, () -> deployments.list("").stream()
                 .map(d -> new NewestFirstIndex.Backfill(d.key(), d.value().createdAt(), null, List.of(d.value().group()))).toList());
-        Map<String, Optional<String>> current = new java.util.HashMap<>();
+        Map<String, Optional<GroupPointer>> current = new java.util.HashMap<>();
         List<Deployment> found = keys.keys().stream().map(deployments::get).flatMap(Optional::stream).map(Revisioned::value)
-                .map(d -> effective(d, current.computeIfAbsent(d.group(), g -> groups.get(g).map(p -> p.value().deploymentId()))
-                        .orElse(null)))
+                .map(d -> effective(d, current.computeIfAbsent(d.group(), this::pointer)))
                 .toList();
         return new Page(found, keys.next());
     }
@@ -228,7 +280,7 @@ public final class Deployments {
             return Optional.empty();
         }
         Optional<Instant> first = deployments.list("").stream().map(Revisioned::value)
-                .filter(d -> d.model().equals(model) && d.version().equals(version))
+                .filter(d -> d.model().equals(model) && version.equals(d.version()))
                 .map(Deployment::createdAt).min(Comparator.naturalOrder());
         first.ifPresentOrElse(at -> firstDeployments.put(key, at), () -> neverDeployed.put(key, now));
         return first;
@@ -237,7 +289,7 @@ public final class Deployments {
     /** 404 {@code deployment_not_found} when there is no such deployment. */
     public Deployment get(String id) {
         Deployment deployment = require(id).value();
-        return effective(deployment, groups.get(deployment.group()).map(p -> p.value().deploymentId()).orElse(null));
+        return effective(deployment, pointer(deployment.group()));
     }
 
     Revisioned<Deployment> require(String id) {
@@ -249,27 +301,55 @@ public final class Deployments {
                 "no deployment with id " + id + "; GET /api/deployments lists the deployments there are");
     }
 
-    /** A deployment in progress that is no longer its group's current one shows as superseded. */
-    private static Deployment effective(Deployment deployment, String currentId) {
+    /** A deployment in progress that is no longer its model's current one in its group shows as superseded. */
+    private static Deployment effective(Deployment deployment, Optional<GroupPointer> pointer) {
+        String currentId = pointer.map(p -> p.models().get(deployment.model())).orElse(null);
         return deployment.state().inProgress() && !deployment.id().equals(currentId)
-                ? deployment.moveTo(DeploymentState.SUPERSEDED, "a newer deployment to " + deployment.group() + " replaced it",
-                        deployment.updatedAt())
+                ? deployment.moveTo(DeploymentState.SUPERSEDED, supersededReason(deployment), deployment.updatedAt())
                 : deployment;
     }
 
-    /** The deployment group {@code group} follows, if any. */
-    public Optional<Deployment> currentOf(String group) {
-        return group == null ? Optional.empty()
-                : groups.get(group).flatMap(p -> deployments.get(p.value().deploymentId())).map(Revisioned::value);
+    static String supersededReason(Deployment d) {
+        return "a newer deployment of " + d.model() + " to " + d.group() + " replaced it";
     }
 
-    /** The id of every group's current deployment. */
+    /** What a group runs: each model's current deployment, in the order the models were first deployed. */
+    public record GroupDeployments(List<Deployment> current, String defaultModel) {
+        static final GroupDeployments NONE = new GroupDeployments(List.of(), null);
+    }
+
+    /** The deployments {@code group} follows, one per model; none for a null or unknown group. */
+    public GroupDeployments currentIn(String group) {
+        Optional<GroupPointer> pointer = group == null ? Optional.empty() : pointer(group);
+        if (pointer.isEmpty()) {
+            return GroupDeployments.NONE;
+        }
+        List<Deployment> current = pointer.get().models().values().stream().map(deployments::get).flatMap(Optional::stream)
+                .map(Revisioned::value).toList();
+        return new GroupDeployments(current, pointer.get().defaultModel());
+    }
+
+    /** The id of every group's current deployment of each of its models. */
     List<String> currentIds() {
-        return groups.list("").stream().map(p -> p.value().deploymentId()).toList();
+        return groups.list("").stream().flatMap(p -> resolved(p.value()).models().values().stream()).toList();
     }
 
     boolean isCurrent(Deployment deployment) {
-        return groups.get(deployment.group()).map(p -> p.value().deploymentId().equals(deployment.id())).orElse(false);
+        return pointer(deployment.group()).map(p -> deployment.id().equals(p.models().get(deployment.model()))).orElse(false);
+    }
+
+    private Optional<GroupPointer> pointer(String group) {
+        return groups.get(group).map(p -> resolved(p.value()));
+    }
+
+    /** A pointer from before several models names one deployment only: it becomes that deployment's model's. */
+    private GroupPointer resolved(GroupPointer pointer) {
+        if (!pointer.models().isEmpty() || pointer.deploymentId() == null) {
+            return pointer;
+        }
+        return deployments.get(pointer.deploymentId()).map(Revisioned::value)
+                .map(d -> new GroupPointer(pointer.group(), d.id(), pointer.updatedAt(), Map.of(d.model(), d.id()), d.model()))
+                .orElse(pointer);
     }
 
     // ---- write -----------------------------------------------------------------------------------

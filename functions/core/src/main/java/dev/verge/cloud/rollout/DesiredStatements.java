@@ -23,9 +23,10 @@ import java.util.Map;
 /**
  * Turns what a device should run ({@link DesiredState}) into the statement the cloud signs for it
  * (protocol 2): bound to the device, with a revision that grows whenever what it says changes, and good
- * until {@code statementLifetime} from now. The statement lists every model of the device (today the one the
- * rollout gives, marked the default); the revision covers each one's default flag and shadow too. Each model's package signature is made afresh with the current
- * key, so packages deployed before a key rotation still verify on devices that trust only the new key.
+ * until {@code statementLifetime} from now. The statement lists every model of the device, one marked the default,
+ * each with its shadow candidate if any; the revision covers each one's default flag and shadow too. Each package
+ * signature is made afresh with the current key, so packages deployed before a key rotation still verify on devices
+ * that trust only the new key.
  */
 public final class DesiredStatements {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {};
@@ -47,13 +48,7 @@ public final class DesiredStatements {
     }
 
     public SignedStatement sign(DesiredState desired) {
-        List<ModelEntry> models = desired.packageRef() == null ? List.of() : List.of(new ModelEntry(
-                desired.model(), desired.version(), desired.packageRef().sha256(), desired.packageRef().size(),
-                desired.packageRef().url(),
-                keys.current().sign(desired.model(), desired.version(), desired.packageRef().sha256(), desired.packageRef().size()),
-                desired.deployment() == null ? null : new DesiredStatement.Deployment(desired.deployment().id(),
-                        desired.deployment().strategy(), desired.deployment().role()),
-                true, null)); // one model per group for now: it is the default, without a shadow
+        List<ModelEntry> models = desired.models().stream().map(this::entry).toList();
         Map<String, Object> sampling = desired.sampling() == null ? null : CloudJson.mapper().convertValue(desired.sampling(), OBJECT);
         List<SigningKey> announced = keys.announced();
         long revision = devices.desiredRevision(desired.deviceId(), digest(desired, models, sampling, announced));
@@ -63,6 +58,25 @@ public final class DesiredStatements {
                 desired.pollSeconds(), announced);
         byte[] bytes = json(statement);
         return new SignedStatement(DesiredStatement.PROTOCOL, Base64.getEncoder().encodeToString(bytes), keys.sign(bytes));
+    }
+
+    /** One model's entry, its package signed afresh with the current key (and its shadow's). */
+    private ModelEntry entry(DesiredState.ModelState model) {
+        DesiredState.PackageRef pkg = model.packageRef();
+        DesiredStatement.Shadow shadow = null;
+        if (model.shadow() != null) {
+            DesiredState.PackageRef candidate = model.shadow().packageRef();
+            shadow = new DesiredStatement.Shadow(model.shadow().version(), candidate.sha256(), candidate.size(), candidate.url(),
+                    keys.current().sign(model.model(), model.shadow().version(), candidate.sha256(), candidate.size()),
+                    model.shadow().percent(), deployment(model.shadow().deployment()));
+        }
+        return new ModelEntry(model.model(), model.version(), pkg.sha256(), pkg.size(), pkg.url(),
+                keys.current().sign(model.model(), model.version(), pkg.sha256(), pkg.size()), deployment(model.deployment()),
+                model.isDefault(), shadow);
+    }
+
+    private static DesiredStatement.Deployment deployment(DesiredState.DeploymentRef ref) {
+        return ref == null ? null : new DesiredStatement.Deployment(ref.id(), ref.strategy(), ref.role());
     }
 
     /** What the statement says, without what changes on every poll (times, download URLs). */

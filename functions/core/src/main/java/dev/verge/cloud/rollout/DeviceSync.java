@@ -9,8 +9,11 @@ import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.registry.ModelRegistry;
 import dev.verge.cloud.rights.SentVersions;
+import dev.verge.cloud.devices.DeviceHealth;
 import dev.verge.cloud.rollout.DesiredState.DeploymentRef;
+import dev.verge.cloud.rollout.DesiredState.ModelState;
 import dev.verge.cloud.rollout.DesiredState.PackageRef;
+import dev.verge.cloud.rollout.DesiredState.ShadowState;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.lang.System.Logger.Level;
@@ -22,10 +25,11 @@ import java.util.Set;
 
 /**
  * What an edge agent does with the cloud each poll: report its status, then ask what it should run.
- * The answer follows the group's current deployment: canary devices of a deployment in progress get
- * its version, the others the group's last good version, everyone the version once it is promoted
- * and the last good one after a rollback. A canary device whose ONNX Runtime cannot load the
- * version's opset stays on the last good version, and the deployment records why.
+ * The answer follows the group's current deployment of each model (see {@link Assignments}): canary devices of a
+ * deployment in progress get its version, the others the group's last good version, everyone the version once it
+ * is promoted and the last good one after a rollback; in a shadow everyone runs the new version beside the last
+ * good one. A device whose ONNX Runtime cannot load the version's opset stays on the last good version, and the
+ * deployment records why.
  */
 public final class DeviceSync {
     private static final System.Logger LOG = System.getLogger(DeviceSync.class.getName());
@@ -56,29 +60,44 @@ public final class DeviceSync {
         this.pollSeconds = pollSeconds;
     }
 
-    /** What {@code device} should run now. */
+    /** What {@code device} should run now: every model its group's deployments name for it. */
     public DesiredState desired(AuthenticatedDevice device) {
         DeviceRecord record = devices.require(device.deviceId());
-        Optional<Assignments.Assignment> assignment = assignments.of(record);
-        if (assignment.isEmpty()) {
-            return new DesiredState(record.id(), record.group(), null, null, null, null, defaultSampling(), pollSeconds);
+        Assignments.Assigned assigned = assignments.of(record);
+        Optional<Assignments.Assignment> primary = assigned.primary();
+        if (primary.isEmpty()) {
+            return new DesiredState(record.id(), record.group(), null, null, null, null, defaultSampling(), pollSeconds, List.of());
         }
-        Deployment d = assignment.get().deployment();
-        Target target = assignment.get().target();
-        String role = assignment.get().role();
-        if (assignment.get().heldBecause() != null) {
-            hold(d, record.id(), assignment.get().heldBecause());
+        assigned.models().stream().filter(a -> a.heldBecause() != null).forEach(a -> hold(a.deployment(), record.id(), a.heldBecause()));
+        Optional<Assignments.Assignment> defaultModel = assigned.defaultModel();
+        List<ModelState> models = assigned.running().stream().map(a -> modelState(record, a, a == defaultModel.orElse(null))).toList();
+        Optional<ModelState> shown = models.stream().filter(ModelState::isDefault).findFirst();
+        Deployment d = primary.get().deployment();
+        return new DesiredState(record.id(), record.group(), new DeploymentRef(d.id(), d.strategy().type(), primary.get().role()),
+                shown.map(ModelState::model).orElse(null), shown.map(ModelState::version).orElse(null),
+                shown.map(ModelState::packageRef).orElse(null), d.sampling() == null ? defaultSampling() : d.sampling(), pollSeconds,
+                models);
+    }
+
+    /** One model's part of the desired state; the device may report on its version and its shadow's from now on. */
+    private ModelState modelState(DeviceRecord record, Assignments.Assignment a, boolean isDefault) {
+        Deployment d = a.deployment();
+        Target target = a.target();
+        Instant now = deployments.clock().instant();
+        sent.record(record.id(), target.model(), target.version(), target.deploymentId(), () -> deploymentStart(d, target), now);
+        DeploymentRef ref = new DeploymentRef(d.id(), d.strategy().type(), a.role());
+        ShadowState shadow = null;
+        if (a.shadow() != null) {
+            Target candidate = a.shadow();
+            sent.record(record.id(), candidate.model(), candidate.version(), candidate.deploymentId(), d::createdAt, now);
+            shadow = new ShadowState(candidate.version(), packageRef(candidate), d.strategy().percent(), ref);
         }
-        if (target != null) {
-            sent.record(record.id(), target.model(), target.version(), target.deploymentId(),
-                    () -> deploymentStart(d, target), deployments.clock().instant());
-        }
-        PackageRef pkg = target == null ? null : new PackageRef(
-                registry.packageUrl(target.model(), target.version(), PACKAGE_URL_TTL_SECONDS),
+        return new ModelState(target.model(), target.version(), ref, packageRef(target), isDefault, shadow);
+    }
+
+    private PackageRef packageRef(Target target) {
+        return new PackageRef(registry.packageUrl(target.model(), target.version(), PACKAGE_URL_TTL_SECONDS),
                 target.sha256(), target.size(), target.signature());
-        return new DesiredState(record.id(), record.group(), new DeploymentRef(d.id(), d.strategy().type(), role),
-                target == null ? null : target.model(), target == null ? null : target.version(), pkg,
-                d.sampling() == null ? defaultSampling() : d.sampling(), pollSeconds);
     }
 
     /** When the deployment that brought {@code target} started (the current one, or the earlier one it came from). */
@@ -108,55 +127,56 @@ public final class DeviceSync {
     }
 
     /**
-     * Stores a status report and, when the device is a canary of its group's deployment in progress,
-     * counts it towards that deployment's health; the controller then sees what the report changes
-     * ({@link RolloutController#afterReport}).
+     * Stores a status report and counts it towards the health of each deployment in progress of the device's group
+     * that the device takes part in (as a canary, or running the shadow); the controller then sees what the report
+     * changes for each of them ({@link RolloutController#afterReport}).
      */
     public void report(AuthenticatedDevice device, StatusReport report) {
         validate(report);
         DeviceRecord record = devices.require(device.deviceId());
-        noteRefusal(record, report);
-        Optional<Deployment> current = deployments.currentOf(record.group()).filter(d -> d.state().inProgress());
-        Optional<Deployment> taking = current.filter(d -> d.isCanary(record.id()));
-        devices.recordStatus(record.id(), report, taking.map(Deployment::id).orElse(null),
-                taking.map(Deployment::model).orElse(null), taking.map(Deployment::version).orElse(null));
-        current.ifPresent(d -> {
+        List<Deployment> current = deployments.currentIn(record.group()).current();
+        noteRefusal(record, report, current);
+        List<Deployment> inProgress = current.stream().filter(d -> d.state().inProgress()).toList();
+        List<DeviceHealth.Part> parts = inProgress.stream().filter(d -> !d.retires())
+                .filter(d -> d.shadowing() ? !d.heldDevices().containsKey(record.id()) : d.isCanary(record.id()))
+                .map(d -> new DeviceHealth.Part(d.id(), d.model(), d.version(), d.shadowing())).toList();
+        devices.recordStatus(record.id(), report, parts);
+        for (Deployment d : inProgress) {
             try {
                 controller.afterReport(d, record, report, deployments.clock().instant());
             } catch (RuntimeException e) {
                 // the report is stored; the timer evaluates the deployment again shortly
                 LOG.log(Level.WARNING, "could not evaluate " + d.id() + " after a status report of " + record.id(), e);
             }
-        });
+        }
     }
 
     /**
      * A device that refused the signed desired state it was sent (replayed, expired, another device's, a bad
-     * signature) says so in its report; the group's deployment keeps it in its history, once per device and reason.
+     * signature) says so in its report; each of the group's current deployments keeps it in its history, once per
+     * device and reason.
      */
-    private void noteRefusal(DeviceRecord record, StatusReport report) {
+    private void noteRefusal(DeviceRecord record, StatusReport report, List<Deployment> current) {
         StatusReport.LastError error = report.lastError();
         if (error == null || error.code() == null || !error.code().startsWith(REFUSAL_PREFIX)) {
             return;
         }
-        Optional<Deployment> current = deployments.currentOf(record.group());
-        if (current.isEmpty()) {
-            return;
-        }
         String note = "device " + record.id() + " refused its desired state: " + error.code();
-        if (current.get().history().stream().anyMatch(step -> step.reason().startsWith(note))
-                || current.get().history().size() >= MAX_HISTORY_FOR_NOTES) {
-            return;
-        }
         String message = error.message() == null ? "" : error.message().replaceAll("\\p{Cntrl}", "?");
         String reason = note + " (" + (message.length() > 300 ? message.substring(0, 300) + "..." : message) + ")";
         Instant now = deployments.clock().instant();
-        try {
-            deployments.modify(current.get().id(), d -> d.history().stream().anyMatch(step -> step.reason().startsWith(note))
-                    ? d : d.note(reason, now));
-            LOG.log(Level.WARNING, () -> current.get().id() + ": " + reason);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not note in " + current.get().id() + " that " + record.id() + " refused its desired state", e);
+        for (Deployment deployment : current) {
+            if (deployment.history().stream().anyMatch(step -> step.reason().startsWith(note))
+                    || deployment.history().size() >= MAX_HISTORY_FOR_NOTES) {
+                continue;
+            }
+            try {
+                deployments.modify(deployment.id(), d -> d.history().stream().anyMatch(step -> step.reason().startsWith(note))
+                        ? d : d.note(reason, now));
+                LOG.log(Level.WARNING, () -> deployment.id() + ": " + reason);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not note in " + deployment.id() + " that " + record.id() + " refused its desired state", e);
+            }
         }
     }
 

@@ -14,16 +14,23 @@ import java.util.List;
  * @param maxP95Ms     the highest p95 latency of any canary device, in milliseconds
  * @param maxDrift     the highest prediction drift a {@link HealthSource} reports (e.g. the analytics
  *                     stream's distance between label distributions)
+ * @param minAgreement for a shadow: the lowest share of pictures on which the new version's top label must
+ *                     equal the served version's, from 0 to 1 (judged, like {@code maxP95Ms} on the new version's
+ *                     latency, once the shadow saw {@code minRequests} pictures)
  */
-public record HealthRules(Double maxErrorRate, Double maxP95Ms, Double maxDrift, Long minRequests) {
+public record HealthRules(Double maxErrorRate, Double maxP95Ms, Double maxDrift, Long minRequests, Double minAgreement) {
     public static final long DEFAULT_MIN_REQUESTS = 20;
 
     public HealthRules {
         minRequests = minRequests == null ? DEFAULT_MIN_REQUESTS : minRequests;
     }
 
+    public HealthRules(Double maxErrorRate, Double maxP95Ms, Double maxDrift, Long minRequests) {
+        this(maxErrorRate, maxP95Ms, maxDrift, minRequests, null);
+    }
+
     public static HealthRules none() {
-        return new HealthRules(null, null, null, null);
+        return new HealthRules(null, null, null, null, null);
     }
 
     /** 400 {@code health_invalid} listing every rule that is out of range. */
@@ -37,6 +44,9 @@ public record HealthRules(Double maxErrorRate, Double maxP95Ms, Double maxDrift,
         }
         if (maxDrift != null && !(maxDrift >= 0)) {
             problems.add("health.maxDrift: expected 0 or more, found " + maxDrift);
+        }
+        if (minAgreement != null && !(minAgreement >= 0 && minAgreement <= 1)) {
+            problems.add("health.minAgreement: expected a fraction from 0 to 1, found " + minAgreement);
         }
         if (minRequests < 0) {
             problems.add("health.minRequests: expected 0 or more, found " + minRequests);

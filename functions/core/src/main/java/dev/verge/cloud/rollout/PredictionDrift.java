@@ -17,7 +17,8 @@ import java.util.List;
  * answered in the group over the same hours (or the day before, when it had too little traffic then).
  * A model that answers "unripe" for every fruit has no errors and no slow requests; this is the figure
  * that catches it. Unknown (null) until both sides have {@link HealthRules#minRequests()} predictions,
- * and for a group's first deployment, which has nothing to compare with.
+ * and for a group's first deployment, which has nothing to compare with; a shadow's answers are never sent, and
+ * a retirement has none.
  */
 public final class PredictionDrift implements HealthSource {
     private static final Duration LOOK_BACK = Duration.ofHours(24);
@@ -32,7 +33,7 @@ public final class PredictionDrift implements HealthSource {
 
     @Override
     public HealthFigures read(Deployment deployment, List<DeviceRecord> devices) {
-        if (deployment.previous() == null) {
+        if (deployment.previous() == null || deployment.retires() || deployment.shadowing()) {
             return HealthFigures.unknown();
         }
         Instant now = clock.instant().plusSeconds(1);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Watches deployments in progress and moves them on: {@code rolling-out} to {@code baking} once
@@ -17,6 +18,12 @@ import java.util.Optional;
  * takes the version) once the bake time passed with every health rule kept, and either of them to
  * {@code rolled-back} (the canary devices return to the last good version) as soon as a rule breaks
  * or a canary device fails to take the version. Every change is recorded with its reason.
+ *
+ * <p>A shadow starts {@code shadowing}: once its bake time passed, it goes on to {@code rolling-out} by the strategy
+ * it names next when the new version kept the shadow's rules ({@link HealthRules#minAgreement()}, {@code maxP95Ms},
+ * {@code maxErrorRate} on the pictures it failed on, judged once it saw {@code minRequests} pictures), and ends
+ * {@code shadow-ended} with the reason otherwise, or at once when a device cannot load it. A deployment that retires
+ * a model bakes once every canary device dropped it.
  *
  * <p>It runs on {@code POST /api/deployments/{id}/evaluate}, on a timer (the local cloud's scheduler, a
  * scheduled Lambda, an Azure timer function, every minute), and after status reports (see
@@ -31,7 +38,12 @@ public final class RolloutController {
     /** What one evaluation did to one deployment. */
     public record Outcome(String deploymentId, String group, DeploymentState before, DeploymentState after, String reason) {}
 
-    private record Step(DeploymentState next, String reason) {}
+    /** A move to {@code next}; {@code change} is what else the move changes (the canaries a passed shadow rolls out to). */
+    private record Step(DeploymentState next, String reason, UnaryOperator<Deployment> change) {
+        Step(DeploymentState next, String reason) {
+            this(next, reason, UnaryOperator.identity());
+        }
+    }
 
     /** Up to this many watched devices, every report from the group evaluates the deployment: it reads them all. */
     static final int EVALUATED_ON_EVERY_REPORT = 20;
@@ -75,25 +87,43 @@ public final class RolloutController {
     public void afterReport(Deployment d, DeviceRecord before, StatusReport report, Instant now) {
         String deviceId = before.id();
         LastError error = report.lastError();
-        if (d.isCanary(deviceId) && failedToTake(d, error)) {
+        if ((d.shadowing() || d.isCanary(deviceId)) && failedToTake(d, error)) {
             Deployment result = deployments.modify(d.id(), x -> x.state().inProgress() && deployments.isCurrent(x)
-                    ? x.moveTo(DeploymentState.ROLLED_BACK, cannotTake(x, deviceId, error), now) : x);
+                    ? x.moveTo(failed(x), cannotTake(x, deviceId, error), now) : x);
             log(d, result);
             return;
         }
         boolean watched = d.canaryDevices().contains(deviceId);
-        boolean servingChanged = before.serving(d.model(), d.version()) != report.serving(d.model(), d.version());
+        boolean servingChanged = doesItsPart(d, before.lastStatus()) != doesItsPart(d, report);
         if (d.canaryDevices().size() <= EVALUATED_ON_EVERY_REPORT || (watched && servingChanged)) {
             evaluate(d.id(), now);
         }
     }
 
     private static boolean failedToTake(Deployment d, LastError error) {
-        return error != null && d.version().equals(error.version()) && (error.at() == null || !error.at().isBefore(d.createdAt()));
+        return error != null && !d.retires() && d.version().equals(error.version())
+                && (error.at() == null || !error.at().isBefore(d.createdAt()));
     }
 
     private static String cannotTake(Deployment d, String deviceId, LastError error) {
-        return "device " + deviceId + " could not take " + d.model() + "/" + d.version() + ": " + error.code() + ": " + error.message();
+        return "device " + deviceId + " could not take " + d.model() + "/" + d.version() + (d.shadowing() ? " as a shadow" : "")
+                + ": " + error.code() + ": " + error.message();
+    }
+
+    /** Where a deployment goes when it fails: a shadow ends (no device answered with it), anything else rolls back. */
+    private static DeploymentState failed(Deployment d) {
+        return d.shadowing() ? DeploymentState.SHADOW_ENDED : DeploymentState.ROLLED_BACK;
+    }
+
+    /** True when the report says the device does its part: runs the shadow, serves the version, or dropped the model. */
+    private static boolean doesItsPart(Deployment d, StatusReport report) {
+        if (report == null) {
+            return false;
+        }
+        if (d.retires()) {
+            return !report.runs(d.model());
+        }
+        return d.shadowing() ? report.shadowing(d.model(), d.version()) : report.serving(d.model(), d.version());
     }
 
     private static void log(Deployment start, Deployment result) {
@@ -111,7 +141,7 @@ public final class RolloutController {
         }
         if (!deployments.isCurrent(start)) {
             return deployments.modify(deploymentId, d -> d.state().inProgress()
-                    ? d.moveTo(DeploymentState.SUPERSEDED, "a newer deployment to " + d.group() + " replaced it", now) : d);
+                    ? d.moveTo(DeploymentState.SUPERSEDED, Deployments.supersededReason(d), now) : d);
         }
         Deployment result = deployments.modify(deploymentId, d -> {
             Deployment next = d;
@@ -121,7 +151,7 @@ public final class RolloutController {
                 if (step.isEmpty()) {
                     break;
                 }
-                next = next.moveTo(step.get().next(), step.get().reason(), now);
+                next = step.get().change().apply(next).moveTo(step.get().next(), step.get().reason(), now);
             }
             return next;
         });
@@ -132,34 +162,82 @@ public final class RolloutController {
     private Optional<Step> decide(Deployment d, Instant now) {
         List<String> active = d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
         if (active.isEmpty()) {
-            return Optional.of(new Step(DeploymentState.ROLLED_BACK, "no canary device can run " + d.version() + ": "
+            return Optional.of(new Step(failed(d), "no " + (d.shadowing() ? "" : "canary ") + "device can run " + d.version() + ": "
                     + String.join("; ", d.heldDevices().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())));
         }
         List<DeviceRecord> records = active.stream().map(devices::find).flatMap(Optional::stream).toList();
         for (DeviceRecord device : records) {
             LastError error = device.lastStatus() == null ? null : device.lastStatus().lastError();
             if (failedToTake(d, error)) {
-                return Optional.of(new Step(DeploymentState.ROLLED_BACK, cannotTake(d, device.id(), error)));
+                return Optional.of(new Step(failed(d), cannotTake(d, device.id(), error)));
             }
         }
-        HealthFigures figures = health.read(d, records);
+        if (d.shadowing()) {
+            return judgeShadow(d, records, now);
+        }
+        HealthFigures figures = d.retires() ? HealthFigures.unknown() : health.read(d, records);
         Optional<String> breach = breach(d.health(), figures);
         if (breach.isPresent()) {
             return Optional.of(new Step(DeploymentState.ROLLED_BACK, breach.get() + "; canary devices go back to "
                     + Deployments.describe(d.previous())));
         }
+        Strategy rollout = d.strategy().rollout();
         if (d.state() == DeploymentState.ROLLING_OUT) {
-            boolean allServing = records.size() == active.size() && records.stream().allMatch(r -> r.serving(d.model(), d.version()));
-            return allServing
-                    ? Optional.of(new Step(DeploymentState.BAKING, "all " + active.size() + " canary devices serve " + d.version()
-                            + "; watching them for " + minutes(d.strategy().bakeMinutes()) + " minutes"))
+            boolean allDone = records.size() == active.size() && records.stream().allMatch(r -> doesItsPart(d, r.lastStatus()));
+            return allDone
+                    ? Optional.of(new Step(DeploymentState.BAKING, "all " + active.size() + " canary devices "
+                            + (d.retires() ? "dropped " + d.model() : "serve " + d.version()) + "; watching them for "
+                            + Deployments.minutes(rollout.bakeMinutes()) + " minutes"))
                     : Optional.empty();
         }
-        if (d.state() == DeploymentState.BAKING && !now.isBefore(d.bakeStartedAt().plus(d.strategy().bakeTime()))) {
-            return Optional.of(new Step(DeploymentState.PROMOTED, "the bake time of " + minutes(d.strategy().bakeMinutes())
-                    + " minutes passed with every health rule kept (" + summary(figures) + "); the whole group takes " + d.version()));
+        if (d.state() == DeploymentState.BAKING && !now.isBefore(d.bakeStartedAt().plus(rollout.bakeTime()))) {
+            return Optional.of(new Step(DeploymentState.PROMOTED, d.retires()
+                    ? "the bake time of " + Deployments.minutes(rollout.bakeMinutes()) + " minutes passed; the whole group drops " + d.model()
+                    : "the bake time of " + Deployments.minutes(rollout.bakeMinutes()) + " minutes passed with every health rule kept ("
+                            + summary(figures) + "); the whole group takes " + d.version()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * A shadow at the end of its bake time: on to the strategy it names next when the new version kept every rule, else
+     * ended with the reason. Before the end, nothing (its agreement is judged on the whole bake, not on its first pictures).
+     */
+    private Optional<Step> judgeShadow(Deployment d, List<DeviceRecord> records, Instant now) {
+        if (now.isBefore(d.bakeStartedAt().plus(d.strategy().bakeTime()))) {
+            return Optional.empty();
+        }
+        HealthFigures figures = health.read(d, records);
+        HealthRules rules = d.health();
+        long pairs = figures.requests() == null ? 0 : figures.requests();
+        String after = "after " + Deployments.minutes(d.strategy().bakeMinutes()) + " minutes of shadow";
+        if (pairs == 0 || pairs < rules.minRequests()) {
+            return Optional.of(new Step(DeploymentState.SHADOW_ENDED, after + " the devices answered " + pairs + " pictures with both"
+                    + " versions, fewer than minRequests " + rules.minRequests() + "; nothing to judge " + d.version()
+                    + " on: deploy it again with a longer bakeMinutes or a larger percent"));
+        }
+        Double agreement = figures.agreement();
+        if (rules.minAgreement() != null && agreement != null && agreement < rules.minAgreement()) {
+            return Optional.of(new Step(DeploymentState.SHADOW_ENDED, after + " " + d.version() + " gave the served version's top"
+                    + " label on " + figures.agreements() + " of " + pairs + " pictures (agreement " + round(agreement)
+                    + "), below minAgreement " + rules.minAgreement()));
+        }
+        Optional<String> breach = breach(rules, figures);
+        if (breach.isPresent()) {
+            return Optional.of(new Step(DeploymentState.SHADOW_ENDED, after + " " + d.version() + "'s " + breach.get()));
+        }
+        Strategy then = d.strategy().then();
+        CanarySelection.Selection canaries = then.canary()
+                ? CanarySelection.select(d.id(), (from, limit) -> devices.idsInGroup(d.group(), from, limit), then.percent())
+                : new CanarySelection.Selection(d.canaryCount(), d.canaryRank(), d.canaryDevices());
+        String rollout = then.canary()
+                ? (canaries.count() == null ? then.percent() + "% of the group's devices" : canaries.count() + " (" + then.percent()
+                        + "%) of the group's devices") + " take it first"
+                : "every device of the group takes it";
+        return Optional.of(new Step(DeploymentState.ROLLING_OUT, "the shadow passed " + after + ": agreement "
+                + (agreement == null ? "unknown" : round(agreement)) + " on " + pairs + " pictures, " + figures.errors()
+                + " failed" + (figures.p95Ms() == null ? "" : ", p95 " + round(figures.p95Ms()) + " ms") + "; " + rollout,
+                x -> x.withCanaries(canaries)));
     }
 
     /** The first rule {@code figures} break, with the figure and the limit. */
@@ -194,8 +272,4 @@ public final class RolloutController {
         return String.format(Locale.ROOT, "%.3g", value);
     }
 
-    private static String minutes(Double value) {
-        double m = value == null ? 0 : value;
-        return m == Math.rint(m) ? Long.toString((long) m) : String.format(Locale.ROOT, "%.2f", m);
-    }
 }

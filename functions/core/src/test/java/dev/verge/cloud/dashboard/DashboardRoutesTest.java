@@ -39,7 +39,7 @@ class DashboardRoutesTest {
             cloud.models.register(new ByteArrayInputStream(RegistryPackages.valid("fruit-quality", version)), "fruit-quality",
                     PackageSource.api("test"));
         }
-        cloud.devices.recordStatus("cam-2", status("fruit-quality", "1"), null, null, null);
+        cloud.devices.recordStatus("cam-2", status("fruit-quality", "1"), List.of());
         canary = cloud.deployments.create(new DeploymentRequest("line-1", "fruit-quality", "2",
                 CloudJson.mapper().readTree("{\"type\": \"canary\", \"percent\": 50, \"bakeMinutes\": 30}"), null, null, "alice"),
                 "test").deployment();
@@ -177,7 +177,7 @@ class DashboardRoutesTest {
     @Test
     void dashboard_agentReportingAFullDisk_showsItOnTheDevicesRow() {
         cloud.devices.recordStatus("cam-3", new StatusReport("fruit-quality", "1", "1.29.0", "0.1.0", "serving", clock.instant(),
-                10, 0, null, null, new StatusReport.Telemetry("disk_full", 420, 17)), null, null, null);
+                10, 0, null, null, new StatusReport.Telemetry("disk_full", 420, 17)), List.of());
         String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
         assertThat(html).contains("id=\"device-journal-cam-3\">disk_full<").contains("id=\"device-journal-cam-2\">\u2013<");
@@ -190,7 +190,7 @@ class DashboardRoutesTest {
         var shadow = new dev.verge.wire.status.ShadowReport("fruit-quality", "1", "2", 10, clock.instant().toString(), 40, 38, 0.95,
                 -0.01, 0.02, new dev.verge.wire.status.Latency(8, 12.5, 20), 0, 0);
         cloud.devices.recordStatus("cam-3", new StatusReport("fruit-quality", "1", "1.29.0", "0.1.0", "serving", clock.instant(),
-                15, 0, null, null, null, models, List.of(shadow)), null, null, null);
+                15, 0, null, null, null, models, List.of(shadow)), List.of());
 
         String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
 
@@ -231,7 +231,7 @@ class DashboardRoutesTest {
 
     @Test
     void dashboard_escapesWhatDevicesSent() {
-        cloud.devices.recordStatus("cam-3", status("<script>alert(1)</script>", "1"), null, null, null);
+        cloud.devices.recordStatus("cam-3", status("<script>alert(1)</script>", "1"), List.of());
         String html = AnalyticsHarness.text(get("/dashboard", Map.of("Cookie", List.of(session()))));
         assertThat(html).doesNotContain("<script>").contains("&lt;script&gt;");
     }

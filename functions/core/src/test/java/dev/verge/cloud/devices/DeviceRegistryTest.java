@@ -121,7 +121,7 @@ class DeviceRegistryTest {
         devices.create("cam-1", "line-1");
         StatusReport report = new StatusReport("fruit", "1", "1.29.0", "0.1.0", "serving", clock.instant(), 5, 0, null, null);
 
-        devices.recordStatus("cam-1", report, null, null, null);
+        devices.recordStatus("cam-1", report, List.of());
 
         DeviceView view = devices.view("cam-1");
         assertThat(view.version()).isEqualTo("1");

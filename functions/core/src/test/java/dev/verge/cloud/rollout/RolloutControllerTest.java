@@ -204,7 +204,7 @@ class RolloutControllerTest {
         f.services.deviceSync().report(f.device(id), report);
         f.services.deviceSync().report(f.device(id), report);
 
-        assertThat(f.services.devices().require(id).health().requests()).isEqualTo(8);
+        assertThat(f.services.devices().require(id).health(d.id(), false).orElseThrow().requests()).isEqualTo(8);
         assertThat(f.services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.ROLLING_OUT);
     }
 
