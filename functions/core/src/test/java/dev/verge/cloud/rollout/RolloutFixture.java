@@ -29,7 +29,11 @@ final class RolloutFixture {
             CloudConfig.withApiKeys("fixture-key-0123456789").withSigningKey(SIGNER.privateKeyBase64()));
 
     void register(String version) {
-        services.registry().register(new ByteArrayInputStream(RegistryPackages.valid(MODEL, version)), MODEL, PackageSource.api("test"));
+        register(MODEL, version);
+    }
+
+    void register(String model, String version) {
+        services.registry().register(new ByteArrayInputStream(RegistryPackages.valid(model, version)), model, PackageSource.api("test"));
     }
 
     /** Creates devices in {@code group}. */
@@ -40,7 +44,11 @@ final class RolloutFixture {
     }
 
     Deployment deploy(String group, String version, String strategyJson, HealthRules health) {
-        return services.deployments().create(new DeploymentRequest(group, MODEL, version, json(strategyJson), health, null, null),
+        return deploy(group, MODEL, version, strategyJson, health);
+    }
+
+    Deployment deploy(String group, String model, String version, String strategyJson, HealthRules health) {
+        return services.deployments().create(new DeploymentRequest(group, model, version, json(strategyJson), health, null, null),
                 "test").deployment();
     }
 
