@@ -234,12 +234,15 @@ public final class DashboardRoutes implements RouteGroup {
     /** The latest deployments, newest first, in the state the API shows (an overtaken one as superseded). */
     private List<DashboardData.RolloutRow> rollouts() {
         return deployments.page(Optional.empty(), null, MAX_ROLLOUTS).deployments().stream()
-                .map(d -> new DashboardData.RolloutRow(d.id(), d.model(), d.version(), d.group(), strategy(d.strategy()),
+                .map(d -> new DashboardData.RolloutRow(d.id(), d.model(), d.retires() ? "retire" : d.version(), d.group(), strategy(d.strategy()),
                         d.state().json(), d.updatedAt()))
                 .toList();
     }
 
     private static String strategy(Strategy strategy) {
+        if (strategy.shadow()) {
+            return "shadow " + strategy.percent() + "%, then " + strategy(strategy.then());
+        }
         return strategy.canary() ? strategy.type() + " " + strategy.percent() + "%" : strategy.type();
     }
 
