@@ -94,9 +94,13 @@ public abstract class RolloutApiContract {
     }
 
     private void register(String version) throws Exception {
-        ApiResponse response = send(ApiRequest.of("POST", "/api/models/" + model + "/versions",
+        register(model, version);
+    }
+
+    private void register(String name, String version) throws Exception {
+        ApiResponse response = send(ApiRequest.of("POST", "/api/models/" + name + "/versions",
                 Map.of("x-api-key", List.of(apiKey()), "Content-Type", List.of("application/zip")),
-                new ByteArrayInputStream(RegistryPackages.valid(model, version))));
+                new ByteArrayInputStream(RegistryPackages.valid(name, version))));
         assertThat(response.status()).isIn(200, 201);
     }
 
@@ -341,6 +345,49 @@ public abstract class RolloutApiContract {
         JsonNode shown = ok(admin("GET", "/api/devices/" + canaryId, null), 200);
         assertThat(shown.path("version").asText()).isEqualTo("2");
         assertThat(shown.path("lastSeen").asText()).isNotBlank();
+    }
+
+    @Test
+    void secondModelShadowAndRetire_overTheApi_followTheirDeployments() throws Exception {
+        String other = model + "-ocr";
+        register("1");
+        register("2");
+        register(other, "1");
+        JsonNode a = device("a");
+        promoted("1", a);
+
+        ok(admin("POST", "/api/deployments", "{\"group\": \"" + group + "\", \"model\": \"" + other
+                + "\", \"version\": \"1\", \"strategy\": \"all-at-once\", \"default\": true}"), 201);
+        assertThat(desired(a).path("model").asText()).as("the default model's, for protocol-1 agents").isEqualTo(other);
+        assertThat(signedDesired(a).models()).extracting(m -> m.name() + (m.defaultModel() ? " (default)" : ""))
+                .containsExactly(model, other + " (default)");
+
+        JsonNode shadow = deploy("2", "{\"type\": \"shadow\", \"percent\": 50, \"bakeMinutes\": 0.02, \"then\": \"all-at-once\"}",
+                "{\"minAgreement\": 0.9, \"minRequests\": 4}");
+        assertThat(shadow.path("state").asText()).isEqualTo("shadowing");
+        DesiredStatement.ModelEntry entry = signedDesired(a).models().get(0);
+        assertThat(entry.version()).isEqualTo("1");
+        assertThat(entry.shadow().version()).isEqualTo("2");
+        assertThat(entry.shadow().percent()).isEqualTo(50);
+        String id = a.path("id").asText();
+        String pairs = "{\"model\": \"" + model + "\", \"version\": \"1\", \"ortVersion\": \"1.29.0\", \"agentVersion\": \"0.1.0\","
+                + " \"state\": \"serving\", \"since\": \"" + Instant.now() + "\", \"requests\": 10, \"errors\": 0,"
+                + " \"shadows\": [{\"model\": \"" + model + "\", \"version\": \"1\", \"candidate\": \"2\", \"percent\": 50, \"pairs\": 5,"
+                + " \"agreements\": 5, \"agreement\": 1.0, \"candidateLatencyMs\": {\"p50\": 3, \"p95\": 5, \"p99\": 6},"
+                + " \"dropped\": 0, \"failures\": 0}]}";
+        ok(asDevice("POST", id, a.path("primaryKey").asText(), "/api/devices/" + id + "/status", pairs), 202);
+        Thread.sleep(1_300); // the shadow's bake time
+        ok(admin("POST", "/api/deployments/" + shadow.path("id").asText() + "/evaluate", null), 200);
+        assertThat(deployment(shadow.path("id").asText()).path("state").asText()).isEqualTo("rolling-out");
+        assertThat(desired(a).path("models").get(0).path("version").asText()).isEqualTo("2");
+        report(a, "2", 0, 0);
+        assertThat(deployment(shadow.path("id").asText()).path("state").asText()).isEqualTo("promoted");
+
+        JsonNode retire = ok(admin("POST", "/api/deployments", "{\"group\": \"" + group + "\", \"model\": \"" + other
+                + "\", \"retire\": true}"), 201);
+        assertThat(retire.path("version").isNull()).isTrue();
+        assertThat(signedDesired(a).models()).extracting(DesiredStatement.ModelEntry::name).containsExactly(model);
+        assertThat(desired(a).path("model").asText()).as("the default retired: the model left").isEqualTo(model);
     }
 
     @Test
