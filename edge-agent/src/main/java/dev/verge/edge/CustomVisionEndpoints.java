@@ -102,7 +102,7 @@ final class CustomVisionEndpoints {
             attempt.model = lease == null ? null : lease.model().info();
             attempt.image = ImageRequestReader.readPredictionBody(
                     request.contentType(), request.contentLength().orElse(-1), request.body(), limits);
-            return lease == null ? forward(attempt) : predict(lease, attempt, request);
+            return lease == null ? forward(attempt, request) : predict(lease, attempt, request);
         }
     }
 
@@ -117,17 +117,21 @@ final class CustomVisionEndpoints {
             String url = imageUrl(BodyLimits.readAtMost(request, URL_REQUEST_MAX_BYTES, "the JSON body of POST /url"));
             try (UploadBudget.Reservation room = uploads.reserve(-1)) {
                 attempt.image = fetcher.fetch(url);
-                return lease == null ? forward(attempt) : predict(lease, attempt, request);
+                return lease == null ? forward(attempt, request) : predict(lease, attempt, request);
             }
         }
     }
 
     /**
-     * A lease on the model the path names (the default on plain paths); null when that is the default, none is loaded
-     * and the cloud fallback answers instead (else the usual 503). A name that picks no model is 404.
+     * A lease on the model the path names (the default on plain paths); null when the cloud fallback answers instead:
+     * that model is not loaded (yet) and the desired state names it (else the usual 503, or 404 for a name that picks
+     * no model).
      */
     private ModelSlot.Lease leaseOrFallback(Request request) {
         String name = request.pathParam("project");
+        if (fallback != null && name != null && !models.names().contains(name) && fallback.names(name)) {
+            return null; // a model of the desired state this agent has not loaded (yet): the cloud answers for it
+        }
         try {
             return models.acquire(name);
         } catch (ModelNotReadyException e) {
@@ -138,11 +142,12 @@ final class CustomVisionEndpoints {
         }
     }
 
-    /** The cloud's answer, or the usual 503 saying why the cloud could not give one. */
-    private Reply forward(Attempt attempt) {
+    /** The cloud's answer for the model the path names, or the usual 503 saying why the cloud could not give one. */
+    private Reply forward(Attempt attempt, Request request) {
+        String name = request.pathParam("project");
         CloudFallback.Answer answer;
         try {
-            answer = fallback.predict(attempt.image);
+            answer = fallback.predict(name != null && fallback.names(name) ? name : null, attempt.image);
         } catch (SyncException e) {
             throw new VergeException(ErrorKind.NOT_READY, "model_not_ready", "no model is loaded yet and the cloud fallback"
                     + " failed: " + e.getMessage() + " (" + e.code() + "); retry when /v2/health/ready answers 200", e);

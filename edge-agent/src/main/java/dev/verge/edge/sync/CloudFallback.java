@@ -5,7 +5,7 @@ import dev.verge.inference.json.Json;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The edge fallback ({@code --cloud-fallback}): while the agent has no model, a camera's picture goes to the
@@ -19,10 +19,11 @@ public final class CloudFallback {
     public static final String MODEL_VERSION_HEADER = "X-Verge-Model-Version";
     private static final Set<Integer> PASSED_THROUGH = Set.of(200, 400, 413, 415, 422);
 
-    private final Supplier<Optional<PackageRef>> wanted;
+    private final Function<String, Optional<PackageRef>> wanted;
     private final DeviceApiClient client;
 
-    CloudFallback(Supplier<Optional<PackageRef>> wanted, DeviceApiClient client) {
+    /** {@code wanted}: the package the desired state names for a model (null: the default model). */
+    CloudFallback(Function<String, Optional<PackageRef>> wanted, DeviceApiClient client) {
         this.wanted = wanted;
         this.client = client;
     }
@@ -37,10 +38,24 @@ public final class CloudFallback {
      */
     public record Answer(int status, byte[] body, String modelVersion, String errorCode) {}
 
-    /** Forwards {@code image}; bounded by the sync timeout. Throws {@link SyncException} when the cloud cannot answer for the agent. */
+    /** True when the desired state names {@code model} for this device: the cloud can answer for it. */
+    public boolean names(String model) {
+        return wanted.apply(model).isPresent();
+    }
+
+    /** Forwards {@code image} for the default model; see {@link #predict(String, byte[])}. */
     public Answer predict(byte[] image) {
-        PackageRef ref = wanted.get().orElseThrow(() -> SyncException.transientFailure("cloud_no_model",
-                "the cloud's desired state names no model for this device (yet)"));
+        return predict(null, image);
+    }
+
+    /**
+     * Forwards {@code image} to the cloud's predict route for the version of {@code model} (null: the default model)
+     * the desired state names; bounded by the sync timeout. Throws {@link SyncException} when the cloud cannot answer
+     * for the agent.
+     */
+    public Answer predict(String model, byte[] image) {
+        PackageRef ref = wanted.apply(model).orElseThrow(() -> SyncException.transientFailure("cloud_no_model",
+                "the cloud's desired state names " + (model == null ? "no model" : "no model " + model) + " for this device (yet)"));
         DeviceApiClient.Answer answer = client.predict(ref.model(), ref.version(), image);
         if (!PASSED_THROUGH.contains(answer.status())) {
             throw DeviceApiClient.unexpected("the prediction of " + ref.model() + " " + ref.version(), answer);

@@ -57,6 +57,7 @@ public final class ModelSync implements AutoCloseable {
     // what the last desired state named; null before the first answer or when nothing is deployed. Written by the
     // sync thread, read by requests that find no model (the cloud fallback)
     private volatile PackageRef wanted;
+    private volatile Map<String, PackageRef> wantedByModel = Map.of(); // every model the last desired state named
 
     // only the sync thread touches these after start
     private volatile SyncError lastError;
@@ -151,6 +152,11 @@ public final class ModelSync implements AutoCloseable {
         return Optional.ofNullable(wanted);
     }
 
+    /** The package of {@code model} the cloud's last desired state named; null: the default model's. */
+    public Optional<PackageRef> wanted(String model) {
+        return model == null ? wanted() : Optional.ofNullable(wantedByModel.get(model));
+    }
+
     /** The cloud fallback for requests that find no model, when {@code --cloud-fallback} is on. */
     public Optional<CloudFallback> cloudFallback() {
         return settings.cloudFallback() ? Optional.of(new CloudFallback(this::wanted, client)) : Optional.empty();
@@ -234,6 +240,8 @@ public final class ModelSync implements AutoCloseable {
         }
         Optional<Target> target = desired.target();
         wanted = target.map(Target::ref).orElse(null);
+        wantedByModel = desired.models().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
+                DesiredState.Wanted::name, m -> m.target().ref(), (a, b) -> a));
         if (desired.models().isEmpty()) {
             forgetFailure(); // nothing deployed: keep serving what is here
             lastError = null;

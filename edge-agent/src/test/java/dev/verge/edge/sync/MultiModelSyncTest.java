@@ -158,6 +158,31 @@ class MultiModelSyncTest {
         }
     }
 
+    @Test
+    void modelNotLoaded_fallbackOn_theCloudAnswersForThatModelOnItsRoute() {
+        try (FakeCloud cloud = FakeCloud.start();
+             EdgeAgent agent = EdgeAgent.start(agentSettings(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("s"))
+                     .withCloudFallback(true)))) {
+            ModelEntry ocr = cloud.entry(OCR, "2.0", ocrZip(), null, null);
+            String forged = dev.verge.inference.pkg.PackageSignature.sign(
+                    dev.verge.inference.pkg.PackageSignature.generateKeyPair().getPrivate(), OCR, "2.0", ocr.sha256(), ocr.size());
+            cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"), true, null),
+                    new ModelEntry(ocr.name(), ocr.version(), ocr.sha256(), ocr.size(), ocr.url(), forged, ocr.deployment(), null, null)));
+            EVENTUALLY.alias("the fruit model served, the forged OCR package refused").until(() ->
+                    agent.models().names().equals(List.of(DemoModels.NAME)) && !cloud.reportsWithError("package_signature_invalid").isEmpty());
+
+            SyncedAgent.Answer answer = SyncedAgent.send(agent.port(), "/" + OCR + "/image", "image/jpeg", SyncedAgent.APPLE);
+
+            assertThat(answer.status()).as(answer.json().toString()).isEqualTo(200);
+            assertThat(answer.servedBy()).isEqualTo("cloud");
+            assertThat(cloud.predictions).extracting(java.util.Map.Entry::getKey)
+                    .containsExactly("/api/models/" + OCR + "/versions/2.0/predict");
+            assertThat(top(agent.port(), "/image", SyncedAgent.APPLE)).as("the loaded model answers itself").isEqualTo("ripe");
+            assertThat(SyncedAgent.send(agent.port(), "/any-project/image", "image/jpeg", SyncedAgent.APPLE).servedBy())
+                    .as("a name the desired state does not know reaches the one model loaded, as before").isEqualTo("edge");
+        }
+    }
+
     private static long reportedRequests(FakeCloud cloud, String model) {
         long requests = 0;
         for (JsonNode report : cloud.reports) {
