@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -33,14 +34,13 @@ import java.util.stream.Collectors;
  * <p>Storage: deployments in collection {@code deployments} under their id ({@code dep-<utc time>-<random>},
  * so ids sort by creation), and each group's current deployment per model in {@code device-groups} (see
  * {@link GroupPointer}). A new deployment is written first and becomes current by a conditional
- * write of the group's pointer; when that loses to a concurrent deployment it is deleted and the
- * request is tried again against the winner.
+ * write of the group's pointer ({@link ConditionalWrite}); when that loses to a concurrent deployment it is deleted
+ * and the request is tried again against the winner.
  */
 public final class Deployments {
     private static final System.Logger LOG = System.getLogger(Deployments.class.getName());
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int MAX_WRITE_ATTEMPTS = 20;
     /** A deployment's first history entry names its canaries up to this many. */
     private static final int SHOWN_IN_HISTORY = 20;
 
@@ -52,6 +52,7 @@ public final class Deployments {
     private final JsonCollection<Deployment> deployments;
     private final ConditionalWrite<Deployment> writes;
     private final JsonCollection<GroupPointer> groups;
+    private final ConditionalWrite<GroupPointer> groupWrites;
     private final NewestFirstIndex newestFirst;
     private final Clock clock;
     private final PackageSigner signer;
@@ -66,6 +67,7 @@ public final class Deployments {
         this.deployments = new JsonCollection<>(metadata, Deployment.COLLECTION, Deployment.class);
         this.writes = new ConditionalWrite<>(deployments);
         this.groups = new JsonCollection<>(metadata, GroupPointer.COLLECTION, GroupPointer.class);
+        this.groupWrites = new ConditionalWrite<>(groups);
         this.newestFirst = new NewestFirstIndex(metadata, "deployments-by-time");
         this.clock = clock;
         this.signer = signer;
@@ -95,34 +97,43 @@ public final class Deployments {
         ModelVersion version = checked.retire() ? null : deployable(checked.model(), checked.version());
         String model = checked.model();
         String by = request.by() == null || request.by().isBlank() ? caller : request.by().strip();
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<GroupPointer>> stored = groups.get(group);
-            Optional<GroupPointer> pointer = stored.map(p -> resolved(p.value()));
+        // written first, so the pointer never names a deployment that is not there; one that lost the race is removed
+        AtomicReference<Deployment> made = new AtomicReference<>();
+        AtomicReference<Deployment> inProgress = new AtomicReference<>();
+        AtomicReference<Deployment> replaced = new AtomicReference<>();
+        ConditionalWrite.Written<GroupPointer> written = groupWrites.upsert(group, stored -> {
+            Optional.ofNullable(made.getAndSet(null)).ifPresent(lost -> deployments.delete(lost.id()));
+            inProgress.set(null);
+            replaced.set(null);
+            Optional<GroupPointer> pointer = stored.map(this::resolved);
             Optional<Deployment> current = pointer.map(p -> p.models().get(model)).flatMap(deployments::get).map(Revisioned::value);
             if (current.isPresent() && current.get().state().inProgress() && sameRequest(current.get(), checked)) {
-                return new Created(current.get(), false);
+                inProgress.set(current.get());
+                return stored.orElseThrow(); // nothing to write
             }
             Target lastGood = current.map(Deployments::lastGood).orElse(null);
             refuseNoChange(checked, current, lastGood);
             Deployment deployment = newDeployment(checked, version, lastGood, by);
             if (!deployments.create(deployment.id(), deployment)) {
-                continue;
+                throw new IllegalStateException("deployment id " + deployment.id() + " is taken");
             }
-            GroupPointer moved = pointer.orElseGet(() -> new GroupPointer(group, null, null, Map.of(), null))
+            made.set(deployment);
+            replaced.set(current.filter(d -> d.state().inProgress()).orElse(null));
+            return pointer.orElseGet(() -> new GroupPointer(group, null, null, Map.of(), null))
                     .with(model, deployment.id(), checked.makeDefault(), deployment.createdAt());
-            boolean becameCurrent = stored.isEmpty() ? groups.create(group, moved) : groups.update(group, stored.get().revision(), moved);
-            if (!becameCurrent) {
-                deployments.delete(deployment.id());
-                continue;
-            }
-            newestFirst.add(deployment.id(), deployment.createdAt(), null, group);
-            current.filter(d -> d.state().inProgress()).ifPresent(old -> supersede(old.id(), deployment.id()));
-            neverDeployed.remove(deployment.model() + "/" + deployment.version());
-            LOG.log(Level.INFO, () -> deployment.id() + ": " + deployment.history().get(0).reason());
-            return new Created(deployment, true);
+        }, failure -> {
+            Optional.ofNullable(made.get()).ifPresent(lost -> deployments.delete(lost.id()));
+            return new IllegalStateException("could not create a deployment to group " + group + ": another writer came first every time");
+        });
+        if (inProgress.get() != null && written.after() == written.before().orElse(null)) {
+            return new Created(inProgress.get(), false);
         }
-        throw new IllegalStateException("could not create a deployment to group " + group + " after " + MAX_WRITE_ATTEMPTS
-                + " concurrent writes");
+        Deployment deployment = made.get();
+        newestFirst.add(deployment.id(), deployment.createdAt(), null, group);
+        Optional.ofNullable(replaced.get()).ifPresent(old -> supersede(old.id(), deployment.id()));
+        neverDeployed.remove(deployment.model() + "/" + deployment.version());
+        LOG.log(Level.INFO, () -> deployment.id() + ": " + deployment.history().get(0).reason());
+        return new Created(deployment, true);
     }
 
     private static boolean sameRequest(Deployment current, DeploymentRequest.Checked checked) {

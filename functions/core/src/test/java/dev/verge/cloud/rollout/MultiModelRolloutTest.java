@@ -21,6 +21,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,6 +164,35 @@ class MultiModelRolloutTest {
         assertThat(f.services.rights().predictable(cam, RolloutFixture.MODEL, Optional.of("1"))).isEqualTo("1");
         assertThatThrownBy(() -> f.services.rights().predictable(cam, OCR, Optional.of("5")))
                 .hasMessageContaining("names fruit 1, ocr-cls 4, not ocr-cls 5");
+    }
+
+    @Test
+    void deployments_ofTwoModelsAtOnce_bothLandAndNeitherIsLost() throws Exception {
+        f.register(OCR, "6");
+        for (int round = 0; round < 10; round++) {
+            String fruitVersion = round % 2 == 0 ? "2" : "1";
+            String ocrVersion = round % 2 == 0 ? "5" : "6";
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<Deployment> fruit = pool.submit(() -> {
+                    start.await();
+                    return f.deploy(GROUP, RolloutFixture.MODEL, fruitVersion, "\"all-at-once\"", HealthRules.none());
+                });
+                Future<Deployment> ocr = pool.submit(() -> {
+                    start.await();
+                    return f.deploy(GROUP, OCR, ocrVersion, "\"all-at-once\"", HealthRules.none());
+                });
+                start.countDown();
+                assertThat(List.of(fruit.get(30, TimeUnit.SECONDS).id(), ocr.get(30, TimeUnit.SECONDS).id()))
+                        .containsExactlyInAnyOrderElementsOf(f.services.deployments().currentIn(GROUP).current().stream()
+                                .map(Deployment::id).toList());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(f.services.deployments().list(Optional.of(GROUP))).as("every deployment made is kept, none left over")
+                .hasSize(21);
     }
 
     @Test
