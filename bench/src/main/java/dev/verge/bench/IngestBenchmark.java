@@ -2,7 +2,7 @@ package dev.verge.bench;
 
 import dev.verge.cloud.AnalyticsServices;
 import dev.verge.cloud.analytics.AnalyticsConfig;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.testing.InMemoryBlobStore;
 import dev.verge.cloud.testing.InMemoryMetadataStore;
@@ -55,7 +55,7 @@ public class IngestBenchmark {
     public int hours;
 
     private AnalyticsServices services;
-    private AuthenticatedDevice device;
+    private DeviceIdentity device;
     private byte[] head;
     private byte[] tail;
     private final AtomicLong batch = new AtomicLong();
@@ -69,9 +69,9 @@ public class IngestBenchmark {
         List<SentVersion> sent = List.of(new SentVersion("cam-1", "fruit-quality", "1", "dep-1", START.minus(Duration.ofDays(1)),
                 START.minus(Duration.ofDays(1)), START));
         services = new AnalyticsServices(new InMemoryBlobStore(clock), metadata, clock, AnalyticsConfig.defaults(),
-                RetentionConfig.defaults(), new DeviceRegistry(metadata, clock), d -> ReportWindow.of(d.deviceId(), sent, clock.instant(), RightsConfig.defaults()),
+                RetentionConfig.defaults(), dev.verge.cloud.api.DeviceAuthenticator.of(new DeviceRegistry(metadata, clock)), d -> ReportWindow.of(d.deviceId(), sent, clock.instant(), RightsConfig.defaults()),
                 RightsConfig.defaults(), (m, v) -> Optional.of(START));
-        device = new AuthenticatedDevice("cam-1", "line-1");
+        device = new DeviceIdentity("cam-1", "line-1");
         String json = TelemetryBatches.batch("BATCH-ID", "cam-1", 0,
                 TelemetryBatches.records(7, RECORDS, START, hours, "fruit-quality", "1", 0.7, 50)).toString();
         int at = json.indexOf("BATCH-ID");

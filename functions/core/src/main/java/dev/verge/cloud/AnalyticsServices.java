@@ -17,7 +17,7 @@ import dev.verge.cloud.telemetry.Samples;
 import dev.verge.cloud.telemetry.TelemetryIngest;
 import dev.verge.cloud.telemetry.TelemetryRoutes;
 import dev.verge.cloud.analytics.DeploymentStarts;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.rights.ReportWindow;
 import dev.verge.cloud.rights.RightsConfig;
 import java.time.Clock;
@@ -43,7 +43,7 @@ public final class AnalyticsServices {
      * @param starts      when each model version was first deployed: drift baselines start there
      */
     public AnalyticsServices(BlobStore blobs, MetadataStore metadata, Clock clock, AnalyticsConfig config,
-                             RetentionConfig retention, DeviceAuthenticator devices, Function<AuthenticatedDevice, ReportWindow> windows,
+                             RetentionConfig retention, DeviceAuthenticator devices, Function<DeviceIdentity, ReportWindow> windows,
                              RightsConfig rights, DeploymentStarts starts) {
         this.rollups = new RollupStore(metadata, retention.deviceRollups());
         this.drift = new DriftMonitor(metadata, rollups, clock, config, starts);

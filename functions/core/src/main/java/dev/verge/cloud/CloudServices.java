@@ -1,5 +1,6 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.api.ApiKeyAuth;
 import dev.verge.cloud.api.FailedAuthLimiter;
 import dev.verge.cloud.api.CloudApi;
@@ -87,8 +88,8 @@ public final class CloudServices {
         this.auth = config.insecureLocal() ? ApiKeyAuth.insecureLocal() : ApiKeyAuth.requireKeys(config.apiKeys());
         this.sentVersions = new SentVersions(metadata, config.rights().retention().plus(config.rights().clockSkew()));
         this.rights = new DeviceRights(devices, new Assignments(deployments), sentVersions, config.rights(), clock);
-        this.analytics = new AnalyticsServices(blobs, metadata, clock, config.analytics(), config.retention(), devices,
-                rights::reportWindow, rights.config(), deployments::firstDeployed);
+        this.analytics = new AnalyticsServices(blobs, metadata, clock, config.analytics(), config.retention(),
+                DeviceAuthenticator.of(devices), rights::reportWindow, rights.config(), deployments::firstDeployed);
         // each health figure from the first source that knows it: errors and latency from the status reports,
         // drift from the predictions the agents' telemetry brought in
         this.rollout = new RolloutController(deployments, devices, HealthSource.firstOf(List.of(
@@ -105,10 +106,10 @@ public final class CloudServices {
     }
 
     private List<RouteGroup> routeGroups() {
-        PredictRoutes predict = new PredictRoutes(loadedModels, config.predict(), auth, devices, rights);
+        PredictRoutes predict = new PredictRoutes(loadedModels, config.predict(), auth, DeviceAuthenticator.of(devices), rights);
         List<RouteGroup> groups = new ArrayList<>(List.of(new HealthRoutes(), new RegistryRoutes(registry, config.packageDelivery()),
                 predict, new CustomVisionPredictionRoutes(predict), new DeviceRoutes(devices),
-                new RolloutRoutes(deployments, rollout, deviceSync, devices, signingKeys == null ? null
+                new RolloutRoutes(deployments, rollout, deviceSync, DeviceAuthenticator.of(devices), signingKeys == null ? null
                         : new DesiredStatements(signingKeys, devices, config.deviceProtocol().statementLifetime(), clock),
                         config.deviceProtocol().legacyAgents()), new EventRoutes(eventIntake, events)));
         groups.addAll(analytics.routeGroups());

@@ -1,5 +1,6 @@
 package dev.verge.cloud;
 
+import dev.verge.cloud.devices.DeviceIdentity;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.base.DescribedPredicate;
@@ -49,17 +50,6 @@ public final class ArchitectureRules {
             .because("CloudServices and the use cases take their settings from CloudConfig, never past it");
 
     /**
-     * The known leaks of {@code api} into use cases, left to the work on devices and telemetry (issue 19): the
-     * authenticated device's identity is an {@code api} type ({@code DeviceRegistry.authenticate(ApiCall)} makes it),
-     * store keys are encoded with {@code UriPaths}, and {@code BoundedBody} reads an {@code ApiRequest} for the
-     * telemetry routes. Named here so that the rule holds for everything else and no new leak comes in.
-     */
-    static final DescribedPredicate<JavaClass> KNOWN_API_LEAKS = DescribedPredicate.describe(
-            "the known api leaks (AuthenticatedDevice, UriPaths)",
-            c -> c.getName().equals("dev.verge.cloud.api.DeviceAuthenticator$AuthenticatedDevice")
-                    || c.getName().equals("dev.verge.cloud.api.UriPaths"));
-
-    /**
      * Use cases and ports know nothing of HTTP: only the route groups ({@code *Routes}, the HTTP adapter of each
      * package) and the composition root translate between {@code api} and them.
      */
@@ -69,10 +59,7 @@ public final class ArchitectureRules {
                     "dev.verge.cloud.telemetry..", "dev.verge.cloud.analytics..", "dev.verge.cloud.rights..",
                     "dev.verge.cloud.predict..", "dev.verge.cloud.dashboard..")
             .and().haveSimpleNameNotEndingWith("Routes")
-            .and().doNotHaveFullyQualifiedName("dev.verge.cloud.devices.DeviceRegistry")
-            .and().doNotHaveFullyQualifiedName("dev.verge.cloud.telemetry.BoundedBody")
-            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("dev.verge.cloud.api..")
-                    .and(DescribedPredicate.not(KNOWN_API_LEAKS)))
+            .should().dependOnClassesThat().resideInAPackage("dev.verge.cloud.api..")
             .because("a use case is called the same from every door; HTTP is one of them (README, Layout)");
 
     /**

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.json.CloudJson;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.rollout.Deployment;
@@ -36,7 +36,7 @@ class RolloutTickHandlerTest {
         Deployment d = services.deployments().create(new DeploymentRequest("line-1", "fruit", "1",
                 CloudJson.mapper().readTree("{\"type\": \"canary\", \"percent\": 50, \"bakeMinutes\": 15}"), HealthRules.none(),
                 null, null), "test").deployment();
-        services.deviceSync().report(new AuthenticatedDevice("cam-1", "line-1"), new StatusReport("fruit", "1", "1.29.0", "0.1.0",
+        services.deviceSync().report(new DeviceIdentity("cam-1", "line-1"), new StatusReport("fruit", "1", "1.29.0", "0.1.0",
                 "serving", clock.instant(), 10, 0, null, null));
         clock.advance(Duration.ofMinutes(16));
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.json.CloudJson;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.azure.storage.Azurite;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.registry.PackageSource;
@@ -42,7 +42,7 @@ class RolloutTickFunctionTest {
         Deployment d = services.deployments().create(new DeploymentRequest(group, model, "1",
                 CloudJson.mapper().readTree("{\"type\": \"canary\", \"percent\": 100, \"bakeMinutes\": 0.005}"),
                 HealthRules.none(), null, null), "test").deployment();
-        services.deviceSync().report(new AuthenticatedDevice("d-" + unique, group),
+        services.deviceSync().report(new DeviceIdentity("d-" + unique, group),
                 new StatusReport(model, "1", "1.29.0", "0.1.0", "serving", Instant.now(), 3, 0, null, null));
         assertThat(services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.BAKING);
         RolloutTickFunction function = new RolloutTickFunction(() -> app);

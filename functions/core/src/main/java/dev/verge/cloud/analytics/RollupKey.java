@@ -1,6 +1,6 @@
 package dev.verge.cloud.analytics;
 
-import dev.verge.cloud.api.UriPaths;
+import dev.verge.cloud.port.StoreKeys;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -54,7 +54,7 @@ public record RollupKey(Scope scope, String model, String version, String group,
     public String id() {
         return switch (scope) {
             case GROUP -> orNone(model) + "/" + orNone(version) + "/" + hour + "/" + groupSegment(group) + (shard == 0 ? "" : "/" + shard);
-            case DEVICE -> UriPaths.encodeSegment(deviceId) + "/" + hour + "/" + orNone(model) + "/" + orNone(version);
+            case DEVICE -> StoreKeys.segment(deviceId) + "/" + hour + "/" + orNone(model) + "/" + orNone(version);
         };
     }
 
@@ -63,6 +63,6 @@ public record RollupKey(Scope scope, String model, String version, String group,
     }
 
     static String groupSegment(String group) {
-        return group == null ? NO_GROUP : UriPaths.encodeSegment(group);
+        return group == null ? NO_GROUP : StoreKeys.segment(group);
     }
 }

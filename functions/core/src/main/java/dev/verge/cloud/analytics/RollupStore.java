@@ -1,6 +1,6 @@
 package dev.verge.cloud.analytics;
 
-import dev.verge.cloud.api.UriPaths;
+import dev.verge.cloud.port.StoreKeys;
 import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
@@ -219,6 +219,6 @@ public final class RollupStore {
 
     /** Rollups of one device, across model versions. */
     public List<Rollup> deviceRollups(String deviceId) {
-        return deviceRollups.list(UriPaths.encodeSegment(deviceId) + "/").stream().map(Revisioned::value).toList();
+        return deviceRollups.list(StoreKeys.segment(deviceId) + "/").stream().map(Revisioned::value).toList();
     }
 }

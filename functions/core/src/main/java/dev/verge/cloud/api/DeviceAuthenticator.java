@@ -1,5 +1,9 @@
 package dev.verge.cloud.api;
 
+import dev.verge.cloud.devices.DeviceIdentity;
+import dev.verge.cloud.devices.DeviceRegistry;
+import dev.verge.error.ErrorKind;
+import dev.verge.error.VergeException;
 import dev.verge.wire.DeviceHeaders;
 
 /**
@@ -15,10 +19,21 @@ public interface DeviceAuthenticator {
 
     /**
      * The device the call comes from; throws {@code VergeException} (401, code
-     * {@code device_unauthorized}) when the id is unknown or the key matches neither of its keys.
+     * {@code device_unauthorized}) when a header is missing, the id is unknown or the key matches neither of its keys.
      */
-    AuthenticatedDevice authenticate(ApiCall call);
+    DeviceIdentity authenticate(ApiCall call);
 
-    /** A device whose key was checked, and the group it belongs to (null when in none). */
-    record AuthenticatedDevice(String deviceId, String group) {}
+    /** Reads the two headers and has {@code devices} check them. */
+    static DeviceAuthenticator of(DeviceRegistry devices) {
+        return call -> {
+            String id = call.header(DEVICE_ID_HEADER).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+            String key = call.header(DEVICE_KEY_HEADER).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+            if (id == null || key == null) {
+                throw new VergeException(ErrorKind.UNAUTHORIZED, "device_unauthorized", "expected headers " + DEVICE_ID_HEADER
+                        + " and " + DEVICE_KEY_HEADER + ", found " + (id == null && key == null ? "neither"
+                        : id == null ? "no " + DEVICE_ID_HEADER : "no " + DEVICE_KEY_HEADER));
+            }
+            return devices.authenticate(id, key);
+        };
+    }
 }

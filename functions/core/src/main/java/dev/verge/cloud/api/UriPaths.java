@@ -1,5 +1,6 @@
 package dev.verge.cloud.api;
 
+import dev.verge.cloud.port.StoreKeys;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.ByteArrayOutputStream;
@@ -17,22 +18,12 @@ import java.util.Map;
  * a '/' is refused) instead of silently changing the route.
  */
 public final class UriPaths {
-    private static final String UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
     private UriPaths() {}
 
-    /** Encodes one path segment (a space becomes %20, '/' and '+' are encoded too). */
+    /** Encodes one path segment (a space becomes %20, '/' and '+' are encoded too), as store keys are. */
     public static String encodeSegment(String segment) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
-            if (b >= 0 && UNRESERVED.indexOf(b) >= 0) {
-                out.append((char) b);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-            }
-        }
-        return out.toString();
+        return StoreKeys.segment(segment);
     }
 
     /** Encodes a '/'-separated key segment by segment, keeping the slashes. */

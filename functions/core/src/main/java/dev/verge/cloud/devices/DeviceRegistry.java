@@ -1,7 +1,5 @@
 package dev.verge.cloud.devices;
 
-import dev.verge.cloud.api.ApiCall;
-import dev.verge.cloud.api.DeviceAuthenticator;
 import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
@@ -20,10 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * Devices and their groups (a group is the name devices share; it exists while a device is in it),
- * their two keys, and what they last reported. Also the {@link DeviceAuthenticator} every device
- * route uses: {@code X-Device-Id} and {@code X-Device-Key}, either of the device's keys.
+ * their two keys, and what they last reported; and the check of a device's id and key that every device route
+ * makes (either of the device's keys).
  */
-public final class DeviceRegistry implements DeviceAuthenticator {
+public final class DeviceRegistry {
     private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     /** Compared against when the device id is unknown, so an unknown id takes as long as a wrong key. */
@@ -235,14 +233,11 @@ public final class DeviceRegistry implements DeviceAuthenticator {
 
     // ---- authentication ------------------------------------------------------------------------
 
-    @Override
-    public AuthenticatedDevice authenticate(ApiCall call) {
-        String id = call.header(DEVICE_ID_HEADER).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
-        String key = call.header(DEVICE_KEY_HEADER).map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
-        if (id == null || key == null) {
-            throw unauthorized("expected headers " + DEVICE_ID_HEADER + " and " + DEVICE_KEY_HEADER + ", found "
-                    + (id == null && key == null ? "neither" : id == null ? "no " + DEVICE_ID_HEADER : "no " + DEVICE_KEY_HEADER));
-        }
+    /**
+     * The device {@code id} whose primary or secondary key is {@code key}; 401 {@code device_unauthorized} when the id
+     * is unknown or the key matches neither of its keys.
+     */
+    public DeviceIdentity authenticate(String id, String key) {
         Optional<DeviceRecord> device = NAME.matcher(id).matches() ? find(id) : Optional.empty();
         // both comparisons always run, so the time taken says neither which key nor how much of it matched
         boolean primary = DeviceKeys.matches(key, device.map(DeviceRecord::primaryKeyHash).orElse(NO_DEVICE_HASH));
@@ -250,7 +245,7 @@ public final class DeviceRegistry implements DeviceAuthenticator {
         if (device.isEmpty() || !(primary | secondary)) {
             throw unauthorized("the device id and key sent do not match a registered device and either of its keys");
         }
-        return new AuthenticatedDevice(device.get().id(), device.get().group());
+        return new DeviceIdentity(device.get().id(), device.get().group());
     }
 
     private static VergeException unauthorized(String message) {

@@ -1,6 +1,6 @@
 package dev.verge.cloud.rights;
 
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.rollout.Assignments;
 import dev.verge.cloud.rollout.Target;
@@ -38,7 +38,7 @@ public final class DeviceRights {
      * The version of {@code model} {@code device} may predict: the one its desired state names, which must be
      * {@code asked} when a version is asked for. 403 {@code device_forbidden} otherwise.
      */
-    public String predictable(AuthenticatedDevice device, String model, Optional<String> asked) {
+    public String predictable(DeviceIdentity device, String model, Optional<String> asked) {
         List<Target> running = assignments.of(devices.require(device.deviceId())).running().stream()
                 .map(Assignments.Assignment::target).toList();
         Optional<Target> target = running.stream().filter(t -> t.model().equals(model)).findFirst();
@@ -57,7 +57,7 @@ public final class DeviceRights {
     }
 
     /** What {@code device} may report now. */
-    public ReportWindow reportWindow(AuthenticatedDevice device) {
+    public ReportWindow reportWindow(DeviceIdentity device) {
         return new ReportWindow(device.deviceId(), sent.of(device.deviceId()), clock.instant(), config.retention(), config.clockSkew());
     }
 

@@ -3,7 +3,7 @@ package dev.verge.cloud.rollout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.json.CloudJson;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.DeviceRecord;
 import dev.verge.cloud.devices.DeviceRegistry;
 import dev.verge.cloud.devices.StatusReport;
@@ -61,7 +61,7 @@ public final class DeviceSync {
     }
 
     /** What {@code device} should run now: every model its group's deployments name for it. */
-    public DesiredState desired(AuthenticatedDevice device) {
+    public DesiredState desired(DeviceIdentity device) {
         DeviceRecord record = devices.require(device.deviceId());
         Assignments.Assigned assigned = assignments.of(record);
         Optional<Assignments.Assignment> primary = assigned.primary();
@@ -131,7 +131,7 @@ public final class DeviceSync {
      * that the device takes part in (as a canary, or running the shadow); the controller then sees what the report
      * changes for each of them ({@link RolloutController#afterReport}).
      */
-    public void report(AuthenticatedDevice device, StatusReport report) {
+    public void report(DeviceIdentity device, StatusReport report) {
         validate(report);
         DeviceRecord record = devices.require(device.deviceId());
         List<Deployment> current = deployments.currentIn(record.group()).current();

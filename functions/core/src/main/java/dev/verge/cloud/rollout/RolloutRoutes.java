@@ -4,7 +4,7 @@ import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.Paging;
 import dev.verge.cloud.api.DeviceAuthenticator;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.UriPaths;
@@ -78,7 +78,7 @@ public final class RolloutRoutes implements RouteGroup {
     }
 
     private ApiResponse desired(ApiCall call) {
-        AuthenticatedDevice device = device(call);
+        DeviceIdentity device = device(call);
         Object answer;
         if (protocol(call) >= DesiredStatement.PROTOCOL) {
             if (statements == null) {
@@ -111,14 +111,14 @@ public final class RolloutRoutes implements RouteGroup {
     }
 
     private ApiResponse status(ApiCall call) {
-        AuthenticatedDevice device = device(call);
+        DeviceIdentity device = device(call);
         sync.report(device, call.jsonBody(StatusReport.class));
         return ApiResponse.json(202, Map.of("received", true));
     }
 
     /** The authenticated device, which must be the one the path names. */
-    private AuthenticatedDevice device(ApiCall call) {
-        AuthenticatedDevice device = authenticator.authenticate(call);
+    private DeviceIdentity device(ApiCall call) {
+        DeviceIdentity device = authenticator.authenticate(call);
         if (!device.deviceId().equals(call.path("id"))) {
             throw new VergeException(ErrorKind.FORBIDDEN, "device_mismatch",
                     "expected the path to name the device that authenticated (" + device.deviceId() + "), found " + call.path("id"));

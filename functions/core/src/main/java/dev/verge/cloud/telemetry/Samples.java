@@ -1,7 +1,7 @@
 package dev.verge.cloud.telemetry;
 
 import dev.verge.cloud.json.CloudJson;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.MetadataStore;
@@ -47,11 +47,11 @@ public final class Samples {
     private final JsonCollection<Sample> records;
     private final Clock clock;
     private final long maxBytes;
-    private final Function<AuthenticatedDevice, ReportWindow> windows;
+    private final Function<DeviceIdentity, ReportWindow> windows;
     private final SampleQuota quota;
 
     public Samples(BlobStore blobs, MetadataStore metadata, Clock clock, long maxBytes,
-                   Function<AuthenticatedDevice, ReportWindow> windows, int perDeviceDailyCount, long perDeviceDailyBytes) {
+                   Function<DeviceIdentity, ReportWindow> windows, int perDeviceDailyCount, long perDeviceDailyBytes) {
         this.windows = windows;
         this.quota = new SampleQuota(metadata, perDeviceDailyCount, perDeviceDailyBytes);
         this.blobs = blobs;
@@ -60,7 +60,7 @@ public final class Samples {
         this.maxBytes = maxBytes;
     }
 
-    public Stored store(AuthenticatedDevice device, String mediaType, InputStream body, String model, String version,
+    public Stored store(DeviceIdentity device, String mediaType, InputStream body, String model, String version,
                         String label, String probability, String sampleId) {
         String extension = mediaType == null ? null : EXTENSIONS.get(mediaType);
         if (extension == null) {

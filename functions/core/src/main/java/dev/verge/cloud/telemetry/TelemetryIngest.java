@@ -5,8 +5,8 @@ import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.analytics.Rollup;
 import dev.verge.cloud.analytics.RollupKey;
 import dev.verge.cloud.analytics.RollupStore;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
-import dev.verge.cloud.api.UriPaths;
+import dev.verge.cloud.devices.DeviceIdentity;
+import dev.verge.cloud.port.StoreKeys;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.MetadataStore;
@@ -60,14 +60,14 @@ public final class TelemetryIngest {
     private final Clock clock;
     private final AnalyticsConfig config;
     private final Consumer<Rollup> onApplied;
-    private final Function<AuthenticatedDevice, ReportWindow> windows;
+    private final Function<DeviceIdentity, ReportWindow> windows;
 
     /**
      * @param windows   what each device may report (a record outside it is rejected on its own, with the reason)
      * @param onApplied told of every group rollup delta once its batch is recorded (drift checks hang here)
      */
     public TelemetryIngest(MetadataStore metadata, RollupStore rollups, Clock clock, AnalyticsConfig config, Duration keepMarkers,
-                           Function<AuthenticatedDevice, ReportWindow> windows, Consumer<Rollup> onApplied) {
+                           Function<DeviceIdentity, ReportWindow> windows, Consumer<Rollup> onApplied) {
         this.windows = windows;
         this.rollups = rollups;
         this.markers = new JsonCollection<>(metadata, BATCHES, BatchMarker.class, m -> m.receivedAt().plus(keepMarkers));
@@ -78,8 +78,8 @@ public final class TelemetryIngest {
         this.onApplied = onApplied;
     }
 
-    /** Ingests a batch already freed of its transfer encoding (see {@link BoundedBody}). */
-    public TelemetryAnswer ingest(AuthenticatedDevice device, InputStream body) {
+    /** Ingests a batch already freed of its transfer encoding (see {@code api.BoundedBody}). */
+    public TelemetryAnswer ingest(DeviceIdentity device, InputStream body) {
         Instant now = clock.instant();
         Deltas deltas = new Deltas(device);
         List<TelemetryAnswer.Rejection> rejections = new ArrayList<>();
@@ -101,7 +101,7 @@ public final class TelemetryIngest {
         }
         List<Rollup> rollupDeltas = deltas.rollups();
         DeviceSeen seen = deltas.seen(now, header);
-        String key = UriPaths.encodeSegment(device.deviceId()) + "/" + header.batchId();
+        String key = StoreKeys.segment(device.deviceId()) + "/" + header.batchId();
         BatchMarker marker = new BatchMarker(header.batchId(), device.deviceId(), BatchMarker.State.APPLYING, now, 1,
                 header.records(), header.dropped(), List.of(), header.rejected(), rejections);
         if (markers.create(key, marker)) {
@@ -177,7 +177,7 @@ public final class TelemetryIngest {
     }
 
     private void recordSeen(DeviceSeen seen) {
-        String key = UriPaths.encodeSegment(seen.deviceId());
+        String key = StoreKeys.segment(seen.deviceId());
         seenWrites.upsert(key, current -> current.map(c -> c.merge(seen)).orElse(seen), failure -> new VergeException(
                 ErrorKind.NOT_READY, "device_contended", "expected to record device " + seen.deviceId()
                         + ", found it changed by another writer every time; send again"));
@@ -195,16 +195,16 @@ public final class TelemetryIngest {
 
     /** What telemetry says about one device; empty when it sent none. */
     public Optional<DeviceSeen> device(String deviceId) {
-        return devices.get(UriPaths.encodeSegment(deviceId)).map(JsonCollection.Revisioned::value);
+        return devices.get(StoreKeys.segment(deviceId)).map(JsonCollection.Revisioned::value);
     }
 
     /** The rollup deltas of one batch, built while it is parsed. */
     private static final class Deltas {
-        private final AuthenticatedDevice device;
+        private final DeviceIdentity device;
         private final Map<RollupKey, Aggregate> byKey = new LinkedHashMap<>();
         private RecordCheck.Checked latest;
 
-        Deltas(AuthenticatedDevice device) {
+        Deltas(DeviceIdentity device) {
             this.device = device;
         }
 

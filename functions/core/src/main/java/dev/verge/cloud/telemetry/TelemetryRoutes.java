@@ -2,8 +2,9 @@ package dev.verge.cloud.telemetry;
 
 import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiResponse;
+import dev.verge.cloud.api.BoundedBody;
 import dev.verge.cloud.api.DeviceAuthenticator;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
 import dev.verge.error.ErrorKind;
@@ -37,7 +38,7 @@ public final class TelemetryRoutes implements RouteGroup {
     }
 
     private ApiResponse telemetry(ApiCall call) {
-        AuthenticatedDevice device = devices.authenticate(call);
+        DeviceIdentity device = devices.authenticate(call);
         call.request().mediaType().filter(type -> !type.equals("application/json")).ifPresent(type -> {
             throw new VergeException(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                     "expected a telemetry batch as application/json (optionally Content-Encoding: gzip), found " + type);
@@ -46,7 +47,7 @@ public final class TelemetryRoutes implements RouteGroup {
     }
 
     private ApiResponse sample(ApiCall call) {
-        AuthenticatedDevice device = devices.authenticate(call);
+        DeviceIdentity device = devices.authenticate(call);
         Samples.Stored stored = samples.store(device, call.request().mediaType().orElse(null), call.request().body(),
                 call.query("model").orElse(null), call.query("version").orElse(null), call.query("label").orElse(null),
                 call.query("probability").orElse(null), call.query("sampleId").orElse(null));

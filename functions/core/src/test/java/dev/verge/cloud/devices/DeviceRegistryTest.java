@@ -7,7 +7,7 @@ import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.Caller;
 import dev.verge.cloud.api.DeviceAuthenticator;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.testing.InMemoryMetadataStore;
 import dev.verge.cloud.testing.TestClock;
 import dev.verge.error.VergeException;
@@ -21,6 +21,7 @@ class DeviceRegistryTest {
     private final TestClock clock = new TestClock();
     private final InMemoryMetadataStore metadata = new InMemoryMetadataStore();
     private final DeviceRegistry devices = new DeviceRegistry(metadata, clock);
+    private final DeviceAuthenticator byHeaders = DeviceAuthenticator.of(devices);
 
     private static ApiCall call(String id, String key) {
         Map<String, List<String>> headers = new HashMap<>();
@@ -34,7 +35,7 @@ class DeviceRegistryTest {
     }
 
     private VergeException refused(String id, String key) {
-        return catchThrowableOfType(VergeException.class, () -> devices.authenticate(call(id, key)));
+        return catchThrowableOfType(VergeException.class, () -> byHeaders.authenticate(call(id, key)));
     }
 
     @Test
@@ -72,8 +73,8 @@ class DeviceRegistryTest {
     void authenticate_eitherKey_isAccepted() {
         DeviceCredentials created = devices.create("cam-1", "line-1");
 
-        assertThat(devices.authenticate(call("cam-1", created.primaryKey()))).isEqualTo(new AuthenticatedDevice("cam-1", "line-1"));
-        assertThat(devices.authenticate(call("cam-1", created.secondaryKey()))).isEqualTo(new AuthenticatedDevice("cam-1", "line-1"));
+        assertThat(byHeaders.authenticate(call("cam-1", created.primaryKey()))).isEqualTo(new DeviceIdentity("cam-1", "line-1"));
+        assertThat(byHeaders.authenticate(call("cam-1", created.secondaryKey()))).isEqualTo(new DeviceIdentity("cam-1", "line-1"));
     }
 
     @Test
@@ -96,14 +97,14 @@ class DeviceRegistryTest {
         // the device runs on its primary key; a new secondary is issued and handed to it
         DeviceCredentials secondary = devices.rotate("cam-1", KeySlot.SECONDARY);
         assertThat(secondary.primaryKey()).isNull();
-        assertThat(devices.authenticate(call("cam-1", created.primaryKey())).deviceId()).isEqualTo("cam-1");
-        assertThat(devices.authenticate(call("cam-1", secondary.secondaryKey())).deviceId()).isEqualTo("cam-1");
+        assertThat(byHeaders.authenticate(call("cam-1", created.primaryKey())).deviceId()).isEqualTo("cam-1");
+        assertThat(byHeaders.authenticate(call("cam-1", secondary.secondaryKey())).deviceId()).isEqualTo("cam-1");
         assertThat(refused("cam-1", created.secondaryKey()).code()).isEqualTo("device_unauthorized");
 
         // once the device uses the new secondary, the primary is rotated and the old one retires
         DeviceCredentials primary = devices.rotate("cam-1", KeySlot.PRIMARY);
-        assertThat(devices.authenticate(call("cam-1", secondary.secondaryKey())).deviceId()).isEqualTo("cam-1");
-        assertThat(devices.authenticate(call("cam-1", primary.primaryKey())).deviceId()).isEqualTo("cam-1");
+        assertThat(byHeaders.authenticate(call("cam-1", secondary.secondaryKey())).deviceId()).isEqualTo("cam-1");
+        assertThat(byHeaders.authenticate(call("cam-1", primary.primaryKey())).deviceId()).isEqualTo("cam-1");
         assertThat(refused("cam-1", created.primaryKey()).code()).isEqualTo("device_unauthorized");
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.json.CloudJson;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.devices.StatusReport.LastError;
 import dev.verge.cloud.registry.PackageSource;
@@ -49,7 +49,7 @@ class LargeGroupTest {
     }
 
     private void report(String id, StatusReport report) {
-        services.deviceSync().report(new AuthenticatedDevice(id, GROUP), report);
+        services.deviceSync().report(new DeviceIdentity(id, GROUP), report);
     }
 
     private StatusReport serving(String version) {
@@ -75,7 +75,7 @@ class LargeGroupTest {
         late.forEach(id -> services.devices().create(id, GROUP));
 
         List<String> lateCanaries = late.stream().filter(id -> services.deviceSync()
-                .desired(new AuthenticatedDevice(id, GROUP)).deployment().role().equals("canary")).toList();
+                .desired(new DeviceIdentity(id, GROUP)).deployment().role().equals("canary")).toList();
 
         assertThat(lateCanaries).hasSizeBetween(10, 90)
                 .allMatch(id -> CanarySelection.rank(d.id(), id).compareTo(d.canaryRank()) <= 0);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.verge.cloud.api.ApiRequest;
 import dev.verge.cloud.api.ApiResponse;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.DeviceCredentials;
 import dev.verge.cloud.json.CloudJson;
 import dev.verge.wire.DeviceHeaders;
@@ -158,7 +158,7 @@ class MultiModelRolloutTest {
     @Test
     void cloudPrediction_rights_followEachModelsDeployment() {
         deployOcr("4");
-        AuthenticatedDevice cam = new AuthenticatedDevice("cam-1", GROUP);
+        DeviceIdentity cam = new DeviceIdentity("cam-1", GROUP);
 
         assertThat(f.services.rights().predictable(cam, OCR, Optional.empty())).isEqualTo("4");
         assertThat(f.services.rights().predictable(cam, RolloutFixture.MODEL, Optional.of("1"))).isEqualTo("1");

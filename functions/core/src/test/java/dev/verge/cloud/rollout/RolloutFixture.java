@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.CloudConfig;
 import dev.verge.cloud.CloudServices;
 import dev.verge.cloud.json.CloudJson;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.devices.StatusReport.LastError;
 import dev.verge.cloud.devices.StatusReport.Latency;
@@ -70,8 +70,8 @@ final class RolloutFixture {
         clock.advance(Duration.ofSeconds(1));
     }
 
-    AuthenticatedDevice device(String id) {
-        return new AuthenticatedDevice(id, services.devices().require(id).group());
+    DeviceIdentity device(String id) {
+        return new DeviceIdentity(id, services.devices().require(id).group());
     }
 
     StatusReport serving(String version, long requests, long errors, Double p95) {

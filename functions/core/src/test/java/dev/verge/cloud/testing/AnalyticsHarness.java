@@ -82,11 +82,11 @@ public final class AnalyticsHarness {
         this.sent = new SentVersions(metadata, RightsConfig.defaults().retention());
         if (rights == null) {
             this.rights = null;
-            this.services = new AnalyticsServices(blobs, metadata, clock, config, RetentionConfig.defaults(), devices, d -> ReportWindow.open(clock.instant()),
+            this.services = new AnalyticsServices(blobs, metadata, clock, config, RetentionConfig.defaults(), dev.verge.cloud.api.DeviceAuthenticator.of(devices), d -> ReportWindow.open(clock.instant()),
                     RightsConfig.defaults(), (m, v) -> Optional.of(Instant.EPOCH));
         } else {
             this.rights = new DeviceRights(devices, new Assignments(deployments), sent, rights, clock);
-            this.services = new AnalyticsServices(blobs, metadata, clock, config, RetentionConfig.defaults(), devices, this.rights::reportWindow, rights,
+            this.services = new AnalyticsServices(blobs, metadata, clock, config, RetentionConfig.defaults(), dev.verge.cloud.api.DeviceAuthenticator.of(devices), this.rights::reportWindow, rights,
                     deployments::firstDeployed);
         }
         List<RouteGroup> routes = new ArrayList<>(services.routeGroups());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.verge.cloud.CloudConfig;
-import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
+import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.devices.StatusReport;
 import dev.verge.cloud.registry.PackageSource;
 import dev.verge.cloud.rollout.Deployment;
@@ -66,7 +66,7 @@ class LocalRolloutTest {
                     CloudJson.mapper().readTree("{\"type\": \"canary\", \"percent\": 50, \"bakeMinutes\": 0.01}"),
                     HealthRules.none(), null, null), "test").deployment();
             String canary = d.canaryDevices().get(0);
-            services.deviceSync().report(new AuthenticatedDevice(canary, "line-1"), new StatusReport("fruit", "1", "1.29.0",
+            services.deviceSync().report(new DeviceIdentity(canary, "line-1"), new StatusReport("fruit", "1", "1.29.0",
                     "0.1.0", "serving", Instant.now(), 5, 0, null, null));
             assertThat(services.deployments().get(d.id()).state()).isEqualTo(DeploymentState.BAKING);
 

@@ -1,6 +1,5 @@
-package dev.verge.cloud.telemetry;
+package dev.verge.cloud.api;
 
-import dev.verge.cloud.api.ApiRequest;
 import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.EOFException;
@@ -16,7 +15,7 @@ import java.util.zip.ZipException;
  * (so a small gzip bomb cannot fill the memory): 413 {@code body_too_large} past the cap, 400
  * {@code gzip_invalid} for a body that says gzip and is not, 415 for another encoding.
  */
-final class BoundedBody extends FilterInputStream {
+public final class BoundedBody extends FilterInputStream {
     private final long maxBytes;
     private long read;
 
@@ -25,7 +24,7 @@ final class BoundedBody extends FilterInputStream {
         this.maxBytes = maxBytes;
     }
 
-    static InputStream open(ApiRequest request, long maxBytes) {
+    public static InputStream open(ApiRequest request, long maxBytes) {
         String encoding = request.header("Content-Encoding").map(e -> e.strip().toLowerCase(Locale.ROOT)).orElse("identity");
         InputStream body = request.body();
         switch (encoding) {
