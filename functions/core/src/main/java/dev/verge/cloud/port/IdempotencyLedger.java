@@ -30,7 +30,8 @@ import java.util.function.Function;
  * the caller's {@code legacy} reader tells their state from their own fields. An entry expires (the store deletes it)
  * {@code keep} after it was claimed.
  *
- * <p>Every rule lives here once; a claim is one {@link ConditionalWrite} (only lost races retried), and the writes
+ * <p>Every rule lives here once; a claim is a conditional create, and when the key exists one {@link ConditionalWrite}
+ * (only lost races retried); the writes
  * under a claim ({@link #progress}, {@link #complete}) are conditional on the claim's revision, so an attempt whose
  * claim was taken over can no longer write.
  *
@@ -109,6 +110,10 @@ public final class IdempotencyLedger<R> {
     public Claim<R> claim(String key, String payloadHash, Function<Optional<R>, R> inProgress, Duration expiry) {
         Instant now = clock.instant();
         Stamp claim = new Stamp(Status.IN_PROGRESS, payloadHash, now, now.plus(expiry));
+        // a new key, the common case, costs one conditional create and no read
+        if (entries.create(key, new Entry<>(claim, inProgress.apply(Optional.empty())))) {
+            return new Claimed<>(new Lease(key, 1, claim), Optional.empty());
+        }
         var found = new Object() {
             Claim<R> other;
         };
