@@ -1,5 +1,6 @@
 package dev.verge.cloud.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.events.EventRules.RepositoryRule;
 import dev.verge.cloud.events.ModelEvent.AliasSet;
 import dev.verge.cloud.events.ModelEvent.ArtifactDeleted;
@@ -8,7 +9,6 @@ import dev.verge.cloud.events.ModelEvent.TagPushed;
 import dev.verge.cloud.events.ModelEvent.VersionPublished;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.IdempotencyLedger;
 import dev.verge.cloud.port.JsonCollection;

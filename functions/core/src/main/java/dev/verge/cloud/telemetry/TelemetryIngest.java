@@ -1,5 +1,6 @@
 package dev.verge.cloud.telemetry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.analytics.Aggregate;
 import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.analytics.Rollup;
@@ -7,7 +8,6 @@ import dev.verge.cloud.analytics.RollupKey;
 import dev.verge.cloud.analytics.RollupStore;
 import dev.verge.cloud.api.DeviceAuthenticator.AuthenticatedDevice;
 import dev.verge.cloud.api.UriPaths;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.port.IdempotencyLedger;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.ConditionalWrite;
