@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One received event in the audit log, collection {@value #COLLECTION}, key
- * {@code <source>/<delivery id>}: the key is claimed before the event is applied, so a redelivery
+ * {@code <source>/<delivery id>}, kept by the {@link dev.verge.cloud.port.IdempotencyLedger}: the key is claimed
+ * (outcome {@code processing}) before the event is applied and completed with its outcome, so a redelivery
  * (same delivery id) finds it and changes nothing.
  *
  * @param eventTime  when the source says it happened

@@ -1,5 +1,6 @@
 package dev.verge.cloud.events;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.events.EventRules.RepositoryRule;
 import dev.verge.cloud.events.ModelEvent.AliasSet;
 import dev.verge.cloud.events.ModelEvent.ArtifactDeleted;
@@ -9,8 +10,8 @@ import dev.verge.cloud.events.ModelEvent.VersionPublished;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
 import dev.verge.cloud.port.ConditionalWrite;
+import dev.verge.cloud.port.IdempotencyLedger;
 import dev.verge.cloud.port.JsonCollection;
-import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
 import dev.verge.cloud.port.NewestFirstIndex;
 import dev.verge.cloud.registry.ArtifactRef;
@@ -40,8 +41,8 @@ import java.util.regex.Pattern;
  * <li>a delivery's content (the SHA-256 of what its source signed) is recorded first ({@link ContentMark}):
  *     the same content under another delivery id is a replay, answered {@code duplicate} with the first
  *     outcome, and changes nothing;</li>
- * <li>a delivery is claimed in the audit log ({@link EventRecord}, key {@code <source>/<delivery id>})
- *     with a conditional create before anything is done, so a redelivery answers the first outcome and
+ * <li>a delivery is claimed in the audit log ({@link EventRecord}, key {@code <source>/<delivery id>}, an
+ *     {@link IdempotencyLedger}) before anything is done, so a redelivery answers the first outcome and
  *     changes nothing (a claim left by a crash is taken over after {@link #STALE_CLAIM});</li>
  * <li>a promotion first advances the model's {@link PromotionMark} with a conditional write, so an
  *     event older than the last one applied (out of order) does not move the stage back;</li>
@@ -54,7 +55,6 @@ public final class ModelEvents {
     private static final System.Logger LOG = System.getLogger(ModelEvents.class.getName());
     static final Duration STALE_CLAIM = Duration.ofMinutes(5);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-    private static final int MAX_WRITE_ATTEMPTS = 20;
 
     /** What one delivery led to; {@code duplicate} when it had been received before (then nothing changed). */
     public record Result(EventRecord record, boolean duplicate) {}
@@ -62,13 +62,14 @@ public final class ModelEvents {
     private final ModelRegistry registry;
     private final BlobStore blobs;
     private final BlobKeys blobKeys;
-    private final JsonCollection<EventRecord> events;
+    private final IdempotencyLedger<EventRecord> events;
     private final JsonCollection<PromotionMark> marks;
     private final JsonCollection<ContentMark> contents;
     private final Clock clock;
     private final EventRules rules;
     private final NewestFirstIndex newestFirst;
     private final ConditionalWrite<PromotionMark> markWrites;
+    private final ConditionalWrite<ContentMark> contentWrites;
     private final Duration keepRecords;
 
     /** @param keepRecords how long an event's record (its claim, its outcome in {@code GET /api/events}) is kept */
@@ -77,13 +78,15 @@ public final class ModelEvents {
         this.registry = registry;
         this.blobs = blobs;
         this.blobKeys = blobs instanceof BlobKeys keys ? keys : null;
-        this.events = new JsonCollection<>(metadata, EventRecord.COLLECTION, EventRecord.class, e -> e.receivedAt().plus(keepRecords));
+        this.events = new IdempotencyLedger<>(metadata, EventRecord.COLLECTION, EventRecord.class, clock, keepRecords,
+                ModelEvents::legacyStamp);
         this.marks = new JsonCollection<>(metadata, PromotionMark.COLLECTION, PromotionMark.class);
         this.contents = new JsonCollection<>(metadata, ContentMark.COLLECTION, ContentMark.class);
         this.clock = clock;
         this.rules = rules;
         this.newestFirst = new NewestFirstIndex(metadata, "events-by-time");
         this.markWrites = new ConditionalWrite<>(marks);
+        this.contentWrites = new ConditionalWrite<>(contents);
         this.keepRecords = keepRecords;
     }
 
@@ -99,32 +102,33 @@ public final class ModelEvents {
         }
         EventRecord claim = new EventRecord(delivery.source().json(), delivery.deliveryId(), typeOf(delivery.event()),
                 EventOutcome.PROCESSING, null, null, null, delivery.time(), now);
-        long revision = -1;
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS && revision < 0; attempt++) {
-            Optional<Revisioned<EventRecord>> seen = events.get(key);
-            if (seen.isEmpty()) {
-                revision = events.create(key, claim) ? 1 : -1;
-                if (revision == 1) {
+        // the delivery id is the key; its content is the content mark's to compare, so no payload hash here
+        IdempotencyLedger.Lease lease;
+        switch (events.claim(key, null, abandoned -> claim, STALE_CLAIM)) {
+            case IdempotencyLedger.Claimed<EventRecord> claimed -> {
+                lease = claimed.lease();
+                if (claimed.abandoned().isEmpty()) {
                     newestFirst.add(key, now, now.plus(keepRecords), delivery.source().json());
                 }
-            } else if (seen.get().value().outcome() != EventOutcome.PROCESSING
-                    || seen.get().value().receivedAt().plus(STALE_CLAIM).isAfter(now)) {
-                return new Result(seen.get().value(), true);
-            } else if (events.update(key, seen.get().revision(), claim)) {
-                revision = seen.get().revision() + 1;
             }
-        }
-        if (revision < 0) {
-            throw new IllegalStateException("could not claim event " + key + " after " + MAX_WRITE_ATTEMPTS + " concurrent writes");
+            case IdempotencyLedger.AlreadyCompleted<EventRecord> done -> {
+                return new Result(done.result(), true);
+            }
+            case IdempotencyLedger.InProgressElsewhere<EventRecord> elsewhere -> {
+                return new Result(elsewhere.progress(), true);
+            }
+            case IdempotencyLedger.PayloadMismatch<EventRecord> other -> {
+                return new Result(other.stored(), true);
+            }
         }
         EventRecord done;
         try {
             done = apply(delivery, claim);
         } catch (RuntimeException e) {
-            release(key);
+            release(lease);
             throw e;
         }
-        if (!events.update(key, revision, done)) {
+        if (!events.complete(lease, done)) {
             LOG.log(Level.WARNING, "the audit record of " + key + " changed while it was handled; its outcome was " + done.outcome());
         }
         EventRecord logged = done;
@@ -140,36 +144,28 @@ public final class ModelEvents {
      */
     private Optional<Result> replayOf(Delivery delivery, String key, Instant now) {
         String contentKey = delivery.source().json() + "/" + delivery.contentDigest();
-        for (int attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<ContentMark>> seen = contents.get(contentKey);
+        var first = new Object() {
+            Optional<EventRecord> record = Optional.empty();
+        };
+        ContentMark mark = contentWrites.upsert(contentKey, seen -> {
+            first.record = Optional.empty();
             if (seen.isEmpty()) {
-                if (contents.create(contentKey, new ContentMark(delivery.source().json(), delivery.contentDigest(), key,
-                        delivery.deliveryId(), now, 0, null))) {
-                    return Optional.empty();
-                }
-                continue;
+                return new ContentMark(delivery.source().json(), delivery.contentDigest(), key, delivery.deliveryId(), now, 0, null);
             }
-            ContentMark mark = seen.get().value();
-            if (mark.eventKey().equals(key)) {
-                return Optional.empty();
+            if (seen.get().eventKey().equals(key)) {
+                return seen.get();
             }
-            Optional<EventRecord> first = events.get(mark.eventKey()).map(Revisioned::value);
-            if (first.isEmpty()) {
-                // the first delivery's claim was released (it failed and will be retried): this one takes its place
-                if (contents.update(contentKey, seen.get().revision(), mark.takenBy(key, delivery.deliveryId(), now))) {
-                    return Optional.empty();
-                }
-                continue;
-            }
-            if (!contents.update(contentKey, seen.get().revision(), mark.replayed(now))) {
-                continue;
-            }
-            LOG.log(Level.WARNING, () -> "event " + key + " refused as a replay: the same content as delivery "
-                    + mark.deliveryId() + " of " + mark.firstAt() + " (replay " + (mark.replays() + 1) + "); nothing changed");
-            return Optional.of(new Result(first.get(), true));
+            first.record = events.get(seen.get().eventKey());
+            // the first delivery's claim was released (it failed and will be retried): this one takes its place
+            return first.record.isEmpty() ? seen.get().takenBy(key, delivery.deliveryId(), now) : seen.get().replayed(now);
+        }, failure -> new IllegalStateException("could not record the content of event " + key
+                + ": another writer came first every time")).after();
+        if (first.record.isEmpty()) {
+            return Optional.empty();
         }
-        throw new IllegalStateException("could not record the content of event " + key + " after " + MAX_WRITE_ATTEMPTS
-                + " concurrent writes");
+        LOG.log(Level.WARNING, () -> "event " + key + " refused as a replay: the same content as delivery "
+                + mark.deliveryId() + " of " + mark.firstAt() + " (replay " + mark.replays() + "); nothing changed");
+        return Optional.of(new Result(first.record.get(), true));
     }
 
     /** The audit log, newest first; {@code source} null for every source. */
@@ -183,7 +179,7 @@ public final class ModelEvents {
                         e.value().receivedAt() == null ? Instant.EPOCH : e.value().receivedAt(),
                         (e.value().receivedAt() == null ? clock.instant() : e.value().receivedAt()).plus(keepRecords),
                         List.of(e.value().source()))).toList());
-        return new Page(keys.keys().stream().map(events::get).flatMap(Optional::stream).map(Revisioned::value).toList(), keys.next());
+        return new Page(keys.keys().stream().map(events::get).flatMap(Optional::stream).toList(), keys.next());
     }
 
     private EventRecord apply(Delivery delivery, EventRecord claim) {
@@ -396,12 +392,21 @@ public final class ModelEvents {
         return event.type();
     }
 
-    private void release(String key) {
+    private void release(IdempotencyLedger.Lease lease) {
         try {
-            events.delete(key);
+            events.release(lease);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not release the claim on event " + key + "; it is taken over after " + STALE_CLAIM, e);
+            LOG.log(Level.WARNING, "could not release the claim on event " + lease.key() + "; it is taken over after " + STALE_CLAIM, e);
         }
+    }
+
+    /** An audit record stored before the ledger: {@code processing} was its claim, anything else its outcome. */
+    private static IdempotencyLedger.Stamp legacyStamp(JsonNode record) {
+        Instant receivedAt = IdempotencyLedger.instant(record, "receivedAt");
+        return EventOutcome.PROCESSING.json().equals(record.path("outcome").asText())
+                ? new IdempotencyLedger.Stamp(IdempotencyLedger.Status.IN_PROGRESS, null, receivedAt,
+                        receivedAt == null ? null : receivedAt.plus(STALE_CLAIM))
+                : new IdempotencyLedger.Stamp(IdempotencyLedger.Status.COMPLETED, null, receivedAt, null);
     }
 
     /** Delivery ids become store keys: odd or long ones are replaced by their SHA-256. */

@@ -16,8 +16,11 @@ import java.util.function.Function;
  */
 public final class ConditionalWrite<T> {
 
-    /** What a write did: the record before it (empty when there was none) and after it. */
-    public record Written<T>(Optional<T> before, T after) {}
+    /**
+     * What a write did: the record before it (empty when there was none) and after it, and the store's revision of
+     * {@code after} (for a later conditional write that must not be retried, such as a claim's).
+     */
+    public record Written<T>(Optional<T> before, T after, long revision) {}
 
     /** Why nothing was written. */
     public enum Failure { MISSING, CONTENDED }
@@ -77,9 +80,10 @@ public final class ConditionalWrite<T> {
         Optional<T> before = current.map(Revisioned::value);
         T next = change.apply(before);
         if (before.isPresent() && next == before.get()) {
-            return new Attempt<>(new Written<>(before, next), null, false);
+            return new Attempt<>(new Written<>(before, next, current.get().revision()), null, false);
         }
         boolean written = current.isEmpty() ? collection.create(key, next) : collection.update(key, current.get().revision(), next);
-        return written ? new Attempt<>(new Written<>(before, next), null, false) : new Attempt<>(null, null, true);
+        long revision = current.isEmpty() ? 1 : current.get().revision() + 1;
+        return written ? new Attempt<>(new Written<>(before, next, revision), null, false) : new Attempt<>(null, null, true);
     }
 }

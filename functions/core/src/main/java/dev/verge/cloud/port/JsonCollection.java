@@ -21,7 +21,8 @@ public final class JsonCollection<T> {
 
     private final MetadataStore store;
     private final String collection;
-    private final Class<T> type;
+    private final Function<T, String> writer;
+    private final Function<String, T> reader;
     private final Function<T, Instant> expiry;
 
     public JsonCollection(MetadataStore store, String collection, Class<T> type) {
@@ -30,9 +31,16 @@ public final class JsonCollection<T> {
 
     /** Records that expire: {@code expiry} says when, from the record as written (null: never). */
     public JsonCollection(MetadataStore store, String collection, Class<T> type, Function<T, Instant> expiry) {
+        this(store, collection, CloudJson::toString, json -> CloudJson.read(json, type), expiry);
+    }
+
+    /** Records written and read by the caller's own mapping (a record with fields of its own beside the type's). */
+    JsonCollection(MetadataStore store, String collection, Function<T, String> writer, Function<String, T> reader,
+                   Function<T, Instant> expiry) {
         this.store = store;
         this.collection = collection;
-        this.type = type;
+        this.writer = writer;
+        this.reader = reader;
         this.expiry = expiry;
     }
 
@@ -52,12 +60,12 @@ public final class JsonCollection<T> {
 
     /** False when the key already exists. */
     public boolean create(String key, T value) {
-        return store.create(collection, key, CloudJson.toString(value), expiry.apply(value));
+        return store.create(collection, key, writer.apply(value), expiry.apply(value));
     }
 
     /** False when the record changed since {@code expectedRevision} was read, or is gone. */
     public boolean update(String key, long expectedRevision, T value) {
-        return store.update(collection, key, expectedRevision, CloudJson.toString(value), expiry.apply(value));
+        return store.update(collection, key, expectedRevision, writer.apply(value), expiry.apply(value));
     }
 
     public boolean delete(String key) {
@@ -65,6 +73,6 @@ public final class JsonCollection<T> {
     }
 
     private Revisioned<T> read(MetadataStore.Document doc) {
-        return new Revisioned<>(doc.key(), doc.revision(), CloudJson.read(doc.json(), type));
+        return new Revisioned<>(doc.key(), doc.revision(), reader.apply(doc.json()));
     }
 }

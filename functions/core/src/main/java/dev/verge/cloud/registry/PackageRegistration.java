@@ -3,6 +3,7 @@ package dev.verge.cloud.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.port.BlobInfo;
 import dev.verge.cloud.port.BlobStore;
+import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.registry.PackageInspector.Identity;
@@ -36,6 +37,7 @@ public final class PackageRegistration {
     private final BlobStore blobs;
     private final VersionRecords records;
     private final JsonCollection<VersionRecord> versions;
+    private final ConditionalWrite<VersionRecord> writes;
     private final Clock clock;
     private final RegistryConfig config;
     private final PackageInspector inspector;
@@ -44,6 +46,7 @@ public final class PackageRegistration {
         this.blobs = blobs;
         this.records = records;
         this.versions = records.versions;
+        this.writes = new ConditionalWrite<>(versions);
         this.clock = clock;
         this.config = config;
         this.inspector = new PackageInspector(config);
@@ -294,26 +297,12 @@ public final class PackageRegistration {
 
     /** Keeps a rejection on record unless a registration of the version got there first. */
     private Optional<ModelVersion> recordRejection(VersionRecord rejected) {
-        for (int attempt = 0; attempt < VersionRecords.MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<VersionRecord>> current = versions.get(rejected.key());
-            if (current.isEmpty()) {
-                if (versions.create(rejected.key(), rejected)) {
-                    return Optional.of(records.view(rejected));
-                }
-                continue;
-            }
-            VersionRecord existing = current.get().value();
-            if (existing.status() != VersionStatus.REJECTED) {
-                return Optional.empty();
-            }
-            if (existing.sha256().equals(rejected.sha256())) {
-                return Optional.of(records.view(existing));
-            }
-            if (versions.update(rejected.key(), current.get().revision(), rejected)) {
-                return Optional.of(records.view(rejected));
-            }
-        }
-        return Optional.empty();
+        VersionRecord standing = writes.upsert(rejected.key(), current -> current
+                // a registration (or a pending one) stands, and so does the same rejection
+                .filter(existing -> existing.status() != VersionStatus.REJECTED || existing.sha256().equals(rejected.sha256()))
+                .orElse(rejected), failure -> new IllegalStateException("could not record the rejection of " + rejected.key()
+                        + ": another writer came first every time")).after();
+        return standing.status() == VersionStatus.REJECTED ? Optional.of(records.view(standing)) : Optional.empty();
     }
 
     private static JsonNode small(JsonNode manifest) {
@@ -363,52 +352,36 @@ public final class PackageRegistration {
         }
     }
 
+    /**
+     * Claims the version for {@code pending}: a new version, a rejected one, or a pending one abandoned by a crashed
+     * registrar. A registration of the same bytes stands (and one in progress is waited for); other bytes are 409.
+     */
     private Claim claim(VersionRecord pending) {
         String key = pending.key();
-        for (int attempt = 0; attempt < VersionRecords.MAX_WRITE_ATTEMPTS; attempt++) {
-            Optional<Revisioned<VersionRecord>> current = versions.get(key);
-            if (current.isEmpty()) {
-                if (versions.create(key, pending)) {
-                    return new Claimed(1);
-                }
-                continue;
+        ConditionalWrite.Written<VersionRecord> written = writes.upsert(key, current -> {
+            if (current.isEmpty() || current.get().status() == VersionStatus.REJECTED) {
+                return pending;
             }
-            VersionRecord existing = current.get().value();
-            long revision = current.get().revision();
-            boolean sameBytes = existing.sha256().equals(pending.sha256());
-            switch (existing.status()) {
-                case REGISTERED -> {
-                    if (!sameBytes) {
-                        throw new VersionConflictException(pending.name(), pending.version(), existing.status(),
-                                existing.sha256(), pending.sha256());
-                    }
-                    return new AlreadyThere(new Registration(records.view(existing), false));
-                }
-                case PENDING -> {
-                    if (!isStale(existing)) {
-                        if (!sameBytes) {
-                            throw new VersionConflictException(pending.name(), pending.version(), existing.status(),
-                                    existing.sha256(), pending.sha256());
-                        }
-                        Optional<Registration> done = awaitPending(key, pending.sha256());
-                        if (done.isPresent()) {
-                            return new AlreadyThere(done.get());
-                        }
-                        continue;
-                    }
-                    LOG.log(Level.WARNING, () -> "taking over the abandoned registration of " + key + " from " + existing.updatedAt());
-                    if (versions.update(key, revision, pending)) {
-                        return new Claimed(revision + 1);
-                    }
-                }
-                case REJECTED -> {
-                    if (versions.update(key, revision, pending)) {
-                        return new Claimed(revision + 1);
-                    }
-                }
+            VersionRecord existing = current.get();
+            if (!existing.sha256().equals(pending.sha256()) && (existing.status() == VersionStatus.REGISTERED || !isStale(existing))) {
+                throw new VersionConflictException(pending.name(), pending.version(), existing.status(),
+                        existing.sha256(), pending.sha256());
             }
+            if (existing.status() == VersionStatus.PENDING && isStale(existing)) {
+                LOG.log(Level.WARNING, () -> "taking over the abandoned registration of " + key + " from " + existing.updatedAt());
+                return pending;
+            }
+            return existing;
+        }, failure -> new IllegalStateException("could not claim " + key + ": another writer came first every time"));
+        VersionRecord standing = written.after();
+        if (standing == pending) {
+            return new Claimed(written.revision());
         }
-        throw new IllegalStateException("could not claim " + key + " after " + VersionRecords.MAX_WRITE_ATTEMPTS + " concurrent writes");
+        if (standing.status() == VersionStatus.REGISTERED) {
+            return new AlreadyThere(new Registration(records.view(standing), false));
+        }
+        // a registration of the same bytes in progress: its outcome is ours, or (it gave up) the version is free again
+        return awaitPending(key, pending.sha256()).<Claim>map(AlreadyThere::new).orElseGet(() -> claim(pending));
     }
 
     /** Undoes a claim whose package could not be stored, so no pending record or orphan package stays behind. */

@@ -1,9 +1,11 @@
 package dev.verge.cloud.registry;
 
 import dev.verge.cloud.port.BlobStore;
+import dev.verge.cloud.port.IdempotencyLedger;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.JsonCollection.Revisioned;
 import dev.verge.cloud.port.MetadataStore;
+import dev.verge.error.ErrorKind;
 import dev.verge.error.VergeException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -24,7 +26,7 @@ public final class UploadedPackages {
     private final BlobStore blobs;
     private final VersionRecords records;
     private final JsonCollection<VersionRecord> versions;
-    private final JsonCollection<BlobEventMarker> markers;
+    private final IdempotencyLedger<BlobEventMarker> markers;
     private final PackageRegistration registration;
     private final Clock clock;
     private final RegistryConfig config;
@@ -34,7 +36,10 @@ public final class UploadedPackages {
         this.blobs = blobs;
         this.records = records;
         this.versions = records.versions;
-        this.markers = new JsonCollection<>(metadata, BlobEventMarker.COLLECTION, BlobEventMarker.class);
+        // kept for good, as before the ledger; every record stored before it was a completed one
+        this.markers = new IdempotencyLedger<>(metadata, BlobEventMarker.COLLECTION, BlobEventMarker.class, clock, null,
+                marker -> new IdempotencyLedger.Stamp(IdempotencyLedger.Status.COMPLETED, null,
+                        IdempotencyLedger.instant(marker, "at"), null));
         this.registration = registration;
         this.clock = clock;
         this.config = config;
@@ -65,27 +70,69 @@ public final class UploadedPackages {
             return UploadOutcome.ignored(key + " is empty");
         }
         String markerKey = BlobEventMarker.markerKey(key, etag);
-        Optional<BlobEventMarker> seen = markers.get(markerKey).map(Revisioned::value);
-        if (seen.isPresent()) {
-            return replay(seen.get());
+        IdempotencyLedger.Lease lease;
+        switch (markers.claim(markerKey, null, abandoned -> BlobEventMarker.claim(key, etag, clock.instant()),
+                config.stalePendingAfter())) {
+            case IdempotencyLedger.Claimed<BlobEventMarker> claimed -> lease = claimed.lease();
+            case IdempotencyLedger.AlreadyCompleted<BlobEventMarker> done -> {
+                return replay(done.result());
+            }
+            case IdempotencyLedger.InProgressElsewhere<BlobEventMarker> elsewhere -> throw new VergeException(
+                    ErrorKind.NOT_READY, "upload_in_progress", key + " (" + etag + ") is being registered by another"
+                            + " delivery of the same upload; retry in a few seconds");
+            case IdempotencyLedger.PayloadMismatch<BlobEventMarker> other ->
+                    throw new IllegalStateException("blob uploads are claimed without a payload hash");
         }
+        UploadOutcome outcome;
+        String sha256;
+        try {
+            Optional<UploadOutcome> settled = settledWithoutReading(key, etag);
+            if (settled.isPresent()) {
+                markers.release(lease);
+                return settled.get();
+            }
+            Optional<InputStream> object = blobs.get(key);
+            if (object.isEmpty()) {
+                markers.release(lease);
+                return UploadOutcome.ignored(key + " was deleted before it could be read");
+            }
+            var read = register(key, etag, object.get(), source);
+            outcome = read.outcome();
+            sha256 = read.sha256();
+        } catch (RuntimeException e) {
+            markers.release(lease);
+            throw e;
+        }
+        UploadOutcome result = outcome;
+        markers.complete(lease, BlobEventMarker.completed(key, etag, sha256, result, clock.instant()));
+        LOG.log(Level.INFO, () -> "blob " + key + " (" + etag + "): " + result.result()
+                + (result.reason() == null ? "" : ": " + result.reason()));
+        return result;
+    }
+
+    /** The registry's own write of a version's package at its canonical key, recognised by its ETag. */
+    private Optional<UploadOutcome> settledWithoutReading(String key, String etag) {
+        Matcher canonical = CANONICAL_KEY.matcher(key);
+        if (canonical.matches() && ModelNames.isValidName(canonical.group(1)) && ModelNames.isValidVersion(canonical.group(2))) {
+            Optional<VersionRecord> record = versions.get(VersionRecord.key(canonical.group(1), canonical.group(2))).map(Revisioned::value);
+            if (record.isPresent() && record.get().status() == VersionStatus.REGISTERED && etag.equals(record.get().packageEtag())) {
+                return Optional.of(new UploadOutcome(UploadOutcome.Result.ALREADY_REGISTERED, records.view(record.get()), null));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private record Read(UploadOutcome outcome, String sha256) {}
+
+    /** Reads the object and registers it, from its manifest (and from its key, when that is a canonical one). */
+    private Read register(String key, String etag, InputStream object, PackageSource source) {
         Matcher canonical = CANONICAL_KEY.matcher(key);
         String keyName = canonical.matches() ? canonical.group(1) : null;
         String keyVersion = canonical.matches() ? canonical.group(2) : null;
-        if (keyName != null && ModelNames.isValidName(keyName) && ModelNames.isValidVersion(keyVersion)) {
-            Optional<VersionRecord> record = versions.get(VersionRecord.key(keyName, keyVersion)).map(Revisioned::value);
-            if (record.isPresent() && record.get().status() == VersionStatus.REGISTERED && etag.equals(record.get().packageEtag())) {
-                return new UploadOutcome(UploadOutcome.Result.ALREADY_REGISTERED, records.view(record.get()), null);
-            }
-        }
         PackageSource from = source.withObject(key, etag);
-        UploadOutcome outcome;
         String sha256 = null;
-        Optional<InputStream> object = blobs.get(key);
-        if (object.isEmpty()) {
-            return UploadOutcome.ignored(key + " was deleted before it could be read");
-        }
-        try (SpooledPackage spooled = SpooledPackage.spool(object.get(), config.maxPackageBytes(), config.tempDir())) {
+        UploadOutcome outcome;
+        try (SpooledPackage spooled = SpooledPackage.spool(object, config.maxPackageBytes(), config.tempDir())) {
             sha256 = spooled.sha256();
             Registration registered = registration.registerSpooled(spooled, keyName, keyVersion, from, keyName != null ? etag : null);
             outcome = new UploadOutcome(registered.created() ? UploadOutcome.Result.REGISTERED
@@ -101,13 +148,7 @@ public final class UploadedPackages {
                 LOG.log(Level.ERROR, "the package object " + key + " was overwritten with other bytes than registered: " + e.getMessage());
             }
         }
-        UploadOutcome result = outcome;
-        ModelVersion v = result.version();
-        markers.create(markerKey, new BlobEventMarker(key, etag, sha256, result.result(),
-                v == null ? null : v.name(), v == null ? null : v.version(), result.reason(), clock.instant()));
-        LOG.log(Level.INFO, () -> "blob " + key + " (" + etag + "): " + result.result()
-                + (result.reason() == null ? "" : ": " + result.reason()));
-        return result;
+        return new Read(outcome, sha256);
     }
 
     private UploadOutcome replay(BlobEventMarker marker) {

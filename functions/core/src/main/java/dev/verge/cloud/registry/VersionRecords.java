@@ -12,7 +12,6 @@ import dev.verge.error.VergeException;
  * the views of them the use cases answer with.
  */
 final class VersionRecords {
-    static final int MAX_WRITE_ATTEMPTS = 20;
 
     final JsonCollection<VersionRecord> versions;
     final JsonCollection<ModelStages> stages;

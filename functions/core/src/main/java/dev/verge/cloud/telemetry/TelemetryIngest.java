@@ -1,5 +1,6 @@
 package dev.verge.cloud.telemetry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.verge.cloud.analytics.Aggregate;
 import dev.verge.cloud.analytics.AnalyticsConfig;
 import dev.verge.cloud.analytics.Rollup;
@@ -7,6 +8,7 @@ import dev.verge.cloud.analytics.RollupKey;
 import dev.verge.cloud.analytics.RollupStore;
 import dev.verge.cloud.devices.DeviceIdentity;
 import dev.verge.cloud.port.StoreKeys;
+import dev.verge.cloud.port.IdempotencyLedger;
 import dev.verge.cloud.port.JsonCollection;
 import dev.verge.cloud.port.ConditionalWrite;
 import dev.verge.cloud.port.MetadataStore;
@@ -38,10 +40,11 @@ import java.util.function.Function;
  * time outside the deployment's window allowing the clock skew) is rejected the same way. Records no
  * model answered (model and version null) count in "no model" rollups of the device and its group.
  *
- * <p>Exactly once: the batch's marker is created (atomically: a second create of the same key fails),
- * then each rollup delta is merged into its rollup with a conditional write and listed in the marker.
- * A repeated batch id finds the marker and answers {@code duplicate}; one whose first attempt died
- * half-way (marker still {@code APPLYING} after {@link #CLAIM_AFTER}) is finished by the retry, which
+ * <p>Exactly once: the batch id is claimed in the {@link IdempotencyLedger} (its {@link BatchMarker}, payload hash:
+ * the batch's counts), then each rollup delta is merged into its rollup with a conditional write and listed in the
+ * marker as the claim's progress; the marker is completed with the answer. A repeated batch id answers the first
+ * answer as {@code duplicate}; one reused for other records while unfinished is 409 {@code batch_conflict}; one whose
+ * first attempt died half-way (still in progress after {@link #CLAIM_AFTER}) is finished by the retry, which
  * carries the same records, merging only the rollups the marker does not list. The one window left
  * is a crash between a rollup write and listing it, which would count that one delta twice.
  */
@@ -54,7 +57,7 @@ public final class TelemetryIngest {
     private static final System.Logger LOG = System.getLogger(TelemetryIngest.class.getName());
 
     private final RollupStore rollups;
-    private final JsonCollection<BatchMarker> markers;
+    private final IdempotencyLedger<BatchMarker> markers;
     private final JsonCollection<DeviceSeen> devices;
     private final ConditionalWrite<DeviceSeen> seenWrites;
     private final Clock clock;
@@ -70,7 +73,7 @@ public final class TelemetryIngest {
                            Function<DeviceIdentity, ReportWindow> windows, Consumer<Rollup> onApplied) {
         this.windows = windows;
         this.rollups = rollups;
-        this.markers = new JsonCollection<>(metadata, BATCHES, BatchMarker.class, m -> m.receivedAt().plus(keepMarkers));
+        this.markers = new IdempotencyLedger<>(metadata, BATCHES, BatchMarker.class, clock, keepMarkers, TelemetryIngest::legacyStamp);
         this.devices = new JsonCollection<>(metadata, DEVICES_SEEN, DeviceSeen.class);
         this.seenWrites = new ConditionalWrite<>(devices);
         this.clock = clock;
@@ -102,45 +105,33 @@ public final class TelemetryIngest {
         List<Rollup> rollupDeltas = deltas.rollups();
         DeviceSeen seen = deltas.seen(now, header);
         String key = StoreKeys.segment(device.deviceId()) + "/" + header.batchId();
-        BatchMarker marker = new BatchMarker(header.batchId(), device.deviceId(), BatchMarker.State.APPLYING, now, 1,
+        BatchMarker fresh = new BatchMarker(header.batchId(), device.deviceId(), now, 1,
                 header.records(), header.dropped(), List.of(), header.rejected(), rejections);
-        if (markers.create(key, marker)) {
-            apply(key, 1, marker, rollupDeltas, seen);
-            return marker.answer(false);
-        }
-        return again(key, now, header, rollupDeltas, seen);
+        Function<Optional<BatchMarker>, BatchMarker> inProgress = abandoned -> abandoned.map(m -> m.claimed(now)).orElse(fresh);
+        String hash = BatchMarker.payloadHash(header.records(), header.rejected(), header.dropped());
+        return switch (markers.claim(key, hash, inProgress, CLAIM_AFTER)) {
+            case IdempotencyLedger.Claimed<BatchMarker> claimed -> {
+                BatchMarker marker = inProgress.apply(claimed.abandoned());
+                apply(claimed.lease(), marker, rollupDeltas, seen);
+                // a batch taken over: the attempt that started it never answered, so to the device this is the first acceptance
+                yield marker.answer(false);
+            }
+            case IdempotencyLedger.AlreadyCompleted<BatchMarker> done -> done.result().answer(true);
+            case IdempotencyLedger.InProgressElsewhere<BatchMarker> elsewhere -> throw new VergeException(ErrorKind.CONFLICT,
+                    "batch_in_progress", "expected batch " + header.batchId() + " once, found it being recorded by an earlier"
+                            + " attempt right now; send it again in a few seconds");
+            case IdempotencyLedger.PayloadMismatch<BatchMarker> other -> {
+                if (other.status() == IdempotencyLedger.Status.COMPLETED) {
+                    yield other.stored().answer(true); // a recorded batch answers what it answered the first time
+                }
+                throw new VergeException(ErrorKind.CONFLICT, "batch_conflict", "expected batch " + header.batchId()
+                        + " again with its " + other.stored().accepted() + " records, found " + header.records()
+                        + "; a batch id must not be reused for other records");
+            }
+        };
     }
 
-    /** A batch id seen before: a duplicate, or an attempt that died half-way and is finished now. */
-    private TelemetryAnswer again(String key, Instant now, BatchParser.Header header, List<Rollup> rollupDeltas, DeviceSeen seen) {
-        JsonCollection.Revisioned<BatchMarker> existing = markers.get(key).orElseThrow(() -> new VergeException(
-                ErrorKind.CONFLICT, "batch_in_progress", "the batch was being recorded a moment ago; send it again"));
-        BatchMarker marker = existing.value();
-        if (marker.state() == BatchMarker.State.APPLIED) {
-            return marker.answer(true);
-        }
-        if (marker.accepted() != header.records() || marker.rejected() != header.rejected()
-                || marker.dropped() != header.dropped()) {
-            throw new VergeException(ErrorKind.CONFLICT, "batch_conflict",
-                    "expected batch " + marker.batchId() + " again with its " + marker.accepted() + " records, found "
-                            + header.records() + "; a batch id must not be reused for other records");
-        }
-        if (marker.receivedAt().plus(CLAIM_AFTER).isAfter(now)) {
-            throw new VergeException(ErrorKind.CONFLICT, "batch_in_progress",
-                    "expected batch " + marker.batchId() + " once, found it being recorded by an earlier attempt"
-                            + " right now; send it again in a few seconds");
-        }
-        BatchMarker claimed = marker.claimed(now);
-        if (!markers.update(key, existing.revision(), claimed)) {
-            throw new VergeException(ErrorKind.CONFLICT, "batch_in_progress",
-                    "another attempt took batch " + marker.batchId() + " over just now; send it again in a few seconds");
-        }
-        apply(key, existing.revision() + 1, claimed, rollupDeltas, seen);
-        // the attempt that started it never answered, so to the device this is the first acceptance
-        return marker.answer(false);
-    }
-
-    private void apply(String key, long revision, BatchMarker marker, List<Rollup> rollupDeltas, DeviceSeen seen) {
+    private void apply(IdempotencyLedger.Lease lease, BatchMarker marker, List<Rollup> rollupDeltas, DeviceSeen seen) {
         for (Rollup delta : rollupDeltas) {
             String id = delta.key().scope() + ":" + delta.key().id();
             if (marker.applied().contains(id)) {
@@ -148,14 +139,16 @@ public final class TelemetryIngest {
             }
             rollups.add(delta.key(), delta.aggregate());
             marker = marker.with(id);
-            revision = strikeOff(key, revision, marker);
+            lease = strikeOff(lease, marker);
         }
         if (!marker.applied().contains(SEEN)) {
             recordSeen(seen);
             marker = marker.with(SEEN);
-            revision = strikeOff(key, revision, marker);
+            lease = strikeOff(lease, marker);
         }
-        strikeOff(key, revision, marker.done());
+        if (!markers.complete(lease, marker.done())) {
+            throw lost(marker);
+        }
         // after the batch is safe: a failing drift check must not make the device send it again
         for (Rollup delta : rollupDeltas) {
             if (delta.deviceId() == null && ModelNames.isValidName(delta.model()) && ModelNames.isValidVersion(delta.version())) {
@@ -168,12 +161,24 @@ public final class TelemetryIngest {
         }
     }
 
-    private long strikeOff(String key, long revision, BatchMarker next) {
-        if (!markers.update(key, revision, next)) {
-            throw new VergeException(ErrorKind.CONFLICT, "batch_in_progress",
-                    "another attempt took batch " + next.batchId() + " over while this one was recording it; it will finish it");
-        }
-        return revision + 1;
+    private IdempotencyLedger.Lease strikeOff(IdempotencyLedger.Lease lease, BatchMarker next) {
+        return markers.progress(lease, next).orElseThrow(() -> lost(next));
+    }
+
+    private static VergeException lost(BatchMarker marker) {
+        return new VergeException(ErrorKind.CONFLICT, "batch_in_progress",
+                "another attempt took batch " + marker.batchId() + " over while this one was recording it; it will finish it");
+    }
+
+    /** A batch marker stored before the ledger: its {@code state} said where it was. */
+    private static IdempotencyLedger.Stamp legacyStamp(JsonNode marker) {
+        Instant receivedAt = IdempotencyLedger.instant(marker, "receivedAt");
+        String hash = BatchMarker.payloadHash(marker.path("accepted").asLong(), marker.path("rejected").asLong(),
+                marker.path("dropped").asLong());
+        return "APPLYING".equals(marker.path("state").asText())
+                ? new IdempotencyLedger.Stamp(IdempotencyLedger.Status.IN_PROGRESS, hash, receivedAt,
+                        receivedAt == null ? null : receivedAt.plus(CLAIM_AFTER))
+                : new IdempotencyLedger.Stamp(IdempotencyLedger.Status.COMPLETED, hash, receivedAt, null);
     }
 
     private void recordSeen(DeviceSeen seen) {

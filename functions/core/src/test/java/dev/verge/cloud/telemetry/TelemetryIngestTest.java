@@ -127,6 +127,42 @@ class TelemetryIngestTest {
         assertThat(flaky.analytics("device=cam-1").get("totals").get("requests").asLong()).isEqualTo(3);
     }
 
+    /** A batch marker as stored before the idempotency ledger: its own {@code state}, no ledger stamp. */
+    private void markedBeforeTheLedger(String batchId, String state, Instant receivedAt) {
+        cloud.metadata.create(TelemetryIngest.BATCHES, "cam-1/" + batchId, "{\"batchId\":\"" + batchId + "\",\"deviceId\":\"cam-1\","
+                + "\"state\":\"" + state + "\",\"receivedAt\":\"" + receivedAt + "\",\"attempt\":1,\"accepted\":3,"
+                + "\"dropped\":0,\"applied\":[],\"rejected\":0,\"rejections\":[]}");
+    }
+
+    @Test
+    void ingest_batchAppliedBeforeTheLedger_isADuplicateAndCountsNothing() {
+        String id = newBatchId();
+        markedBeforeTheLedger(id, "APPLIED", NOW.minus(Duration.ofHours(1)));
+
+        ApiResponse again = cloud.postBatch("cam-1", batch(id, "cam-1", 0, threeRecords()));
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(AnalyticsHarness.json(again).get("duplicate").asBoolean()).isTrue();
+        assertThat(AnalyticsHarness.json(again).get("accepted").asInt()).isEqualTo(3);
+        assertThat(cloud.analytics("").get("totals").get("requests").asLong()).isZero();
+    }
+
+    @Test
+    void ingest_batchLeftApplyingBeforeTheLedger_isWaitedForThenFinishedByTheRetry() {
+        String id = newBatchId();
+        markedBeforeTheLedger(id, "APPLYING", NOW);
+        ObjectNode batch = batch(id, "cam-1", 0, threeRecords());
+
+        assertThat(cloud.postBatch("cam-1", batch).status()).as("the earlier attempt may still be running").isEqualTo(409);
+        clock.advance(Duration.ofMinutes(3));
+        ApiResponse retry = cloud.postBatch("cam-1", batch);
+
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(AnalyticsHarness.json(retry).get("duplicate").asBoolean()).isFalse();
+        assertThat(cloud.analytics("").get("totals").get("requests").asLong()).isEqualTo(3);
+        assertThat(AnalyticsHarness.json(cloud.postBatch("cam-1", batch)).get("duplicate").asBoolean()).isTrue();
+    }
+
     @Test
     void ingest_unfinishedBatchIdReusedForOtherRecords_is409AndChangesNothing() {
         AtomicBoolean crash = new AtomicBoolean(true);
