@@ -37,6 +37,7 @@ public final class ModelShelf implements AutoCloseable {
     private final int maxLoaded; // 0: no budget
     private final AtomicLong ticks = new AtomicLong();
     private final AtomicLong unloads = new AtomicLong();
+    private volatile int reserved; // loaded models that are not on the shelf but count against its budget (shadow candidates)
     private final AtomicLong reloads = new AtomicLong();
     private volatile ModelSlot spare; // a slot given from outside, taken by the first model put here
     private volatile Entry outside; // that slot while no named model is here: it is the default
@@ -263,6 +264,15 @@ public final class ModelShelf implements AutoCloseable {
         keepWithinBudget(entry);
     }
 
+    /**
+     * Counts {@code count} models loaded elsewhere (the shadow candidates) against the budget: the least recently used
+     * models that can come back give way to them, never the default one, so at least one model stays loaded.
+     */
+    public void reserve(int count) {
+        reserved = Math.max(0, count);
+        keepWithinBudget(defaultEntry());
+    }
+
     /** Unloads the least recently used models that can come back until at most {@code maxLoaded} are loaded. */
     private synchronized void keepWithinBudget(Entry keep) {
         if (maxLoaded == 0) {
@@ -270,7 +280,7 @@ public final class ModelShelf implements AutoCloseable {
         }
         List<Entry> loaded = new ArrayList<>(byName.values().stream().filter(e -> e.slot.isReady()).toList());
         loaded.sort(Comparator.comparingLong(e -> e.lastUsed));
-        int over = loaded.size() - maxLoaded;
+        int over = loaded.size() - Math.max(1, maxLoaded - reserved);
         for (Entry e : loaded) {
             if (over <= 0) {
                 break;

@@ -85,4 +85,27 @@ class ModelShelfTest {
             assertThat(shelf.unloadsTotal()).isZero();
         }
     }
+
+    @Test
+    void budget_shadowCandidatesReserved_leastRecentlyUsedGivesWay_defaultStays() {
+        try (ModelShelf shelf = ModelShelf.withBudget(2)) {
+            shelf.put(fruit("1"), () -> fruit("1"));
+            shelf.put(renamed("sorter"), () -> renamed("sorter"));
+            try (ModelSlot.Lease used = shelf.acquire()) {
+                assertThat(used.model().info().name()).isEqualTo(DemoModels.NAME);
+            }
+
+            shelf.reserve(1);
+
+            assertThat(shelf.loaded()).extracting(m -> m.name()).containsExactly(DemoModels.NAME);
+            assertThat(shelf.unloadsTotal()).isEqualTo(1);
+            shelf.reserve(5);
+            assertThat(shelf.loaded()).as("the default model stays loaded whatever is reserved").hasSize(1);
+            shelf.reserve(0);
+            try (ModelSlot.Lease lease = shelf.acquire("sorter")) {
+                assertThat(lease.model().info().name()).as("loaded again on demand").isEqualTo("sorter");
+            }
+            assertThat(shelf.loaded()).hasSize(2);
+        }
+    }
 }

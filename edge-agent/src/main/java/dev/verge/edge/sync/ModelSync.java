@@ -348,6 +348,7 @@ public final class ModelSync implements AutoCloseable {
             }
         }
         installer.keepCandidates(keep);
+        shelf.reserve(runner.models().size());
         return error;
     }
 
