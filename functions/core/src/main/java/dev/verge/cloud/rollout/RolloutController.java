@@ -159,6 +159,19 @@ public final class RolloutController {
         return result;
     }
 
+    /**
+     * How a deployment in progress does so far, from its watched devices (for a shadow: the pictures both versions
+     * answered, the agreements and the new version's p95); empty when it is not in progress or retires a model.
+     */
+    public Optional<HealthFigures> progress(Deployment d) {
+        if (!d.state().inProgress() || d.retires()) {
+            return Optional.empty();
+        }
+        List<DeviceRecord> records = d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id))
+                .map(devices::find).flatMap(Optional::stream).toList();
+        return Optional.of(health.read(d, records));
+    }
+
     private Optional<Step> decide(Deployment d, Instant now) {
         List<String> active = d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
         if (active.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.verge.cloud.rollout;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.verge.cloud.api.ApiCall;
 import dev.verge.cloud.api.ApiResponse;
 import dev.verge.cloud.api.Paging;
@@ -9,6 +10,7 @@ import dev.verge.cloud.api.RouteGroup;
 import dev.verge.cloud.api.Routes;
 import dev.verge.cloud.api.UriPaths;
 import dev.verge.cloud.devices.StatusReport;
+import dev.verge.cloud.json.CloudJson;
 import dev.verge.error.ErrorKind;
 import dev.verge.inference.pkg.StatementSignature;
 import dev.verge.wire.DeviceHeaders;
@@ -22,7 +24,9 @@ import java.util.Map;
  * <pre>
  * POST /api/deployments                  (API key) see {@link DeploymentRequest}; 201, 200 when the same one is in progress
  * GET  /api/deployments[?group=g][&amp;limit=100][&amp;after=]  (API key) {"deployments": [...], "next"}, newest first
- * GET  /api/deployments/{id}             (API key) state, canary devices, history of decisions
+ * GET  /api/deployments/{id}             (API key) state, canary devices, history of decisions, and while in progress
+ *                                                  its figures so far ({@code progress}: requests, errors, p95Ms, drift;
+ *                                                  for a shadow agreements and agreement)
  * POST /api/deployments/{id}/evaluate    (API key) runs the rollout controller on it now
  * GET  /api/devices/{id}/desired         (device)  with X-Verge-Protocol: 2 a signed statement ({@code SignedStatement});
  *                                                  without it (protocol 1) see {@link DesiredState}, or 426 once
@@ -61,12 +65,27 @@ public final class RolloutRoutes implements RouteGroup {
     public void addTo(Routes routes) {
         routes.post("/api/deployments", this::create)
                 .get("/api/deployments", this::list)
-                .get("/api/deployments/{id}", call -> ApiResponse.json(200, deployments.get(call.path("id"))))
+                .get("/api/deployments/{id}", this::deployment)
                 .post("/api/deployments/{id}/evaluate", call ->
                         ApiResponse.json(200, controller.evaluate(call.path("id"), deployments.clock().instant())))
                 .route("GET", "/api/devices/{id}/desired", Routes.Access.PUBLIC, this::desired)
                 .route("POST", "/api/devices/{id}/status", Routes.Access.PUBLIC, this::status)
                 .route("GET", "/api/signing-key", Routes.Access.PUBLIC, this::signingKey);
+    }
+
+    /** The deployment and, while it is in progress, its figures so far ({@code progress}). */
+    private ApiResponse deployment(ApiCall call) {
+        Deployment d = deployments.get(call.path("id"));
+        ObjectNode body = CloudJson.mapper().valueToTree(d);
+        controller.progress(d).ifPresent(f -> {
+            ObjectNode progress = body.putObject("progress");
+            progress.put("requests", f.requests()).put("errors", f.errors()).put("p95Ms", f.p95Ms()).put("p95Device", f.p95Device())
+                    .put("drift", f.drift());
+            if (d.shadowing()) {
+                progress.put("agreements", f.agreements()).put("agreement", f.agreement());
+            }
+        });
+        return ApiResponse.json(200, body);
     }
 
     private ApiResponse create(ApiCall call) {

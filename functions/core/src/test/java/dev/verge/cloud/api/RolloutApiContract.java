@@ -376,12 +376,18 @@ public abstract class RolloutApiContract {
                 + " \"agreements\": 5, \"agreement\": 1.0, \"candidateLatencyMs\": {\"p50\": 3, \"p95\": 5, \"p99\": 6},"
                 + " \"dropped\": 0, \"failures\": 0}]}";
         ok(asDevice("POST", id, a.path("primaryKey").asText(), "/api/devices/" + id + "/status", pairs), 202);
+        JsonNode progress = deployment(shadow.path("id").asText()).path("progress");
+        assertThat(progress.path("requests").asLong()).as("pictures both versions answered so far").isEqualTo(5);
+        assertThat(progress.path("agreement").asDouble()).isEqualTo(1.0);
+        assertThat(progress.path("p95Ms").asDouble()).isEqualTo(5.0);
         Thread.sleep(1_300); // the shadow's bake time
         ok(admin("POST", "/api/deployments/" + shadow.path("id").asText() + "/evaluate", null), 200);
         assertThat(deployment(shadow.path("id").asText()).path("state").asText()).isEqualTo("rolling-out");
         assertThat(desired(a).path("models").get(0).path("version").asText()).isEqualTo("2");
         report(a, "2", 0, 0);
-        assertThat(deployment(shadow.path("id").asText()).path("state").asText()).isEqualTo("promoted");
+        JsonNode promoted = deployment(shadow.path("id").asText());
+        assertThat(promoted.path("state").asText()).isEqualTo("promoted");
+        assertThat(promoted.has("progress")).as("only while in progress").isFalse();
 
         JsonNode retire = ok(admin("POST", "/api/deployments", "{\"group\": \"" + group + "\", \"model\": \"" + other
                 + "\", \"retire\": true}"), 201);
