@@ -182,6 +182,17 @@ final class ModelInstaller {
         return load(target.ref(), file, dev.verge.edge.shadow.ShadowRunner.CANDIDATE_THREADS);
     }
 
+    /** A candidate kept on disk, checked again (signature with the trusted keys, size, sha256) and loaded, without the cloud. */
+    Model loadKeptCandidate(PackageRef ref) {
+        checkKeptSignature(ref);
+        Path file = store.packageFile(ref);
+        checkBytes(ref, file);
+        Set<PackageRef> kept = new java.util.HashSet<>(candidates);
+        kept.add(ref);
+        candidates = Set.copyOf(kept);
+        return load(ref, file, dev.verge.edge.shadow.ShadowRunner.CANDIDATE_THREADS);
+    }
+
     /** Forgets the shadow packages other than {@code keep}'s (the desired state no longer names them). */
     void keepCandidates(Set<PackageRef> keep) {
         if (!keep.equals(candidates)) {

@@ -66,6 +66,7 @@ public final class ModelSync implements AutoCloseable {
     private final Map<String, Target> failed = new HashMap<>();
     private final Map<String, SyncError> failedBecause = new HashMap<>();
     private final Map<String, PackageRef> shadowRefs = new HashMap<>(); // the candidate each model runs beside it
+    private Map<String, StateStore.KeptShadow> keptShadows = Map.of(); // what shadows.json says, by the sync thread
     private Duration pollInterval;
     private boolean pollSoon;
     private int failedPolls;
@@ -138,13 +139,39 @@ public final class ModelSync implements AutoCloseable {
         this.shadows = runner;
     }
 
-    /** Serves the last good package of every model of the state directory at once, without the cloud; true when one is served. */
+    /**
+     * Serves the last good package of every model of the state directory at once, without the cloud, and runs the shadow
+     * candidates the last desired state named beside them; true when a model is served.
+     */
     public boolean serveLastGood() {
         List<SyncError> problems = installer.serveLastGood();
         if (!problems.isEmpty()) {
             lastError = problems.get(0);
         }
+        runKeptShadows();
         return installer.serving() != null;
+    }
+
+    /** A candidate that cannot be used any more is skipped: the models serve on whatever happens here. */
+    private void runKeptShadows() {
+        ShadowRunner runner = shadows;
+        if (runner == null) {
+            return;
+        }
+        keptShadows = store.readShadows();
+        keptShadows.forEach((name, kept) -> {
+            if (!shelf.names().contains(name)) {
+                return;
+            }
+            try {
+                runner.set(name, installer.loadKeptCandidate(kept.candidate()), kept.percent());
+                shadowRefs.put(name, kept.candidate());
+            } catch (RuntimeException e) { // refused (SyncException) or failing to load: the models serve on
+                LOG.log(System.Logger.Level.WARNING, "sync: kept shadow candidate " + kept.candidate().describe()
+                        + " not run: " + e.getMessage());
+            }
+        });
+        shelf.reserve(runner.models().size());
     }
 
     /** The package the cloud's last desired state named (served or not yet); empty before the first answer or when nothing is deployed. */
@@ -349,6 +376,18 @@ public final class ModelSync implements AutoCloseable {
         }
         installer.keepCandidates(keep);
         shelf.reserve(runner.models().size());
+        Map<String, StateStore.KeptShadow> running = new java.util.LinkedHashMap<>();
+        for (DesiredState.Wanted model : models) {
+            PackageRef ref = shadowRefs.get(model.name());
+            if (model.shadow() != null && ref != null && ref.equals(model.shadow().candidate().ref())
+                    && runner.candidate(model.name()).isPresent()) {
+                running.put(model.name(), new StateStore.KeptShadow(ref, model.shadow().percent()));
+            }
+        }
+        if (!running.equals(keptShadows)) {
+            store.writeShadows(running);
+            keptShadows = running;
+        }
         return error;
     }
 

@@ -47,6 +47,7 @@ final class StateStore implements AutoCloseable {
     static final String STATE_FILE = "state.json";
     static final String LOCK_FILE = "state.lock";
     static final String TRUST_FILE = "trust.json";
+    static final String SHADOWS_FILE = "shadows.json";
     private static final String REF_SUFFIX = ".ref.json";
 
     private final Path dir;
@@ -60,6 +61,9 @@ final class StateStore implements AutoCloseable {
     record State(PackageRef current, PackageRef previous) {
         static final State EMPTY = new State(null, null);
     }
+
+    /** A shadow candidate kept for a model ({@code shadows.json}): its package and the share of requests it runs on. */
+    record KeptShadow(PackageRef candidate, int percent) {}
 
     /** What {@code state.json} holds: the default model's state on its own, and every model's. */
     record Saved(PackageRef current, PackageRef previous, Map<String, State> models,
@@ -233,6 +237,30 @@ final class StateStore implements AutoCloseable {
         State shown = first == null ? State.EMPTY : first;
         writeDurably(dir.resolve(STATE_FILE), new Saved(shown.current(), shown.previous(), new LinkedHashMap<>(states),
                 defaultName));
+    }
+
+    /** The shadow candidates the last desired state named, by model; empty when none or when the file cannot be read. */
+    Map<String, KeptShadow> readShadows() {
+        Path file = dir.resolve(SHADOWS_FILE);
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, KeptShadow> kept = Json.mapper().readValue(file.toFile(),
+                    new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, KeptShadow>>() {});
+            return kept == null ? Map.of() : kept;
+        } catch (JacksonException e) {
+            LOG.log(System.Logger.Level.WARNING, "sync: " + file + " is not valid JSON (" + e.getOriginalMessage()
+                    + "); the models serve on without their shadows until the cloud names them again");
+            return Map.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Written before the candidates run, so an agent restarted without the cloud runs them again. */
+    void writeShadows(Map<String, KeptShadow> shadows) {
+        writeDurably(dir.resolve(SHADOWS_FILE), new LinkedHashMap<>(shadows));
     }
 
     /**

@@ -132,6 +132,26 @@ class MultiModelSyncTest {
     }
 
     @Test
+    void shadowListed_agentRestartedWithoutTheCloud_runsTheCandidateAgain() {
+        Path stateDir = dir.resolve("s");
+        SyncSettings online;
+        try (FakeCloud cloud = FakeCloud.start()) {
+            online = SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), stateDir);
+            try (EdgeAgent agent = EdgeAgent.start(agentSettings(online))) {
+                cloud.deployModels(List.of(cloud.entry(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"), true,
+                        cloud.shadow(DemoModels.NAME, "3", Packages.alwaysUnripe(dir, "3"), 100))));
+                EVENTUALLY.alias("the candidate loaded").until(() -> agent.shadows().candidate(DemoModels.NAME).isPresent());
+            }
+        }
+        try (EdgeAgent restarted = EdgeAgent.start(agentSettings(online.withCloud(SyncedAgent.unreachableCloud())))) {
+            assertThat(restarted.shadows().candidate(DemoModels.NAME)).as("run again before the cloud is asked")
+                    .hasValueSatisfying(c -> assertThat(c.version()).isEqualTo("3"));
+            assertThat(top(restarted.port(), "/image", SyncedAgent.APPLE)).as("the answer is still the served version's")
+                    .isEqualTo("ripe");
+        }
+    }
+
+    @Test
     void sameRevision_anotherShadowPercentOrDefault_refusedAsAConflict() {
         try (FakeCloud cloud = FakeCloud.start();
              EdgeAgent agent = EdgeAgent.start(agentSettings(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("s"))))) {
