@@ -276,6 +276,8 @@ public final class ModelSync implements AutoCloseable {
         }
         boolean changed = false;
         SyncError error = null;
+        SyncException retryLater = null; // a download that may succeed later: the other models go on meanwhile
+        Target retryTarget = null;
         for (DesiredState.Wanted model : desired.models()) {
             Target next = model.target();
             String name = model.name();
@@ -295,7 +297,11 @@ public final class ModelSync implements AutoCloseable {
                 installer.install(next, model.isDefault());
             } catch (SyncException e) {
                 if (e.retryable()) {
-                    throw e; // the download may succeed later: backoff, then resume it
+                    if (retryLater == null) {
+                        retryLater = e;
+                        retryTarget = next;
+                    }
+                    continue;
                 }
                 error = refusedModel(next, e);
                 failed.put(name, next);
@@ -321,6 +327,10 @@ public final class ModelSync implements AutoCloseable {
         lastError = error != null ? error : shadowError;
         if (changed) {
             pollSoon = true; // tell the cloud at once what came of it
+        }
+        if (retryLater != null) {
+            attempting = retryTarget;
+            throw retryLater; // backoff, then resume that download
         }
     }
 

@@ -152,6 +152,21 @@ class MultiModelSyncTest {
     }
 
     @Test
+    void oneModelsDownloadKeepsFailing_theModelsAfterItAreInstalledMeanwhile() {
+        try (FakeCloud cloud = FakeCloud.start();
+             EdgeAgent agent = EdgeAgent.start(agentSettings(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("s"))))) {
+            ModelEntry ocr = cloud.entry(OCR, "2.0", ocrZip(), null, null);
+            ModelEntry unreachable = new ModelEntry(ocr.name(), ocr.version(), ocr.sha256(), ocr.size(),
+                    SyncedAgent.unreachableCloud() + "/packages/ocr.zip", ocr.signature(), ocr.deployment(), null, null);
+            cloud.deployModels(List.of(unreachable, cloud.entry(DemoModels.NAME, "2", Packages.fruitQuality(dir, "2"), true, null)));
+
+            EVENTUALLY.alias("the fruit model served while the OCR download fails").until(() ->
+                    agent.models().names().equals(List.of(DemoModels.NAME)));
+            assertThat(top(agent.port(), "/image", SyncedAgent.APPLE)).isEqualTo("ripe");
+        }
+    }
+
+    @Test
     void sameRevision_anotherShadowPercentOrDefault_refusedAsAConflict() {
         try (FakeCloud cloud = FakeCloud.start();
              EdgeAgent agent = EdgeAgent.start(agentSettings(SyncedAgent.settings(cloud.uri(), cloud.trustedKey(), dir.resolve("s"))))) {
