@@ -367,7 +367,9 @@ public final class ModelSync implements AutoCloseable {
                 continue;
             }
             try {
-                runner.set(name, installer.loadCandidate(shadow.candidate()), shadow.percent());
+                dev.verge.inference.runtime.Model candidate = installer.loadCandidate(shadow.candidate());
+                keep(name, new StateStore.KeptShadow(ref, shadow.percent())); // on disk before it runs
+                runner.set(name, candidate, shadow.percent());
                 shadowRefs.put(name, ref);
             } catch (SyncException e) {
                 if (e.retryable()) {
@@ -399,6 +401,13 @@ public final class ModelSync implements AutoCloseable {
             keptShadows = running;
         }
         return error;
+    }
+
+    private void keep(String model, StateStore.KeptShadow shadow) {
+        Map<String, StateStore.KeptShadow> next = new java.util.LinkedHashMap<>(keptShadows);
+        next.put(model, shadow);
+        store.writeShadows(next);
+        keptShadows = next;
     }
 
     /** The cloud's signed desired state, verified; a refusal is counted and logged with its reason, and serving goes on. */
