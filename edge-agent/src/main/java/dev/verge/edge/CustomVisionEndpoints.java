@@ -129,7 +129,7 @@ final class CustomVisionEndpoints {
      */
     private ModelSlot.Lease leaseOrFallback(Request request) {
         String name = request.pathParam("project");
-        if (fallback != null && name != null && !models.names().contains(name) && fallback.names(name)) {
+        if (fallback != null && name != null && !models.holds(name) && fallback.names(name)) {
             return null; // a model of the desired state this agent has not loaded (yet): the cloud answers for it
         }
         try {

@@ -113,6 +113,11 @@ public final class ModelShelf implements AutoCloseable {
         return byName.keySet().stream().sorted().toList();
     }
 
+    /** True when a model of this very name is on the shelf (a name that only reaches the one model does not count). */
+    public boolean holds(String name) {
+        return byName.containsKey(name);
+    }
+
     /** The default model's name; empty before any model. */
     public Optional<String> defaultModel() {
         Entry entry = defaultEntry();

@@ -176,10 +176,7 @@ final class ModelInstaller {
     /** Fetches and checks a shadow candidate's package, and loads it; the caller owns the model. */
     Model loadCandidate(Target target) {
         Path file = fetch(target);
-        Set<PackageRef> kept = new java.util.HashSet<>(candidates);
-        kept.add(target.ref());
-        candidates = Set.copyOf(kept);
-        return load(target.ref(), file, dev.verge.edge.shadow.ShadowRunner.CANDIDATE_THREADS);
+        return loadCandidate(target.ref(), file);
     }
 
     /** A candidate kept on disk, checked again (signature with the trusted keys, size, sha256) and loaded, without the cloud. */
@@ -187,6 +184,11 @@ final class ModelInstaller {
         checkKeptSignature(ref);
         Path file = store.packageFile(ref);
         checkBytes(ref, file);
+        return loadCandidate(ref, file);
+    }
+
+    /** Loads a candidate's checked package, kept on disk from now on (see {@link #keepCandidates}). */
+    private Model loadCandidate(PackageRef ref, Path file) {
         Set<PackageRef> kept = new java.util.HashSet<>(candidates);
         kept.add(ref);
         candidates = Set.copyOf(kept);

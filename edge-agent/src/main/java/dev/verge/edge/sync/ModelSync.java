@@ -160,7 +160,7 @@ public final class ModelSync implements AutoCloseable {
         }
         keptShadows = store.readShadows();
         keptShadows.forEach((name, kept) -> {
-            if (!shelf.names().contains(name)) {
+            if (!shelf.holds(name)) {
                 return;
             }
             try {

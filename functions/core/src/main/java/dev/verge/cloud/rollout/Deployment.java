@@ -3,6 +3,7 @@ package dev.verge.cloud.rollout;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.verge.cloud.devices.DeviceHealth;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,6 +97,11 @@ public record Deployment(
     Deployment withCanaries(CanarySelection.Selection canaries) {
         return new Deployment(id, group, model, version, strategy, health, sampling, state, target, previous, canaries.watched(),
                 canaries.count(), canaries.lastRank(), heldDevices, createdBy, createdAt, bakeStartedAt, updatedAt, history, makesDefault);
+    }
+
+    /** What a device taking part in it does: serve its version, or run it as a shadow. Not for a retirement. */
+    DeviceHealth.Part part() {
+        return new DeviceHealth.Part(id, model, version, shadowing());
     }
 
     /** True when it takes its model off the group's devices instead of rolling out a version. */

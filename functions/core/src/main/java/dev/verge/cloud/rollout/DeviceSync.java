@@ -139,7 +139,7 @@ public final class DeviceSync {
         List<Deployment> inProgress = current.stream().filter(d -> d.state().inProgress()).toList();
         List<DeviceHealth.Part> parts = inProgress.stream().filter(d -> !d.retires())
                 .filter(d -> d.shadowing() ? !d.heldDevices().containsKey(record.id()) : d.isCanary(record.id()))
-                .map(d -> new DeviceHealth.Part(d.id(), d.model(), d.version(), d.shadowing())).toList();
+                .map(Deployment::part).toList();
         devices.recordStatus(record.id(), report, parts);
         for (Deployment d : inProgress) {
             try {

@@ -120,10 +120,7 @@ public final class RolloutController {
         if (report == null) {
             return false;
         }
-        if (d.retires()) {
-            return !report.runs(d.model());
-        }
-        return d.shadowing() ? report.shadowing(d.model(), d.version()) : report.serving(d.model(), d.version());
+        return d.retires() ? !report.runs(d.model()) : d.part().doneIn(report);
     }
 
     private static void log(Deployment start, Deployment result) {
@@ -167,18 +164,26 @@ public final class RolloutController {
         if (!d.state().inProgress() || d.retires()) {
             return Optional.empty();
         }
-        List<DeviceRecord> records = d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id))
-                .map(devices::find).flatMap(Optional::stream).toList();
-        return Optional.of(health.read(d, records));
+        return Optional.of(health.read(d, records(active(d))));
+    }
+
+    /** The devices {@code ids}, as stored now (a device deleted since is left out). */
+    private List<DeviceRecord> records(List<String> ids) {
+        return ids.stream().map(devices::find).flatMap(Optional::stream).toList();
+    }
+
+    /** The watched devices that are not held back. */
+    private static List<String> active(Deployment d) {
+        return d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
     }
 
     private Optional<Step> decide(Deployment d, Instant now) {
-        List<String> active = d.canaryDevices().stream().filter(id -> !d.heldDevices().containsKey(id)).toList();
+        List<String> active = active(d);
         if (active.isEmpty()) {
             return Optional.of(new Step(failed(d), "no " + (d.shadowing() ? "" : "canary ") + "device can run " + d.version() + ": "
                     + String.join("; ", d.heldDevices().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList())));
         }
-        List<DeviceRecord> records = active.stream().map(devices::find).flatMap(Optional::stream).toList();
+        List<DeviceRecord> records = records(active);
         for (DeviceRecord device : records) {
             LastError error = device.lastStatus() == null ? null : device.lastStatus().lastError();
             if (failedToTake(d, error)) {
